@@ -1,0 +1,206 @@
+"""Handoff settings. Every value comes from the environment; `.env.example` lists them all."""
+
+from pathlib import Path
+
+import dj_database_url
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from config.env import env_bool, env_int, env_list, env_str
+from config.secret import local_secret_key
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("HANDOFF_VAR_DIR", str(BASE_DIR / "var")))
+
+DEBUG = env_bool("HANDOFF_DEBUG", False)
+HANDOFF_SECRET_KEY_FROM_ENV = bool(env_str("HANDOFF_SECRET_KEY"))
+SECRET_KEY = env_str("HANDOFF_SECRET_KEY") or local_secret_key(VAR_DIR)
+ALLOWED_HOSTS = env_list("HANDOFF_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("HANDOFF_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "unfold",
+    "unfold.contrib.filters",
+    "unfold.contrib.forms",
+    "unfold.contrib.import_export",
+    "unfold.contrib.simple_history",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_q",
+    "import_export",
+    "rest_framework",
+    "simple_history",
+    "escalations",
+    "templates_catalog",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+# runserver uses the local entry point; production servers load config.wsgi, which insists on
+# HANDOFF_SECRET_KEY.
+WSGI_APPLICATION = "config.wsgi_local.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# SQLite (WAL) is the embedded default; PostgreSQL comes in through DATABASE_URL.
+_sqlite_path = VAR_DIR / "handoff.sqlite3"
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{_sqlite_path}"),
+        conn_max_age=env_int("HANDOFF_DB_CONN_MAX_AGE", 0),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets the web server read while the django-q2 cluster writes; IMMEDIATE takes the
+        # write lock at BEGIN so two writers queue on busy_timeout instead of failing mid-way.
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        ),
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env_str("HANDOFF_TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+# WhiteNoise serves static files in every mode (the demo runs with DEBUG off); with finders on,
+# no collectstatic is needed before the first start.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+LOGIN_URL = "admin:login"
+
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("HANDOFF_BEHIND_TLS_PROXY") else None
+)
+SESSION_COOKIE_SECURE = env_bool("HANDOFF_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("HANDOFF_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+# django-q2 on the ORM broker: enqueueing is part of the caller's transaction and delivery is
+# at-least-once. `retry` must exceed `timeout`, or a slow task runs twice at once.
+Q_CLUSTER = {
+    "name": env_str("HANDOFF_Q_NAME", "handoff"),
+    "orm": "default",
+    "workers": env_int("HANDOFF_Q_WORKERS", 2),
+    "timeout": env_int("HANDOFF_Q_TIMEOUT", 60),
+    "retry": env_int("HANDOFF_Q_RETRY", 120),
+    "max_attempts": 3,
+    "ack_failures": True,
+    "catch_up": False,
+    "save_limit": 500,
+    "poll": 0.5,
+    "label": "Task queue",
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 50,
+}
+
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+
+
+def _nav(title, icon: str, model: str) -> dict:
+    """A sidebar link to a model's list, shown only to users who may view that model."""
+    return {
+        "title": title,
+        "icon": icon,
+        "link": reverse_lazy(f"admin:escalations_{model}_changelist"),
+        "permission": lambda request: request.user.has_perm(f"escalations.view_{model}"),
+    }
+
+
+UNFOLD = {
+    "SITE_TITLE": "Handoff",
+    "SITE_HEADER": "Handoff",
+    "SITE_SUBHEADER": _("Escalation workflows"),
+    "SITE_SYMBOL": "support_agent",
+    "SHOW_HISTORY": True,
+    "SHOW_VIEW_ON_SITE": False,
+    "SIDEBAR": {
+        "show_search": True,
+        "show_all_applications": True,
+        "navigation": [
+            {
+                "title": _("Work"),
+                "items": [
+                    _nav(_("Tickets"), "confirmation_number", "ticket"),
+                    _nav(_("Escalations"), "trending_up", "escalation"),
+                    _nav(_("Audit trail"), "history", "ticketevent"),
+                ],
+            },
+            {
+                "title": _("People"),
+                "items": [
+                    _nav(_("Customers"), "person", "customer"),
+                    _nav(_("Agents"), "badge", "agent"),
+                    _nav(_("Teams"), "groups", "team"),
+                ],
+            },
+            {
+                "title": _("Configuration"),
+                "items": [
+                    _nav(_("Workspaces"), "workspaces", "workspace"),
+                ],
+            },
+        ],
+    },
+}

@@ -1,0 +1,3 @@
+"""The admin is Handoff's UI for managers and agents; one module per model group."""
+
+from escalations.admin import accounts, directory, escalations, tickets  # noqa: F401

@@ -1,0 +1,40 @@
+"""Admin plumbing shared by every Handoff page: writes go through services."""
+
+from django.contrib import messages
+from django.db.models import ProtectedError
+from unfold.admin import ModelAdmin
+
+from escalations.services.directory import directory_delete, directory_save
+
+
+class DirectoryAdmin(ModelAdmin):
+    """A directory object's page: saves and deletes (inlines too) go through the services."""
+
+    def save_model(self, request, obj, form, change):
+        directory_save(instance=obj)
+
+    def delete_model(self, request, obj):
+        try:
+            directory_delete(instance=obj)
+        except ProtectedError as exc:
+            self._refuse_delete(request, obj, exc)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            directory_delete(instance=obj)
+        for obj in instances:
+            directory_save(instance=obj)
+        formset.save_m2m()
+
+    def _refuse_delete(self, request, obj, exc: ProtectedError) -> None:
+        count = len(exc.protected_objects)
+        self.message_user(
+            request,
+            f"{obj} was not deleted: {count} record(s) still refer to it.",
+            level=messages.ERROR,
+        )

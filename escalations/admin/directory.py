@@ -1,0 +1,213 @@
+from django.contrib import admin
+from django.db.models import Count, Q
+from simple_history.admin import SimpleHistoryAdmin
+from unfold.admin import TabularInline
+from unfold.decorators import display
+
+from escalations.admin.base import DirectoryAdmin
+from escalations.admin.forms import AgentForm, CustomerForm
+from escalations.models import (
+    ACTIVE_STATUSES,
+    Agent,
+    Customer,
+    CustomFieldDefinition,
+    CustomStatus,
+    Team,
+    TeamMembership,
+    Workspace,
+)
+
+
+class HistoryAdmin(DirectoryAdmin, SimpleHistoryAdmin):
+    """Directory page whose every version is kept, with who changed it and a revert."""
+
+
+class CustomStatusInline(TabularInline):
+    model = CustomStatus
+    extra = 0
+    fields = ("name", "slug", "lifecycle_state", "is_default", "position")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+class CustomFieldInline(TabularInline):
+    model = CustomFieldDefinition
+    extra = 0
+    fields = ("key", "label", "field_type", "is_required", "choices", "pattern", "position")
+
+
+@admin.register(Workspace)
+class WorkspaceAdmin(HistoryAdmin):
+    list_display = ("name", "slug", "template_slug", "team_count", "open_ticket_count", "is_active")
+    list_filter = ("is_active", "template_slug")
+    search_fields = ("name", "slug", "description")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [CustomStatusInline, CustomFieldInline]
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "description", "time_zone", "is_active")}),
+        ("Origin", {"fields": ("template_slug", "template_version")}),
+    )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                team_total=Count("teams", distinct=True),
+                open_tickets=Count(
+                    "tickets", filter=Q(tickets__status__in=ACTIVE_STATUSES), distinct=True
+                ),
+            )
+        )
+
+    @display(description="Teams", ordering="team_total")
+    def team_count(self, obj):
+        return obj.team_total
+
+    @display(description="Open tickets", ordering="open_tickets")
+    def open_ticket_count(self, obj):
+        return obj.open_tickets
+
+
+class MembershipInline(TabularInline):
+    model = TeamMembership
+    extra = 0
+    autocomplete_fields = ("agent",)
+    fields = ("agent", "role")
+
+
+class AgentMembershipInline(TabularInline):
+    model = TeamMembership
+    extra = 0
+    autocomplete_fields = ("team",)
+    fields = ("team", "role")
+    verbose_name = "team membership"
+
+
+@admin.register(Team)
+class TeamAdmin(HistoryAdmin):
+    list_display = (
+        "name",
+        "workspace",
+        "tier",
+        "escalation_target",
+        "member_count",
+        "open_tickets",
+    )
+    list_filter = ("workspace", "tier", "is_escalation_target")
+    search_fields = ("name", "slug", "description")
+    list_select_related = ("workspace",)
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [MembershipInline]
+    fields = (
+        "workspace",
+        "name",
+        "slug",
+        "tier",
+        "is_escalation_target",
+        "notification_email",
+        "description",
+    )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                members=Count("memberships", distinct=True),
+                active=Count(
+                    "tickets", filter=Q(tickets__status__in=ACTIVE_STATUSES), distinct=True
+                ),
+            )
+        )
+
+    @display(description="Escalation target", boolean=True, ordering="is_escalation_target")
+    def escalation_target(self, obj):
+        return obj.is_escalation_target
+
+    @display(description="Members", ordering="members")
+    def member_count(self, obj):
+        return obj.members
+
+    @display(description="Open tickets", ordering="active")
+    def open_tickets(self, obj):
+        return obj.active
+
+
+@admin.register(Agent)
+class AgentAdmin(HistoryAdmin):
+    form = AgentForm
+    list_display = ("display_name", "username", "team_names", "skill_list", "load", "available")
+    list_filter = ("is_available", "teams")
+    search_fields = ("display_name", "user__username", "user__email", "skills")
+    autocomplete_fields = ("user",)
+    inlines = [AgentMembershipInline]
+    fields = ("user", "display_name", "skills", "capacity", "is_available")
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("user")
+            .prefetch_related("teams")
+            .annotate(
+                open_tickets=Count(
+                    "assigned_tickets",
+                    filter=Q(assigned_tickets__status__in=ACTIVE_STATUSES),
+                    distinct=True,
+                )
+            )
+        )
+
+    @display(description="Login", ordering="user__username")
+    def username(self, obj):
+        return obj.user.get_username()
+
+    @display(description="Teams")
+    def team_names(self, obj):
+        return ", ".join(team.name for team in obj.teams.all()) or "—"
+
+    @display(description="Skills")
+    def skill_list(self, obj):
+        return ", ".join(obj.skills) or "—"
+
+    @display(description="Open / capacity", ordering="open_tickets")
+    def load(self, obj):
+        return f"{obj.open_tickets} / {obj.capacity}"
+
+    @display(description="Available", boolean=True, ordering="is_available")
+    def available(self, obj):
+        return obj.is_available
+
+
+@admin.register(Customer)
+class CustomerAdmin(HistoryAdmin):
+    form = CustomerForm
+    list_display = ("name", "company", "email", "tier_badge", "segment", "crm_id", "ticket_count")
+    list_filter = ("tier", "segment", "language")
+    search_fields = ("name", "email", "company", "crm_id", "phone")
+    fieldsets = (
+        (None, {"fields": ("name", "email", "phone", "company", "language")}),
+        ("Segment", {"fields": ("tier", "segment")}),
+        ("CRM", {"fields": ("crm_id", "crm_data")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(tickets_total=Count("tickets"))
+
+    @display(
+        description="Tier",
+        ordering="tier",
+        label={
+            "vip": "danger",
+            "enterprise": "warning",
+            "premium": "info",
+            "standard": "",
+            "free": "",
+        },
+    )
+    def tier_badge(self, obj):
+        return obj.tier, obj.get_tier_display()
+
+    @display(description="Tickets", ordering="tickets_total")
+    def ticket_count(self, obj):
+        return obj.tickets_total

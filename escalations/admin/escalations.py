@@ -1,0 +1,119 @@
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from unfold.admin import ModelAdmin
+from unfold.decorators import display
+
+from escalations.models import Escalation, TicketEvent
+
+
+class ReadOnlyAdmin(ModelAdmin):
+    """Rows written only by services: visible and searchable, never edited by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def _ticket_link(ticket_id: int, label: str):
+    url = reverse("admin:escalations_ticket_change", args=[ticket_id])
+    return format_html('<a href="{}" class="text-primary-600">{}</a>', url, label)
+
+
+@admin.register(Escalation)
+class EscalationAdmin(ReadOnlyAdmin):
+    """Escalations are created from the ticket page ("Escalate…") or by automation."""
+
+    list_display = (
+        "id",
+        "ticket_link",
+        "kind",
+        "trigger",
+        "route",
+        "to_agent",
+        "triggered_at",
+        "first_human_response_at",
+        "resolved_at",
+        "is_rerouted",
+    )
+    list_filter = ("kind", "to_tier", "to_team", "is_rerouted", "trigger")
+    search_fields = ("ticket__subject", "summary", "trigger", "ticket__customer__name")
+    list_select_related = ("ticket", "from_team", "to_team", "to_agent")
+    date_hierarchy = "triggered_at"
+    fieldsets = (
+        (None, {"fields": ("ticket", "kind", "trigger", "reasons")}),
+        (
+            "Route",
+            {
+                "fields": (
+                    ("from_team", "from_tier", "from_agent"),
+                    ("to_team", "to_tier", "to_agent"),
+                )
+            },
+        ),
+        (
+            "Handoff package",
+            {
+                "fields": (
+                    "summary",
+                    "ai_confidence",
+                    "ai_sentiment",
+                    "ai_attempts",
+                    "crm_snapshot",
+                    "conversation_snapshot",
+                )
+            },
+        ),
+        (
+            "Timeline",
+            {
+                "fields": (
+                    "created_by",
+                    "triggered_at",
+                    "first_human_response_at",
+                    "resolved_at",
+                    "is_rerouted",
+                    "rerouted_at",
+                )
+            },
+        ),
+    )
+
+    @display(description="Ticket", ordering="ticket")
+    def ticket_link(self, obj):
+        return _ticket_link(obj.ticket_id, str(obj.ticket))
+
+    @display(description="Route")
+    def route(self, obj):
+        return (
+            f"{obj.from_team or '—'} ({obj.get_from_tier_display()}) → "
+            f"{obj.to_team or '—'} ({obj.get_to_tier_display()})"
+        )
+
+
+@admin.register(TicketEvent)
+class TicketEventAdmin(ReadOnlyAdmin):
+    list_display = (
+        "created_at",
+        "ticket_link",
+        "event_type",
+        "actor_kind",
+        "actor_label",
+        "from_value",
+        "to_value",
+        "reason",
+    )
+    list_filter = ("event_type", "actor_kind")
+    search_fields = ("actor_label", "reason", "ticket__subject", "from_value", "to_value")
+    list_select_related = ("ticket",)
+    date_hierarchy = "created_at"
+    ordering = ("-created_at", "-id")
+
+    @display(description="Ticket", ordering="ticket")
+    def ticket_link(self, obj):
+        return _ticket_link(obj.ticket_id, f"#{obj.ticket_id}")

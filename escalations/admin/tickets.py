@@ -1,0 +1,417 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
+from unfold.admin import ModelAdmin, TabularInline
+from unfold.decorators import display
+
+from escalations import selectors
+from escalations.actors import Actor
+from escalations.admin.forms import EscalationForm, TicketForm, TransitionForm
+from escalations.errors import IllegalTransition
+from escalations.lifecycle import transition_label
+from escalations.models import AuthorKind, Escalation, Message, Ticket, TicketEvent
+from escalations.services.escalations import escalation_create
+from escalations.services.messages import message_add
+from escalations.services.tickets import EDITABLE_FIELDS, ticket_create, ticket_update
+from escalations.services.transitions import ticket_set_custom_status, ticket_transition
+
+STATUS_COLOURS = {
+    "new": "info",
+    "open": "primary",
+    "pending": "warning",
+    "on_hold": "warning",
+    "escalated": "danger",
+    "resolved": "success",
+    "closed": "",
+}
+PRIORITY_COLOURS = {10: "", 20: "info", 30: "warning", 40: "danger"}
+CREATE_FIELDS = (
+    "workspace",
+    "subject",
+    "customer",
+    "channel",
+    "store",
+    "topic",
+    "team",
+    "assignee",
+    "tier",
+    "priority",
+    "tags",
+    "custom_fields",
+    "ai_confidence",
+    "ai_intent",
+    "ai_sentiment",
+)
+
+
+class ConversationInline(TabularInline):
+    """The conversation, oldest first; read-only, messages are added below."""
+
+    model = Message
+    verbose_name = "message"
+    verbose_name_plural = "conversation"
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "author_kind", "author_name", "is_internal", "body")
+    readonly_fields = fields
+    ordering = ("created_at", "id")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class NewMessageInline(TabularInline):
+    """Write a reply or an internal note; saved through the message service."""
+
+    model = Message
+    verbose_name = "new reply or internal note"
+    verbose_name_plural = "reply or add an internal note"
+    extra = 1
+    max_num = 1
+    can_delete = False
+    fields = ("body", "is_internal")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
+
+    def has_add_permission(self, request, obj=None):
+        return obj is not None and request.user.has_perm("escalations.add_message")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class EscalationInline(TabularInline):
+    model = Escalation
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ("triggered_at", "kind", "from_tier", "to_team", "to_tier", "to_agent", "summary")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class AuditTrailInline(TabularInline):
+    model = TicketEvent
+    verbose_name_plural = "audit trail"
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "event_type", "actor_label", "from_value", "to_value", "reason")
+    readonly_fields = fields
+    ordering = ("created_at", "id")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class OpenEscalationFilter(admin.SimpleListFilter):
+    title = "escalation"
+    parameter_name = "escalation"
+
+    def lookups(self, request, model_admin):
+        return (("open", "Open escalation"), ("none", "Never escalated"))
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(open_escalation_count__gt=0)
+        if self.value() == "none":
+            return queryset.filter(escalations__isnull=True)
+        return queryset
+
+
+@admin.register(Ticket)
+class TicketAdmin(ModelAdmin):
+    form = TicketForm
+    list_display = (
+        "reference_display",
+        "subject",
+        "status_badge",
+        "priority_badge",
+        "tier",
+        "team",
+        "assignee",
+        "customer_display",
+        "channel",
+        "ai_confidence",
+        "message_count_display",
+        "updated_at",
+    )
+    list_display_links = ("reference_display", "subject")
+    list_filter = (
+        "status",
+        "priority",
+        "tier",
+        "channel",
+        OpenEscalationFilter,
+        "workspace",
+        "team",
+        "customer__tier",
+    )
+    search_fields = (
+        "subject",
+        "customer__name",
+        "customer__email",
+        "customer__company",
+        "store",
+        "topic",
+        "ai_intent",
+    )
+    list_per_page = 50
+    date_hierarchy = "created_at"
+    autocomplete_fields = ("customer", "assignee")
+    change_form_outer_before_template = "escalations/admin/ticket_lifecycle.html"
+    fieldsets = (
+        (None, {"fields": ("workspace", "subject", "customer", "channel", "store", "topic")}),
+        ("Routing", {"fields": ("team", "assignee", "tier", "priority", "tags")}),
+        ("Lifecycle", {"fields": ("status", "custom_status", "snoozed_until")}),
+        ("AI", {"fields": ("ai_confidence", "ai_intent", "ai_sentiment")}),
+        ("Custom fields", {"fields": ("custom_fields",)}),
+        (
+            "Timestamps",
+            {
+                "fields": (
+                    "created_at",
+                    "updated_at",
+                    "status_changed_at",
+                    "first_response_at",
+                    "resolved_at",
+                    "closed_at",
+                )
+            },
+        ),
+    )
+    add_fieldsets = (
+        (None, {"fields": ("workspace", "subject", "customer", "channel", "store", "topic")}),
+        ("Routing", {"fields": ("team", "assignee", "tier", "priority", "tags")}),
+        ("AI", {"fields": ("ai_confidence", "ai_intent", "ai_sentiment")}),
+        ("Custom fields", {"fields": ("custom_fields",)}),
+    )
+    readonly_fields = (
+        "status",
+        "created_at",
+        "updated_at",
+        "status_changed_at",
+        "first_response_at",
+        "resolved_at",
+        "closed_at",
+    )
+
+    def get_queryset(self, request):
+        return selectors.ticket_list_queryset()
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        reference = search_term.strip().lstrip("#")
+        if reference.isdigit():
+            queryset |= self.get_queryset(request).filter(pk=int(reference))
+        return queryset, may_have_duplicates
+
+    def get_fieldsets(self, request, obj=None):
+        return self.fieldsets if obj is not None else self.add_fieldsets
+
+    def get_inlines(self, request, obj):
+        if obj is None:
+            return []
+        return [ConversationInline, NewMessageInline, EscalationInline, AuditTrailInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # tickets are closed, never deleted: the audit trail must hold
+
+    # List columns
+
+    @display(description="Ticket", ordering="pk")
+    def reference_display(self, obj):
+        return obj.reference
+
+    @display(description="Status", ordering="status", label=STATUS_COLOURS)
+    def status_badge(self, obj):
+        label = obj.custom_status.name if obj.custom_status_id else obj.get_status_display()
+        return obj.status, label
+
+    @display(description="Priority", ordering="priority", label=PRIORITY_COLOURS)
+    def priority_badge(self, obj):
+        return obj.priority, obj.get_priority_display()
+
+    @display(description="Customer", ordering="customer__name")
+    def customer_display(self, obj):
+        return f"{obj.customer.name} ({obj.customer.get_tier_display()})"
+
+    @display(description="Messages", ordering="message_count")
+    def message_count_display(self, obj):
+        return obj.message_count
+
+    # Writes go through the services
+
+    def save_model(self, request, obj, form, change):
+        actor = Actor.for_user(request.user)
+        if not change:
+            created = ticket_create(
+                actor=actor, **{field: getattr(obj, field) for field in CREATE_FIELDS}
+            )
+            obj.pk = created.pk
+            obj._state.adding = False
+            return
+        changes = {f: getattr(obj, f) for f in form.changed_data if f in EDITABLE_FIELDS}
+        current = Ticket.objects.get(pk=obj.pk)
+        if changes:
+            current = ticket_update(ticket=current, actor=actor, changes=changes)
+        if "custom_status" in form.changed_data:
+            try:
+                ticket_set_custom_status(
+                    ticket=current, custom_status=obj.custom_status, actor=actor
+                )
+            except IllegalTransition as exc:
+                self.message_user(request, exc.message, level=messages.ERROR)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Message:
+            return super().save_formset(request, form, formset, change)
+        actor = Actor.for_user(request.user)
+        for message_form in formset.forms:
+            data = message_form.cleaned_data
+            if not data or not data.get("body"):
+                continue
+            message_add(
+                ticket=form.instance,
+                author_kind=AuthorKind.AGENT,
+                body=data["body"],
+                is_internal=data.get("is_internal", False),
+                actor=actor,
+            )
+
+    # The lifecycle panel and its views
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        ticket = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if ticket is not None:
+            extra_context.update(self._lifecycle_context(request, ticket))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _lifecycle_context(self, request, ticket):
+        may_move = self.has_change_permission(request, ticket) and request.user.has_perm(
+            "escalations.transition_ticket"
+        )
+        available = ticket.get_available_status_transitions() if may_move else []
+        return {
+            "lifecycle_transitions": [
+                {"name": t.name, "label": transition_label(t.name)}
+                for t in available
+                if not t.custom.get("needs_form")
+            ],
+            "lifecycle_can_escalate": may_move
+            and any(t.name == "escalate" for t in available)
+            and request.user.has_perm("escalations.add_escalation"),
+            "latest_escalation": selectors.ticket_latest_escalation(ticket),
+        }
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/transition/",
+                self.admin_site.admin_view(require_POST(self.transition_view)),
+                name="escalations_ticket_transition",
+            ),
+            path(
+                "<int:object_id>/escalate/",
+                self.admin_site.admin_view(self.escalate_view),
+                name="escalations_ticket_escalate",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _ticket_for_action(self, request, object_id) -> Ticket:
+        ticket = get_object_or_404(Ticket, pk=object_id)
+        if not (
+            self.has_change_permission(request, ticket)
+            and request.user.has_perm("escalations.transition_ticket")
+        ):
+            raise PermissionDenied
+        return ticket
+
+    def _change_url(self, ticket) -> str:
+        return reverse("admin:escalations_ticket_change", args=[ticket.pk])
+
+    def transition_view(self, request, object_id):
+        ticket = self._ticket_for_action(request, object_id)
+        form = TransitionForm(request.POST)
+        if not form.is_valid():
+            self.message_user(request, "The lifecycle request was incomplete.", messages.ERROR)
+            return HttpResponseRedirect(self._change_url(ticket))
+        name = form.cleaned_data["transition"]
+        try:
+            ticket_transition(
+                ticket=ticket,
+                transition=name,
+                actor=Actor.for_user(request.user),
+                reason=form.cleaned_data["reason"],
+                expected_status=form.cleaned_data["expected_status"],
+            )
+        except IllegalTransition as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+        else:
+            ticket.refresh_from_db()
+            self.log_change(request, ticket, f"{transition_label(name)} → {ticket.status}")
+            self.message_user(
+                request,
+                f"Ticket {ticket.reference} is now {ticket.get_status_display()}.",
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(self._change_url(ticket))
+
+    def escalate_view(self, request, object_id):
+        ticket = self._ticket_for_action(request, object_id)
+        if not request.user.has_perm("escalations.add_escalation"):
+            raise PermissionDenied
+        form = EscalationForm(request.POST or None, ticket=ticket)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                escalation = escalation_create(
+                    ticket=ticket,
+                    kind=data["kind"],
+                    trigger="admin_form",
+                    to_team=data["to_team"],
+                    to_agent=data["to_agent"],
+                    summary=data["summary"],
+                    reasons=data["reasons"],
+                    summary_required=True,
+                    actor=Actor.for_user(request.user),
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            except IllegalTransition as exc:
+                form.add_error(None, exc.message)
+            else:
+                self.message_user(
+                    request,
+                    f"Ticket {ticket.reference} was escalated to {escalation.to_team}.",
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(self._change_url(ticket))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Escalate {ticket}",
+            "opts": self.model._meta,
+            "original": ticket,
+            "form": form,
+            "change_url": self._change_url(ticket),
+        }
+        return TemplateResponse(request, "escalations/admin/ticket_escalate.html", context)

@@ -1,0 +1,20 @@
+"""System checks: configuration mistakes surface at start-up, not in a timer at 3 a.m."""
+
+from django.conf import settings
+from django.core import checks
+
+E_LOCAL_SECRET = "handoff.E001"
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_secret_key_from_environment(app_configs, **kwargs):
+    """`manage.py check --deploy` fails while the generated local key is in use."""
+    if getattr(settings, "HANDOFF_SECRET_KEY_FROM_ENV", True):
+        return []
+    return [
+        checks.Error(
+            "HANDOFF_SECRET_KEY is not set; a generated local key is in use.",
+            hint="Set HANDOFF_SECRET_KEY in the environment of every web and cluster process.",
+            id=E_LOCAL_SECRET,
+        )
+    ]

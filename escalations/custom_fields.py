@@ -1,0 +1,195 @@
+"""Validation of a ticket's custom fields against its workspace's field definitions.
+
+Pure: it takes anything shaped like a `CustomFieldDefinition` (key, label, field_type,
+is_required, choices, pattern) and plain values, and touches no database.
+"""
+
+import re
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
+
+TEXT_MAX_LENGTH = 2000
+_TRUE_WORDS = {"true", "yes", "1"}
+_FALSE_WORDS = {"false", "no", "0"}
+_CHOICE_TYPES = {"choice", "multi_choice"}
+
+
+class FieldSpec(Protocol):
+    key: str
+    label: str
+    field_type: str
+    is_required: bool
+    choices: list
+    pattern: str
+
+
+def check_definition(spec: FieldSpec) -> None:
+    """Refuse a definition that could never validate a value sensibly."""
+    errors: dict[str, str] = {}
+    if spec.field_type in _CHOICE_TYPES:
+        if not isinstance(spec.choices, list) or not spec.choices:
+            errors["choices"] = "A choice field needs a list of allowed values."
+        elif not all(isinstance(c, str) and c.strip() for c in spec.choices):
+            errors["choices"] = "Every choice must be a non-empty text."
+        elif len(set(spec.choices)) != len(spec.choices):
+            errors["choices"] = "Choices must not repeat."
+    elif spec.choices:
+        errors["choices"] = "Only choice fields take a list of choices."
+    if spec.pattern:
+        if spec.field_type != "text":
+            errors["pattern"] = "Only text fields take a pattern."
+        else:
+            try:
+                re.compile(spec.pattern)
+            except re.error as exc:
+                errors["pattern"] = f"Not a valid regular expression: {exc}."
+    if errors:
+        raise ValidationError(errors)
+
+
+def clean_custom_fields(specs: Iterable[FieldSpec], values: Any) -> dict[str, Any]:
+    """Return the values normalised, or raise one ValidationError naming every bad field."""
+    if values is None:
+        values = {}
+    if not isinstance(values, dict):
+        raise ValidationError({"custom_fields": "Custom fields must be an object of key: value."})
+    by_key = {spec.key: spec for spec in specs}
+    problems: list[str] = []
+    cleaned: dict[str, Any] = {}
+    for key in sorted(set(values) - set(by_key)):
+        problems.append(f"{key}: no such field in this workspace.")
+    for key, spec in by_key.items():
+        raw = values.get(key)
+        if raw is None or raw == "" or raw == []:
+            if spec.is_required:
+                problems.append(f"{spec.label} ({key}): this field is required.")
+            continue
+        try:
+            cleaned[key] = _clean_value(spec, raw)
+        except ValueError as exc:
+            problems.append(f"{spec.label} ({key}): {exc}")
+    if problems:
+        raise ValidationError({"custom_fields": problems})
+    return cleaned
+
+
+def _clean_value(spec: FieldSpec, raw: Any) -> Any:
+    cleaner = _CLEANERS.get(spec.field_type)
+    if cleaner is None:
+        raise ValueError(f"unknown field type {spec.field_type!r}.")
+    return cleaner(spec, raw)
+
+
+def _text(spec: FieldSpec, raw: Any) -> str:
+    if not isinstance(raw, str):
+        raise ValueError("expected text.")
+    if len(raw) > TEXT_MAX_LENGTH:
+        raise ValueError(f"at most {TEXT_MAX_LENGTH} characters.")
+    if spec.pattern and not re.fullmatch(spec.pattern, raw):
+        raise ValueError(f"{raw!r} does not match the pattern {spec.pattern}.")
+    return raw
+
+
+def _number(spec: FieldSpec, raw: Any) -> float | int:
+    if isinstance(raw, bool):
+        raise ValueError("expected a number, got yes/no.")
+    if isinstance(raw, int | float):
+        return raw
+    if isinstance(raw, str):
+        try:
+            value = float(raw)
+        except ValueError:
+            raise ValueError(f"{raw!r} is not a number.") from None
+        return int(value) if value.is_integer() and "." not in raw else value
+    raise ValueError("expected a number.")
+
+
+def _integer(spec: FieldSpec, raw: Any) -> int:
+    if isinstance(raw, bool):
+        raise ValueError("expected a whole number, got yes/no.")
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, float) and raw.is_integer():
+        return int(raw)
+    if isinstance(raw, str) and re.fullmatch(r"[+-]?\d+", raw.strip()):
+        return int(raw)
+    raise ValueError(f"{raw!r} is not a whole number.")
+
+
+def _boolean(spec: FieldSpec, raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.strip().lower() in _TRUE_WORDS | _FALSE_WORDS:
+        return raw.strip().lower() in _TRUE_WORDS
+    raise ValueError(f"{raw!r} is not yes or no.")
+
+
+def _date(spec: FieldSpec, raw: Any) -> str:
+    if isinstance(raw, date) and not isinstance(raw, datetime):
+        return raw.isoformat()
+    if isinstance(raw, str):
+        try:
+            return date.fromisoformat(raw.strip()).isoformat()
+        except ValueError:
+            pass
+    raise ValueError(f"{raw!r} is not a date (YYYY-MM-DD).")
+
+
+def _datetime(spec: FieldSpec, raw: Any) -> str:
+    value = raw
+    if isinstance(raw, str):
+        try:
+            value = datetime.fromisoformat(raw.strip())
+        except ValueError:
+            raise ValueError(f"{raw!r} is not a date and time (ISO 8601).") from None
+    if not isinstance(value, datetime):
+        raise ValueError("expected a date and time (ISO 8601).")
+    if value.tzinfo is None:
+        raise ValueError("the date and time needs a time zone, e.g. 2026-05-01T09:00+02:00.")
+    return value.isoformat()
+
+
+def _choice(spec: FieldSpec, raw: Any) -> str:
+    if raw not in spec.choices:
+        raise ValueError(f"{raw!r} is not one of {', '.join(spec.choices)}.")
+    return raw
+
+
+def _multi_choice(spec: FieldSpec, raw: Any) -> list[str]:
+    if not isinstance(raw, list):
+        raise ValueError("expected a list of choices.")
+    unknown = [value for value in raw if value not in spec.choices]
+    if unknown:
+        raise ValueError(f"{', '.join(map(repr, unknown))} not among {', '.join(spec.choices)}.")
+    return [choice for choice in spec.choices if choice in raw]
+
+
+def _validated_by(validator, what: str):
+    def clean(spec: FieldSpec, raw: Any) -> str:
+        if not isinstance(raw, str):
+            raise ValueError(f"expected {what}.")
+        try:
+            validator(raw.strip())
+        except ValidationError:
+            raise ValueError(f"{raw!r} is not {what}.") from None
+        return raw.strip()
+
+    return clean
+
+
+_CLEANERS = {
+    "text": _text,
+    "number": _number,
+    "integer": _integer,
+    "boolean": _boolean,
+    "date": _date,
+    "datetime": _datetime,
+    "choice": _choice,
+    "multi_choice": _multi_choice,
+    "email": _validated_by(EmailValidator(), "an email address"),
+    "url": _validated_by(URLValidator(), "a web address"),
+}

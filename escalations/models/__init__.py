@@ -1,0 +1,48 @@
+"""Handoff's domain, one module per concept."""
+
+from escalations.models.choices import (
+    ACTIVE_STATUSES,
+    ActorKind,
+    AuthorKind,
+    Channel,
+    CustomerTier,
+    EscalationKind,
+    FieldType,
+    MembershipRole,
+    Priority,
+    TicketStatus,
+    Tier,
+)
+from escalations.models.customer import Customer
+from escalations.models.escalation import Escalation
+from escalations.models.event import AppendOnlyError, EventType, TicketEvent
+from escalations.models.team import Agent, Team, TeamMembership
+from escalations.models.ticket import Message, Ticket
+from escalations.models.workspace import CustomFieldDefinition, CustomStatus, Workspace
+
+__all__ = [
+    "ACTIVE_STATUSES",
+    "ActorKind",
+    "Agent",
+    "AppendOnlyError",
+    "AuthorKind",
+    "Channel",
+    "CustomFieldDefinition",
+    "CustomStatus",
+    "Customer",
+    "CustomerTier",
+    "Escalation",
+    "EscalationKind",
+    "EventType",
+    "FieldType",
+    "MembershipRole",
+    "Message",
+    "Priority",
+    "Team",
+    "TeamMembership",
+    "Ticket",
+    "TicketEvent",
+    "TicketStatus",
+    "Tier",
+    "Workspace",
+]

@@ -1,0 +1,68 @@
+from django.conf import settings
+from django.db import models
+
+from escalations import clock
+from escalations.models.choices import EscalationKind, Tier
+from escalations.models.team import Agent, Team
+from escalations.models.ticket import Ticket
+
+
+class Escalation(models.Model):
+    """One hand-over of a ticket, with the package of context the receiving human starts from."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="escalations")
+    kind = models.CharField(max_length=20, choices=EscalationKind.choices)
+    trigger = models.CharField(
+        max_length=80, help_text="What set it off, e.g. agent_button, low_confidence, sla_breach."
+    )
+    reasons = models.JSONField(default=list, blank=True)
+
+    from_team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    from_tier = models.PositiveSmallIntegerField(choices=Tier.choices)
+    from_agent = models.ForeignKey(
+        Agent, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="escalations_in"
+    )
+    to_tier = models.PositiveSmallIntegerField(choices=Tier.choices)
+    to_agent = models.ForeignKey(
+        Agent, on_delete=models.PROTECT, null=True, blank=True, related_name="escalations_in"
+    )
+
+    # The handoff package, frozen at the moment of the hand-over.
+    summary = models.TextField(blank=True)
+    conversation_snapshot = models.JSONField(default=list, blank=True)
+    crm_snapshot = models.JSONField(default=dict, blank=True)
+    ai_attempts = models.JSONField(
+        default=list, blank=True, help_text="What the AI already tried before handing over."
+    )
+    ai_confidence = models.FloatField(null=True, blank=True)
+    ai_sentiment = models.FloatField(null=True, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    triggered_at = models.DateTimeField(default=clock.now, db_index=True)
+    first_human_response_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    is_rerouted = models.BooleanField(
+        default=False, help_text="Handed on again before it was resolved."
+    )
+    rerouted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-triggered_at"]
+        indexes = [
+            models.Index(fields=["ticket", "triggered_at"], name="escalation_ticket_time"),
+            models.Index(fields=["kind", "triggered_at"], name="escalation_kind_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} escalation of #{self.ticket_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None and not self.is_rerouted

@@ -1,0 +1,71 @@
+from django.conf import settings
+from django.db import models
+
+from escalations import clock
+from escalations.models.choices import ActorKind
+from escalations.models.ticket import Ticket
+
+
+class EventType(models.TextChoices):
+    TICKET_CREATED = "ticket.created", "Ticket created"
+    FIELD_CHANGED = "ticket.field_changed", "Field changed"
+    STATUS_CHANGED = "ticket.status_changed", "Status changed"
+    CUSTOM_STATUS_CHANGED = "ticket.custom_status_changed", "Custom status changed"
+    ESCALATED = "ticket.escalated", "Escalated"
+    MESSAGE_ADDED = "message.added", "Message added"
+    NOTE_ADDED = "message.note_added", "Internal note added"
+    FIRST_RESPONSE = "ticket.first_response", "First response"
+    ESCALATION_RESPONDED = "escalation.first_response", "Escalation answered by a human"
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class TicketEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Ticket events are append-only: they are never updated.")
+
+    def delete(self):
+        raise AppendOnlyError("Ticket events are append-only: they are never deleted.")
+
+
+class TicketEvent(models.Model):
+    """The audit trail: one row for every change made to a ticket, written with the change.
+
+    Rows are only ever inserted. The model refuses updates and deletes, and the database itself
+    refuses UPDATE (a trigger, see the migration).
+    """
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="events")
+    event_type = models.CharField(max_length=60, choices=EventType.choices, db_index=True)
+    actor_kind = models.CharField(max_length=10, choices=ActorKind.choices)
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150, blank=True)
+    from_value = models.CharField(max_length=250, blank=True)
+    to_value = models.CharField(max_length=250, blank=True)
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+
+    objects = TicketEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["ticket", "created_at"], name="event_ticket_time"),
+            models.Index(fields=["event_type", "created_at"], name="event_type_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} on #{self.ticket_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Ticket events are append-only: they are never updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Ticket events are append-only: they are never deleted.")

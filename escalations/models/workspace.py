@@ -1,0 +1,107 @@
+from django.core.validators import RegexValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from escalations.models.choices import FieldType, TicketStatus
+
+slug_validator = RegexValidator(
+    r"^[a-z][a-z0-9_]*$", "Use lower-case letters, digits and underscores, starting with a letter."
+)
+
+
+class Workspace(models.Model):
+    """The unit a template is instantiated into: teams, tickets, statuses and fields belong here."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60, unique=True)
+    description = models.TextField(blank=True)
+    time_zone = models.CharField(max_length=64, default="UTC")
+    template_slug = models.SlugField(
+        max_length=60, blank=True, help_text="The catalog template this workspace came from."
+    )
+    template_version = models.CharField(max_length=20, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CustomStatus(models.Model):
+    """A workspace's own label for a lifecycle state, e.g. "Waiting for parts" on On hold."""
+
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="custom_statuses"
+    )
+    name = models.CharField(max_length=60)
+    slug = models.SlugField(max_length=60)
+    lifecycle_state = models.CharField(max_length=20, choices=TicketStatus.choices)
+    is_default = models.BooleanField(
+        default=False,
+        help_text="Applied automatically when a ticket enters this lifecycle state.",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["workspace", "position", "name"]
+        verbose_name_plural = "custom statuses"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "slug"], name="custom_status_unique_slug_per_workspace"
+            ),
+            models.UniqueConstraint(
+                fields=["workspace", "lifecycle_state"],
+                condition=models.Q(is_default=True),
+                name="custom_status_one_default_per_state",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_lifecycle_state_display()})"
+
+
+class CustomFieldDefinition(models.Model):
+    """One custom field a workspace's tickets carry; ticket values are validated against it."""
+
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="field_definitions"
+    )
+    key = models.CharField(max_length=60, validators=[slug_validator])
+    label = models.CharField(max_length=120)
+    field_type = models.CharField(max_length=20, choices=FieldType.choices, default=FieldType.TEXT)
+    is_required = models.BooleanField(default=False)
+    choices = models.JSONField(
+        default=list, blank=True, help_text="The allowed values, for choice fields."
+    )
+    pattern = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="A regular expression that text values must match in full.",
+    )
+    help_text = models.CharField(max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["workspace", "position", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "key"], name="custom_field_unique_key_per_workspace"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.key})"
+
+    def clean(self) -> None:
+        from escalations.custom_fields import check_definition
+
+        check_definition(self)

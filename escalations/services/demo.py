@@ -1,0 +1,258 @@
+"""Demo data: a realistic support operation, built through the same services as real work.
+
+Every ticket's history is replayed at moments in the past (`clock.frozen_at`), so the audit
+trail, the first-response and resolution times and the escalations are as real as live ones.
+"""
+
+import json
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from escalations import clock
+from escalations.actors import Actor
+from escalations.models import (
+    Agent,
+    Customer,
+    CustomFieldDefinition,
+    CustomStatus,
+    Priority,
+    Team,
+    Ticket,
+    TicketStatus,
+    Workspace,
+)
+from escalations.services.directory import agent_create, directory_save
+from escalations.services.escalations import escalation_create
+from escalations.services.messages import message_add
+from escalations.services.tickets import ticket_create, ticket_update
+from escalations.services.transitions import ticket_transition
+
+DEMO_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
+
+# How the demo's tickets spread over the lifecycle (about 50 in all).
+END_STATES = (
+    [TicketStatus.NEW] * 7
+    + [TicketStatus.OPEN] * 8
+    + [TicketStatus.PENDING] * 6
+    + [TicketStatus.ON_HOLD] * 5
+    + [TicketStatus.ESCALATED] * 10
+    + [TicketStatus.RESOLVED] * 8
+    + [TicketStatus.CLOSED] * 6
+)
+PRIORITIES = {p.name.lower(): p.value for p in Priority}
+
+
+@dataclass
+class DemoResult:
+    workspace: Workspace
+    created: bool
+    tickets: int
+
+
+class _Story:
+    """Replays one ticket's life, moving the clock forward a few minutes at each step."""
+
+    def __init__(self, *, rng: random.Random, start: datetime, end: datetime):
+        self.rng = rng
+        self.at = start
+        self.end = end
+
+    def tick(self, low: int = 2, high: int = 90) -> datetime:
+        step = timedelta(minutes=self.rng.randint(low, high))
+        self.at = min(self.at + step, self.end)
+        return self.at
+
+
+MANAGER_USERNAME = "manager"
+
+
+@transaction.atomic
+def demo_accounts_reset(*, password: str) -> list[str]:
+    """Give the demo manager and every demo agent the demo password; return their logins."""
+    from django.contrib.auth.models import Group, User
+
+    from escalations.roles import MANAGER
+
+    manager, _ = User.objects.get_or_create(
+        username=MANAGER_USERNAME,
+        defaults={"first_name": "Morgan", "last_name": "Lee", "email": "manager@example.com"},
+    )
+    manager.is_staff = True
+    manager.set_password(password)
+    manager.save()
+    manager.groups.set(Group.objects.filter(name=MANAGER))
+    logins = [MANAGER_USERNAME]
+    for spec in _load()["agents"]:
+        user = User.objects.filter(username=spec["username"]).first()
+        if user is not None:
+            user.set_password(password)
+            user.save(update_fields=["password"])
+            logins.append(user.username)
+    return logins
+
+
+@transaction.atomic
+def demo_seed(*, password: str, now: datetime | None = None, seed: int = 7) -> DemoResult:
+    """Create the demo workspace, people and about 50 tickets, unless they already exist."""
+    data = _load()
+    existing = Workspace.objects.filter(slug=data["workspace"]["slug"]).first()
+    if existing is not None:
+        return DemoResult(existing, created=False, tickets=existing.tickets.count())
+    now = now or clock.now()
+    rng = random.Random(seed)
+    workspace = directory_save(instance=Workspace(**data["workspace"]))
+    for spec in data["custom_statuses"]:
+        directory_save(instance=CustomStatus(workspace=workspace, **spec))
+    for spec in data["custom_fields"]:
+        directory_save(instance=CustomFieldDefinition(workspace=workspace, **spec))
+    teams = {
+        spec["slug"]: directory_save(instance=Team(workspace=workspace, **spec))
+        for spec in data["teams"]
+    }
+    agents = {}
+    for spec in data["agents"]:
+        agents[spec["username"]] = agent_create(
+            username=spec["username"],
+            display_name=spec["display_name"],
+            email=spec["email"],
+            password=password,
+            skills=spec["skills"],
+            capacity=spec["capacity"],
+            is_available=spec["is_available"],
+            teams=[teams[slug] for slug in spec["teams"]],
+            lead_of=[teams[slug] for slug in spec["lead_of"]],
+        )
+    customers = [directory_save(instance=Customer(**_customer(spec))) for spec in data["customers"]]
+    scenarios = data["scenarios"]
+    escalating = [s for s in scenarios if s.get("escalation")]
+    for index, end_state in enumerate(END_STATES):
+        pool = escalating if end_state == TicketStatus.ESCALATED else scenarios
+        scenario = pool[index % len(pool)]
+        customer = customers[(index * 7) % len(customers)]
+        age = timedelta(hours=rng.randint(2, 24 * 14), minutes=rng.randint(0, 59))
+        story = _Story(rng=rng, start=now - age, end=now - timedelta(minutes=1))
+        _play(scenario, end_state, customer, teams, agents, story)
+    return DemoResult(workspace, created=True, tickets=len(END_STATES))
+
+
+def _load() -> dict:
+    return json.loads(DEMO_FIXTURE.read_text(encoding="utf-8"))
+
+
+def _customer(spec: dict) -> dict:
+    return {key: value for key, value in spec.items() if key != "key"}
+
+
+def _play(scenario, end_state, customer, teams, agents, story: _Story) -> Ticket:
+    l1 = teams["general"]
+    l1_agents = [a for a in agents.values() if a.teams.filter(pk=l1.pk).exists()]
+    agent: Agent = story.rng.choice(l1_agents)
+    agent_actor = Actor.for_user(agent.user)
+    first = scenario["opening"][0]
+    with clock.frozen_at(story.at):
+        ticket = ticket_create(
+            workspace=l1.workspace,
+            subject=scenario["subject"],
+            customer=customer,
+            actor=Actor.system(f"{scenario['channel']} intake"),
+            channel=scenario["channel"],
+            body=_fill(first["body"], agent, customer),
+            store=scenario["store"],
+            topic=scenario["topic"],
+            team=l1,
+            priority=PRIORITIES[scenario["priority"]],
+            tags=scenario["tags"],
+            custom_fields=scenario["custom_fields"],
+            ai_confidence=scenario["ai_confidence"],
+            ai_intent=scenario["ai_intent"],
+            ai_sentiment=scenario["ai_sentiment"],
+        )
+    for message in scenario["opening"][1:]:
+        _say(ticket, message, agent, customer, story, low=1, high=10)
+    if end_state == TicketStatus.NEW:
+        return ticket
+    with clock.frozen_at(story.tick(5, 120)):
+        ticket_update(ticket=ticket, actor=agent_actor, changes={"assignee": agent})
+        ticket_transition(ticket=ticket, transition="open", actor=agent_actor)
+    follow_up = scenario["follow_up"]
+    _say(ticket, follow_up[0], agent, customer, story)
+    escalation = scenario.get("escalation")
+    if end_state == TicketStatus.PENDING:
+        _step(ticket, "wait_on_customer", agent_actor, story, "Asked the customer for details.")
+        return ticket
+    if end_state == TicketStatus.ON_HOLD:
+        _step(ticket, "put_on_hold", agent_actor, story, "Waiting on the warehouse team.")
+        return ticket
+    for message in follow_up[1:]:
+        _say(ticket, message, agent, customer, story)
+    if end_state == TicketStatus.OPEN:
+        return ticket
+    if escalation and (end_state == TicketStatus.ESCALATED or story.rng.random() < 0.5):
+        receiver = _escalate(ticket, escalation, teams, agent_actor, story)
+        if end_state == TicketStatus.ESCALATED:
+            if story.rng.random() < 0.6:
+                reply = {
+                    "author": "agent",
+                    "body": "Hi {customer}, I have taken this over and am looking into it now.",
+                    "internal": False,
+                }
+                _say(ticket, reply, receiver, customer, story)
+            return ticket
+        agent, agent_actor = receiver, Actor.for_user(receiver.user)
+    for message in scenario["resolution"]:
+        _say(ticket, message, agent, customer, story)
+    _step(ticket, "resolve", agent_actor, story, "Customer confirmed the fix.")
+    if end_state == TicketStatus.CLOSED:
+        _step(ticket, "close", Actor.system("auto-close"), story, "Resolved for 3 days.")
+    return ticket
+
+
+def _escalate(ticket, spec, teams, actor, story: _Story) -> Agent:
+    team = teams[spec["to_team"]]
+    members = list(team.agents.order_by("display_name"))
+    receiver = story.rng.choice(members)
+    kind_actor = actor if spec["kind"] == "agent_initiated" else Actor.system("escalation policy")
+    with clock.frozen_at(story.tick(3, 45)):
+        escalation_create(
+            ticket=ticket,
+            kind=spec["kind"],
+            trigger=spec["trigger"],
+            to_team=team,
+            to_agent=receiver,
+            reasons=spec["reasons"],
+            summary=spec["summary"],
+            ai_attempts=spec["ai_attempts"],
+            actor=kind_actor,
+        )
+    return receiver
+
+
+def _step(ticket, transition: str, actor: Actor, story: _Story, reason: str) -> None:
+    with clock.frozen_at(story.tick()):
+        ticket_transition(ticket=ticket, transition=transition, actor=actor, reason=reason)
+
+
+def _say(ticket, message, agent: Agent, customer, story: _Story, low=2, high=90) -> None:
+    author = message["author"]
+    if author == "agent":
+        actor = Actor.for_user(agent.user)
+    else:
+        actor = Actor.system(f"{author} via {ticket.get_channel_display().lower()}")
+    with clock.frozen_at(story.tick(low, high)):
+        message_add(
+            ticket=ticket,
+            author_kind=author,
+            body=_fill(message["body"], agent, customer),
+            is_internal=message.get("internal", False),
+            author_user=agent.user if author == "agent" else None,
+            actor=actor,
+        )
+
+
+def _fill(body: str, agent: Agent, customer: Customer) -> str:
+    return body.format(agent=agent.display_name.split()[0], customer=customer.name.split()[0])

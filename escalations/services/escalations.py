@@ -1,0 +1,153 @@
+"""Handing a ticket over to another team or tier, with its context."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from escalations import clock
+from escalations.actors import Actor
+from escalations.models import (
+    AuthorKind,
+    Escalation,
+    EscalationKind,
+    EventType,
+    Team,
+    Ticket,
+    Tier,
+)
+from escalations.services.events import event_record
+from escalations.services.messages import message_add
+from escalations.services.tickets import ticket_update
+from escalations.services.transitions import ticket_transition
+
+CONVERSATION_SNAPSHOT_LIMIT = 200
+ERR_TEAM_OTHER_WORKSPACE = "{team} is not a team of this ticket's workspace."
+ERR_AGENT_NOT_IN_TEAM = "{agent} is not a member of {team}."
+ERR_NO_DESTINATION = "Choose the team, the agent or the tier to hand the ticket to."
+ERR_SUMMARY_REQUIRED = "Write a summary for the person who takes the ticket over."
+
+
+def handoff_package(ticket: Ticket) -> dict:
+    """The context a receiving human starts from, frozen at the moment of hand-over."""
+    messages = list(ticket.messages.order_by("-created_at", "-id")[:CONVERSATION_SNAPSHOT_LIMIT])[
+        ::-1
+    ]
+    customer = ticket.customer
+    return {
+        "conversation_snapshot": [
+            {
+                "at": m.created_at.isoformat(),
+                "author_kind": m.author_kind,
+                "author": m.author_name,
+                "internal": m.is_internal,
+                "body": m.body,
+            }
+            for m in messages
+        ],
+        "crm_snapshot": {
+            "name": customer.name,
+            "email": customer.email,
+            "company": customer.company,
+            "tier": customer.tier,
+            "segment": customer.segment,
+            "crm_id": customer.crm_id,
+            "crm_data": customer.crm_data,
+        },
+        "ai_confidence": ticket.ai_confidence,
+        "ai_sentiment": ticket.ai_sentiment,
+    }
+
+
+@transaction.atomic
+def escalation_create(
+    *,
+    ticket: Ticket,
+    kind: str,
+    actor: Actor,
+    trigger: str,
+    to_team: Team | None = None,
+    to_agent=None,
+    to_tier: int | None = None,
+    reasons: list[str] | None = None,
+    summary: str = "",
+    ai_attempts: list | None = None,
+    summary_required: bool = False,
+) -> Escalation:
+    """Hand the ticket over: record the escalation, move it to Escalated, route and note it."""
+    if kind not in EscalationKind.values:
+        raise ValidationError({"kind": f"Unknown escalation kind {kind!r}."})
+    if to_team is None and to_agent is None and to_tier is None:
+        raise ValidationError({"to_team": ERR_NO_DESTINATION})
+    if summary_required and not summary.strip():
+        raise ValidationError({"summary": ERR_SUMMARY_REQUIRED})
+    if to_team is not None and to_team.workspace_id != ticket.workspace_id:
+        raise ValidationError({"to_team": ERR_TEAM_OTHER_WORKSPACE.format(team=to_team)})
+    if (
+        to_team is not None
+        and to_agent is not None
+        and not to_team.memberships.filter(agent=to_agent).exists()
+    ):
+        raise ValidationError(
+            {"to_agent": ERR_AGENT_NOT_IN_TEAM.format(agent=to_agent, team=to_team)}
+        )
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if to_tier is None:
+        to_tier = to_team.tier if to_team is not None else min(ticket.tier + 1, Tier.L3)
+    now = clock.now()
+    for previous in ticket.escalations.filter(resolved_at__isnull=True, is_rerouted=False):
+        previous.is_rerouted = True
+        previous.rerouted_at = now
+        previous.save(update_fields=["is_rerouted", "rerouted_at"])
+    escalation = Escalation.objects.create(
+        ticket=ticket,
+        kind=kind,
+        trigger=trigger,
+        reasons=list(reasons or []),
+        from_team=ticket.team,
+        from_tier=ticket.tier,
+        from_agent=ticket.assignee,
+        to_team=to_team or ticket.team,
+        to_tier=to_tier,
+        to_agent=to_agent,
+        summary=summary.strip(),
+        ai_attempts=list(ai_attempts or []),
+        created_by=actor.user,
+        triggered_at=now,
+        **handoff_package(ticket),
+    )
+    ticket = ticket_transition(
+        ticket=ticket,
+        transition="escalate",
+        actor=actor,
+        reason=summary.strip() or "; ".join(escalation.reasons),
+        data={"escalation": escalation.pk, "kind": kind},
+        _via_escalation=True,
+    )
+    ticket = ticket_update(
+        ticket=ticket,
+        actor=actor,
+        changes={"team": escalation.to_team, "assignee": to_agent, "tier": to_tier},
+        reason=f"Escalation {escalation.pk}",
+    )
+    event_record(
+        ticket=ticket,
+        event_type=EventType.ESCALATED,
+        actor=actor,
+        from_value=f"{escalation.from_team or '—'} / {escalation.get_from_tier_display()}",
+        to_value=f"{escalation.to_team or '—'} / {escalation.get_to_tier_display()}",
+        reason=summary.strip(),
+        data={
+            "escalation": escalation.pk,
+            "kind": kind,
+            "trigger": trigger,
+            "reasons": escalation.reasons,
+        },
+    )
+    if summary.strip():
+        message_add(
+            ticket=ticket,
+            author_kind=AuthorKind.AGENT if actor.user else AuthorKind.SYSTEM,
+            body=f"Escalation summary: {summary.strip()}",
+            actor=actor,
+            is_internal=True,
+        )
+    return escalation

@@ -1,0 +1,34 @@
+from typing import Any
+
+from escalations.actors import Actor
+from escalations.models import Ticket, TicketEvent
+
+
+def event_record(
+    *,
+    ticket: Ticket,
+    event_type: str,
+    actor: Actor,
+    from_value: Any = "",
+    to_value: Any = "",
+    reason: str = "",
+    data: dict | None = None,
+) -> TicketEvent:
+    """Append one audit row; call it inside the transaction that makes the change."""
+    return TicketEvent.objects.create(
+        ticket=ticket,
+        event_type=event_type,
+        actor_kind=actor.kind,
+        actor_user=actor.user,
+        actor_label=actor.label[:150],
+        from_value=_text(from_value),
+        to_value=_text(to_value),
+        reason=reason,
+        data=data or {},
+    )
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    return str(value)[:250]

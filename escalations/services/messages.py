@@ -1,0 +1,89 @@
+"""Adding to a ticket's conversation."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from escalations import clock
+from escalations.actors import Actor
+from escalations.models import AuthorKind, EventType, Message, Ticket
+from escalations.services.events import event_record
+
+ERR_EMPTY_BODY = "A message needs some text."
+ERR_CUSTOMER_NOTE = "Only agents, the AI and the system write internal notes."
+HUMAN_RESPONSE_KINDS = (AuthorKind.AGENT,)
+
+
+@transaction.atomic
+def message_add(
+    *,
+    ticket: Ticket,
+    author_kind: str,
+    body: str,
+    actor: Actor,
+    is_internal: bool = False,
+    author_user=None,
+    author_name: str = "",
+) -> Message:
+    """Append a message; an agent's first public reply stamps the first human response."""
+    if not body or not body.strip():
+        raise ValidationError({"body": ERR_EMPTY_BODY})
+    if is_internal and author_kind == AuthorKind.CUSTOMER:
+        raise ValidationError({"is_internal": ERR_CUSTOMER_NOTE})
+    if author_user is None and author_kind == AuthorKind.AGENT:
+        author_user = actor.user
+    if not author_name:
+        author_name = _author_name(ticket, author_kind, author_user)
+    now = clock.now()
+    message = Message.objects.create(
+        ticket=ticket,
+        author_kind=author_kind,
+        author_user=author_user,
+        author_name=author_name,
+        body=body.strip(),
+        is_internal=is_internal,
+        created_at=now,
+    )
+    event_record(
+        ticket=ticket,
+        event_type=EventType.NOTE_ADDED if is_internal else EventType.MESSAGE_ADDED,
+        actor=actor,
+        data={"message": message.pk, "author_kind": author_kind, "internal": is_internal},
+    )
+    if author_kind in HUMAN_RESPONSE_KINDS and not is_internal:
+        _record_human_response(ticket=ticket, actor=actor, at=now)
+    Ticket.objects.filter(pk=ticket.pk).update(updated_at=now)
+    return message
+
+
+def _record_human_response(*, ticket: Ticket, actor: Actor, at) -> None:
+    updated = Ticket.objects.filter(pk=ticket.pk, first_response_at__isnull=True).update(
+        first_response_at=at
+    )
+    if updated:
+        ticket.first_response_at = at
+        event_record(ticket=ticket, event_type=EventType.FIRST_RESPONSE, actor=actor)
+    waiting = ticket.escalations.filter(
+        first_human_response_at__isnull=True, resolved_at__isnull=True, is_rerouted=False
+    )
+    for escalation in waiting:
+        escalation.first_human_response_at = at
+        escalation.save(update_fields=["first_human_response_at"])
+        event_record(
+            ticket=ticket,
+            event_type=EventType.ESCALATION_RESPONDED,
+            actor=actor,
+            data={"escalation": escalation.pk},
+        )
+
+
+def _author_name(ticket: Ticket, author_kind: str, user) -> str:
+    if author_kind == AuthorKind.CUSTOMER:
+        return ticket.customer.name
+    if author_kind == AuthorKind.AI:
+        return "AI assistant"
+    if author_kind == AuthorKind.SYSTEM:
+        return "Handoff"
+    if user is not None:
+        agent = getattr(user, "agent", None)
+        return agent.display_name if agent else (user.get_full_name() or user.get_username())
+    return "Agent"

@@ -1,0 +1,15 @@
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from escalations.roles import ROLE_PERMISSIONS
+
+
+@transaction.atomic
+def roles_sync() -> None:
+    """Create the built-in groups and give each exactly its permissions."""
+    permissions = {
+        p.codename: p for p in Permission.objects.filter(content_type__app_label="escalations")
+    }
+    for name, codenames in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set([permissions[c] for c in sorted(codenames) if c in permissions])

@@ -1,0 +1,219 @@
+"""Creating and editing tickets. Lifecycle moves live in `transitions`."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from escalations import clock
+from escalations.actors import Actor
+from escalations.custom_fields import clean_custom_fields
+from escalations.models import (
+    AuthorKind,
+    Channel,
+    Customer,
+    CustomStatus,
+    EventType,
+    Priority,
+    Ticket,
+    Tier,
+    Workspace,
+)
+from escalations.services.events import event_record
+
+# The fields a plain edit may change. Status moves go through `ticket_transition`, custom
+# status through `ticket_set_custom_status`.
+EDITABLE_FIELDS = (
+    "channel",
+    "store",
+    "topic",
+    "subject",
+    "customer",
+    "team",
+    "assignee",
+    "tier",
+    "priority",
+    "tags",
+    "custom_fields",
+    "snoozed_until",
+    "ai_confidence",
+    "ai_intent",
+    "ai_sentiment",
+)
+
+ERR_TEAM_OTHER_WORKSPACE = "The team belongs to another workspace."
+ERR_ASSIGNEE_NOT_IN_TEAM = "{agent} is not a member of {team}."
+ERR_NOT_EDITABLE = "{field} cannot be edited here."
+
+
+def normalise_tags(tags: Any) -> list[str]:
+    if tags is None:
+        return []
+    if isinstance(tags, str):
+        tags = tags.split(",")
+    if not isinstance(tags, list | tuple) or not all(isinstance(t, str) for t in tags):
+        raise ValidationError({"tags": "Tags must be a list of words."})
+    return sorted({t.strip().lower() for t in tags if t.strip()})
+
+
+def ticket_validate(ticket: Ticket) -> None:
+    """Everything a ticket must satisfy before it is saved, whoever saves it."""
+    errors: dict[str, list[str]] = {}
+    try:
+        ticket.full_clean(exclude=["custom_fields", "tags", "status"])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        ticket.tags = normalise_tags(ticket.tags)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        ticket.custom_fields = clean_custom_fields(
+            ticket.workspace.field_definitions.all(), ticket.custom_fields
+        )
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if ticket.team_id and ticket.team.workspace_id != ticket.workspace_id:
+        errors.setdefault("team", []).append(ERR_TEAM_OTHER_WORKSPACE)
+    if (
+        ticket.team_id
+        and ticket.assignee_id
+        and not ticket.team.memberships.filter(agent_id=ticket.assignee_id).exists()
+    ):
+        errors.setdefault("assignee", []).append(
+            ERR_ASSIGNEE_NOT_IN_TEAM.format(agent=ticket.assignee, team=ticket.team)
+        )
+    if ticket.custom_status_id:
+        status = ticket.custom_status
+        if status.workspace_id != ticket.workspace_id:
+            errors.setdefault("custom_status", []).append(
+                "The custom status belongs to another workspace."
+            )
+        elif status.lifecycle_state != ticket.status:
+            errors.setdefault("custom_status", []).append(
+                f"{status.name} is a label for {status.get_lifecycle_state_display()}, "
+                f"but the ticket is {ticket.get_status_display()}."
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def ticket_create(
+    *,
+    workspace: Workspace,
+    subject: str,
+    customer: Customer,
+    actor: Actor,
+    channel: str = Channel.EMAIL,
+    body: str = "",
+    store: str = "",
+    topic: str = "",
+    team=None,
+    assignee=None,
+    tier: int = Tier.L1,
+    priority: int = Priority.NORMAL,
+    tags: Any = (),
+    custom_fields: dict | None = None,
+    ai_confidence: float | None = None,
+    ai_intent: str = "",
+    ai_sentiment: float | None = None,
+) -> Ticket:
+    """Open a ticket; with a body, the customer's first message starts the conversation."""
+    now = clock.now()
+    ticket = Ticket(
+        workspace=workspace,
+        subject=subject,
+        customer=customer,
+        channel=channel,
+        store=store,
+        topic=topic,
+        team=team,
+        assignee=assignee,
+        tier=tier,
+        priority=priority,
+        tags=list(tags),
+        custom_fields=custom_fields or {},
+        ai_confidence=ai_confidence,
+        ai_intent=ai_intent,
+        ai_sentiment=ai_sentiment,
+        created_at=now,
+        updated_at=now,
+        status_changed_at=now,
+    )
+    ticket.custom_status = _default_custom_status(ticket)
+    ticket_validate(ticket)
+    ticket.save()
+    event_record(
+        ticket=ticket,
+        event_type=EventType.TICKET_CREATED,
+        actor=actor,
+        to_value=ticket.status,
+        data={"channel": channel, "subject": subject, "customer": customer.pk},
+    )
+    if body:
+        from escalations.services.messages import message_add
+
+        message_add(ticket=ticket, author_kind=AuthorKind.CUSTOMER, body=body, actor=actor)
+    return ticket
+
+
+@transaction.atomic
+def ticket_update(*, ticket: Ticket, actor: Actor, changes: dict[str, Any], reason: str = ""):
+    """Edit fields; every field that really changes gets its own `ticket.field_changed` event."""
+    not_editable = sorted(set(changes) - set(EDITABLE_FIELDS))
+    if not_editable:
+        raise ValidationError(
+            {field: ERR_NOT_EDITABLE.format(field=field) for field in not_editable}
+        )
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    before = {field: getattr(locked, field) for field in changes}
+    for field, value in changes.items():
+        setattr(locked, field, value)
+    ticket_validate(locked)
+    changed = [field for field in changes if getattr(locked, field) != before[field]]
+    if not changed:
+        return locked
+    locked.updated_at = clock.now()
+    locked.save(update_fields=[*changed, "updated_at"])
+    for field in changed:
+        event_record(
+            ticket=locked,
+            event_type=EventType.FIELD_CHANGED,
+            actor=actor,
+            from_value=_display(before[field]),
+            to_value=_display(getattr(locked, field)),
+            reason=reason,
+            data={"field": field, "from": _raw(before[field]), "to": _raw(getattr(locked, field))},
+        )
+    _refresh_caller_copy(ticket, locked)
+    return locked
+
+
+def _default_custom_status(ticket: Ticket) -> CustomStatus | None:
+    return CustomStatus.objects.filter(
+        workspace=ticket.workspace_id, lifecycle_state=ticket.status, is_default=True
+    ).first()
+
+
+def _display(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) or "—"
+    return str(value)
+
+
+def _raw(value: Any) -> Any:
+    """A JSON-safe form of a field value for the event's data."""
+    if hasattr(value, "pk"):
+        return value.pk
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def _refresh_caller_copy(ticket: Ticket, saved: Ticket) -> None:
+    """Let the caller's instance see what was saved (protected status included)."""
+    if ticket is not saved:
+        ticket.refresh_from_db()

@@ -1,0 +1,174 @@
+"""Lifecycle moves: the only way a ticket's status changes."""
+
+from django.db import transaction
+from django_fsm import can_proceed
+
+from escalations import clock
+from escalations.actors import Actor
+from escalations.errors import IllegalTransition, StaleTicket
+from escalations.lifecycle import TRANSITION_NAMES, transition_label
+from escalations.models import CustomStatus, EventType, Ticket, TicketStatus
+from escalations.services.events import event_record
+
+ERR_UNKNOWN_TRANSITION = "There is no lifecycle step called {name!r}."
+ERR_ILLEGAL = "Ticket {ref} is {current}: it cannot {label}. Allowed now: {allowed}."
+ERR_STALE = (
+    "Ticket {ref} changed since you looked at it: it is {current} now, not {expected}. "
+    "Reload it and try again."
+)
+ERR_NEEDS_ESCALATION = "Escalate a ticket through an escalation, which carries its context."
+
+
+def allowed_transitions(ticket: Ticket) -> list[str]:
+    return [t.name for t in ticket.get_available_status_transitions()]
+
+
+@transaction.atomic
+def ticket_transition(
+    *,
+    ticket: Ticket,
+    transition: str,
+    actor: Actor,
+    reason: str = "",
+    expected_status: str | None = None,
+    data: dict | None = None,
+    _via_escalation: bool = False,
+) -> Ticket:
+    """Move the ticket one step along its lifecycle, or refuse and change nothing.
+
+    `expected_status` is the state the caller saw (a page, an API client): if the ticket has
+    moved since, the move is refused rather than applied to a state nobody looked at.
+    """
+    if transition not in TRANSITION_NAMES:
+        raise IllegalTransition(
+            ERR_UNKNOWN_TRANSITION.format(name=transition),
+            current=ticket.status,
+            allowed=allowed_transitions(ticket),
+        )
+    if transition == "escalate" and not _via_escalation:
+        raise IllegalTransition(
+            ERR_NEEDS_ESCALATION, current=ticket.status, allowed=allowed_transitions(ticket)
+        )
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    current = locked.status
+    if expected_status is not None and expected_status != current:
+        raise StaleTicket(
+            ERR_STALE.format(
+                ref=locked.reference,
+                current=TicketStatus(current).label,
+                expected=TicketStatus(expected_status).label,
+            ),
+            current=current,
+            allowed=allowed_transitions(locked),
+        )
+    method = getattr(locked, transition)
+    if not can_proceed(method):
+        allowed = allowed_transitions(locked)
+        raise IllegalTransition(
+            ERR_ILLEGAL.format(
+                ref=locked.reference,
+                current=TicketStatus(current).label,
+                label=transition_label(transition).lower(),
+                allowed=", ".join(transition_label(name) for name in allowed) or "nothing",
+            ),
+            current=current,
+            allowed=allowed,
+        )
+    method()
+    now = clock.now()
+    target = locked.status
+    locked.status_changed_at = now
+    locked.updated_at = now
+    if target == TicketStatus.RESOLVED:
+        locked.resolved_at = now
+    elif current == TicketStatus.RESOLVED:
+        locked.resolved_at = None  # reopened: the earlier resolution no longer stands
+    if target == TicketStatus.CLOSED:
+        locked.closed_at = now
+    if target not in (TicketStatus.PENDING, TicketStatus.ON_HOLD):
+        locked.snoozed_until = None
+    old_custom = locked.custom_status
+    locked.custom_status = CustomStatus.objects.filter(
+        workspace=locked.workspace_id, lifecycle_state=target, is_default=True
+    ).first()
+    locked.save(
+        update_fields=[
+            "status",
+            "status_changed_at",
+            "updated_at",
+            "resolved_at",
+            "closed_at",
+            "snoozed_until",
+            "custom_status",
+        ]
+    )
+    event_record(
+        ticket=locked,
+        event_type=EventType.STATUS_CHANGED,
+        actor=actor,
+        from_value=current,
+        to_value=target,
+        reason=reason,
+        data={
+            "transition": transition,
+            "custom_status": locked.custom_status.name if locked.custom_status else None,
+            "previous_custom_status": old_custom.name if old_custom else None,
+            **(data or {}),
+        },
+    )
+    if target == TicketStatus.RESOLVED:
+        locked.escalations.filter(resolved_at__isnull=True, is_rerouted=False).update(
+            resolved_at=now
+        )
+    if ticket is not locked:
+        ticket.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
+def ticket_set_custom_status(
+    *, ticket: Ticket, custom_status: CustomStatus | None, actor: Actor, reason: str = ""
+) -> Ticket:
+    """Put a workspace label on the ticket, moving its lifecycle state if the label needs it."""
+    if custom_status is not None and custom_status.workspace_id != ticket.workspace_id:
+        raise IllegalTransition(
+            f"{custom_status.name} belongs to another workspace.",
+            current=ticket.status,
+            allowed=allowed_transitions(ticket),
+        )
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if custom_status is not None and custom_status.lifecycle_state != locked.status:
+        step = _step_towards(locked, custom_status.lifecycle_state)
+        if step is None:
+            raise IllegalTransition(
+                f"Ticket {locked.reference} is {locked.get_status_display()}: it cannot move to "
+                f"{custom_status.name} ({custom_status.get_lifecycle_state_display()}) in one "
+                "step.",
+                current=locked.status,
+                allowed=allowed_transitions(locked),
+            )
+        locked = ticket_transition(ticket=locked, transition=step, actor=actor, reason=reason)
+    old = locked.custom_status
+    if old == custom_status:
+        return locked
+    locked.custom_status = custom_status
+    locked.updated_at = clock.now()
+    locked.save(update_fields=["custom_status", "updated_at"])
+    event_record(
+        ticket=locked,
+        event_type=EventType.CUSTOM_STATUS_CHANGED,
+        actor=actor,
+        from_value=old.name if old else "",
+        to_value=custom_status.name if custom_status else "",
+        reason=reason,
+    )
+    if ticket is not locked:
+        ticket.refresh_from_db()
+    return locked
+
+
+def _step_towards(ticket: Ticket, target: str) -> str | None:
+    for candidate in ticket.get_available_status_transitions():
+        if candidate.target == target and candidate.name != "escalate":
+            return candidate.name
+    return None

@@ -1,0 +1,58 @@
+import pytest
+from django.conf import settings
+
+from escalations.actors import Actor
+from tests.factories import ROLES, AgentFactory, TeamFactory, UserFactory, make_ticket
+
+
+def pytest_configure(config):
+    # Real hashing costs ~0.3 s a password; tests make hundreds of users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def manager_user(db):
+    return UserFactory(username="morgan", role=ROLES["manager"])
+
+
+@pytest.fixture
+def agent_user(db):
+    return UserFactory(username="yong", role=ROLES["agent"])
+
+
+@pytest.fixture
+def read_only_user(db):
+    return UserFactory(username="rita", role=ROLES["read_only"])
+
+
+@pytest.fixture
+def actor(manager_user):
+    return Actor.for_user(manager_user)
+
+
+@pytest.fixture
+def l1_team(db):
+    return TeamFactory(name="General support", slug="general")
+
+
+@pytest.fixture
+def billing_team(l1_team):
+    from escalations.models import Tier
+
+    return TeamFactory(
+        workspace=l1_team.workspace,
+        name="Billing",
+        slug="billing",
+        tier=Tier.L2,
+        is_escalation_target=True,
+    )
+
+
+@pytest.fixture
+def billing_agent(billing_team):
+    return AgentFactory(display_name="Priya Shah", team=billing_team)
+
+
+@pytest.fixture
+def ticket(l1_team, actor):
+    return make_ticket(team=l1_team, actor=actor, body="My invoice is wrong.")
