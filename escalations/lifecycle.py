@@ -19,6 +19,25 @@ def transitions() -> tuple[tuple[str, str, str], ...]:
 
 TRANSITION_NAMES = frozenset(name for _, name, _ in transitions())
 
+# The order in which moves are offered: forward along the lifecycle, the final ones last.
+TRANSITION_ORDER = (
+    "open",
+    "resume",
+    "wait_on_customer",
+    "put_on_hold",
+    "escalate",
+    "de_escalate",
+    "resolve",
+    "reopen",
+    "close",
+)
+
+
+def available_transitions(ticket: Ticket) -> list:
+    """The moves open to the ticket now, in the order they are offered."""
+    moves = list(ticket.get_available_status_transitions())
+    return sorted(moves, key=lambda t: TRANSITION_ORDER.index(t.name))
+
 
 @cache
 def transition_label(name: str) -> str:

@@ -91,8 +91,8 @@ class EscalationAdmin(ReadOnlyAdmin):
     @display(description="Route")
     def route(self, obj):
         return (
-            f"{obj.from_team or '—'} ({obj.get_from_tier_display()}) → "
-            f"{obj.to_team or '—'} ({obj.get_to_tier_display()})"
+            f"{obj.from_team.name if obj.from_team else '—'} ({obj.get_from_tier_display()}) → "
+            f"{obj.to_team.name if obj.to_team else '—'} ({obj.get_to_tier_display()})"
         )
 
 

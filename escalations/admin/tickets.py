@@ -12,7 +12,7 @@ from escalations import selectors
 from escalations.actors import Actor
 from escalations.admin.forms import EscalationForm, TicketForm, TransitionForm
 from escalations.errors import IllegalTransition
-from escalations.lifecycle import transition_label
+from escalations.lifecycle import available_transitions, transition_label
 from escalations.models import AuthorKind, Escalation, Message, Ticket, TicketEvent
 from escalations.services.escalations import escalation_create
 from escalations.services.messages import message_add
@@ -282,17 +282,20 @@ class TicketAdmin(ModelAdmin):
         if formset.model is not Message:
             return super().save_formset(request, form, formset, change)
         actor = Actor.for_user(request.user)
+        # The admin's change message reads these three lists.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for message_form in formset.forms:
             data = message_form.cleaned_data
             if not data or not data.get("body"):
                 continue
-            message_add(
+            message = message_add(
                 ticket=form.instance,
                 author_kind=AuthorKind.AGENT,
                 body=data["body"],
                 is_internal=data.get("is_internal", False),
                 actor=actor,
             )
+            formset.new_objects.append(message)
 
     # The lifecycle panel and its views
 
@@ -307,7 +310,7 @@ class TicketAdmin(ModelAdmin):
         may_move = self.has_change_permission(request, ticket) and request.user.has_perm(
             "escalations.transition_ticket"
         )
-        available = ticket.get_available_status_transitions() if may_move else []
+        available = available_transitions(ticket) if may_move else []
         return {
             "lifecycle_transitions": [
                 {"name": t.name, "label": transition_label(t.name)}

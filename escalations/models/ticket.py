@@ -47,15 +47,20 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
     )
     snoozed_until = models.DateTimeField(null=True, blank=True)
     ai_confidence = models.FloatField(
+        "AI confidence",
         null=True,
         blank=True,
         validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
         help_text="The AI's latest confidence, 0 to 1.",
     )
     ai_intent = models.CharField(
-        max_length=80, blank=True, help_text="The AI's intent / task category, e.g. billing.refund"
+        "AI intent",
+        max_length=80,
+        blank=True,
+        help_text="The AI's intent / task category, e.g. billing.refund",
     )
     ai_sentiment = models.FloatField(
+        "AI sentiment",
         null=True,
         blank=True,
         validators=[MinValueValidator(-1.0), MaxValueValidator(1.0)],

@@ -132,8 +132,8 @@ def escalation_create(
         ticket=ticket,
         event_type=EventType.ESCALATED,
         actor=actor,
-        from_value=f"{escalation.from_team or '—'} / {escalation.get_from_tier_display()}",
-        to_value=f"{escalation.to_team or '—'} / {escalation.get_to_tier_display()}",
+        from_value=_route_end(escalation.from_team, escalation.get_from_tier_display()),
+        to_value=_route_end(escalation.to_team, escalation.get_to_tier_display()),
         reason=summary.strip(),
         data={
             "escalation": escalation.pk,
@@ -151,3 +151,7 @@ def escalation_create(
             is_internal=True,
         )
     return escalation
+
+
+def _route_end(team: Team | None, tier: str) -> str:
+    return f"{team.name if team else '—'} ({tier})"

@@ -1,5 +1,6 @@
 """Creating and editing tickets. Lifecycle moves live in `transitions`."""
 
+import json
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -132,7 +133,7 @@ def ticket_create(
         assignee=assignee,
         tier=tier,
         priority=priority,
-        tags=list(tags),
+        tags=normalise_tags(tags),
         custom_fields=custom_fields or {},
         ai_confidence=ai_confidence,
         ai_intent=ai_intent,
@@ -181,8 +182,8 @@ def ticket_update(*, ticket: Ticket, actor: Actor, changes: dict[str, Any], reas
             ticket=locked,
             event_type=EventType.FIELD_CHANGED,
             actor=actor,
-            from_value=_display(before[field]),
-            to_value=_display(getattr(locked, field)),
+            from_value=_display(field, before[field]),
+            to_value=_display(field, getattr(locked, field)),
             reason=reason,
             data={"field": field, "from": _raw(before[field]), "to": _raw(getattr(locked, field))},
         )
@@ -196,12 +197,16 @@ def _default_custom_status(ticket: Ticket) -> CustomStatus | None:
     ).first()
 
 
-def _display(value: Any) -> str:
+def _display(field: str, value: Any) -> str:
+    """How a value reads in the audit trail: choice labels, names, comma-joined lists."""
     if value is None or value == "":
         return "—"
     if isinstance(value, list):
         return ", ".join(map(str, value)) or "—"
-    return str(value)
+    if isinstance(value, dict):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    choices = dict(Ticket._meta.get_field(field).flatchoices)
+    return str(choices.get(value, value))
 
 
 def _raw(value: Any) -> Any:

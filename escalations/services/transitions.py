@@ -6,7 +6,7 @@ from django_fsm import can_proceed
 from escalations import clock
 from escalations.actors import Actor
 from escalations.errors import IllegalTransition, StaleTicket
-from escalations.lifecycle import TRANSITION_NAMES, transition_label
+from escalations.lifecycle import TRANSITION_NAMES, available_transitions, transition_label
 from escalations.models import CustomStatus, EventType, Ticket, TicketStatus
 from escalations.services.events import event_record
 
@@ -20,7 +20,7 @@ ERR_NEEDS_ESCALATION = "Escalate a ticket through an escalation, which carries i
 
 
 def allowed_transitions(ticket: Ticket) -> list[str]:
-    return [t.name for t in ticket.get_available_status_transitions()]
+    return [t.name for t in available_transitions(ticket)]
 
 
 @transaction.atomic

@@ -39,7 +39,7 @@ class Command(BaseCommand):
     def handle(self, *args, addr: str, no_serve: bool, **options):
         call_command("migrate", interactive=False, verbosity=0)
         password = demo_password()
-        result = demo_seed(password=password)
+        result = demo_seed()
         logins = demo_accounts_reset(password=password)
         what = "Loaded" if result.created else "Found"
         self.stdout.write(

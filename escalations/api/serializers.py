@@ -1,0 +1,49 @@
+from rest_framework import serializers
+
+from escalations.lifecycle import TRANSITION_NAMES, available_transitions
+from escalations.models import Ticket, TicketStatus
+
+
+class TicketSerializer(serializers.ModelSerializer):
+    allowed_transitions = serializers.SerializerMethodField()
+    custom_status = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Ticket
+        fields = (
+            "id",
+            "workspace",
+            "channel",
+            "store",
+            "topic",
+            "subject",
+            "customer",
+            "team",
+            "assignee",
+            "tier",
+            "priority",
+            "tags",
+            "custom_fields",
+            "status",
+            "custom_status",
+            "allowed_transitions",
+            "snoozed_until",
+            "ai_confidence",
+            "ai_intent",
+            "ai_sentiment",
+            "created_at",
+            "updated_at",
+            "first_response_at",
+            "resolved_at",
+            "closed_at",
+        )
+        read_only_fields = fields
+
+    def get_allowed_transitions(self, ticket) -> list[str]:
+        return [t.name for t in available_transitions(ticket)]
+
+
+class TransitionRequestSerializer(serializers.Serializer):
+    transition = serializers.ChoiceField(choices=sorted(TRANSITION_NAMES))
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    expected_status = serializers.ChoiceField(choices=TicketStatus.choices, required=False)

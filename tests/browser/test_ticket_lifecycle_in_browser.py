@@ -1,0 +1,73 @@
+import re
+
+import pytest
+
+from escalations.models import EventType, Ticket, TicketStatus
+from escalations.services.demo import MANAGER_USERNAME, demo_accounts_reset, demo_seed
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "browser-demo-password"
+
+
+@pytest.fixture
+def demo(live_server):
+    demo_seed()
+    demo_accounts_reset(password=PASSWORD)
+    return live_server.url
+
+
+def log_in(page, base_url):
+    page.goto(f"{base_url}/admin/login/")
+    page.fill("#id_username", MANAGER_USERNAME)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/admin/")
+
+
+def test_manager_moves_a_demo_ticket_through_two_transitions(page, demo, screenshot):
+    log_in(page, demo)
+    screenshot(page, "dashboard")
+    page.goto(f"{demo}/admin/escalations/ticket/")
+    assert page.locator("#result_list tbody tr").count() == 50
+    screenshot(page, "ticket-list")
+
+    ticket = Ticket.objects.filter(status=TicketStatus.NEW).order_by("pk").first()
+    page.goto(f"{demo}/admin/escalations/ticket/{ticket.pk}/change/")
+    panel = page.locator("#lifecycle-panel")
+    assert panel.locator("button[value=close]").count() == 0  # not legal from New
+
+    # when the manager starts work, with a reason
+    panel.locator("input[name=reason]").fill("Picking this up")
+    panel.get_by_role("button", name="Start work").click()
+    page.get_by_text(f"Ticket #{ticket.pk} is now Open.").wait_for()
+
+    # and then waits on the customer
+    page.locator("#lifecycle-panel").get_by_role("button", name="Wait on customer").click()
+    page.get_by_text(f"Ticket #{ticket.pk} is now Pending.").wait_for()
+    screenshot(page, "ticket-page")
+
+    # then both moves are in the audit trail, with who, from, to and why
+    moves = ticket.events.filter(event_type=EventType.STATUS_CHANGED).order_by("id")
+    assert list(moves.values_list("actor_label", "from_value", "to_value", "reason")) == [
+        (MANAGER_USERNAME, "new", "open", "Picking this up"),
+        (MANAGER_USERNAME, "open", "pending", ""),
+    ]
+    trail = page.locator("text=ticket.status_changed")
+    assert trail.count() == 2
+
+
+def test_a_stale_page_cannot_move_a_ticket(browser, page, demo):
+    log_in(page, demo)
+    ticket = Ticket.objects.filter(status=TicketStatus.OPEN).order_by("pk").first()
+    url = f"{demo}/admin/escalations/ticket/{ticket.pk}/change/"
+    page.goto(url)
+    other = page.context.new_page()
+    other.goto(url)
+
+    other.locator("#lifecycle-panel").get_by_role("button", name="Resolve").click()
+    other.get_by_text("is now Resolved").wait_for()
+    page.locator("#lifecycle-panel").get_by_role("button", name="Put on hold").click()
+
+    page.get_by_text(re.compile("changed since you looked at it: it is Resolved now")).wait_for()
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.RESOLVED

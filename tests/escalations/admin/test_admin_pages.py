@@ -1,0 +1,92 @@
+"""Every admin page opens for a support manager: list, add and change."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from escalations.models import (
+    CustomFieldDefinition,
+    CustomStatus,
+    Escalation,
+    TeamMembership,
+    Ticket,
+    TicketEvent,
+)
+from escalations.services.escalations import escalation_create
+from tests.factories import AgentFactory, CustomerFactory, make_ticket
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(ticket, actor, billing_team, billing_agent):
+    CustomStatus.objects.create(
+        workspace=ticket.workspace, name="Waiting", slug="waiting", lifecycle_state="pending"
+    )
+    CustomFieldDefinition.objects.create(workspace=ticket.workspace, key="order", label="Order")
+    escalation_create(
+        ticket=ticket, kind="agent_initiated", trigger="b", to_team=billing_team, actor=actor
+    )
+    return ticket
+
+
+MODEL_PAGES = [
+    ("workspace", lambda t: t.workspace),
+    ("team", lambda t: t.team),
+    ("agent", lambda t: t.assignee or TeamMembership.objects.first().agent),
+    ("customer", lambda t: t.customer),
+    ("ticket", lambda t: t),
+    ("escalation", lambda t: Escalation.objects.first()),
+    ("ticketevent", lambda t: TicketEvent.objects.first()),
+]
+READ_ONLY_MODELS = {"escalation", "ticketevent"}
+
+
+@pytest.mark.parametrize(("model", "pick"), MODEL_PAGES)
+def test_manager_sees_list_add_and_change_pages(client, manager_user, world, model, pick):
+    client.force_login(manager_user)
+    obj = pick(world)
+
+    assert client.get(reverse(f"admin:escalations_{model}_changelist")).status_code == 200
+    change = client.get(reverse(f"admin:escalations_{model}_change", args=[obj.pk]))
+    assert change.status_code == 200
+    add = client.get(reverse(f"admin:escalations_{model}_add"))
+    assert add.status_code == (403 if model in READ_ONLY_MODELS else 200)
+
+
+@pytest.mark.parametrize(("model", "pick"), MODEL_PAGES)
+def test_list_search_answers(client, manager_user, world, model, pick):
+    client.force_login(manager_user)
+    response = client.get(reverse(f"admin:escalations_{model}_changelist"), {"q": "a"})
+    assert response.status_code == 200
+
+
+def test_admin_index_and_user_pages_open(client, manager_user, world):
+    client.force_login(User.objects.create_superuser("root", "r@example.com", "pw-12345-x"))
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert client.get(reverse("admin:auth_user_changelist")).status_code == 200
+    assert client.get(reverse("admin:auth_group_changelist")).status_code == 200
+
+
+def ticket_list_queries(client, count):
+    with CaptureQueriesContext(__import__("django.db").db.connection) as queries:
+        response = client.get(reverse("admin:escalations_ticket_changelist"))
+    assert response.status_code == 200
+    assert Ticket.objects.count() == count
+    return len(queries)
+
+
+def test_ticket_list_issues_a_constant_number_of_queries(client, manager_user, l1_team, actor):
+    client.force_login(manager_user)
+    agent = AgentFactory(team=l1_team)
+    for index in range(3):
+        make_ticket(team=l1_team, assignee=agent, actor=actor, body=f"Hello {index}")
+    few = ticket_list_queries(client, 3)
+    for index in range(40):
+        make_ticket(
+            team=l1_team, assignee=agent, customer=CustomerFactory(), actor=actor, body=f"m{index}"
+        )
+    many = ticket_list_queries(client, 43)
+    assert few == many
+    assert many <= 12

@@ -1,0 +1,190 @@
+"""The ticket page: lifecycle buttons, escalation form and edits, through the services."""
+
+import pytest
+from django.urls import reverse
+
+from escalations.models import CustomFieldDefinition, EventType, Ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def change_url(ticket):
+    return reverse("admin:escalations_ticket_change", args=[ticket.pk])
+
+
+def transition(client, ticket, name, expected, reason=""):
+    return client.post(
+        reverse("admin:escalations_ticket_transition", args=[ticket.pk]),
+        {"transition": name, "expected_status": expected, "reason": reason},
+        follow=True,
+    )
+
+
+def test_only_legal_moves_are_offered_as_buttons(client, agent_user, ticket):
+    client.force_login(agent_user)
+    page = client.get(change_url(ticket)).content.decode()
+    for offered in ("Start work", "Wait on customer", "Resolve", "Escalate…"):
+        assert offered in page
+    for hidden in ('value="reopen"', 'value="close"', 'value="resume"'):
+        assert hidden not in page
+
+
+def test_a_button_moves_the_ticket_and_records_who_and_why(client, agent_user, ticket):
+    client.force_login(agent_user)
+    response = transition(client, ticket, "open", "new", reason="Taking it")
+
+    assert "is now Open" in response.content.decode()
+    event = ticket.events.get(event_type=EventType.STATUS_CHANGED)
+    assert (event.actor_user, event.from_value, event.to_value, event.reason) == (
+        agent_user,
+        "new",
+        "open",
+        "Taking it",
+    )
+
+
+def test_a_stale_page_is_refused_with_a_clear_message(client, agent_user, ticket):
+    client.force_login(agent_user)
+    transition(client, ticket, "resolve", "new")
+    response = transition(client, ticket, "resolve", "new")  # the same, stale, page again
+
+    assert "changed since you looked at it: it is Resolved now, not New" in (
+        response.content.decode()
+    )
+    assert ticket.events.filter(event_type=EventType.STATUS_CHANGED).count() == 1
+
+
+def test_an_illegal_move_is_refused_with_the_allowed_ones(client, agent_user, ticket):
+    client.force_login(agent_user)
+    response = transition(client, ticket, "close", "new")
+    assert (
+        "cannot close. Allowed now: Start work, Wait on customer, Escalate, Resolve."
+        in response.content.decode()
+    )
+    ticket.refresh_from_db()
+    assert ticket.status == "new"
+
+
+def test_read_only_users_can_look_but_not_move(client, read_only_user, ticket):
+    client.force_login(read_only_user)
+    page = client.get(change_url(ticket)).content.decode()
+    assert 'name="transition"' not in page
+    response = client.post(
+        reverse("admin:escalations_ticket_transition", args=[ticket.pk]),
+        {"transition": "open", "expected_status": "new"},
+    )
+    assert response.status_code == 403
+    ticket.refresh_from_db()
+    assert ticket.status == "new"
+
+
+def test_transitions_need_post(client, agent_user, ticket):
+    client.force_login(agent_user)
+    response = client.get(reverse("admin:escalations_ticket_transition", args=[ticket.pk]))
+    assert response.status_code == 405
+
+
+def test_escalate_form_requires_a_summary(client, agent_user, ticket, billing_team):
+    client.force_login(agent_user)
+    url = reverse("admin:escalations_ticket_escalate", args=[ticket.pk])
+    response = client.post(url, {"kind": "agent_initiated", "to_team": billing_team.pk})
+
+    assert response.status_code == 200
+    assert "This field is required" in response.content.decode()
+    assert not ticket.escalations.exists()
+
+
+def test_escalate_form_hands_the_ticket_over(client, agent_user, ticket, billing_team):
+    client.force_login(agent_user)
+    url = reverse("admin:escalations_ticket_escalate", args=[ticket.pk])
+    response = client.post(
+        url,
+        {"kind": "agent_initiated", "to_team": billing_team.pk, "summary": "Refund > 500 EUR"},
+        follow=True,
+    )
+
+    assert "was escalated to Billing" in response.content.decode()
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.team) == ("escalated", billing_team)
+    assert ticket.escalations.get().created_by == agent_user
+
+
+def test_saving_bad_custom_fields_shows_form_errors_and_keeps_the_ticket(
+    client, manager_user, ticket
+):
+    CustomFieldDefinition.objects.create(
+        workspace=ticket.workspace, key="order", label="Order", pattern=r"NW-\d{6}"
+    )
+    client.force_login(manager_user)
+    page = client.get(change_url(ticket))
+    data = {
+        key: value
+        for key, value in page.context["adminform"].form.initial.items()
+        if value is not None
+    }
+    data.update(
+        {
+            "workspace": ticket.workspace.pk,
+            "customer": ticket.customer.pk,
+            "team": ticket.team.pk,
+            "subject": "Changed subject",
+            "tags": "",
+            "custom_fields": '{"order": "123"}',
+            **empty_inline_management_data(),
+        }
+    )
+    response = client.post(change_url(ticket), data)
+
+    assert response.status_code == 200
+    assert "does not match the pattern" in response.content.decode()
+    assert Ticket.objects.get(pk=ticket.pk).subject == "Printer on fire"
+
+
+def test_editing_a_ticket_in_the_admin_writes_field_events(client, manager_user, ticket):
+    client.force_login(manager_user)
+    page = client.get(change_url(ticket))
+    form = page.context["adminform"].form
+    data = {key: value for key, value in form.initial.items() if value is not None}
+    data.update(
+        {
+            "subject": "Invoice 2231 charged twice",
+            "tags": "billing, vip",
+            "custom_fields": "{}",
+            "team": ticket.team.pk,
+            **empty_inline_management_data(),
+            "messages-2-TOTAL_FORMS": "1",
+            "messages-2-0-body": "We are checking the charge.",
+        }
+    )
+    response = client.post(change_url(ticket), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    ticket.refresh_from_db()
+    assert ticket.subject == "Invoice 2231 charged twice"
+    assert ticket.tags == ["billing", "vip"]
+    fields = list(
+        ticket.events.filter(event_type=EventType.FIELD_CHANGED).values_list(
+            "data__field", flat=True
+        )
+    )
+    assert fields == ["subject", "tags"]
+    reply = ticket.messages.get(body="We are checking the charge.")
+    assert (reply.author_kind, reply.author_user, reply.is_internal) == (
+        "agent",
+        manager_user,
+        False,
+    )
+
+
+def empty_inline_management_data():
+    data = {}
+    for prefix in ["messages", "messages-2", "escalations", "events"]:
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": "0",
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
+    return data

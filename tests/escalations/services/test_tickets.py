@@ -1,0 +1,156 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from escalations.errors import IllegalTransition
+from escalations.models import (
+    CustomFieldDefinition,
+    CustomStatus,
+    EventType,
+    Priority,
+    Ticket,
+    TicketEvent,
+)
+from escalations.services.tickets import ticket_update
+from escalations.services.transitions import ticket_set_custom_status, ticket_transition
+from tests.factories import AgentFactory, TeamFactory, WorkspaceFactory, make_ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def test_creating_a_ticket_records_who_opened_it_and_the_first_message(l1_team, actor):
+    ticket = make_ticket(team=l1_team, actor=actor, body="Where is my parcel?", tags="Late, DHL")
+
+    assert ticket.status == "new"
+    assert ticket.tags == ["dhl", "late"]
+    assert list(ticket.events.values_list("event_type", "actor_label")) == [
+        (EventType.TICKET_CREATED, actor.label),
+        (EventType.MESSAGE_ADDED, actor.label),
+    ]
+    assert list(ticket.messages.values_list("author_kind", "body")) == [
+        ("customer", "Where is my parcel?")
+    ]
+
+
+def test_each_changed_field_gets_its_own_event(ticket, actor):
+    ticket_update(
+        ticket=ticket,
+        actor=actor,
+        changes={"priority": Priority.URGENT, "subject": ticket.subject, "topic": "Refund"},
+        reason="VIP customer",
+    )
+
+    changes = ticket.events.filter(event_type=EventType.FIELD_CHANGED)
+    assert list(changes.values_list("data__field", "from_value", "to_value", "reason")) == [
+        ("priority", "Normal", "Urgent", "VIP customer"),
+        ("topic", "—", "Refund", "VIP customer"),
+    ]
+    ticket.refresh_from_db()
+    assert ticket.priority == Priority.URGENT
+
+
+def test_an_update_that_changes_nothing_writes_nothing(ticket, actor):
+    before = ticket.events.count()
+    ticket_update(ticket=ticket, actor=actor, changes={"subject": ticket.subject})
+    assert ticket.events.count() == before
+
+
+def test_status_cannot_be_edited_as_a_field(ticket, actor):
+    with pytest.raises(ValidationError) as exc:
+        ticket_update(ticket=ticket, actor=actor, changes={"status": "closed"})
+    assert exc.value.message_dict == {"status": ["status cannot be edited here."]}
+
+
+def test_assignee_must_belong_to_the_team(ticket, actor, billing_agent):
+    with pytest.raises(ValidationError) as exc:
+        ticket_update(ticket=ticket, actor=actor, changes={"assignee": billing_agent})
+    assert "is not a member of" in exc.value.message_dict["assignee"][0]
+    assert Ticket.objects.get(pk=ticket.pk).assignee is None
+
+
+def test_team_must_be_of_the_same_workspace(ticket, actor):
+    stranger = TeamFactory()
+    with pytest.raises(ValidationError) as exc:
+        ticket_update(ticket=ticket, actor=actor, changes={"team": stranger})
+    assert exc.value.message_dict["team"] == ["The team belongs to another workspace."]
+
+
+def test_custom_fields_are_validated_against_the_workspace(actor):
+    workspace = WorkspaceFactory()
+    CustomFieldDefinition.objects.create(
+        workspace=workspace, key="order_number", label="Order", pattern=r"NW-\d{6}"
+    )
+    with pytest.raises(ValidationError) as exc:
+        make_ticket(workspace=workspace, actor=actor, custom_fields={"order_number": "x"})
+    assert exc.value.message_dict["custom_fields"] == [
+        "Order (order_number): 'x' does not match the pattern NW-\\d{6}."
+    ]
+    assert not Ticket.objects.filter(workspace=workspace).exists()
+    assert not TicketEvent.objects.exists()
+
+
+def test_resolving_stamps_and_reopening_clears_the_resolution(ticket, actor):
+    ticket_transition(ticket=ticket, transition="resolve", actor=actor)
+    ticket.refresh_from_db()
+    assert ticket.resolved_at is not None
+
+    ticket_transition(ticket=ticket, transition="reopen", actor=actor)
+    ticket.refresh_from_db()
+    assert ticket.resolved_at is None
+    assert ticket.status == "open"
+
+
+def test_entering_a_state_applies_the_workspace_default_label(ticket, actor):
+    waiting = CustomStatus.objects.create(
+        workspace=ticket.workspace,
+        name="Waiting for customer",
+        slug="waiting",
+        lifecycle_state="pending",
+        is_default=True,
+    )
+    ticket_transition(ticket=ticket, transition="wait_on_customer", actor=actor)
+    ticket.refresh_from_db()
+    assert ticket.custom_status == waiting
+
+    ticket_transition(ticket=ticket, transition="resume", actor=actor)
+    ticket.refresh_from_db()
+    assert ticket.custom_status is None
+
+
+def test_choosing_a_custom_status_moves_the_lifecycle_when_one_step_allows(ticket, actor):
+    parts = CustomStatus.objects.create(
+        workspace=ticket.workspace,
+        name="Waiting for parts",
+        slug="parts",
+        lifecycle_state="on_hold",
+    )
+    ticket_transition(ticket=ticket, transition="open", actor=actor)
+
+    ticket_set_custom_status(ticket=ticket, custom_status=parts, actor=actor, reason="RMA sent")
+
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.custom_status) == ("on_hold", parts)
+    assert list(ticket.events.values_list("event_type", "to_value").order_by("-id")[:2]) == [
+        (EventType.CUSTOM_STATUS_CHANGED, "Waiting for parts"),
+        (EventType.STATUS_CHANGED, "on_hold"),
+    ]
+
+
+def test_a_custom_status_out_of_reach_is_refused(ticket, actor):
+    closed_label = CustomStatus.objects.create(
+        workspace=ticket.workspace, name="Archived", slug="archived", lifecycle_state="closed"
+    )
+    with pytest.raises(IllegalTransition, match="cannot move to Archived"):
+        ticket_set_custom_status(ticket=ticket, custom_status=closed_label, actor=actor)
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.custom_status) == ("new", None)
+
+
+def test_assigning_an_agent_of_the_team_is_recorded(ticket, actor, l1_team):
+    agent = AgentFactory(display_name="Yong Park", team=l1_team)
+    ticket_update(ticket=ticket, actor=actor, changes={"assignee": agent})
+    event = ticket.events.get(event_type=EventType.FIELD_CHANGED)
+    assert (event.data["field"], event.to_value, event.data["to"]) == (
+        "assignee",
+        "Yong Park",
+        agent.pk,
+    )
