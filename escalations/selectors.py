@@ -1,8 +1,21 @@
 """Reads: querysets shaped for the screens and the API that use them."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
-from escalations.models import Escalation, Ticket, TicketEvent
+from escalations.models import Escalation, Message, Ticket, TicketEvent
+
+
+def _count_per_ticket(queryset) -> Coalesce:
+    """A correlated COUNT: evaluated for the rows on the page, not a GROUP BY over all."""
+    counted = (
+        queryset.filter(ticket=OuterRef("pk"))
+        .order_by()
+        .values("ticket")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def ticket_list_queryset() -> QuerySet[Ticket]:
@@ -10,11 +23,9 @@ def ticket_list_queryset() -> QuerySet[Ticket]:
     return Ticket.objects.select_related(
         "workspace", "customer", "team", "assignee", "custom_status"
     ).annotate(
-        message_count=Count("messages", distinct=True),
-        open_escalation_count=Count(
-            "escalations",
-            filter=Q(escalations__resolved_at__isnull=True, escalations__is_rerouted=False),
-            distinct=True,
+        message_count=_count_per_ticket(Message.objects),
+        open_escalation_count=_count_per_ticket(
+            Escalation.objects.filter(resolved_at__isnull=True, is_rerouted=False)
         ),
     )
 

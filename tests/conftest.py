@@ -1,8 +1,21 @@
+import os
+
 import pytest
 from django.conf import settings
 
 from escalations.actors import Actor
 from tests.factories import ROLES, AgentFactory, TeamFactory, UserFactory, make_ticket
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """With HANDOFF_FORBID_SKIPS=1 (CI), a skipped test is a failed one: every tool is there."""
+    outcome = yield
+    report = outcome.get_result()
+    forbidden = os.environ.get("HANDOFF_FORBID_SKIPS") == "1"
+    if forbidden and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped, which CI does not allow: {report.longrepr}"
 
 
 def pytest_configure(config):

@@ -81,8 +81,8 @@ def ticket_transition(
     locked.updated_at = now
     if target == TicketStatus.RESOLVED:
         locked.resolved_at = now
-    elif current == TicketStatus.RESOLVED:
-        locked.resolved_at = None  # reopened: the earlier resolution no longer stands
+    elif transition == "reopen":
+        locked.resolved_at = None  # the earlier resolution no longer stands
     if target == TicketStatus.CLOSED:
         locked.closed_at = now
     if target not in (TicketStatus.PENDING, TicketStatus.ON_HOLD):

@@ -26,7 +26,6 @@ def log_in(page, base_url):
 
 def test_manager_moves_a_demo_ticket_through_two_transitions(page, demo, screenshot):
     log_in(page, demo)
-    screenshot(page, "dashboard")
     page.goto(f"{demo}/admin/escalations/ticket/")
     assert page.locator("#result_list tbody tr").count() == 50
     screenshot(page, "ticket-list")
@@ -71,3 +70,24 @@ def test_a_stale_page_cannot_move_a_ticket(browser, page, demo):
     page.get_by_text(re.compile("changed since you looked at it: it is Resolved now")).wait_for()
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.RESOLVED
+
+
+def test_agent_escalates_a_ticket_to_billing_with_a_summary(page, demo, screenshot):
+    log_in(page, demo)
+    ticket = Ticket.objects.filter(status=TicketStatus.OPEN).order_by("pk").first()
+    page.goto(f"{demo}/admin/escalations/ticket/{ticket.pk}/change/")
+
+    page.get_by_role("link", name="Escalate…").click()
+    page.select_option("#id_to_team", label="Billing (L2)")
+    page.fill("#id_summary", "Customer was charged twice; needs a refund approval.")
+    screenshot(page, "escalate-form")
+    page.get_by_role("button", name="Escalate", exact=True).click()
+
+    page.get_by_text(f"Ticket #{ticket.pk} was escalated to Billing").wait_for()
+    assert (
+        page.locator("[data-testid=handoff-package]")
+        .get_by_text("needs a refund approval")
+        .is_visible()
+    )
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.team.name, ticket.tier) == ("escalated", "Billing", 2)

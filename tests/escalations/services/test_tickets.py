@@ -99,6 +99,18 @@ def test_resolving_stamps_and_reopening_clears_the_resolution(ticket, actor):
     assert ticket.status == "open"
 
 
+def test_closing_keeps_the_resolution_time(ticket, actor):
+    ticket_transition(ticket=ticket, transition="resolve", actor=actor)
+    ticket.refresh_from_db()
+    resolved_at = ticket.resolved_at
+
+    ticket_transition(ticket=ticket, transition="close", actor=actor)
+
+    ticket.refresh_from_db()
+    assert ticket.resolved_at == resolved_at
+    assert ticket.closed_at >= resolved_at
+
+
 def test_entering_a_state_applies_the_workspace_default_label(ticket, actor):
     waiting = CustomStatus.objects.create(
         workspace=ticket.workspace,

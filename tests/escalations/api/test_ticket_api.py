@@ -1,0 +1,86 @@
+import pytest
+from rest_framework.test import APIClient
+
+from escalations.models import EventType
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def url(ticket, action=""):
+    return f"/api/tickets/{ticket.pk}/{action + '/' if action else ''}"
+
+
+def test_anonymous_callers_get_401(api, ticket):
+    assert api.get("/api/tickets/").status_code == 401
+    assert api.post(url(ticket, "transition"), {"transition": "open"}).status_code == 401
+
+
+def test_listing_shows_each_tickets_allowed_moves(api, agent_user, ticket):
+    api.force_authenticate(agent_user)
+    response = api.get("/api/tickets/")
+    assert response.status_code == 200
+    assert response.json()["results"][0]["allowed_transitions"] == [
+        "open",
+        "wait_on_customer",
+        "escalate",
+        "resolve",
+    ]
+
+
+def test_a_legal_transition_answers_with_the_moved_ticket(api, agent_user, ticket):
+    api.force_authenticate(agent_user)
+    response = api.post(
+        url(ticket, "transition"), {"transition": "open", "reason": "API"}, format="json"
+    )
+    assert response.status_code == 200
+    assert response.json()["status"] == "open"
+    event = ticket.events.get(event_type=EventType.STATUS_CHANGED)
+    assert (event.actor_kind, event.actor_user, event.reason) == ("api", agent_user, "API")
+
+
+def test_an_illegal_transition_is_a_409_and_changes_nothing(api, agent_user, ticket):
+    api.force_authenticate(agent_user)
+    response = api.post(url(ticket, "transition"), {"transition": "close"}, format="json")
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "illegal_transition"
+    assert body["current_status"] == "new"
+    assert body["allowed_transitions"] == ["open", "wait_on_customer", "escalate", "resolve"]
+    assert "cannot close" in body["detail"]
+    assert not ticket.events.filter(event_type=EventType.STATUS_CHANGED).exists()
+
+
+def test_a_stale_expected_status_is_a_409(api, agent_user, ticket):
+    api.force_authenticate(agent_user)
+    payload = {"transition": "resolve", "expected_status": "open"}
+    response = api.post(url(ticket, "transition"), payload, format="json")
+    assert response.status_code == 409
+    assert response.json()["code"] == "stale_ticket"
+
+
+def test_an_unknown_transition_is_a_400_with_the_field_named(api, agent_user, ticket):
+    api.force_authenticate(agent_user)
+    response = api.post(url(ticket, "transition"), {"transition": "explode"}, format="json")
+    assert response.status_code == 400
+    assert "transition" in response.json()
+
+
+def test_read_only_users_may_read_but_not_move(api, read_only_user, ticket):
+    api.force_authenticate(read_only_user)
+    assert api.get(url(ticket)).status_code == 200
+    response = api.post(url(ticket, "transition"), {"transition": "open"}, format="json")
+    assert response.status_code == 403
+    ticket.refresh_from_db()
+    assert ticket.status == "new"
+
+
+def test_users_without_a_role_cannot_read(api, ticket):
+    from tests.factories import UserFactory
+
+    api.force_authenticate(UserFactory())
+    assert api.get("/api/tickets/").status_code == 403

@@ -1,0 +1,85 @@
+import pytest
+from django.db.models import Count
+
+from escalations.models import (
+    AuthorKind,
+    Escalation,
+    EventType,
+    Message,
+    Team,
+    Ticket,
+    TicketEvent,
+    TicketStatus,
+)
+from escalations.services.demo import demo_accounts_reset, demo_seed
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        result = demo_seed()
+        yield result
+        from django.core.management import call_command
+
+        call_command("flush", interactive=False, verbosity=0)
+
+
+def test_demo_has_the_four_teams_with_their_tiers(seeded):
+    teams = Team.objects.filter(workspace=seeded.workspace)
+    assert sorted(teams.values_list("name", "tier", "is_escalation_target")) == [
+        ("Billing", 2, True),
+        ("Engineering", 3, True),
+        ("General support", 1, False),
+        ("Technical Support", 2, True),
+    ]
+
+
+def test_demo_has_about_fifty_tickets_in_every_state(seeded):
+    by_status = dict(Ticket.objects.values_list("status").annotate(n=Count("id")))
+    assert set(by_status) == set(TicketStatus.values)
+    assert sum(by_status.values()) == 50
+
+
+def test_demo_conversations_have_every_kind_of_message(seeded):
+    kinds = set(Message.objects.values_list("author_kind", flat=True))
+    assert kinds == set(AuthorKind.values)
+    assert Message.objects.filter(is_internal=True).exists()
+
+
+def test_every_escalated_demo_ticket_has_an_owner_and_a_package(seeded):
+    for ticket in Ticket.objects.filter(status=TicketStatus.ESCALATED):
+        assert ticket.team.tier >= 2 and ticket.assignee is not None
+        escalation = ticket.escalations.order_by("-triggered_at").first()
+        assert escalation.conversation_snapshot and escalation.crm_snapshot["crm_data"]
+    assert set(Escalation.objects.values_list("kind", flat=True)) == {
+        "reactive",
+        "proactive",
+        "agent_initiated",
+        "time_based",
+    }
+
+
+def test_demo_history_is_in_the_audit_trail(seeded):
+    assert TicketEvent.objects.filter(event_type=EventType.TICKET_CREATED).count() == 50
+    closed = Ticket.objects.filter(status=TicketStatus.CLOSED).first()
+    moves = closed.events.filter(event_type=EventType.STATUS_CHANGED)
+    assert list(moves.values_list("to_value", flat=True))[-2:] == ["resolved", "closed"]
+    assert closed.created_at < closed.resolved_at < closed.closed_at
+
+
+def test_seeding_twice_changes_nothing(seeded):
+    again = demo_seed()
+    assert not again.created
+    assert Ticket.objects.count() == 50
+
+
+def test_demo_accounts_share_the_printed_password(seeded):
+    from django.contrib.auth import authenticate
+
+    logins = demo_accounts_reset(password="s3cret-demo")
+    assert logins[0] == "manager" and "yong" in logins
+    manager = authenticate(username="manager", password="s3cret-demo")
+    assert manager is not None and manager.groups.filter(name="Support managers").exists()
+    assert authenticate(username="yong", password="s3cret-demo") is not None
