@@ -5,7 +5,7 @@ from unfold.admin import TabularInline
 from unfold.decorators import display
 
 from escalations.admin.base import DirectoryAdmin
-from escalations.admin.forms import AgentForm, CustomerForm
+from escalations.admin.forms import AgentCreationForm, AgentForm, CustomerForm
 from escalations.models import (
     ACTIVE_STATUSES,
     Agent,
@@ -16,6 +16,7 @@ from escalations.models import (
     TeamMembership,
     Workspace,
 )
+from escalations.services.directory import agent_create
 
 
 class HistoryAdmin(DirectoryAdmin, SimpleHistoryAdmin):
@@ -142,6 +143,49 @@ class AgentAdmin(HistoryAdmin):
     autocomplete_fields = ("user",)
     inlines = [AgentMembershipInline]
     fields = ("user", "display_name", "skills", "capacity", "is_available")
+    add_fields = (
+        "username",
+        "email",
+        "password",
+        "display_name",
+        "teams",
+        "skills",
+        "capacity",
+        "is_available",
+    )
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = AgentCreationForm
+            kwargs["fields"] = self.add_fields
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return self.fields if obj is not None else self.add_fields
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        created = agent_create(
+            username=data["username"],
+            email=data["email"],
+            password=data["password"] or None,
+            display_name=data["display_name"],
+            skills=data["skills"],
+            capacity=data["capacity"],
+            is_available=data["is_available"],
+            teams=list(data["teams"]),
+        )
+        obj.pk, obj.user = created.pk, created.user
+        obj._state.adding = False
+
+    def save_related(self, request, form, formsets, change):
+        if change:
+            super().save_related(request, form, formsets, change)
 
     def get_queryset(self, request):
         return (

@@ -1,10 +1,14 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.html import format_html
 from unfold.admin import ModelAdmin
 from unfold.decorators import display
 
+from escalations.actors import Actor
+from escalations.admin.forms import EscalationCorrectionForm
 from escalations.models import Escalation, TicketEvent
+from escalations.services.escalations import escalation_update
 
 
 class ReadOnlyAdmin(ModelAdmin):
@@ -26,8 +30,11 @@ def _ticket_link(ticket_id: int, label: str):
 
 
 @admin.register(Escalation)
-class EscalationAdmin(ReadOnlyAdmin):
-    """Escalations are created from the ticket page ("Escalate…") or by automation."""
+class EscalationAdmin(ModelAdmin):
+    """Escalations are made by the escalation service: from a ticket ("Escalate…"), from here
+    (naming the ticket), or by automation. Only the summary and reasons may be corrected."""
+
+    form = EscalationCorrectionForm
 
     list_display = (
         "id",
@@ -46,7 +53,7 @@ class EscalationAdmin(ReadOnlyAdmin):
     list_select_related = ("ticket", "from_team", "to_team", "to_agent")
     date_hierarchy = "triggered_at"
     fieldsets = (
-        (None, {"fields": ("ticket", "kind", "trigger", "reasons")}),
+        (None, {"fields": ("ticket", "kind", "trigger", "summary", "reasons")}),
         (
             "Route",
             {
@@ -60,7 +67,6 @@ class EscalationAdmin(ReadOnlyAdmin):
             "Handoff package",
             {
                 "fields": (
-                    "summary",
                     "ai_confidence",
                     "ai_sentiment",
                     "ai_attempts",
@@ -83,6 +89,28 @@ class EscalationAdmin(ReadOnlyAdmin):
             },
         ),
     )
+
+    def get_readonly_fields(self, request, obj=None):
+        editable = {"summary", "reasons"}
+        return [f.name for f in Escalation._meta.fields if f.name not in editable]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def add_view(self, request, form_url="", extra_context=None):
+        from escalations.admin.tickets import escalate_form_view
+
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        return escalate_form_view(self, request, ticket=None)
+
+    def save_model(self, request, obj, form, change):
+        escalation_update(
+            escalation=obj,
+            actor=Actor.for_user(request.user),
+            summary=form.cleaned_data["summary"],
+            reasons=form.cleaned_data["reasons"],
+        )
 
     @display(description="Ticket", ordering="ticket")
     def ticket_link(self, obj):

@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextareaWidget
 
-from escalations.models import Agent, Customer, EscalationKind, Team, Ticket
+from escalations.models import Agent, Customer, Escalation, EscalationKind, Team, Ticket
 from escalations.services.tickets import normalise_tags, ticket_validate
 
 
@@ -30,6 +30,40 @@ class PrettyJSONField(forms.JSONField):
         if isinstance(value, forms.fields.InvalidJSONInput):
             return value
         return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True)
+
+
+class AgentCreationForm(forms.ModelForm):
+    """A new agent and their login in one step."""
+
+    username = forms.CharField(max_length=150)
+    email = forms.EmailField(required=False)
+    password = forms.CharField(
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="Leave empty to set it later; the agent cannot log in until then.",
+    )
+    teams = forms.ModelMultipleChoiceField(queryset=Team.objects.all(), required=False)
+    skills = WordListField(required=False, help_text="Comma-separated, e.g. refunds, api, german.")
+
+    class Meta:
+        model = Agent
+        fields = ("display_name", "skills", "capacity", "is_available")
+
+    def clean_username(self):
+        from django.contrib.auth import get_user_model
+
+        username = self.cleaned_data["username"]
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise ValidationError("This login is taken.")
+        return username
+
+    def clean_password(self):
+        from django.contrib.auth.password_validation import validate_password
+
+        password = self.cleaned_data["password"]
+        if password:
+            validate_password(password)
+        return password
 
 
 class AgentForm(forms.ModelForm):
@@ -141,13 +175,52 @@ class EscalationForm(forms.Form):
         widget=UnfoldAdminTextareaWidget(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, ticket: Ticket, **kwargs):
+    def __init__(self, *args, ticket: Ticket | None, **kwargs):
         super().__init__(*args, **kwargs)
         self.ticket = ticket
-        self.fields["to_team"].queryset = Team.objects.filter(workspace=ticket.workspace_id)
-        self.fields["to_agent"].queryset = Agent.objects.filter(
-            teams__workspace=ticket.workspace_id
-        ).distinct()
+        teams = Team.objects.filter(is_escalation_target=True).select_related("workspace")
+        agents = Agent.objects.all()
+        if ticket is None:
+            # Started from the escalation list: say which ticket.
+            self.fields = {
+                "ticket": forms.IntegerField(
+                    label="Ticket number", min_value=1, help_text="e.g. 42 for ticket #42"
+                ),
+                **self.fields,
+            }
+        else:
+            teams = teams.filter(workspace=ticket.workspace_id)
+            agents = agents.filter(teams__workspace=ticket.workspace_id).distinct()
+        self.fields["to_team"].queryset = teams
+        self.fields["to_agent"].queryset = agents
+
+    def clean_ticket(self):
+        number = self.cleaned_data["ticket"]
+        ticket = Ticket.objects.filter(pk=number).first()
+        if ticket is None:
+            raise ValidationError(f"There is no ticket #{number}.")
+        self.ticket = ticket
+        return ticket
+
+    def clean_reasons(self):
+        return [line.strip() for line in self.cleaned_data["reasons"].splitlines() if line.strip()]
+
+
+class EscalationCorrectionForm(forms.ModelForm):
+    reasons = forms.CharField(
+        required=False,
+        help_text="One reason per line.",
+        widget=UnfoldAdminTextareaWidget(attrs={"rows": 3}),
+    )
+
+    class Meta:
+        model = Escalation
+        fields = ("summary", "reasons")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["reasons"] = "\n".join(self.instance.reasons)
 
     def clean_reasons(self):
         return [line.strip() for line in self.cleaned_data["reasons"].splitlines() if line.strip()]

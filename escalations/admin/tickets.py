@@ -48,25 +48,6 @@ CREATE_FIELDS = (
 )
 
 
-class ConversationInline(TabularInline):
-    """The conversation, oldest first; read-only, messages are added below."""
-
-    model = Message
-    verbose_name = "message"
-    verbose_name_plural = "conversation"
-    extra = 0
-    can_delete = False
-    fields = ("created_at", "author_kind", "author_name", "is_internal", "body")
-    readonly_fields = fields
-    ordering = ("created_at", "id")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 class NewMessageInline(TabularInline):
     """Write a reply or an internal note; saved through the message service."""
 
@@ -90,6 +71,7 @@ class NewMessageInline(TabularInline):
 
 class EscalationInline(TabularInline):
     model = Escalation
+    tab = True
     extra = 0
     can_delete = False
     show_change_link = True
@@ -106,6 +88,7 @@ class EscalationInline(TabularInline):
 class AuditTrailInline(TabularInline):
     model = TicketEvent
     verbose_name_plural = "audit trail"
+    tab = True
     extra = 0
     can_delete = False
     fields = ("created_at", "event_type", "actor_label", "from_value", "to_value", "reason")
@@ -176,14 +159,30 @@ class TicketAdmin(ModelAdmin):
     autocomplete_fields = ("customer", "assignee")
     change_form_outer_before_template = "escalations/admin/ticket_lifecycle.html"
     fieldsets = (
-        (None, {"fields": ("workspace", "subject", "customer", "channel", "store", "topic")}),
-        ("Routing", {"fields": ("team", "assignee", "tier", "priority", "tags")}),
-        ("Lifecycle", {"fields": ("status", "custom_status", "snoozed_until")}),
-        ("AI", {"fields": ("ai_confidence", "ai_intent", "ai_sentiment")}),
-        ("Custom fields", {"fields": ("custom_fields",)}),
+        (
+            "Ticket",
+            {
+                "classes": ["tab"],
+                "fields": ("workspace", "subject", "customer", "channel", "store", "topic"),
+            },
+        ),
+        (
+            "Routing",
+            {"classes": ["tab"], "fields": ("team", "assignee", "tier", "priority", "tags")},
+        ),
+        (
+            "Lifecycle",
+            {"classes": ["tab"], "fields": ("status", "custom_status", "snoozed_until")},
+        ),
+        (
+            "AI",
+            {"classes": ["tab"], "fields": ("ai_confidence", "ai_intent", "ai_sentiment")},
+        ),
+        ("Custom fields", {"classes": ["tab"], "fields": ("custom_fields",)}),
         (
             "Timestamps",
             {
+                "classes": ["tab"],
                 "fields": (
                     "created_at",
                     "updated_at",
@@ -191,7 +190,7 @@ class TicketAdmin(ModelAdmin):
                     "first_response_at",
                     "resolved_at",
                     "closed_at",
-                )
+                ),
             },
         ),
     )
@@ -227,7 +226,7 @@ class TicketAdmin(ModelAdmin):
     def get_inlines(self, request, obj):
         if obj is None:
             return []
-        return [ConversationInline, NewMessageInline, EscalationInline, AuditTrailInline]
+        return [NewMessageInline, EscalationInline, AuditTrailInline]
 
     def has_delete_permission(self, request, obj=None):
         return False  # tickets are closed, never deleted: the audit trail must hold
@@ -319,8 +318,9 @@ class TicketAdmin(ModelAdmin):
             ],
             "lifecycle_can_escalate": may_move
             and any(t.name == "escalate" for t in available)
-            and request.user.has_perm("escalations.add_escalation"),
+            and may_escalate(request),
             "latest_escalation": selectors.ticket_latest_escalation(ticket),
+            "conversation": selectors.ticket_conversation(ticket),
         }
 
     def get_urls(self):
@@ -347,15 +347,12 @@ class TicketAdmin(ModelAdmin):
             raise PermissionDenied
         return ticket
 
-    def _change_url(self, ticket) -> str:
-        return reverse("admin:escalations_ticket_change", args=[ticket.pk])
-
     def transition_view(self, request, object_id):
         ticket = self._ticket_for_action(request, object_id)
         form = TransitionForm(request.POST)
         if not form.is_valid():
             self.message_user(request, "The lifecycle request was incomplete.", messages.ERROR)
-            return HttpResponseRedirect(self._change_url(ticket))
+            return HttpResponseRedirect(_ticket_change_url(ticket))
         name = form.cleaned_data["transition"]
         try:
             ticket_transition(
@@ -375,46 +372,67 @@ class TicketAdmin(ModelAdmin):
                 f"Ticket {ticket.reference} is now {ticket.get_status_display()}.",
                 messages.SUCCESS,
             )
-        return HttpResponseRedirect(self._change_url(ticket))
+        return HttpResponseRedirect(_ticket_change_url(ticket))
 
     def escalate_view(self, request, object_id):
         ticket = self._ticket_for_action(request, object_id)
-        if not request.user.has_perm("escalations.add_escalation"):
-            raise PermissionDenied
-        form = EscalationForm(request.POST or None, ticket=ticket)
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            try:
-                escalation = escalation_create(
-                    ticket=ticket,
-                    kind=data["kind"],
-                    trigger="admin_form",
-                    to_team=data["to_team"],
-                    to_agent=data["to_agent"],
-                    summary=data["summary"],
-                    reasons=data["reasons"],
-                    summary_required=True,
-                    actor=Actor.for_user(request.user),
-                )
-            except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
-            except IllegalTransition as exc:
-                form.add_error(None, exc.message)
-            else:
-                self.message_user(
-                    request,
-                    f"Ticket {ticket.reference} was escalated to {escalation.to_team}.",
-                    messages.SUCCESS,
-                )
-                return HttpResponseRedirect(self._change_url(ticket))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"Escalate {ticket}",
-            "opts": self.model._meta,
-            "original": ticket,
-            "form": form,
-            "change_url": self._change_url(ticket),
-        }
-        return TemplateResponse(request, "escalations/admin/ticket_escalate.html", context)
+        return escalate_form_view(self, request, ticket=ticket)
+
+
+def may_escalate(request) -> bool:
+    user = request.user
+    return (
+        user.has_perm("escalations.add_escalation")
+        and user.has_perm("escalations.change_ticket")
+        and user.has_perm("escalations.transition_ticket")
+    )
+
+
+def escalate_form_view(model_admin, request, *, ticket: Ticket | None):
+    """The escalation form, for a given ticket or (from the escalation list) a chosen one."""
+    if not may_escalate(request):
+        raise PermissionDenied
+    form = EscalationForm(request.POST or None, ticket=ticket)
+    if request.method == "POST" and form.is_valid():
+        target = form.ticket
+        data = form.cleaned_data
+        try:
+            escalation = escalation_create(
+                ticket=target,
+                kind=data["kind"],
+                trigger="admin_form",
+                to_team=data["to_team"],
+                to_agent=data["to_agent"],
+                summary=data["summary"],
+                reasons=data["reasons"],
+                summary_required=True,
+                actor=Actor.for_user(request.user),
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        except IllegalTransition as exc:
+            form.add_error(None, exc.message)
+        else:
+            model_admin.message_user(
+                request,
+                f"Ticket {target.reference} was escalated to {escalation.to_team}.",
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(_ticket_change_url(target))
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": f"Escalate {ticket}" if ticket else "Escalate a ticket",
+        "opts": model_admin.model._meta,
+        "original": ticket,
+        "form": form,
+        "cancel_url": _ticket_change_url(ticket)
+        if ticket
+        else reverse("admin:escalations_escalation_changelist"),
+    }
+    return TemplateResponse(request, "escalations/admin/ticket_escalate.html", context)
+
+
+def _ticket_change_url(ticket) -> str:
+    return reverse("admin:escalations_ticket_change", args=[ticket.pk])

@@ -16,6 +16,7 @@ class EventType(models.TextChoices):
     NOTE_ADDED = "message.note_added", "Internal note added"
     FIRST_RESPONSE = "ticket.first_response", "First response"
     ESCALATION_RESPONDED = "escalation.first_response", "Escalation answered by a human"
+    ESCALATION_UPDATED = "escalation.updated", "Escalation summary or reasons corrected"
 
 
 class AppendOnlyError(Exception):

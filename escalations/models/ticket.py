@@ -164,7 +164,7 @@ class Message(models.Model):
     author_name = models.CharField(max_length=120, blank=True)
     body = models.TextField()
     is_internal = models.BooleanField(
-        default=False, help_text="An internal note: never shown to the customer."
+        "internal note", default=False, help_text="Never shown to the customer."
     )
     created_at = models.DateTimeField(default=clock.now)
 

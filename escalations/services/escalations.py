@@ -155,3 +155,29 @@ def escalation_create(
 
 def _route_end(team: Team | None, tier: str) -> str:
     return f"{team.name if team else '—'} ({tier})"
+
+
+@transaction.atomic
+def escalation_update(
+    *, escalation: Escalation, actor: Actor, summary: str, reasons: list[str]
+) -> Escalation:
+    """Correct an escalation's summary or reasons; the audit trail keeps the earlier text."""
+    locked = Escalation.objects.select_for_update().get(pk=escalation.pk)
+    before = {"summary": locked.summary, "reasons": locked.reasons}
+    after = {"summary": summary.strip(), "reasons": [r.strip() for r in reasons if r.strip()]}
+    changed = [field for field in after if after[field] != before[field]]
+    if not changed:
+        return locked
+    for field in changed:
+        setattr(locked, field, after[field])
+    locked.save(update_fields=changed)
+    event_record(
+        ticket=locked.ticket,
+        event_type=EventType.ESCALATION_UPDATED,
+        actor=actor,
+        data={
+            "escalation": locked.pk,
+            "changes": {field: [before[field], after[field]] for field in changed},
+        },
+    )
+    return locked

@@ -89,5 +89,7 @@ def test_agent_escalates_a_ticket_to_billing_with_a_summary(page, demo, screensh
         .get_by_text("needs a refund approval")
         .is_visible()
     )
+    page.set_viewport_size({"width": 1440, "height": 1500})
+    screenshot(page, "ticket-escalated")
     ticket.refresh_from_db()
     assert (ticket.status, ticket.team.name, ticket.tier) == ("escalated", "Billing", 2)

@@ -27,6 +27,10 @@ def demo_password() -> str:
     return path.read_text().strip()
 
 
+def _raise_keyboard_interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 class Command(BaseCommand):
     help = "Prepare the database with demo data and run Handoff with a django-q2 cluster."
 
@@ -61,6 +65,10 @@ class Command(BaseCommand):
         )
 
     def _serve(self, addr: str, password: str, logins: list[str]) -> None:
+        # Stop cleanly on Ctrl-C and on a process manager's SIGTERM, even when started in the
+        # background (where a shell leaves SIGINT ignored).
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
         manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
         cluster = subprocess.Popen([*manage, "qcluster"])
         web = subprocess.Popen([*manage, "runserver", addr, "--noreload"])

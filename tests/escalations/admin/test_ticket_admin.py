@@ -152,8 +152,8 @@ def test_editing_a_ticket_in_the_admin_writes_field_events(client, manager_user,
             "custom_fields": "{}",
             "team": ticket.team.pk,
             **empty_inline_management_data(),
-            "messages-2-TOTAL_FORMS": "1",
-            "messages-2-0-body": "We are checking the charge.",
+            "messages-TOTAL_FORMS": "1",
+            "messages-0-body": "We are checking the charge.",
         }
     )
     response = client.post(change_url(ticket), data)
@@ -178,7 +178,7 @@ def test_editing_a_ticket_in_the_admin_writes_field_events(client, manager_user,
 
 def empty_inline_management_data():
     data = {}
-    for prefix in ["messages", "messages-2", "escalations", "events"]:
+    for prefix in ["messages", "escalations", "events"]:
         data.update(
             {
                 f"{prefix}-TOTAL_FORMS": "0",
