@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -10,7 +11,13 @@ from unfold.decorators import display
 
 from escalations import selectors
 from escalations.actors import Actor
-from escalations.admin.forms import EscalationForm, TicketForm, TransitionForm
+from escalations.admin.forms import (
+    CUSTOM_FIELD_PREFIX,
+    EscalationForm,
+    TicketForm,
+    TransitionForm,
+    custom_field_name,
+)
 from escalations.errors import IllegalTransition
 from escalations.lifecycle import available_transitions, transition_label
 from escalations.models import AuthorKind, Escalation, Message, Ticket, TicketEvent
@@ -221,7 +228,21 @@ class TicketAdmin(ModelAdmin):
         return queryset, may_have_duplicates
 
     def get_fieldsets(self, request, obj=None):
-        return self.fieldsets if obj is not None else self.add_fieldsets
+        if obj is None:
+            return self.add_fieldsets
+        keys = obj.workspace.field_definitions.values_list("key", flat=True)
+        custom = tuple(custom_field_name(key) for key in keys)
+        return tuple(
+            (name, {**options, "fields": custom}) if name == "Custom fields" else (name, options)
+            for name, options in self.fieldsets
+            if name != "Custom fields" or custom
+        )
+
+    def get_form(self, request, obj=None, **kwargs):
+        # Custom-field form fields are added by the form itself, per workspace.
+        fields = kwargs.get("fields") or flatten_fieldsets(self.get_fieldsets(request, obj))
+        kwargs["fields"] = [f for f in fields if not f.startswith(CUSTOM_FIELD_PREFIX)]
+        return super().get_form(request, obj, **kwargs)
 
     def get_inlines(self, request, obj):
         if obj is None:
@@ -265,11 +286,12 @@ class TicketAdmin(ModelAdmin):
             obj.pk = created.pk
             obj._state.adding = False
             return
-        changes = {f: getattr(obj, f) for f in form.changed_data if f in EDITABLE_FIELDS}
+        changed = form.changed_ticket_fields
+        changes = {f: getattr(obj, f) for f in changed if f in EDITABLE_FIELDS}
         current = Ticket.objects.get(pk=obj.pk)
         if changes:
             current = ticket_update(ticket=current, actor=actor, changes=changes)
-        if "custom_status" in form.changed_data:
+        if "custom_status" in changed:
             try:
                 ticket_set_custom_status(
                     ticket=current, custom_status=obj.custom_status, actor=actor

@@ -129,14 +129,15 @@ def test_saving_bad_custom_fields_shows_form_errors_and_keeps_the_ticket(
             "team": ticket.team.pk,
             "subject": "Changed subject",
             "tags": "",
-            "custom_fields": '{"order": "123"}',
+            "cf_order": "123",
             **empty_inline_management_data(),
         }
     )
     response = client.post(change_url(ticket), data)
 
     assert response.status_code == 200
-    assert "does not match the pattern" in response.content.decode()
+    errors = response.context["adminform"].form.errors
+    assert errors["cf_order"] == ["Order (order): '123' does not match the pattern NW-\\d{6}."]
     assert Ticket.objects.get(pk=ticket.pk).subject == "Printer on fire"
 
 
@@ -149,7 +150,6 @@ def test_editing_a_ticket_in_the_admin_writes_field_events(client, manager_user,
         {
             "subject": "Invoice 2231 charged twice",
             "tags": "billing, vip",
-            "custom_fields": "{}",
             "team": ticket.team.pk,
             **empty_inline_management_data(),
             "messages-TOTAL_FORMS": "1",
@@ -188,3 +188,49 @@ def empty_inline_management_data():
             }
         )
     return data
+
+
+def test_custom_fields_are_form_fields_of_their_type(client, manager_user, ticket):
+    workspace = ticket.workspace
+    for key, field_type, choices in [
+        ("order", "text", []),
+        ("impact", "choice", ["low", "high"]),
+        ("systems", "multi_choice", ["crm", "erp"]),
+        ("due", "date", []),
+        ("seats", "integer", []),
+        ("warranty", "boolean", []),
+    ]:
+        CustomFieldDefinition.objects.create(
+            workspace=workspace, key=key, label=key.title(), field_type=field_type, choices=choices
+        )
+    client.force_login(manager_user)
+    page = client.get(change_url(ticket))
+    form = page.context["adminform"].form
+    data = {key: value for key, value in form.initial.items() if value is not None}
+    data.update(
+        {
+            "team": ticket.team.pk,
+            "tags": "",
+            "cf_order": "NW-1",
+            "cf_impact": "high",
+            "cf_systems": ["erp"],
+            "cf_due": "2026-12-24",
+            "cf_seats": "3",
+            "cf_warranty": "on",
+            **empty_inline_management_data(),
+        }
+    )
+    response = client.post(change_url(ticket), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    ticket.refresh_from_db()
+    assert ticket.custom_fields == {
+        "order": "NW-1",
+        "impact": "high",
+        "systems": ["erp"],
+        "due": "2026-12-24",
+        "seats": 3,
+        "warranty": True,
+    }
+    event = ticket.events.get(event_type=EventType.FIELD_CHANGED)
+    assert (event.data["field"], event.data["from"]) == ("custom_fields", {})
