@@ -17,7 +17,7 @@ from unfold.widgets import (
 )
 
 from escalations.models import Agent, Customer, Escalation, EscalationKind, Team, Ticket
-from escalations.services.tickets import normalise_tags, ticket_validate
+from escalations.services.tickets import CREATE_FIELDS, normalise_tags, ticket_validate
 
 
 class WordListField(forms.CharField):
@@ -117,25 +117,7 @@ class TicketForm(forms.ModelForm):
 
     class Meta:
         model = Ticket
-        fields = (
-            "workspace",
-            "subject",
-            "customer",
-            "channel",
-            "store",
-            "topic",
-            "team",
-            "assignee",
-            "tier",
-            "priority",
-            "tags",
-            "custom_status",
-            "snoozed_until",
-            "ai_confidence",
-            "ai_intent",
-            "ai_sentiment",
-            "custom_fields",
-        )
+        fields = (*CREATE_FIELDS, "custom_status", "snoozed_until")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

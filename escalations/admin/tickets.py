@@ -23,7 +23,12 @@ from escalations.lifecycle import available_transitions, transition_label
 from escalations.models import AuthorKind, Escalation, Message, Ticket, TicketEvent
 from escalations.services.escalations import escalation_create
 from escalations.services.messages import message_add
-from escalations.services.tickets import EDITABLE_FIELDS, ticket_create, ticket_update
+from escalations.services.tickets import (
+    CREATE_FIELDS,
+    EDITABLE_FIELDS,
+    ticket_create,
+    ticket_update,
+)
 from escalations.services.transitions import ticket_set_custom_status, ticket_transition
 
 STATUS_COLOURS = {
@@ -36,23 +41,6 @@ STATUS_COLOURS = {
     "closed": "",
 }
 PRIORITY_COLOURS = {10: "", 20: "info", 30: "warning", 40: "danger"}
-CREATE_FIELDS = (
-    "workspace",
-    "subject",
-    "customer",
-    "channel",
-    "store",
-    "topic",
-    "team",
-    "assignee",
-    "tier",
-    "priority",
-    "tags",
-    "custom_fields",
-    "ai_confidence",
-    "ai_intent",
-    "ai_sentiment",
-)
 
 
 class NewMessageInline(TabularInline):
@@ -201,11 +189,11 @@ class TicketAdmin(ModelAdmin):
             },
         ),
     )
-    add_fieldsets = (
-        (None, {"fields": ("workspace", "subject", "customer", "channel", "store", "topic")}),
-        ("Routing", {"fields": ("team", "assignee", "tier", "priority", "tags")}),
-        ("AI", {"fields": ("ai_confidence", "ai_intent", "ai_sentiment")}),
-        ("Custom fields", {"fields": ("custom_fields",)}),
+    # A new ticket: the same sections, without the lifecycle and the timestamps.
+    add_fieldsets = tuple(
+        (name, {"fields": options["fields"]})
+        for name, options in fieldsets
+        if all(field in CREATE_FIELDS for field in options["fields"])
     )
     readonly_fields = (
         "status",

@@ -22,25 +22,27 @@ from escalations.models import (
 )
 from escalations.services.events import event_record
 
-# The fields a plain edit may change. Status moves go through `ticket_transition`, custom
-# status through `ticket_set_custom_status`.
-EDITABLE_FIELDS = (
+# What a new ticket may be given (besides its first message).
+CREATE_FIELDS = (
+    "workspace",
+    "subject",
+    "customer",
     "channel",
     "store",
     "topic",
-    "subject",
-    "customer",
     "team",
     "assignee",
     "tier",
     "priority",
     "tags",
     "custom_fields",
-    "snoozed_until",
     "ai_confidence",
     "ai_intent",
     "ai_sentiment",
 )
+# What a plain edit may change: the workspace is fixed, status moves go through
+# `ticket_transition` and custom status through `ticket_set_custom_status`.
+EDITABLE_FIELDS = (*(f for f in CREATE_FIELDS if f != "workspace"), "snoozed_until")
 
 ERR_TEAM_OTHER_WORKSPACE = "The team belongs to another workspace."
 ERR_ASSIGNEE_NOT_IN_TEAM = "{agent} is not a member of {team}."
