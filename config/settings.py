@@ -59,7 +59,7 @@ WSGI_APPLICATION = "config.wsgi_local.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "config" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -178,6 +178,7 @@ UNFOLD = {
     "SITE_SYMBOL": "support_agent",
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": False,
+    "DASHBOARD_CALLBACK": "escalations.admin.overview.dashboard_callback",
     "SIDEBAR": {
         "show_search": True,
         "show_all_applications": True,

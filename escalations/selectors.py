@@ -1,9 +1,16 @@
 """Reads: querysets shaped for the screens and the API that use them."""
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from escalations.models import Escalation, Message, Ticket, TicketEvent
+from escalations.models import (
+    ACTIVE_STATUSES,
+    Escalation,
+    Message,
+    Ticket,
+    TicketEvent,
+    TicketStatus,
+)
 
 
 def _count_per_ticket(queryset) -> Coalesce:
@@ -44,3 +51,28 @@ def ticket_latest_escalation(ticket: Ticket) -> Escalation | None:
         .order_by("-triggered_at", "-id")
         .first()
     )
+
+
+def work_overview(user) -> dict:
+    """What the admin's front page shows: the live queue at a glance, in three queries."""
+    counts = Ticket.objects.aggregate(
+        **{status: Count("pk", filter=Q(status=status)) for status in ACTIVE_STATUSES},
+        unassigned=Count("pk", filter=Q(status__in=ACTIVE_STATUSES, assignee__isnull=True)),
+        mine=Count(
+            "pk", filter=Q(status__in=ACTIVE_STATUSES, assignee__user_id=getattr(user, "pk", None))
+        ),
+    )
+    awaiting = Escalation.objects.filter(
+        first_human_response_at__isnull=True, resolved_at__isnull=True, is_rerouted=False
+    ).count()
+    agent = getattr(user, "agent", None) if user.is_authenticated else None
+    return {
+        "statuses": [
+            {"value": status, "label": TicketStatus(status).label, "count": counts[status]}
+            for status in ACTIVE_STATUSES
+        ],
+        "unassigned": counts["unassigned"],
+        "mine": counts["mine"],
+        "agent_id": agent.pk if agent else None,
+        "escalations_awaiting_human": awaiting,
+    }

@@ -29,6 +29,23 @@ def _ticket_link(ticket_id: int, label: str):
     return format_html('<a href="{}" class="text-primary-600">{}</a>', url, label)
 
 
+class AwaitingHumanFilter(admin.SimpleListFilter):
+    title = "human response"
+    parameter_name = "awaiting"
+
+    def lookups(self, request, model_admin):
+        return (("human", "Awaiting a first human response"), ("answered", "Answered"))
+
+    def queryset(self, request, queryset):
+        if self.value() == "human":
+            return queryset.filter(
+                first_human_response_at__isnull=True, resolved_at__isnull=True, is_rerouted=False
+            )
+        if self.value() == "answered":
+            return queryset.filter(first_human_response_at__isnull=False)
+        return queryset
+
+
 @admin.register(Escalation)
 class EscalationAdmin(ModelAdmin):
     """Escalations are made by the escalation service: from a ticket ("Escalate…"), from here
@@ -48,7 +65,7 @@ class EscalationAdmin(ModelAdmin):
         "resolved_at",
         "is_rerouted",
     )
-    list_filter = ("kind", "to_tier", "to_team", "is_rerouted", "trigger")
+    list_filter = (AwaitingHumanFilter, "kind", "to_tier", "to_team", "is_rerouted", "trigger")
     search_fields = ("ticket__subject", "summary", "trigger", "ticket__customer__name")
     list_select_related = ("ticket", "from_team", "to_team", "to_agent")
     date_hierarchy = "triggered_at"

@@ -20,7 +20,14 @@ from escalations.admin.forms import (
 )
 from escalations.errors import IllegalTransition
 from escalations.lifecycle import available_transitions, transition_label
-from escalations.models import AuthorKind, Escalation, Message, Ticket, TicketEvent
+from escalations.models import (
+    ACTIVE_STATUSES,
+    AuthorKind,
+    Escalation,
+    Message,
+    Ticket,
+    TicketEvent,
+)
 from escalations.services.escalations import escalation_create
 from escalations.services.messages import message_add
 from escalations.services.tickets import (
@@ -112,6 +119,21 @@ class OpenEscalationFilter(admin.SimpleListFilter):
         return queryset
 
 
+class QueueFilter(admin.SimpleListFilter):
+    title = "queue"
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return (("active", "Active (not resolved or closed)"), ("done", "Resolved or closed"))
+
+    def queryset(self, request, queryset):
+        if self.value() == "active":
+            return queryset.filter(status__in=ACTIVE_STATUSES)
+        if self.value() == "done":
+            return queryset.exclude(status__in=ACTIVE_STATUSES)
+        return queryset
+
+
 @admin.register(Ticket)
 class TicketAdmin(ModelAdmin):
     form = TicketForm
@@ -131,6 +153,7 @@ class TicketAdmin(ModelAdmin):
     )
     list_display_links = ("reference_display", "subject")
     list_filter = (
+        QueueFilter,
         "status",
         "priority",
         "tier",
@@ -138,6 +161,7 @@ class TicketAdmin(ModelAdmin):
         OpenEscalationFilter,
         "workspace",
         "team",
+        "assignee",
         "customer__tier",
     )
     search_fields = (

@@ -55,6 +55,8 @@ class TicketEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        verbose_name = "audit event"
+        verbose_name_plural = "audit trail"
         indexes = [
             models.Index(fields=["ticket", "created_at"], name="event_ticket_time"),
             models.Index(fields=["event_type", "created_at"], name="event_type_time"),

@@ -26,6 +26,8 @@ def log_in(page, base_url):
 
 def test_manager_moves_a_demo_ticket_through_two_transitions(page, demo, screenshot):
     log_in(page, demo)
+    assert page.locator("[data-testid=overview-escalated]").inner_text().split()[-1] == "10"
+    screenshot(page, "front-page")
     page.goto(f"{demo}/admin/escalations/ticket/")
     assert page.locator("#result_list tbody tr").count() == 50
     screenshot(page, "ticket-list")
@@ -43,7 +45,6 @@ def test_manager_moves_a_demo_ticket_through_two_transitions(page, demo, screens
     # and then waits on the customer
     page.locator("#lifecycle-panel").get_by_role("button", name="Wait on customer").click()
     page.get_by_text(f"Ticket #{ticket.pk} is now Pending.").wait_for()
-    screenshot(page, "ticket-page")
 
     # then both moves are in the audit trail, with who, from, to and why
     moves = ticket.events.filter(event_type=EventType.STATUS_CHANGED).order_by("id")

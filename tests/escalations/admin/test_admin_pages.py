@@ -90,3 +90,31 @@ def test_ticket_list_issues_a_constant_number_of_queries(client, manager_user, l
     many = ticket_list_queries(client, 43)
     assert few == many
     assert many <= 12
+
+
+def test_front_page_shows_the_queue_with_working_links(client, agent_user, l1_team, actor):
+    from escalations.models import Agent
+
+    agent = Agent.objects.create(user=agent_user, display_name="Yong Park")
+    l1_team.memberships.create(agent=agent)
+    make_ticket(team=l1_team, assignee=agent, actor=actor)
+    make_ticket(team=l1_team, actor=actor)
+    client.force_login(agent_user)
+
+    page = client.get(reverse("admin:index"))
+
+    overview = page.context["overview"]
+    assert [s["count"] for s in overview["statuses"]] == [2, 0, 0, 0, 0]
+    assert (overview["unassigned"], overview["mine"]) == (1, 1)
+    html = page.content.decode()
+    tickets = reverse("admin:escalations_ticket_changelist")
+    for query, expected in [
+        ("?assignee__isnull=True&queue=active", 1),
+        (f"?assignee__id__exact={agent.pk}&queue=active", 1),
+        ("?status__exact=new", 2),
+    ]:
+        assert query.replace("&", "&amp;") in html
+        listing = client.get(tickets + query)
+        assert listing.context["cl"].result_count == expected
+    awaiting = client.get(reverse("admin:escalations_escalation_changelist") + "?awaiting=human")
+    assert awaiting.status_code == 200
