@@ -18,3 +18,23 @@ def check_secret_key_from_environment(app_configs, **kwargs):
             id=E_LOCAL_SECRET,
         )
     ]
+
+
+E_Q_RETRY = "handoff.E002"
+
+
+@checks.register()
+def check_task_retry_exceeds_timeout(app_configs, **kwargs):
+    """A task handed out again before its timeout runs twice at once."""
+    cluster = getattr(settings, "Q_CLUSTER", {})
+    timeout, retry = cluster.get("timeout"), cluster.get("retry")
+    if timeout is not None and retry is not None and retry <= timeout:
+        return [
+            checks.Error(
+                f"HANDOFF_Q_RETRY ({retry} s) must be longer than HANDOFF_Q_TIMEOUT ({timeout} s).",
+                hint="Otherwise a slow task is handed to a second worker while the first still "
+                "runs it.",
+                id=E_Q_RETRY,
+            )
+        ]
+    return []

@@ -86,3 +86,12 @@ def test_embedded_database_is_sqlite_in_wal_mode(tmp_path):
     mode, name = result.stdout.split()
     assert mode == "wal"
     assert name == str(tmp_path / "handoff.sqlite3")
+
+
+def test_a_retry_shorter_than_the_timeout_is_refused_at_start_up(settings):
+    from escalations.checks import E_Q_RETRY, check_task_retry_exceeds_timeout
+
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "timeout": 60, "retry": 60}
+    assert [e.id for e in check_task_retry_exceeds_timeout(None)] == [E_Q_RETRY]
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "retry": 61}
+    assert check_task_retry_exceeds_timeout(None) == []
