@@ -25,6 +25,7 @@ class FieldSpec(Protocol):
     is_required: bool
     choices: list
     pattern: str
+    help_text: str
 
 
 def check_definition(spec: FieldSpec) -> None:
@@ -90,7 +91,9 @@ def _text(spec: FieldSpec, raw: Any) -> str:
     if len(raw) > TEXT_MAX_LENGTH:
         raise ValueError(f"at most {TEXT_MAX_LENGTH} characters.")
     if spec.pattern and not re.fullmatch(spec.pattern, raw):
-        raise ValueError(f"{raw!r} does not match the pattern {spec.pattern}.")
+        # The definition's help text says the format in words; the pattern is the fallback.
+        expected = getattr(spec, "help_text", "") or f"the pattern {spec.pattern}"
+        raise ValueError(f"{raw!r} is not in the expected format: {expected}.")
     return raw
 
 

@@ -21,21 +21,29 @@ TRANSITION_NAMES = frozenset(name for _, name, _ in transitions())
 
 # The order in which moves are offered: forward along the lifecycle, the final ones last.
 TRANSITION_ORDER = (
-    "open",
+    "start_work",
     "resume",
     "wait_on_customer",
     "put_on_hold",
     "escalate",
-    "de_escalate",
+    "return_to_queue",
     "resolve",
     "reopen",
     "close",
 )
 
 
-def available_transitions(ticket: Ticket) -> list:
-    """The moves open to the ticket now, in the order they are offered."""
-    moves = list(ticket.get_available_status_transitions())
+def available_transitions(ticket: Ticket, *, with_escalate: bool = False) -> list:
+    """The moves open to the ticket now, in the order they are offered.
+
+    Escalating is left out unless asked for: it is not a plain move but an escalation, which
+    carries the context (the admin's escalation form, the escalation service).
+    """
+    moves = [
+        t
+        for t in ticket.get_available_status_transitions()
+        if with_escalate or not t.custom.get("needs_form")
+    ]
     return sorted(moves, key=lambda t: TRANSITION_ORDER.index(t.name))
 
 

@@ -1,4 +1,7 @@
-"""The built-in roles, as permission sets kept in step with the code after every migrate."""
+"""The built-in roles, as permission sets kept in step with the code after every migrate.
+
+Permissions are "app_label.codename", as `user.has_perm` takes them.
+"""
 
 MANAGER = "Support managers"
 AGENT = "Agents"
@@ -8,8 +11,8 @@ _CONFIG = ("workspace", "customstatus", "customfielddefinition", "team", "teamme
 _ALL = (*_CONFIG, "agent", "customer", "ticket", "message", "escalation", "ticketevent")
 
 
-def _perms(actions: str, models: tuple[str, ...]) -> set[str]:
-    return {f"{action}_{model}" for action in actions.split() for model in models}
+def _perms(actions: str, models: tuple[str, ...], app: str = "escalations") -> set[str]:
+    return {f"{app}.{action}_{model}" for action in actions.split() for model in models}
 
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
@@ -17,13 +20,16 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         _perms("add change delete view", (*_CONFIG, "agent", "customer"))
         | _perms("add change view", ("ticket", "escalation"))
         | _perms("add view", ("message",))
-        | {"view_ticketevent", "transition_ticket"}
+        | {"escalations.view_ticketevent", "escalations.transition_ticket"}
+        # Logins for their agents; never superusers, never raw permissions (see the user admin).
+        | _perms("add change view", ("user",), app="auth")
+        | {"auth.view_group"}
     ),
     AGENT: (
         _perms("view", _ALL)
-        | _perms("add change", ("ticket",))
+        | _perms("add change", ("ticket", "customer"))
         | _perms("add", ("message", "escalation"))
-        | {"transition_ticket"}
+        | {"escalations.transition_ticket"}
     ),
     READ_ONLY: _perms("view", _ALL),
 }

@@ -6,7 +6,6 @@ from django.db.models.functions import Coalesce
 from escalations.models import (
     ACTIVE_STATUSES,
     Escalation,
-    Message,
     Ticket,
     TicketEvent,
     TicketStatus,
@@ -30,7 +29,6 @@ def ticket_list_queryset() -> QuerySet[Ticket]:
     return Ticket.objects.select_related(
         "workspace", "customer", "team", "assignee", "custom_status"
     ).annotate(
-        message_count=_count_per_ticket(Message.objects),
         open_escalation_count=_count_per_ticket(
             Escalation.objects.filter(resolved_at__isnull=True, is_rerouted=False)
         ),

@@ -5,7 +5,12 @@ from unfold.admin import TabularInline
 from unfold.decorators import display
 
 from escalations.admin.base import DirectoryAdmin
-from escalations.admin.forms import AgentCreationForm, AgentForm, CustomerForm
+from escalations.admin.forms import (
+    AgentCreationForm,
+    AgentForm,
+    CustomerForm,
+    CustomFieldDefinitionForm,
+)
 from escalations.models import (
     ACTIVE_STATUSES,
     Agent,
@@ -32,6 +37,7 @@ class CustomStatusInline(TabularInline):
 
 class CustomFieldInline(TabularInline):
     model = CustomFieldDefinition
+    form = CustomFieldDefinitionForm
     extra = 0
     fields = ("key", "label", "field_type", "is_required", "choices", "pattern", "position")
 
@@ -42,10 +48,17 @@ class WorkspaceAdmin(HistoryAdmin):
     list_filter = ("is_active", "template_slug")
     search_fields = ("name", "slug", "description")
     prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("template_slug", "template_version")
     inlines = [CustomStatusInline, CustomFieldInline]
     fieldsets = (
         (None, {"fields": ("name", "slug", "description", "time_zone", "is_active")}),
-        ("Origin", {"fields": ("template_slug", "template_version")}),
+        (
+            "Origin",
+            {
+                "fields": ("template_slug", "template_version"),
+                "description": "Set when the workspace is made from a catalog template.",
+            },
+        ),
     )
 
     def get_queryset(self, request):

@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from unfold.admin import ModelAdmin
 from unfold.decorators import display
 
 from escalations.actors import Actor
 from escalations.admin.forms import EscalationCorrectionForm
+from escalations.audit import event_description
 from escalations.models import Escalation, TicketEvent
 from escalations.services.escalations import escalation_update
 
@@ -63,7 +65,7 @@ class EscalationAdmin(ModelAdmin):
         "triggered_at",
         "first_human_response_at",
         "resolved_at",
-        "is_rerouted",
+        "rerouted_badge",
     )
     list_filter = (AwaitingHumanFilter, "kind", "to_tier", "to_team", "is_rerouted", "trigger")
     search_fields = ("ticket__subject", "summary", "trigger", "ticket__customer__name")
@@ -86,9 +88,9 @@ class EscalationAdmin(ModelAdmin):
                 "fields": (
                     "ai_confidence",
                     "ai_sentiment",
-                    "ai_attempts",
-                    "crm_snapshot",
-                    "conversation_snapshot",
+                    "ai_attempts_display",
+                    "crm_display",
+                    "conversation_display",
                 )
             },
         ),
@@ -109,7 +111,42 @@ class EscalationAdmin(ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         editable = {"summary", "reasons"}
-        return [f.name for f in Escalation._meta.fields if f.name not in editable]
+        model_fields = [f.name for f in Escalation._meta.fields if f.name not in editable]
+        return [*model_fields, "ai_attempts_display", "crm_display", "conversation_display"]
+
+    @display(description="Re-routed", ordering="is_rerouted", label={"yes": "warning"})
+    def rerouted_badge(self, obj):
+        return ("yes", "re-routed") if obj.is_rerouted else None
+
+    @display(description="AI attempts")
+    def ai_attempts_display(self, obj):
+        return format_html_join(mark_safe("<br>"), "• {}", ((a,) for a in obj.ai_attempts))
+
+    @display(description="CRM snapshot")
+    def crm_display(self, obj):
+        snapshot = dict(obj.crm_snapshot)
+        crm = snapshot.pop("crm_data", {}) or {}
+        rows = [*snapshot.items(), *crm.items()]
+        return format_html_join(
+            mark_safe("<br>"), "<strong>{}</strong>: {}", ((k, v) for k, v in rows if v)
+        )
+
+    @display(description="Conversation at hand-over")
+    def conversation_display(self, obj):
+        return format_html_join(
+            mark_safe(""),
+            '<p class="mb-2"><strong>{}</strong> · {}{} · {}<br>{}</p>',
+            (
+                (
+                    m.get("author"),
+                    m.get("author_kind"),
+                    " · internal note" if m.get("internal") else "",
+                    m.get("at", "")[:16].replace("T", " "),
+                    m.get("body"),
+                )
+                for m in obj.conversation_snapshot
+            ),
+        )
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -146,12 +183,11 @@ class TicketEventAdmin(ReadOnlyAdmin):
     list_display = (
         "created_at",
         "ticket_link",
-        "event_type",
-        "actor_kind",
         "actor_label",
-        "from_value",
-        "to_value",
+        "actor_kind",
+        "change",
         "reason",
+        "event_type",
     )
     list_filter = ("event_type", "actor_kind")
     search_fields = ("actor_label", "reason", "ticket__subject", "from_value", "to_value")
@@ -162,3 +198,7 @@ class TicketEventAdmin(ReadOnlyAdmin):
     @display(description="Ticket", ordering="ticket")
     def ticket_link(self, obj):
         return _ticket_link(obj.ticket_id, f"#{obj.ticket_id}")
+
+    @display(description="What changed")
+    def change(self, obj):
+        return event_description(obj)

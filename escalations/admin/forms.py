@@ -8,6 +8,7 @@ from unfold.widgets import (
     UnfoldAdminCheckboxSelectMultipleWidget,
     UnfoldAdminEmailInputWidget,
     UnfoldAdminIntegerFieldWidget,
+    UnfoldAdminPasswordWidget,
     UnfoldAdminSelectWidget,
     UnfoldAdminSingleDateWidget,
     UnfoldAdminTextareaWidget,
@@ -16,12 +17,22 @@ from unfold.widgets import (
     UnfoldBooleanSwitchWidget,
 )
 
-from escalations.models import Agent, Customer, Escalation, EscalationKind, Team, Ticket
+from escalations.models import (
+    Agent,
+    Customer,
+    CustomFieldDefinition,
+    Escalation,
+    EscalationKind,
+    Team,
+    Ticket,
+)
 from escalations.services.tickets import CREATE_FIELDS, normalise_tags, ticket_validate
 
 
 class WordListField(forms.CharField):
     """A list of words edited as comma-separated text."""
+
+    widget = UnfoldAdminTextInputWidget
 
     def prepare_value(self, value):
         if isinstance(value, list):
@@ -34,25 +45,55 @@ class WordListField(forms.CharField):
 
 
 class PrettyJSONField(forms.JSONField):
-    widget = forms.Textarea(attrs={"rows": 6, "class": "font-mono"})
+    widget = UnfoldAdminTextareaWidget(attrs={"rows": 6})
 
     def prepare_value(self, value):
         if isinstance(value, forms.fields.InvalidJSONInput):
             return value
+        if value is None:
+            return ""
         return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True)
+
+
+class ChoiceListField(forms.CharField):
+    """Allowed values edited as comma-separated text, kept in the order given."""
+
+    widget = UnfoldAdminTextInputWidget
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return [item.strip() for item in value.split(",") if item.strip()]
+
+
+class CustomFieldDefinitionForm(forms.ModelForm):
+    choices = ChoiceListField(
+        required=False, help_text="For choice fields: the allowed values, comma-separated."
+    )
+
+    class Meta:
+        model = CustomFieldDefinition
+        fields = ("key", "label", "field_type", "is_required", "choices", "pattern", "position")
 
 
 class AgentCreationForm(forms.ModelForm):
     """A new agent and their login in one step."""
 
-    username = forms.CharField(max_length=150)
-    email = forms.EmailField(required=False)
+    username = forms.CharField(max_length=150, widget=UnfoldAdminTextInputWidget)
+    email = forms.EmailField(required=False, widget=UnfoldAdminEmailInputWidget)
     password = forms.CharField(
         required=False,
-        widget=forms.PasswordInput(render_value=False),
-        help_text="Leave empty to set it later; the agent cannot log in until then.",
+        widget=UnfoldAdminPasswordWidget(render_value=False),
+        help_text="Leave empty to set it later (Users → the login → set password); "
+        "the agent cannot log in until then.",
     )
-    teams = forms.ModelMultipleChoiceField(queryset=Team.objects.all(), required=False)
+    teams = forms.ModelMultipleChoiceField(
+        queryset=Team.objects.select_related("workspace"),
+        required=False,
+        widget=UnfoldAdminCheckboxSelectMultipleWidget,
+    )
     skills = WordListField(required=False, help_text="Comma-separated, e.g. refunds, api, german.")
 
     class Meta:
@@ -218,6 +259,13 @@ class TransitionForm(forms.Form):
     reason = forms.CharField(required=False, max_length=2000)
 
 
+class AgentWithTeamsChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, agent):
+        teams = ", ".join(team.name for team in agent.teams.all())
+        away = "" if agent.is_available else " — away"
+        return f"{agent.display_name} ({teams}){away}" if teams else agent.display_name
+
+
 class EscalationForm(forms.Form):
     """Hand a ticket over (the one-button escalation grows out of this)."""
 
@@ -229,11 +277,12 @@ class EscalationForm(forms.Form):
     to_team = forms.ModelChoiceField(
         queryset=Team.objects.none(), label="Team", widget=UnfoldAdminSelectWidget
     )
-    to_agent = forms.ModelChoiceField(
+    to_agent = AgentWithTeamsChoiceField(
         queryset=Agent.objects.none(),
         required=False,
         label="Agent",
-        help_text="Leave empty to hand the ticket to the team's queue.",
+        help_text="Leave empty to hand the ticket to the team's queue. The agent must be a "
+        "member of the chosen team.",
         widget=UnfoldAdminSelectWidget,
     )
     summary = forms.CharField(
@@ -250,12 +299,15 @@ class EscalationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.ticket = ticket
         teams = Team.objects.filter(is_escalation_target=True).select_related("workspace")
-        agents = Agent.objects.all()
+        agents = Agent.objects.prefetch_related("teams").order_by("display_name")
         if ticket is None:
             # Started from the escalation list: say which ticket.
             self.fields = {
                 "ticket": forms.IntegerField(
-                    label="Ticket number", min_value=1, help_text="e.g. 42 for ticket #42"
+                    label="Ticket number",
+                    min_value=1,
+                    help_text="e.g. 42 for ticket #42",
+                    widget=UnfoldAdminIntegerFieldWidget,
                 ),
                 **self.fields,
             }

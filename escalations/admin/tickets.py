@@ -5,6 +5,9 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import date_format
+from django.utils.text import Truncator
+from django.utils.timezone import localtime
 from django.views.decorators.http import require_POST
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import display
@@ -18,6 +21,7 @@ from escalations.admin.forms import (
     TransitionForm,
     custom_field_name,
 )
+from escalations.audit import event_description
 from escalations.errors import IllegalTransition
 from escalations.lifecycle import available_transitions, transition_label
 from escalations.models import (
@@ -27,6 +31,7 @@ from escalations.models import (
     Message,
     Ticket,
     TicketEvent,
+    TicketStatus,
 )
 from escalations.services.escalations import escalation_create
 from escalations.services.messages import message_add
@@ -48,6 +53,7 @@ STATUS_COLOURS = {
     "closed": "",
 }
 PRIORITY_COLOURS = {10: "", 20: "info", 30: "warning", 40: "danger"}
+SUBJECT_CHARS = 60
 
 
 class NewMessageInline(TabularInline):
@@ -74,6 +80,7 @@ class NewMessageInline(TabularInline):
 class EscalationInline(TabularInline):
     model = Escalation
     tab = True
+    show_title = False
     extra = 0
     can_delete = False
     show_change_link = True
@@ -91,10 +98,16 @@ class AuditTrailInline(TabularInline):
     model = TicketEvent
     verbose_name_plural = "audit trail"
     tab = True
+    show_title = False
     extra = 0
     can_delete = False
-    fields = ("created_at", "event_type", "actor_label", "from_value", "to_value", "reason")
+    fields = ("created_at", "actor_label", "change", "reason", "event_type")
     readonly_fields = fields
+
+    @display(description="What changed")
+    def change(self, obj):
+        return event_description(obj)
+
     ordering = ("created_at", "id")
 
     def has_add_permission(self, request, obj=None):
@@ -139,19 +152,17 @@ class TicketAdmin(ModelAdmin):
     form = TicketForm
     list_display = (
         "reference_display",
-        "subject",
+        "subject_display",
         "status_badge",
         "priority_badge",
         "tier",
-        "team",
+        "team_display",
         "assignee",
         "customer_display",
-        "channel",
         "ai_confidence",
-        "message_count_display",
-        "updated_at",
+        "updated_display",
     )
-    list_display_links = ("reference_display", "subject")
+    list_display_links = ("reference_display", "subject_display")
     list_filter = (
         QueueFilter,
         "status",
@@ -159,6 +170,7 @@ class TicketAdmin(ModelAdmin):
         "tier",
         "channel",
         OpenEscalationFilter,
+        "custom_status",
         "workspace",
         "team",
         "assignee",
@@ -174,6 +186,7 @@ class TicketAdmin(ModelAdmin):
         "ai_intent",
     )
     list_per_page = 50
+    show_full_result_count = False  # one COUNT, not two, on every filtered page
     date_hierarchy = "created_at"
     autocomplete_fields = ("customer", "assignee")
     change_form_outer_before_template = "escalations/admin/ticket_lifecycle.html"
@@ -264,11 +277,28 @@ class TicketAdmin(ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # tickets are closed, never deleted: the audit trail must hold
 
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.status == TicketStatus.CLOSED:
+            return False  # closed is final: the page becomes read-only
+        return super().has_change_permission(request, obj)
+
     # List columns
 
     @display(description="Ticket", ordering="pk")
     def reference_display(self, obj):
         return obj.reference
+
+    @display(description="Subject", ordering="subject")
+    def subject_display(self, obj):
+        return Truncator(obj.subject).chars(SUBJECT_CHARS)
+
+    @display(description="Team", ordering="team__name")
+    def team_display(self, obj):
+        return obj.team.name if obj.team_id else None
+
+    @display(description="Updated", ordering="updated_at")
+    def updated_display(self, obj):
+        return date_format(localtime(obj.updated_at), "M j, H:i")
 
     @display(description="Status", ordering="status", label=STATUS_COLOURS)
     def status_badge(self, obj):
@@ -282,10 +312,6 @@ class TicketAdmin(ModelAdmin):
     @display(description="Customer", ordering="customer__name")
     def customer_display(self, obj):
         return f"{obj.customer.name} ({obj.customer.get_tier_display()})"
-
-    @display(description="Messages", ordering="message_count")
-    def message_count_display(self, obj):
-        return obj.message_count
 
     # Writes go through the services
 
@@ -343,7 +369,7 @@ class TicketAdmin(ModelAdmin):
         may_move = self.has_change_permission(request, ticket) and request.user.has_perm(
             "escalations.transition_ticket"
         )
-        available = available_transitions(ticket) if may_move else []
+        available = available_transitions(ticket, with_escalate=True) if may_move else []
         return {
             "lifecycle_transitions": [
                 {"name": t.name, "label": transition_label(t.name)}
@@ -401,9 +427,10 @@ class TicketAdmin(ModelAdmin):
         else:
             ticket.refresh_from_db()
             self.log_change(request, ticket, f"{transition_label(name)} → {ticket.status}")
+            label = f" ({ticket.custom_status.name})" if ticket.custom_status_id else ""
             self.message_user(
                 request,
-                f"Ticket {ticket.reference} is now {ticket.get_status_display()}.",
+                f"Ticket {ticket.reference} is now {ticket.get_status_display()}{label}.",
                 messages.SUCCESS,
             )
         return HttpResponseRedirect(_ticket_change_url(ticket))

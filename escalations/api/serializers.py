@@ -44,6 +44,7 @@ class TicketSerializer(serializers.ModelSerializer):
 
 
 class TransitionRequestSerializer(serializers.Serializer):
-    transition = serializers.ChoiceField(choices=sorted(TRANSITION_NAMES))
+    # Escalating needs an escalation (team, summary, context), not a bare move.
+    transition = serializers.ChoiceField(choices=sorted(TRANSITION_NAMES - {"escalate"}))
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
     expected_status = serializers.ChoiceField(choices=TicketStatus.choices, required=False)

@@ -17,7 +17,12 @@ class TicketViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return selectors.ticket_list_queryset().order_by("-created_at", "-id")
 
-    @action(detail=True, methods=["post"], permission_classes=[CanTransitionTickets])
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[CanTransitionTickets],
+        serializer_class=TransitionRequestSerializer,
+    )
     def transition(self, request, pk=None):
         """Move the ticket along its lifecycle; 409 when the move is not allowed now."""
         ticket = self.get_object()

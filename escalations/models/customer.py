@@ -16,9 +16,9 @@ class Customer(models.Model):
     )
     segment = models.CharField(max_length=60, blank=True, help_text="e.g. SMB, mid-market, retail")
     language = models.CharField(max_length=10, default="en")
-    crm_id = models.CharField(max_length=60, blank=True, db_index=True)
+    crm_id = models.CharField("CRM id", max_length=60, blank=True, db_index=True)
     crm_data = models.JSONField(
-        default=dict, blank=True, help_text="Fields synchronised from the CRM, as JSON."
+        "CRM data", default=dict, blank=True, help_text="Fields synchronised from the CRM, as JSON."
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -35,12 +35,15 @@ class Escalation(models.Model):
     # The handoff package, frozen at the moment of the hand-over.
     summary = models.TextField(blank=True)
     conversation_snapshot = models.JSONField(default=list, blank=True)
-    crm_snapshot = models.JSONField(default=dict, blank=True)
+    crm_snapshot = models.JSONField("CRM snapshot", default=dict, blank=True)
     ai_attempts = models.JSONField(
-        default=list, blank=True, help_text="What the AI already tried before handing over."
+        "AI attempts",
+        default=list,
+        blank=True,
+        help_text="What the AI already tried before handing over.",
     )
-    ai_confidence = models.FloatField(null=True, blank=True)
-    ai_sentiment = models.FloatField(null=True, blank=True)
+    ai_confidence = models.FloatField("AI confidence", null=True, blank=True)
+    ai_sentiment = models.FloatField("AI sentiment", null=True, blank=True)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -49,7 +52,7 @@ class Escalation(models.Model):
     first_human_response_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     is_rerouted = models.BooleanField(
-        default=False, help_text="Handed on again before it was resolved."
+        "re-routed", default=False, help_text="Handed on again before it was resolved."
     )
     rerouted_at = models.DateTimeField(null=True, blank=True)
 

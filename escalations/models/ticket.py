@@ -94,7 +94,7 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
     # The lifecycle. Keep the README diagram in step: `manage.py handoff_lifecycle --readme`.
 
     @transition(field=status, source=S.NEW, target=S.OPEN, custom={"label": "Start work"})
-    def open(self) -> None:
+    def start_work(self) -> None:
         """An agent picks the ticket up."""
 
     @transition(
@@ -133,7 +133,7 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=status, source=S.ESCALATED, target=S.OPEN, custom={"label": "Return to queue"}
     )
-    def de_escalate(self) -> None:
+    def return_to_queue(self) -> None:
         """The receiving team hands the ticket back to regular work."""
 
     @transition(field=status, source=_WORKING, target=S.RESOLVED, custom={"label": "Resolve"})

@@ -177,7 +177,7 @@ def _play(scenario, end_state, customer, teams, agents, story: _Story) -> Ticket
         return ticket
     with clock.frozen_at(story.tick(5, 120)):
         ticket_update(ticket=ticket, actor=agent_actor, changes={"assignee": agent})
-        ticket_transition(ticket=ticket, transition="open", actor=agent_actor)
+        ticket_transition(ticket=ticket, transition="start_work", actor=agent_actor)
     follow_up = scenario["follow_up"]
     _say(ticket, follow_up[0], agent, customer, story)
     escalation = scenario.get("escalation")

@@ -7,6 +7,7 @@ from escalations import clock
 from escalations.actors import Actor
 from escalations.models import AuthorKind, EventType, Message, Ticket
 from escalations.services.events import event_record
+from escalations.services.tickets import ensure_not_closed
 
 ERR_EMPTY_BODY = "A message needs some text."
 ERR_CUSTOMER_NOTE = "Only agents, the AI and the system write internal notes."
@@ -27,6 +28,7 @@ def message_add(
     """Append a message; an agent's first public reply stamps the first human response."""
     if not body or not body.strip():
         raise ValidationError({"body": ERR_EMPTY_BODY})
+    ensure_not_closed(ticket)
     if is_internal and author_kind == AuthorKind.CUSTOMER:
         raise ValidationError({"is_internal": ERR_CUSTOMER_NOTE})
     if author_user is None and author_kind == AuthorKind.AGENT:

@@ -17,6 +17,7 @@ from escalations.models import (
     EventType,
     Priority,
     Ticket,
+    TicketStatus,
     Tier,
     Workspace,
 )
@@ -47,6 +48,12 @@ EDITABLE_FIELDS = (*(f for f in CREATE_FIELDS if f != "workspace"), "snoozed_unt
 ERR_TEAM_OTHER_WORKSPACE = "The team belongs to another workspace."
 ERR_ASSIGNEE_NOT_IN_TEAM = "{agent} is not a member of {team}."
 ERR_NOT_EDITABLE = "{field} cannot be edited here."
+ERR_CLOSED = "Ticket {ref} is closed, and closed tickets are final."
+
+
+def ensure_not_closed(ticket: Ticket) -> None:
+    if ticket.status == TicketStatus.CLOSED:
+        raise ValidationError(ERR_CLOSED.format(ref=ticket.reference))
 
 
 def normalise_tags(tags: Any) -> list[str]:
@@ -170,6 +177,7 @@ def ticket_update(*, ticket: Ticket, actor: Actor, changes: dict[str, Any], reas
             {field: ERR_NOT_EDITABLE.format(field=field) for field in not_editable}
         )
     locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    ensure_not_closed(locked)
     before = {field: getattr(locked, field) for field in changes}
     for field, value in changes.items():
         setattr(locked, field, value)

@@ -11,7 +11,7 @@ from escalations.models import CustomStatus, EventType, Ticket, TicketStatus
 from escalations.services.events import event_record
 
 ERR_UNKNOWN_TRANSITION = "There is no lifecycle step called {name!r}."
-ERR_ILLEGAL = "Ticket {ref} is {current}: it cannot {label}. Allowed now: {allowed}."
+ERR_ILLEGAL = "Ticket {ref} is {current}: it cannot {label}. {allowed}"
 ERR_STALE = (
     "Ticket {ref} changed since you looked at it: it is {current} now, not {expected}. "
     "Reload it and try again."
@@ -69,7 +69,7 @@ def ticket_transition(
                 ref=locked.reference,
                 current=TicketStatus(current).label,
                 label=transition_label(transition).lower(),
-                allowed=", ".join(transition_label(name) for name in allowed) or "nothing",
+                allowed=_allowed_sentence(locked, allowed),
             ),
             current=current,
             allowed=allowed,
@@ -167,8 +167,17 @@ def ticket_set_custom_status(
     return locked
 
 
+def _allowed_sentence(ticket: Ticket, allowed: list[str]) -> str:
+    if not allowed:
+        return f"Nothing leads out of {ticket.get_status_display()}."
+    sentence = "Allowed now: " + ", ".join(transition_label(name) for name in allowed)
+    if any(t.name == "escalate" for t in available_transitions(ticket, with_escalate=True)):
+        sentence += " (or escalate it)"
+    return sentence + "."
+
+
 def _step_towards(ticket: Ticket, target: str) -> str | None:
-    for candidate in ticket.get_available_status_transitions():
-        if candidate.target == target and candidate.name != "escalate":
+    for candidate in available_transitions(ticket):
+        if candidate.target == target:
             return candidate.name
     return None

@@ -16,6 +16,7 @@ class Spec:
     is_required: bool = False
     choices: list = field(default_factory=list)
     pattern: str = ""
+    help_text: str = ""
 
     def __post_init__(self):
         self.label = self.label or self.key.replace("_", " ").capitalize()
@@ -93,7 +94,8 @@ def test_every_bad_field_is_named_in_one_error():
     )
     assert found == [
         "colour: no such field in this workspace.",
-        "Order number (order_number): '12345' does not match the pattern NW-\\d{6}.",
+        "Order number (order_number): '12345' is not in the expected format: "
+        "the pattern NW-\\d{6}.",
         "Impact (impact): 'catastrophic' is not one of low, medium, high.",
         "Systems (systems): 'sap' not among crm, erp, billing.",
         "Amount (amount): 'lots' is not a number.",
@@ -131,3 +133,12 @@ def test_bad_definitions_are_refused(spec, field_name, message):
     with pytest.raises(ValidationError) as exc:
         check_definition(spec)
     assert message in exc.value.message_dict[field_name][0]
+
+
+def test_a_pattern_error_speaks_the_definitions_help_text():
+    spec = Spec("order", pattern=r"NW-\d{6}", help_text="NW- and six digits, e.g. NW-123456")
+    with pytest.raises(ValidationError) as exc:
+        clean_custom_fields([spec], {"order": "12"})
+    assert exc.value.message_dict["custom_fields"] == [
+        "Order (order): '12' is not in the expected format: NW- and six digits, e.g. NW-123456."
+    ]

@@ -20,7 +20,7 @@ N, O, P, H, E, R, C = (  # noqa: E741 (the states, one letter each)
 
 # The lifecycle, deliberately. Changing it means changing this table and the README diagram.
 EXPECTED_GRAPH = {
-    (N, "open", O),
+    (N, "start_work", O),
     (N, "wait_on_customer", P),
     (N, "escalate", E),
     (N, "resolve", R),
@@ -38,7 +38,7 @@ EXPECTED_GRAPH = {
     (H, "resolve", R),
     (E, "wait_on_customer", P),
     (E, "put_on_hold", H),
-    (E, "de_escalate", O),
+    (E, "return_to_queue", O),
     (E, "escalate", E),
     (E, "resolve", R),
     (R, "reopen", O),
@@ -48,9 +48,9 @@ EXPECTED_GRAPH = {
 # A way to bring a new ticket into each state through legal moves only.
 PATH_TO = {
     N: [],
-    O: ["open"],
-    P: ["open", "wait_on_customer"],
-    H: ["open", "put_on_hold"],
+    O: ["start_work"],
+    P: ["start_work", "wait_on_customer"],
+    H: ["start_work", "put_on_hold"],
     R: ["resolve"],
     C: ["resolve", "close"],
 }
@@ -146,7 +146,7 @@ def test_unknown_transition_name_is_refused(ticket, actor):
 @pytest.mark.django_db
 def test_stale_caller_is_refused_even_when_the_move_would_be_legal(ticket, actor):
     # given a page showing the ticket as New while someone else started work on it
-    ticket_transition(ticket=ticket, transition="open", actor=actor)
+    ticket_transition(ticket=ticket, transition="start_work", actor=actor)
     events_before = ticket.events.count()
 
     # when the page asks to resolve it

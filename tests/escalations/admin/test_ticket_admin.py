@@ -25,13 +25,13 @@ def test_only_legal_moves_are_offered_as_buttons(client, agent_user, ticket):
     page = client.get(change_url(ticket)).content.decode()
     for offered in ("Start work", "Wait on customer", "Resolve", "Escalate…"):
         assert offered in page
-    for hidden in ('value="reopen"', 'value="close"', 'value="resume"'):
+    for hidden in ('value="reopen"', 'value="close"', 'value="resume"', 'value="escalate"'):
         assert hidden not in page
 
 
 def test_a_button_moves_the_ticket_and_records_who_and_why(client, agent_user, ticket):
     client.force_login(agent_user)
-    response = transition(client, ticket, "open", "new", reason="Taking it")
+    response = transition(client, ticket, "start_work", "new", reason="Taking it")
 
     assert "is now Open" in response.content.decode()
     event = ticket.events.get(event_type=EventType.STATUS_CHANGED)
@@ -58,7 +58,7 @@ def test_an_illegal_move_is_refused_with_the_allowed_ones(client, agent_user, ti
     client.force_login(agent_user)
     response = transition(client, ticket, "close", "new")
     assert (
-        "cannot close. Allowed now: Start work, Wait on customer, Escalate, Resolve."
+        "cannot close. Allowed now: Start work, Wait on customer, Resolve (or escalate it)."
         in response.content.decode()
     )
     ticket.refresh_from_db()
@@ -71,7 +71,7 @@ def test_read_only_users_can_look_but_not_move(client, read_only_user, ticket):
     assert 'name="transition"' not in page
     response = client.post(
         reverse("admin:escalations_ticket_transition", args=[ticket.pk]),
-        {"transition": "open", "expected_status": "new"},
+        {"transition": "start_work", "expected_status": "new"},
     )
     assert response.status_code == 403
     ticket.refresh_from_db()
@@ -137,7 +137,9 @@ def test_saving_bad_custom_fields_shows_form_errors_and_keeps_the_ticket(
 
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
-    assert errors["cf_order"] == ["Order (order): '123' does not match the pattern NW-\\d{6}."]
+    assert errors["cf_order"] == [
+        "Order (order): '123' is not in the expected format: the pattern NW-\\d{6}."
+    ]
     assert Ticket.objects.get(pk=ticket.pk).subject == "Printer on fire"
 
 
@@ -234,3 +236,18 @@ def test_custom_fields_are_form_fields_of_their_type(client, manager_user, ticke
     }
     event = ticket.events.get(event_type=EventType.FIELD_CHANGED)
     assert (event.data["field"], event.data["from"]) == ("custom_fields", {})
+
+
+def test_a_closed_ticket_page_is_read_only(client, manager_user, ticket, actor):
+    from escalations.services.transitions import ticket_transition
+
+    ticket_transition(ticket=ticket, transition="resolve", actor=actor)
+    ticket_transition(ticket=ticket, transition="close", actor=actor)
+    client.force_login(manager_user)
+
+    page = client.get(change_url(ticket))
+
+    assert page.status_code == 200
+    assert page.context["has_change_permission"] is False
+    assert 'name="subject"' not in page.content.decode()
+    assert client.post(change_url(ticket), {"subject": "x"}).status_code == 403

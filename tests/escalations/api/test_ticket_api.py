@@ -17,7 +17,7 @@ def url(ticket, action=""):
 
 def test_anonymous_callers_get_401(api, ticket):
     assert api.get("/api/tickets/").status_code == 401
-    assert api.post(url(ticket, "transition"), {"transition": "open"}).status_code == 401
+    assert api.post(url(ticket, "transition"), {"transition": "start_work"}).status_code == 401
 
 
 def test_listing_shows_each_tickets_allowed_moves(api, agent_user, ticket):
@@ -25,9 +25,8 @@ def test_listing_shows_each_tickets_allowed_moves(api, agent_user, ticket):
     response = api.get("/api/tickets/")
     assert response.status_code == 200
     assert response.json()["results"][0]["allowed_transitions"] == [
-        "open",
+        "start_work",
         "wait_on_customer",
-        "escalate",
         "resolve",
     ]
 
@@ -35,7 +34,7 @@ def test_listing_shows_each_tickets_allowed_moves(api, agent_user, ticket):
 def test_a_legal_transition_answers_with_the_moved_ticket(api, agent_user, ticket):
     api.force_authenticate(agent_user)
     response = api.post(
-        url(ticket, "transition"), {"transition": "open", "reason": "API"}, format="json"
+        url(ticket, "transition"), {"transition": "start_work", "reason": "API"}, format="json"
     )
     assert response.status_code == 200
     assert response.json()["status"] == "open"
@@ -50,7 +49,7 @@ def test_an_illegal_transition_is_a_409_and_changes_nothing(api, agent_user, tic
     body = response.json()
     assert body["code"] == "illegal_transition"
     assert body["current_status"] == "new"
-    assert body["allowed_transitions"] == ["open", "wait_on_customer", "escalate", "resolve"]
+    assert body["allowed_transitions"] == ["start_work", "wait_on_customer", "resolve"]
     assert "cannot close" in body["detail"]
     assert not ticket.events.filter(event_type=EventType.STATUS_CHANGED).exists()
 
@@ -73,7 +72,7 @@ def test_an_unknown_transition_is_a_400_with_the_field_named(api, agent_user, ti
 def test_read_only_users_may_read_but_not_move(api, read_only_user, ticket):
     api.force_authenticate(read_only_user)
     assert api.get(url(ticket)).status_code == 200
-    response = api.post(url(ticket, "transition"), {"transition": "open"}, format="json")
+    response = api.post(url(ticket, "transition"), {"transition": "start_work"}, format="json")
     assert response.status_code == 403
     ticket.refresh_from_db()
     assert ticket.status == "new"
@@ -84,3 +83,19 @@ def test_users_without_a_role_cannot_read(api, ticket):
 
     api.force_authenticate(UserFactory())
     assert api.get("/api/tickets/").status_code == 403
+
+
+def test_escalating_is_not_a_bare_api_move(api, agent_user, ticket):
+    api.force_authenticate(agent_user)
+    response = api.post(url(ticket, "transition"), {"transition": "escalate"}, format="json")
+    assert response.status_code == 400
+    assert "transition" in response.json()
+    ticket.refresh_from_db()
+    assert ticket.status == "new"
+
+
+def test_the_browsable_api_offers_the_transition_form(client, agent_user, ticket):
+    client.force_login(agent_user)
+    page = client.get(url(ticket, "transition"), HTTP_ACCEPT="text/html")
+    assert page.status_code == 405
+    assert 'name="transition"' in page.content.decode()

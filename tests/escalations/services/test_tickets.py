@@ -82,7 +82,7 @@ def test_custom_fields_are_validated_against_the_workspace(actor):
     with pytest.raises(ValidationError) as exc:
         make_ticket(workspace=workspace, actor=actor, custom_fields={"order_number": "x"})
     assert exc.value.message_dict["custom_fields"] == [
-        "Order (order_number): 'x' does not match the pattern NW-\\d{6}."
+        "Order (order_number): 'x' is not in the expected format: the pattern NW-\\d{6}."
     ]
     assert not Ticket.objects.filter(workspace=workspace).exists()
     assert not TicketEvent.objects.exists()
@@ -135,7 +135,7 @@ def test_choosing_a_custom_status_moves_the_lifecycle_when_one_step_allows(ticke
         slug="parts",
         lifecycle_state="on_hold",
     )
-    ticket_transition(ticket=ticket, transition="open", actor=actor)
+    ticket_transition(ticket=ticket, transition="start_work", actor=actor)
 
     ticket_set_custom_status(ticket=ticket, custom_status=parts, actor=actor, reason="RMA sent")
 
@@ -166,3 +166,19 @@ def test_assigning_an_agent_of_the_team_is_recorded(ticket, actor, l1_team):
         "Yong Park",
         agent.pk,
     )
+
+
+def test_closed_tickets_are_final(ticket, actor):
+    from escalations.services.messages import message_add
+
+    ticket_transition(ticket=ticket, transition="resolve", actor=actor)
+    ticket_transition(ticket=ticket, transition="close", actor=actor)
+    events = ticket.events.count()
+
+    with pytest.raises(ValidationError, match="closed tickets are final"):
+        ticket_update(ticket=ticket, actor=actor, changes={"subject": "Rewritten"})
+    with pytest.raises(ValidationError, match="closed tickets are final"):
+        message_add(ticket=ticket, author_kind="agent", body="Late reply", actor=actor)
+
+    assert ticket.events.count() == events
+    assert Ticket.objects.get(pk=ticket.pk).subject == "Printer on fire"

@@ -1,0 +1,33 @@
+"""How an audit event reads to a person: one line, with labels instead of stored codes."""
+
+from escalations.models import EventType, Ticket, TicketEvent, TicketStatus
+
+
+def _status_label(value: str) -> str:
+    return TicketStatus(value).label if value in TicketStatus.values else value or "—"
+
+
+def _field_label(name: str) -> str:
+    try:
+        return str(Ticket._meta.get_field(name).verbose_name).capitalize()
+    except Exception:  # a field since removed: show its stored name
+        return name
+
+
+def event_description(event: TicketEvent) -> str:
+    kind = event.event_type
+    if kind == EventType.STATUS_CHANGED:
+        return f"Status: {_status_label(event.from_value)} → {_status_label(event.to_value)}"
+    if kind == EventType.FIELD_CHANGED:
+        field = _field_label(event.data.get("field", ""))
+        return f"{field}: {event.from_value or '—'} → {event.to_value or '—'}"
+    if kind == EventType.CUSTOM_STATUS_CHANGED:
+        return f"Custom status: {event.from_value or '—'} → {event.to_value or '—'}"
+    if kind == EventType.ESCALATED:
+        return f"Escalated: {event.from_value} → {event.to_value}"
+    if kind == EventType.TICKET_CREATED:
+        return f"Created ({_status_label(event.to_value)})"
+    if kind in (EventType.MESSAGE_ADDED, EventType.NOTE_ADDED):
+        author = event.data.get("author_kind", "")
+        return f"{EventType(kind).label} ({author})" if author else EventType(kind).label
+    return EventType(kind).label if kind in EventType.values else kind

@@ -1,0 +1,55 @@
+import pytest
+from django.contrib.auth.models import Group, Permission, User
+from django.urls import reverse
+
+from escalations.roles import ROLE_PERMISSIONS
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_role_permission_exists_and_is_granted():
+    existing = {
+        f"{p.content_type.app_label}.{p.codename}"
+        for p in Permission.objects.select_related("content_type")
+    }
+    for role, permissions in ROLE_PERMISSIONS.items():
+        assert permissions <= existing, permissions - existing
+        group = Group.objects.get(name=role)
+        assert group.permissions.count() == len(permissions)
+
+
+def test_a_manager_gives_a_new_login_the_agent_role(client, manager_user):
+    client.force_login(manager_user)
+    response = client.post(
+        reverse("admin:auth_user_add"),
+        {"username": "sam", "password1": "a-long-pass-9876", "password2": "a-long-pass-9876"},
+    )
+    assert response.status_code == 302
+    sam = User.objects.get(username="sam")
+    page = client.get(reverse("admin:auth_user_change", args=[sam.pk]))
+    form = page.context["adminform"].form
+    assert "is_superuser" not in form.fields and "user_permissions" not in form.fields
+    assert set(form.fields["groups"].queryset.values_list("name", flat=True)) == set(
+        ROLE_PERMISSIONS
+    )
+    agents = Group.objects.get(name="Agents")
+    response = client.post(
+        reverse("admin:auth_user_change", args=[sam.pk]),
+        {"username": "sam", "is_active": "on", "is_staff": "on", "groups": [agents.pk]},
+    )
+    assert response.status_code == 302
+    sam.refresh_from_db()
+    assert list(sam.groups.all()) == [agents] and not sam.is_superuser
+
+
+def test_a_manager_cannot_see_or_touch_superusers(client, manager_user):
+    root = User.objects.create_superuser("root", "root@example.com", "pw-root-12345")
+    client.force_login(manager_user)
+    listing = client.get(reverse("admin:auth_user_changelist"))
+    assert root not in listing.context["cl"].result_list
+    assert client.get(reverse("admin:auth_user_change", args=[root.pk])).status_code in (302, 404)
+
+
+def test_an_agent_cannot_manage_logins(client, agent_user):
+    client.force_login(agent_user)
+    assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
