@@ -1,39 +1,42 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.timezone import localtime
 from django.views.decorators.http import require_POST
-from unfold.admin import ModelAdmin, TabularInline
+from unfold.admin import ModelAdmin
 from unfold.decorators import display
 
 from escalations import selectors
 from escalations.actors import Actor
 from escalations.admin.forms import (
     CUSTOM_FIELD_PREFIX,
-    EscalationForm,
     TicketForm,
-    TransitionForm,
     custom_field_name,
 )
-from escalations.audit import event_description
+from escalations.admin.ticket_parts import (
+    AuditTrailInline,
+    EscalationInline,
+    NewMessageInline,
+    OpenEscalationFilter,
+    QueueFilter,
+)
+from escalations.admin.ticket_views import (
+    escalate_form_view,
+    may_escalate,
+    transition_form_view,
+)
 from escalations.errors import IllegalTransition
 from escalations.lifecycle import available_transitions, transition_label
 from escalations.models import (
-    ACTIVE_STATUSES,
     AuthorKind,
-    Escalation,
     Message,
     Ticket,
-    TicketEvent,
     TicketStatus,
 )
-from escalations.services.escalations import escalation_create
 from escalations.services.messages import message_add
 from escalations.services.tickets import (
     CREATE_FIELDS,
@@ -41,7 +44,7 @@ from escalations.services.tickets import (
     ticket_create,
     ticket_update,
 )
-from escalations.services.transitions import ticket_set_custom_status, ticket_transition
+from escalations.services.transitions import ticket_set_custom_status
 
 STATUS_COLOURS = {
     "new": "info",
@@ -54,97 +57,6 @@ STATUS_COLOURS = {
 }
 PRIORITY_COLOURS = {10: "", 20: "info", 30: "warning", 40: "danger"}
 SUBJECT_CHARS = 60
-
-
-class NewMessageInline(TabularInline):
-    """Write a reply or an internal note; saved through the message service."""
-
-    model = Message
-    verbose_name = "new reply or internal note"
-    verbose_name_plural = "reply or add an internal note"
-    extra = 1
-    max_num = 1
-    can_delete = False
-    fields = ("body", "is_internal")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).none()
-
-    def has_add_permission(self, request, obj=None):
-        return obj is not None and request.user.has_perm("escalations.add_message")
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class EscalationInline(TabularInline):
-    model = Escalation
-    tab = True
-    show_title = False
-    extra = 0
-    can_delete = False
-    show_change_link = True
-    fields = ("triggered_at", "kind", "from_tier", "to_team", "to_tier", "to_agent", "summary")
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class AuditTrailInline(TabularInline):
-    model = TicketEvent
-    verbose_name_plural = "audit trail"
-    tab = True
-    show_title = False
-    extra = 0
-    can_delete = False
-    fields = ("created_at", "actor_label", "change", "reason", "event_type")
-    readonly_fields = fields
-
-    @display(description="What changed")
-    def change(self, obj):
-        return event_description(obj)
-
-    ordering = ("created_at", "id")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class OpenEscalationFilter(admin.SimpleListFilter):
-    title = "escalation"
-    parameter_name = "escalation"
-
-    def lookups(self, request, model_admin):
-        return (("open", "Open escalation"), ("none", "Never escalated"))
-
-    def queryset(self, request, queryset):
-        if self.value() == "open":
-            return queryset.filter(open_escalation_count__gt=0)
-        if self.value() == "none":
-            return queryset.filter(escalations__isnull=True)
-        return queryset
-
-
-class QueueFilter(admin.SimpleListFilter):
-    title = "queue"
-    parameter_name = "queue"
-
-    def lookups(self, request, model_admin):
-        return (("active", "Active (not resolved or closed)"), ("done", "Resolved or closed"))
-
-    def queryset(self, request, queryset):
-        if self.value() == "active":
-            return queryset.filter(status__in=ACTIVE_STATUSES)
-        if self.value() == "done":
-            return queryset.exclude(status__in=ACTIVE_STATUSES)
-        return queryset
 
 
 @admin.register(Ticket)
@@ -409,91 +321,8 @@ class TicketAdmin(ModelAdmin):
 
     def transition_view(self, request, object_id):
         ticket = self._ticket_for_action(request, object_id)
-        form = TransitionForm(request.POST)
-        if not form.is_valid():
-            self.message_user(request, "The lifecycle request was incomplete.", messages.ERROR)
-            return HttpResponseRedirect(_ticket_change_url(ticket))
-        name = form.cleaned_data["transition"]
-        try:
-            ticket_transition(
-                ticket=ticket,
-                transition=name,
-                actor=Actor.for_user(request.user),
-                reason=form.cleaned_data["reason"],
-                expected_status=form.cleaned_data["expected_status"],
-            )
-        except IllegalTransition as exc:
-            self.message_user(request, exc.message, messages.ERROR)
-        else:
-            ticket.refresh_from_db()
-            self.log_change(request, ticket, f"{transition_label(name)} → {ticket.status}")
-            label = f" ({ticket.custom_status.name})" if ticket.custom_status_id else ""
-            self.message_user(
-                request,
-                f"Ticket {ticket.reference} is now {ticket.get_status_display()}{label}.",
-                messages.SUCCESS,
-            )
-        return HttpResponseRedirect(_ticket_change_url(ticket))
+        return transition_form_view(self, request, ticket=ticket)
 
     def escalate_view(self, request, object_id):
         ticket = self._ticket_for_action(request, object_id)
         return escalate_form_view(self, request, ticket=ticket)
-
-
-def may_escalate(request) -> bool:
-    user = request.user
-    return (
-        user.has_perm("escalations.add_escalation")
-        and user.has_perm("escalations.change_ticket")
-        and user.has_perm("escalations.transition_ticket")
-    )
-
-
-def escalate_form_view(model_admin, request, *, ticket: Ticket | None):
-    """The escalation form, for a given ticket or (from the escalation list) a chosen one."""
-    if not may_escalate(request):
-        raise PermissionDenied
-    form = EscalationForm(request.POST or None, ticket=ticket)
-    if request.method == "POST" and form.is_valid():
-        target = form.ticket
-        data = form.cleaned_data
-        try:
-            escalation = escalation_create(
-                ticket=target,
-                kind=data["kind"],
-                trigger="admin_form",
-                to_team=data["to_team"],
-                to_agent=data["to_agent"],
-                summary=data["summary"],
-                reasons=data["reasons"],
-                summary_required=True,
-                actor=Actor.for_user(request.user),
-            )
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
-        except IllegalTransition as exc:
-            form.add_error(None, exc.message)
-        else:
-            model_admin.message_user(
-                request,
-                f"Ticket {target.reference} was escalated to {escalation.to_team}.",
-                messages.SUCCESS,
-            )
-            return HttpResponseRedirect(_ticket_change_url(target))
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "title": f"Escalate {ticket}" if ticket else "Escalate a ticket",
-        "opts": model_admin.model._meta,
-        "original": ticket,
-        "form": form,
-        "cancel_url": _ticket_change_url(ticket)
-        if ticket
-        else reverse("admin:escalations_escalation_changelist"),
-    }
-    return TemplateResponse(request, "escalations/admin/ticket_escalate.html", context)
-
-
-def _ticket_change_url(ticket) -> str:
-    return reverse("admin:escalations_ticket_change", args=[ticket.pk])

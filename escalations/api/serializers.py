@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from escalations.lifecycle import TRANSITION_NAMES, available_transitions
 from escalations.models import Ticket, TicketStatus
+from escalations.services.tickets import CREATE_FIELDS
 
 
 class TicketSerializer(serializers.ModelSerializer):
@@ -12,25 +13,11 @@ class TicketSerializer(serializers.ModelSerializer):
         model = Ticket
         fields = (
             "id",
-            "workspace",
-            "channel",
-            "store",
-            "topic",
-            "subject",
-            "customer",
-            "team",
-            "assignee",
-            "tier",
-            "priority",
-            "tags",
-            "custom_fields",
+            *CREATE_FIELDS,
             "status",
             "custom_status",
             "allowed_transitions",
             "snoozed_until",
-            "ai_confidence",
-            "ai_intent",
-            "ai_sentiment",
             "created_at",
             "updated_at",
             "first_response_at",

@@ -1,0 +1,99 @@
+"""The pieces of the ticket page and list: inlines and list filters."""
+
+from django.contrib import admin
+from unfold.admin import TabularInline
+from unfold.decorators import display
+
+from escalations.audit import event_description
+from escalations.models import ACTIVE_STATUSES, Escalation, Message, TicketEvent
+
+
+class NewMessageInline(TabularInline):
+    """Write a reply or an internal note; saved through the message service."""
+
+    model = Message
+    verbose_name = "new reply or internal note"
+    verbose_name_plural = "reply or add an internal note"
+    extra = 1
+    max_num = 1
+    can_delete = False
+    fields = ("body", "is_internal")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
+
+    def has_add_permission(self, request, obj=None):
+        return obj is not None and request.user.has_perm("escalations.add_message")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class EscalationInline(TabularInline):
+    model = Escalation
+    tab = True
+    show_title = False
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ("triggered_at", "kind", "from_tier", "to_team", "to_tier", "to_agent", "summary")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class AuditTrailInline(TabularInline):
+    model = TicketEvent
+    verbose_name_plural = "audit trail"
+    tab = True
+    show_title = False
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "actor_label", "change", "reason", "event_type")
+    readonly_fields = fields
+
+    @display(description="What changed")
+    def change(self, obj):
+        return event_description(obj)
+
+    ordering = ("created_at", "id")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class OpenEscalationFilter(admin.SimpleListFilter):
+    title = "escalation"
+    parameter_name = "escalation"
+
+    def lookups(self, request, model_admin):
+        return (("open", "Open escalation"), ("none", "Never escalated"))
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(open_escalation_count__gt=0)
+        if self.value() == "none":
+            return queryset.filter(escalations__isnull=True)
+        return queryset
+
+
+class QueueFilter(admin.SimpleListFilter):
+    title = "queue"
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return (("active", "Active (not resolved or closed)"), ("done", "Resolved or closed"))
+
+    def queryset(self, request, queryset):
+        if self.value() == "active":
+            return queryset.filter(status__in=ACTIVE_STATUSES)
+        if self.value() == "done":
+            return queryset.exclude(status__in=ACTIVE_STATUSES)
+        return queryset

@@ -1,0 +1,103 @@
+"""The ticket page's actions: a lifecycle button, the escalation form."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from escalations.actors import Actor
+from escalations.admin.forms import EscalationForm, TransitionForm
+from escalations.errors import IllegalTransition
+from escalations.lifecycle import transition_label
+from escalations.models import Ticket
+from escalations.services.escalations import escalation_create
+from escalations.services.transitions import ticket_transition
+
+
+def transition_form_view(model_admin, request, *, ticket: Ticket):
+    """Apply one lifecycle button; refusals come back as a message on the ticket page."""
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        model_admin.message_user(request, "The lifecycle request was incomplete.", messages.ERROR)
+        return HttpResponseRedirect(ticket_change_url(ticket))
+    name = form.cleaned_data["transition"]
+    try:
+        ticket_transition(
+            ticket=ticket,
+            transition=name,
+            actor=Actor.for_user(request.user),
+            reason=form.cleaned_data["reason"],
+            expected_status=form.cleaned_data["expected_status"],
+        )
+    except IllegalTransition as exc:
+        model_admin.message_user(request, exc.message, messages.ERROR)
+    else:
+        ticket.refresh_from_db()
+        model_admin.log_change(request, ticket, f"{transition_label(name)} → {ticket.status}")
+        label = f" ({ticket.custom_status.name})" if ticket.custom_status_id else ""
+        model_admin.message_user(
+            request,
+            f"Ticket {ticket.reference} is now {ticket.get_status_display()}{label}.",
+            messages.SUCCESS,
+        )
+    return HttpResponseRedirect(ticket_change_url(ticket))
+
+
+def may_escalate(request) -> bool:
+    user = request.user
+    return (
+        user.has_perm("escalations.add_escalation")
+        and user.has_perm("escalations.change_ticket")
+        and user.has_perm("escalations.transition_ticket")
+    )
+
+
+def escalate_form_view(model_admin, request, *, ticket: Ticket | None):
+    """The escalation form, for a given ticket or (from the escalation list) a chosen one."""
+    if not may_escalate(request):
+        raise PermissionDenied
+    form = EscalationForm(request.POST or None, ticket=ticket)
+    if request.method == "POST" and form.is_valid():
+        target = form.ticket
+        data = form.cleaned_data
+        try:
+            escalation = escalation_create(
+                ticket=target,
+                kind=data["kind"],
+                trigger="admin_form",
+                to_team=data["to_team"],
+                to_agent=data["to_agent"],
+                summary=data["summary"],
+                reasons=data["reasons"],
+                summary_required=True,
+                actor=Actor.for_user(request.user),
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        except IllegalTransition as exc:
+            form.add_error(None, exc.message)
+        else:
+            model_admin.message_user(
+                request,
+                f"Ticket {target.reference} was escalated to {escalation.to_team}.",
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(ticket_change_url(target))
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": f"Escalate {ticket}" if ticket else "Escalate a ticket",
+        "opts": model_admin.model._meta,
+        "original": ticket,
+        "form": form,
+        "cancel_url": ticket_change_url(ticket)
+        if ticket
+        else reverse("admin:escalations_escalation_changelist"),
+    }
+    return TemplateResponse(request, "escalations/admin/ticket_escalate.html", context)
+
+
+def ticket_change_url(ticket) -> str:
+    return reverse("admin:escalations_ticket_change", args=[ticket.pk])
