@@ -251,3 +251,34 @@ def test_a_closed_ticket_page_is_read_only(client, manager_user, ticket, actor):
     assert page.context["has_change_permission"] is False
     assert 'name="subject"' not in page.content.decode()
     assert client.post(change_url(ticket), {"subject": "x"}).status_code == 403
+
+
+def test_a_new_ticket_from_the_admin_goes_through_the_service(client, agent_user, l1_team):
+    from tests.factories import CustomerFactory
+
+    customer = CustomerFactory(name="Ada Lovelace")
+    client.force_login(agent_user)
+    add_url = reverse("admin:escalations_ticket_add")
+    page = client.get(add_url).content.decode()
+    assert "lifecycle-panel" not in page and 'id="conversation"' not in page
+
+    response = client.post(
+        add_url,
+        {
+            "workspace": l1_team.workspace.pk,
+            "subject": "Cannot log in",
+            "customer": customer.pk,
+            "channel": "email",
+            "team": l1_team.pk,
+            "tier": 1,
+            "priority": 30,
+            "tags": "Login",
+            "custom_fields": "",
+        },
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    ticket = Ticket.objects.get(subject="Cannot log in")
+    assert (ticket.status, ticket.tags, ticket.custom_fields) == ("new", ["login"], {})
+    created = ticket.events.get(event_type=EventType.TICKET_CREATED)
+    assert created.actor_user == agent_user
