@@ -157,6 +157,9 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
 }
 
+# How deep rule actions may cause further rule runs (an action's event, its action's event…).
+HANDOFF_RULES_MAX_DEPTH = env_int("HANDOFF_RULES_MAX_DEPTH", 3)
+
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
@@ -198,6 +201,14 @@ UNFOLD = {
                     _nav(_("Customers"), "person", "customer"),
                     _nav(_("Agents"), "badge", "agent"),
                     _nav(_("Teams"), "groups", "team"),
+                ],
+            },
+            {
+                "title": _("Automation"),
+                "items": [
+                    _nav(_("Rule sets"), "account_tree", "ruleset"),
+                    _nav(_("Rules"), "rule", "rule"),
+                    _nav(_("Rule firings"), "bolt", "rulefiring"),
                 ],
             },
             {

@@ -8,7 +8,18 @@ AGENT = "Agents"
 READ_ONLY = "Read-only"
 
 _CONFIG = ("workspace", "customstatus", "customfielddefinition", "team", "teammembership")
-_ALL = (*_CONFIG, "agent", "customer", "ticket", "message", "escalation", "ticketevent")
+_RULES = ("ruleset", "rule")
+_ALL = (
+    *_CONFIG,
+    *_RULES,
+    "agent",
+    "customer",
+    "ticket",
+    "message",
+    "escalation",
+    "ticketevent",
+    "rulefiring",
+)
 
 
 def _perms(actions: str, models: tuple[str, ...], app: str = "escalations") -> set[str]:
@@ -17,7 +28,8 @@ def _perms(actions: str, models: tuple[str, ...], app: str = "escalations") -> s
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     MANAGER: (
-        _perms("add change delete view", (*_CONFIG, "agent", "customer"))
+        _perms("add change delete view", (*_CONFIG, *_RULES, "agent", "customer"))
+        | {"escalations.view_rulefiring"}
         | _perms("add change view", ("ticket", "escalation"))
         | _perms("add view", ("message",))
         | {"escalations.view_ticketevent", "escalations.transition_ticket"}

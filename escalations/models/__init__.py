@@ -16,6 +16,7 @@ from escalations.models.choices import (
 from escalations.models.customer import Customer
 from escalations.models.escalation import Escalation
 from escalations.models.event import AppendOnlyError, EventType, TicketEvent
+from escalations.models.rules import Rule, RuleFiring, RuleSet
 from escalations.models.team import Agent, Team, TeamMembership
 from escalations.models.ticket import Message, Ticket
 from escalations.models.workspace import CustomFieldDefinition, CustomStatus, Workspace
@@ -38,6 +39,9 @@ __all__ = [
     "MembershipRole",
     "Message",
     "Priority",
+    "Rule",
+    "RuleFiring",
+    "RuleSet",
     "Team",
     "TeamMembership",
     "Ticket",

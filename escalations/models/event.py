@@ -17,6 +17,9 @@ class EventType(models.TextChoices):
     FIRST_RESPONSE = "ticket.first_response", "First response"
     ESCALATION_RESPONDED = "escalation.first_response", "Escalation answered by a human"
     ESCALATION_UPDATED = "escalation.updated", "Escalation summary or reasons corrected"
+    RULE_FIRED = "rule.fired", "Rule fired"
+    RULE_ACTION_REFUSED = "rule.action_refused", "Rule action refused"
+    RULE_DEPTH_LIMIT = "rule.depth_limit", "Rules stopped at the depth limit"
 
 
 class AppendOnlyError(Exception):

@@ -1,7 +1,6 @@
 """Handing a ticket over to another team or tier, with its context."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from escalations import clock
 from escalations.actors import Actor
@@ -14,6 +13,7 @@ from escalations.models import (
     Ticket,
     Tier,
 )
+from escalations.services.dispatch import service
 from escalations.services.events import event_record
 from escalations.services.messages import message_add
 from escalations.services.tickets import ticket_update
@@ -57,7 +57,7 @@ def handoff_package(ticket: Ticket) -> dict:
     }
 
 
-@transaction.atomic
+@service
 def escalation_create(
     *,
     ticket: Ticket,
@@ -157,7 +157,7 @@ def _route_end(team: Team | None, tier: str) -> str:
     return f"{team.name if team else '—'} ({tier})"
 
 
-@transaction.atomic
+@service
 def escalation_update(
     *, escalation: Escalation, actor: Actor, summary: str, reasons: list[str]
 ) -> Escalation:

@@ -2,6 +2,7 @@ from typing import Any
 
 from escalations.actors import Actor
 from escalations.models import Ticket, TicketEvent
+from escalations.services.dispatch import event_recorded
 
 
 def event_record(
@@ -14,8 +15,11 @@ def event_record(
     reason: str = "",
     data: dict | None = None,
 ) -> TicketEvent:
-    """Append one audit row; call it inside the transaction that makes the change."""
-    return TicketEvent.objects.create(
+    """Append one audit row; call it inside the transaction that makes the change.
+
+    Inside a unit of work the event is also queued for the rules (see `dispatch`).
+    """
+    event = TicketEvent.objects.create(
         ticket=ticket,
         event_type=event_type,
         actor_kind=actor.kind,
@@ -26,6 +30,8 @@ def event_record(
         reason=reason,
         data=data or {},
     )
+    event_recorded(event)
+    return event
 
 
 def _text(value: Any) -> str:

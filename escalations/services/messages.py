@@ -1,11 +1,11 @@
 """Adding to a ticket's conversation."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from escalations import clock
 from escalations.actors import Actor
 from escalations.models import AuthorKind, EventType, Message, Ticket
+from escalations.services.dispatch import service
 from escalations.services.events import event_record
 from escalations.services.tickets import ensure_not_closed
 
@@ -14,7 +14,7 @@ ERR_CUSTOMER_NOTE = "Only agents, the AI and the system write internal notes."
 HUMAN_RESPONSE_KINDS = (AuthorKind.AGENT,)
 
 
-@transaction.atomic
+@service
 def message_add(
     *,
     ticket: Ticket,
@@ -24,6 +24,7 @@ def message_add(
     is_internal: bool = False,
     author_user=None,
     author_name: str = "",
+    opening: bool = False,
 ) -> Message:
     """Append a message; an agent's first public reply stamps the first human response."""
     if not body or not body.strip():
@@ -49,7 +50,13 @@ def message_add(
         ticket=ticket,
         event_type=EventType.NOTE_ADDED if is_internal else EventType.MESSAGE_ADDED,
         actor=actor,
-        data={"message": message.pk, "author_kind": author_kind, "internal": is_internal},
+        data={
+            "message": message.pk,
+            "author_kind": author_kind,
+            "internal": is_internal,
+            # The message a ticket opens with is not a reply.
+            **({"opening": True} if opening else {}),
+        },
     )
     if author_kind in HUMAN_RESPONSE_KINDS and not is_internal:
         _record_human_response(ticket=ticket, actor=actor, at=now)

@@ -4,7 +4,6 @@ import json
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from escalations import clock
 from escalations.actors import Actor
@@ -21,6 +20,7 @@ from escalations.models import (
     Tier,
     Workspace,
 )
+from escalations.services.dispatch import service
 from escalations.services.events import event_record
 
 # What a new ticket may be given (besides its first message).
@@ -108,7 +108,7 @@ def ticket_validate(ticket: Ticket) -> None:
         raise ValidationError(errors)
 
 
-@transaction.atomic
+@service
 def ticket_create(
     *,
     workspace: Workspace,
@@ -164,11 +164,13 @@ def ticket_create(
     if body:
         from escalations.services.messages import message_add
 
-        message_add(ticket=ticket, author_kind=AuthorKind.CUSTOMER, body=body, actor=actor)
+        message_add(
+            ticket=ticket, author_kind=AuthorKind.CUSTOMER, body=body, actor=actor, opening=True
+        )
     return ticket
 
 
-@transaction.atomic
+@service
 def ticket_update(*, ticket: Ticket, actor: Actor, changes: dict[str, Any], reason: str = ""):
     """Edit fields; every field that really changes gets its own `ticket.field_changed` event."""
     not_editable = sorted(set(changes) - set(EDITABLE_FIELDS))

@@ -1,6 +1,5 @@
 """Lifecycle moves: the only way a ticket's status changes."""
 
-from django.db import transaction
 from django_fsm import can_proceed
 
 from escalations import clock
@@ -8,6 +7,7 @@ from escalations.actors import Actor
 from escalations.errors import IllegalTransition, StaleTicket
 from escalations.lifecycle import TRANSITION_NAMES, available_transitions, transition_label
 from escalations.models import CustomStatus, EventType, Ticket, TicketStatus
+from escalations.services.dispatch import service
 from escalations.services.events import event_record
 
 ERR_UNKNOWN_TRANSITION = "There is no lifecycle step called {name!r}."
@@ -23,7 +23,7 @@ def allowed_transitions(ticket: Ticket) -> list[str]:
     return [t.name for t in available_transitions(ticket)]
 
 
-@transaction.atomic
+@service
 def ticket_transition(
     *,
     ticket: Ticket,
@@ -125,7 +125,7 @@ def ticket_transition(
     return locked
 
 
-@transaction.atomic
+@service
 def ticket_set_custom_status(
     *, ticket: Ticket, custom_status: CustomStatus | None, actor: Actor, reason: str = ""
 ) -> Ticket:

@@ -1,0 +1,197 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from simple_history.admin import SimpleHistoryAdmin
+from unfold.admin import ModelAdmin, TabularInline
+from unfold.decorators import action, display
+from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
+
+from escalations.admin.forms import PrettyJSONField
+from escalations.models import Rule, RuleFiring, RuleSet
+from escalations.rules.actions import ACTION_TYPES
+from escalations.rules.conditions import OPERATORS
+from escalations.rules.engine import TRIGGERS
+from escalations.rules.fields import FIELDS
+from escalations.services.rule_config import (
+    rule_delete,
+    rule_save,
+    rule_set_copy,
+    rule_set_publish,
+    rule_set_save,
+    rule_validate,
+)
+
+CONDITION_HELP = (
+    'Rows {"field": …, "op": …, "value": …} in groups {"all": [...]}, {"any": [...]}, '
+    '{"not": {...}}. Fields: '
+    + ", ".join(FIELDS)
+    + ", custom.<key>, customer.crm.<key>. Operators: "
+    + ", ".join(OPERATORS)
+    + "."
+)
+ACTIONS_HELP = (
+    'A list of {"type": …, "value": …, "detail": …}. Types: '
+    + "; ".join(f"{name} ({spec.value_help})" for name, spec in ACTION_TYPES.items())
+    + "."
+)
+
+
+class RuleForm(forms.ModelForm):
+    triggers = forms.MultipleChoiceField(
+        choices=list(TRIGGERS.items()), widget=UnfoldAdminCheckboxSelectMultipleWidget
+    )
+    condition = PrettyJSONField(required=False, help_text=CONDITION_HELP)
+    actions = PrettyJSONField(required=False, help_text=ACTIONS_HELP)
+
+    class Meta:
+        model = Rule
+        fields = (
+            "rule_set",
+            "name",
+            "description",
+            "triggers",
+            "condition",
+            "actions",
+            "position",
+            "is_active",
+            "stop_processing",
+        )
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors or not self.instance.rule_set_id:
+            return
+        self.instance.condition = self.instance.condition or {}
+        self.instance.actions = self.instance.actions or []
+        try:
+            rule_validate(self.instance)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    self.add_error(field if field in self.fields else None, error)
+
+
+class RuleInline(TabularInline):
+    model = Rule
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ("position", "name", "is_active", "stop_processing", "version")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RuleSet)
+class RuleSetAdmin(SimpleHistoryAdmin, ModelAdmin):
+    list_display = ("name", "workspace", "live", "version", "rule_count", "updated_at")
+    list_filter = ("workspace", "is_live")
+    search_fields = ("name",)
+    fields = ("workspace", "name", "is_live", "based_on", "version")
+    readonly_fields = ("based_on", "version")
+    inlines = [RuleInline]
+    actions_detail = ["copy_as_draft", "publish"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(rules_total=Count("rules"))
+
+    @display(description="Live", boolean=True, ordering="is_live")
+    def live(self, obj):
+        return obj.is_live
+
+    @display(description="Rules", ordering="rules_total")
+    def rule_count(self, obj):
+        return obj.rules_total
+
+    def save_model(self, request, obj, form, change):
+        rule_set_save(rule_set=obj)
+
+    def has_copy_permission(self, request, object_id=None):
+        return self.has_add_permission(request)
+
+    def has_publish_permission(self, request, object_id=None):
+        return self.has_change_permission(request)
+
+    @action(description="Copy as a draft", permissions=["copy"])
+    def copy_as_draft(self, request, object_id):
+        rule_set = get_object_or_404(RuleSet, pk=object_id)
+        if request.method != "POST":  # the action link only asks; the change is a POST
+            return self._confirm(request, rule_set, f"Make a draft copy of {rule_set}?", "Copy")
+        draft = rule_set_copy(rule_set=rule_set)
+        self.message_user(request, f"{draft.name} was created; edit it, then drill or publish.")
+        return HttpResponseRedirect(reverse("admin:escalations_ruleset_change", args=[draft.pk]))
+
+    @action(description="Publish (make live)", permissions=["publish"])
+    def publish(self, request, object_id):
+        rule_set = get_object_or_404(RuleSet, pk=object_id)
+        if request.method != "POST":
+            question = f"Make {rule_set} the live rule set of {rule_set.workspace}?"
+            return self._confirm(request, rule_set, question, "Publish")
+        published = rule_set_publish(rule_set=rule_set)
+        self.message_user(request, f"{published.name} is now live.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:escalations_ruleset_change", args=[object_id]))
+
+    def _confirm(self, request, rule_set, question: str, label: str):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": label,
+            "question": question,
+            "confirm_label": label,
+            "cancel_url": reverse("admin:escalations_ruleset_change", args=[rule_set.pk]),
+        }
+        return TemplateResponse(request, "escalations/admin/confirm.html", context)
+
+
+@admin.register(Rule)
+class RuleAdmin(SimpleHistoryAdmin, ModelAdmin):
+    form = RuleForm
+    list_display = (
+        "name",
+        "rule_set",
+        "position",
+        "trigger_list",
+        "is_active",
+        "stop_processing",
+        "version",
+    )
+    list_filter = ("rule_set__workspace", "rule_set", "is_active")
+    search_fields = ("name", "description")
+    list_select_related = ("rule_set",)
+    ordering = ("rule_set", "position", "id")
+
+    @display(description="Triggers")
+    def trigger_list(self, obj):
+        return ", ".join(TRIGGERS.get(t, t) for t in obj.triggers)
+
+    def save_model(self, request, obj, form, change):
+        rule_save(rule=obj)
+
+    def delete_model(self, request, obj):
+        rule_delete(rule=obj)
+
+    def delete_queryset(self, request, queryset):
+        for rule in queryset:
+            rule_delete(rule=rule)
+
+
+@admin.register(RuleFiring)
+class RuleFiringAdmin(ModelAdmin):
+    list_display = ("created_at", "rule_name", "rule_version", "ticket", "depth", "problems")
+    list_filter = ("rule_name",)
+    search_fields = ("rule_name", "ticket__subject")
+    list_select_related = ("ticket",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

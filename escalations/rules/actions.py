@@ -1,0 +1,128 @@
+"""Rule actions: validated at save time into plain dicts the rules service applies in order.
+
+An action is ``{"type": ..., "value": ..., "detail": ...}``; each type says what its value
+means. `validate_actions` returns the normalised list or raises ActionError naming the row.
+"""
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from escalations.models.choices import EscalationKind, Priority, TicketStatus, Tier
+
+MAX_ACTIONS = 25
+_PRIORITIES = {p.name.lower(): int(p.value) for p in Priority}
+_TIERS = {t.label.lower(): int(t.value) for t in Tier}
+
+
+class ActionError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class ActionType:
+    label: str
+    value_help: str
+
+
+ACTION_TYPES: dict[str, ActionType] = {
+    "set_status": ActionType("Set status", "a lifecycle state: open, pending, on_hold, resolved…"),
+    "set_priority": ActionType("Set priority", "low, normal, high or urgent"),
+    "raise_priority": ActionType("Raise priority one step", "(no value)"),
+    "add_tags": ActionType("Add tags", "comma-separated tags"),
+    "remove_tags": ActionType("Remove tags", "comma-separated tags"),
+    "set_team": ActionType("Set team", "the team's slug"),
+    "set_assignee": ActionType("Set assignee", "an agent's login, or 'nobody'"),
+    "set_tier": ActionType("Set tier", "L1, L2 or L3"),
+    "set_custom_field": ActionType("Set a custom field", "key=value"),
+    "escalate": ActionType(
+        "Escalate", "the receiving team's slug; detail: the summary for the receiving team"
+    ),
+    "add_note": ActionType("Add an internal note", "(detail: the note)"),
+}
+
+
+def validate_actions(actions: Any, *, team_slugs=None, custom_keys=None) -> list[dict]:
+    """Normalise a rule's actions; `team_slugs` / `custom_keys` check references if given."""
+    if actions in (None, ""):
+        return []
+    if not isinstance(actions, list):
+        raise ActionError("actions must be a list")
+    if len(actions) > MAX_ACTIONS:
+        raise ActionError(f"a rule has at most {MAX_ACTIONS} actions")
+    return [
+        _validate(action, index, team_slugs, custom_keys)
+        for index, action in enumerate(actions, start=1)
+    ]
+
+
+def _validate(action: Any, index: int, team_slugs, custom_keys) -> dict:
+    where = f"action {index}"
+    if not isinstance(action, dict):
+        raise ActionError(f"{where}: expected an object with a type")
+    kind = action.get("type")
+    if kind not in ACTION_TYPES:
+        raise ActionError(f"{where}: there is no action {kind!r}")
+    value = action.get("value", "")
+    detail = str(action.get("detail", "") or "").strip()
+    value = value.strip() if isinstance(value, str) else value
+    where = f"{where} ({ACTION_TYPES[kind].label})"
+    try:
+        normalised = _normalise(kind, value, detail, team_slugs, custom_keys)
+    except ValueError as exc:
+        raise ActionError(f"{where}: {exc}") from None
+    return {"type": kind, **normalised}
+
+
+def _normalise(kind, value, detail, team_slugs, custom_keys) -> dict:
+    if kind == "set_status":
+        if value not in TicketStatus.values or value in (TicketStatus.NEW, TicketStatus.ESCALATED):
+            allowed = [s for s in TicketStatus.values if s not in ("new", "escalated")]
+            raise ValueError(f"{value!r} is not one of {', '.join(allowed)} (escalate escalates)")
+        return {"value": value}
+    if kind == "set_priority":
+        if str(value).lower() not in _PRIORITIES:
+            raise ValueError(f"{value!r} is not one of {', '.join(_PRIORITIES)}")
+        return {"value": _PRIORITIES[str(value).lower()]}
+    if kind == "raise_priority":
+        return {}
+    if kind in ("add_tags", "remove_tags"):
+        tags = [t.strip().lower() for t in str(value).split(",") if t.strip()]
+        if not tags:
+            raise ValueError("name one or more tags")
+        return {"value": sorted(set(tags))}
+    if kind in ("set_team", "escalate"):
+        if not value:
+            raise ValueError("name the team by its slug")
+        if team_slugs is not None and value not in team_slugs:
+            raise ValueError(f"the workspace has no team {value!r}")
+        return {"value": value, "detail": detail} if kind == "escalate" else {"value": value}
+    if kind == "set_assignee":
+        if not value:
+            raise ValueError("name the agent's login, or 'nobody'")
+        return {"value": str(value)}
+    if kind == "set_tier":
+        if str(value).lower() not in _TIERS:
+            raise ValueError(f"{value!r} is not one of L1, L2, L3")
+        return {"value": _TIERS[str(value).lower()]}
+    if kind == "set_custom_field":
+        match = re.fullmatch(r"\s*([a-z][a-z0-9_]*)\s*=(.*)", str(value))
+        if not match:
+            raise ValueError("write key=value, e.g. escalation_reason=VIP customer")
+        key, field_value = match.group(1), match.group(2).strip()
+        if custom_keys is not None and key not in custom_keys:
+            raise ValueError(f"the workspace has no custom field {key!r}")
+        return {"key": key, "value": field_value}
+    if kind == "add_note":
+        if not detail:
+            raise ValueError("write the note")
+        return {"detail": detail}
+    raise ValueError(f"unsupported action {kind!r}")
+
+
+ESCALATION_KIND_BY_TRIGGER = {
+    "sla_warning": EscalationKind.TIME_BASED,
+    "sla_breached": EscalationKind.TIME_BASED,
+    "ai_verdict": EscalationKind.PROACTIVE,
+    "customer_replied": EscalationKind.REACTIVE,
+}

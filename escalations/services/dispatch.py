@@ -1,0 +1,87 @@
+"""Units of work: a service's writes, its audit events, and the rules those events trigger,
+all in one transaction.
+
+Events recorded inside a unit of work are collected; when the outermost unit finishes its own
+writes, the rules run for each collected event. Events the rules' actions cause are dispatched
+in turn, one level deeper, up to HANDOFF_RULES_MAX_DEPTH: rules cannot loop.
+"""
+
+from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from functools import wraps
+
+from django.conf import settings
+from django.db import transaction
+
+
+@dataclass
+class _Scope:
+    pending: list = field(default_factory=list)  # (event, depth)
+    depth: int = 0  # the depth given to events recorded now
+    suppressed: bool = False
+
+
+_scope: ContextVar[_Scope | None] = ContextVar("handoff_unit_of_work", default=None)
+
+
+def max_depth() -> int:
+    return getattr(settings, "HANDOFF_RULES_MAX_DEPTH", 3)
+
+
+@contextmanager
+def unit_of_work():
+    if _scope.get() is not None:
+        with transaction.atomic():
+            yield
+        return
+    scope = _Scope()
+    token = _scope.set(scope)
+    try:
+        with transaction.atomic():
+            yield
+            _drain(scope)
+    finally:
+        _scope.reset(token)
+
+
+def service(function: Callable) -> Callable:
+    """Decorate a write service: it runs as (or inside) a unit of work."""
+
+    @wraps(function)
+    def wrapper(*args, **kwargs):
+        with unit_of_work():
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
+def event_recorded(event) -> None:
+    scope = _scope.get()
+    if scope is not None and not scope.suppressed:
+        scope.pending.append((event, scope.depth))
+
+
+@contextmanager
+def undispatched():
+    """Record events that must not trigger rules themselves (the engine's own notes)."""
+    scope = _scope.get()
+    if scope is None:
+        yield
+        return
+    before, scope.suppressed = scope.suppressed, True
+    try:
+        yield
+    finally:
+        scope.suppressed = before
+
+
+def _drain(scope: _Scope) -> None:
+    from escalations.services.rules import rules_run_for_event
+
+    while scope.pending:
+        event, depth = scope.pending.pop(0)
+        scope.depth = depth + 1
+        rules_run_for_event(event=event, depth=depth, limit=max_depth())
+    scope.depth = 0

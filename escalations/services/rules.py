@@ -1,0 +1,316 @@
+"""Running the rules: facts for an event, the live rule set (compiled once per version), and
+the actions applied through the same services people use."""
+
+from datetime import datetime, time
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+
+from escalations import clock
+from escalations.actors import Actor
+from escalations.errors import HandoffError
+from escalations.lifecycle import available_transitions
+from escalations.models import (
+    Agent,
+    AuthorKind,
+    EventType,
+    Message,
+    Priority,
+    Rule,
+    RuleFiring,
+    RuleSet,
+    Team,
+    Ticket,
+    TicketEvent,
+    TicketStatus,
+)
+from escalations.rules.actions import ESCALATION_KIND_BY_TRIGGER
+from escalations.rules.conditions import RegexBank, compile_condition
+from escalations.rules.engine import CompiledRule, CompiledRuleSet, matching_rules
+from escalations.services.dispatch import undispatched
+from escalations.services.events import event_record
+
+# Until business calendars exist per workspace: Monday to Friday, 09:00 to 17:00 local time.
+DEFAULT_OPENING = (time(9), time(17))
+
+
+def trigger_for(event: TicketEvent) -> str | None:
+    """Which rule trigger an audit event is, if any."""
+    kind, data = event.event_type, event.data
+    if kind == EventType.TICKET_CREATED:
+        return "ticket_created"
+    if kind == EventType.MESSAGE_ADDED and not data.get("opening"):
+        return {AuthorKind.CUSTOMER: "customer_replied", AuthorKind.AGENT: "agent_replied"}.get(
+            data.get("author_kind")
+        )
+    if kind == EventType.STATUS_CHANGED:
+        return "status_changed"
+    if kind in (EventType.FIELD_CHANGED, EventType.CUSTOM_STATUS_CHANGED):
+        return "field_changed"
+    return None
+
+
+def live_rule_set(workspace_id: int) -> CompiledRuleSet | None:
+    row = (
+        RuleSet.objects.filter(workspace_id=workspace_id, is_live=True)
+        .values_list("id", "version", "revision")
+        .first()
+    )
+    return compiled_rule_set(*row) if row else None
+
+
+@lru_cache(maxsize=256)
+def compiled_rule_set(rule_set_id: int, version: int, revision) -> CompiledRuleSet:
+    """Compile once per revision; any change to the set or its rules gives a new one."""
+    rules = Rule.objects.filter(rule_set_id=rule_set_id, is_active=True)
+    bank = RegexBank()
+    compiled = tuple(compile_rule(rule, regex_bank=bank) for rule in rules)
+    bank.freeze()
+    return CompiledRuleSet(id=rule_set_id, version=version, rules=compiled)
+
+
+def compile_rule(rule: Rule, *, regex_bank: RegexBank | None = None) -> CompiledRule:
+    return CompiledRule(
+        id=rule.pk,
+        name=rule.name,
+        version=rule.version,
+        position=rule.position,
+        triggers=frozenset(rule.triggers),
+        condition=compile_condition(rule.condition, regex_bank=regex_bank),
+        actions=tuple(rule.actions),
+        stop_processing=rule.stop_processing,
+    )
+
+
+def ticket_facts(ticket: Ticket, event: TicketEvent | None, trigger: str | None) -> dict:
+    """Everything a condition can read about the ticket at this event, as plain data."""
+    customer = ticket.customer
+    last = ticket.messages.aggregate(
+        customer=Max("created_at", filter=Q(author_kind=AuthorKind.CUSTOMER)),
+        agent=Max("created_at", filter=Q(author_kind=AuthorKind.AGENT, is_internal=False)),
+    )
+    body = (
+        Message.objects.filter(ticket=ticket, author_kind=AuthorKind.CUSTOMER)
+        .order_by("-created_at", "-id")
+        .values_list("body", flat=True)
+        .first()
+        or ""
+    )
+    now = clock.now()
+    data = event.data if event is not None else {}
+    return {
+        "ticket": {
+            "id": ticket.pk,
+            "subject": ticket.subject,
+            "body": body,
+            "text": f"{ticket.subject}\n{body}",
+            "store": ticket.store,
+            "topic": ticket.topic,
+            "channel": ticket.channel,
+            "tags": list(ticket.tags),
+            "priority": ticket.priority,
+            "status": ticket.status,
+            "custom_status": ticket.custom_status.slug if ticket.custom_status_id else None,
+            "team": ticket.team.slug if ticket.team_id else None,
+            "assignee": ticket.assignee.user.get_username() if ticket.assignee_id else None,
+            "tier": ticket.tier,
+            "ai_confidence": ticket.ai_confidence,
+            "ai_sentiment": ticket.ai_sentiment,
+            "ai_intent": ticket.ai_intent,
+            "custom": dict(ticket.custom_fields),
+        },
+        "customer": {
+            "tier": customer.tier,
+            "segment": customer.segment,
+            "company": customer.company,
+            "email": customer.email,
+            "language": customer.language,
+            "crm": dict(customer.crm_data),
+        },
+        "event": {
+            "type": trigger,
+            "field": data.get("field"),
+            "from": event.from_value if event is not None else None,
+            "to": event.to_value if event is not None else None,
+        },
+        "business_hours": _inside_business_hours(now, ticket.workspace.time_zone),
+        "minutes_since_customer_message": _minutes(now, last["customer"]),
+        "minutes_since_agent_message": _minutes(now, last["agent"]),
+    }
+
+
+def _minutes(now: datetime, then: datetime | None) -> float | None:
+    return None if then is None else round((now - then).total_seconds() / 60, 2)
+
+
+def _inside_business_hours(now: datetime, time_zone: str) -> bool:
+    local = now.astimezone(ZoneInfo(time_zone or "UTC"))
+    opens, closes = DEFAULT_OPENING
+    return local.weekday() < 5 and opens <= local.time() < closes
+
+
+def rules_run_for_event(*, event: TicketEvent, depth: int, limit: int) -> list[RuleFiring]:
+    """Run the live rules of the ticket's workspace for one event (called by the dispatcher)."""
+    trigger = trigger_for(event)
+    if trigger is None:
+        return []
+    ticket = Ticket.objects.select_related(
+        "workspace", "customer", "team", "assignee__user", "custom_status"
+    ).get(pk=event.ticket_id)
+    ruleset = live_rule_set(ticket.workspace_id)
+    if ruleset is None or not ruleset.listens_to(trigger):
+        return []
+    if depth > limit:
+        with undispatched():
+            event_record(
+                ticket=ticket,
+                event_type=EventType.RULE_DEPTH_LIMIT,
+                actor=Actor.system("rules"),
+                reason=f"Rules caused changes {limit} levels deep; this {trigger} was not "
+                "dispatched.",
+                data={"event": event.pk, "trigger": trigger, "depth": depth},
+            )
+        return []
+    facts = ticket_facts(ticket, event, trigger)
+    firings = []
+    for rule in matching_rules(ruleset, trigger, facts):
+        firing = _fire(rule, ticket=ticket, event=event, trigger=trigger, depth=depth)
+        if firing is not None:
+            firings.append(firing)
+    return firings
+
+
+def _fire(rule: CompiledRule, *, ticket, event, trigger: str, depth: int) -> RuleFiring | None:
+    try:
+        with transaction.atomic():
+            firing = RuleFiring.objects.create(
+                rule_id=rule.id,
+                rule_name=rule.name,
+                rule_version=rule.version,
+                event=event,
+                ticket=ticket,
+                depth=depth,
+            )
+    except IntegrityError:
+        return None  # this rule already fired for this event
+    actor = Actor.rule(f"rule {rule.name} (v{rule.version})")
+    with undispatched():
+        event_record(
+            ticket=ticket,
+            event_type=EventType.RULE_FIRED,
+            actor=actor,
+            to_value=rule.name,
+            data={
+                "rule": rule.id,
+                "rule_version": rule.version,
+                "trigger": trigger,
+                "event": event.pk,
+                "actions": list(rule.actions),
+            },
+        )
+    applied, problems = [], []
+    for action in rule.actions:
+        try:
+            with transaction.atomic():
+                _apply(action, ticket_id=ticket.pk, actor=actor, trigger=trigger, rule=rule)
+            applied.append(action["type"])
+        except (ValidationError, HandoffError) as exc:
+            message = _message(exc)
+            problems.append({"action": action["type"], "problem": message})
+            with undispatched():
+                event_record(
+                    ticket=ticket,
+                    event_type=EventType.RULE_ACTION_REFUSED,
+                    actor=actor,
+                    to_value=action["type"],
+                    reason=message,
+                    data={"rule": rule.id, "action": action},
+                )
+    firing.actions_applied, firing.problems = applied, problems
+    firing.save(update_fields=["actions_applied", "problems"])
+    return firing
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "; ".join(exc.messages)
+    return getattr(exc, "message", str(exc))
+
+
+def _apply(action: dict, *, ticket_id: int, actor: Actor, trigger: str, rule) -> None:
+    from escalations.services.escalations import escalation_create
+    from escalations.services.messages import message_add
+    from escalations.services.tickets import ticket_update
+    from escalations.services.transitions import ticket_transition
+
+    ticket = Ticket.objects.select_related("team").get(pk=ticket_id)
+    kind, value = action["type"], action.get("value")
+    if kind == "set_status":
+        if ticket.status == value:
+            return
+        step = next((t.name for t in available_transitions(ticket) if t.target == value), None)
+        if step is None:
+            raise ValidationError(
+                f"Ticket {ticket.reference} is {ticket.get_status_display()}: no single step "
+                f"leads to {TicketStatus(value).label}."
+            )
+        ticket_transition(ticket=ticket, transition=step, actor=actor, reason=f"Rule {rule.name}")
+    elif kind == "set_priority":
+        ticket_update(ticket=ticket, actor=actor, changes={"priority": value})
+    elif kind == "raise_priority":
+        higher = [p for p in Priority.values if p > ticket.priority]
+        if higher:
+            ticket_update(ticket=ticket, actor=actor, changes={"priority": min(higher)})
+    elif kind == "add_tags":
+        ticket_update(ticket=ticket, actor=actor, changes={"tags": [*ticket.tags, *value]})
+    elif kind == "remove_tags":
+        kept = [tag for tag in ticket.tags if tag not in value]
+        ticket_update(ticket=ticket, actor=actor, changes={"tags": kept})
+    elif kind == "set_team":
+        team = _team(ticket, value)
+        changes = {"team": team}
+        if ticket.assignee_id and not team.memberships.filter(agent=ticket.assignee_id).exists():
+            changes["assignee"] = None
+        ticket_update(ticket=ticket, actor=actor, changes=changes)
+    elif kind == "set_assignee":
+        agent = None
+        if value != "nobody":
+            agent = Agent.objects.filter(user__username=value).first()
+            if agent is None:
+                raise ValidationError(f"There is no agent with the login {value!r}.")
+        ticket_update(ticket=ticket, actor=actor, changes={"assignee": agent})
+    elif kind == "set_tier":
+        ticket_update(ticket=ticket, actor=actor, changes={"tier": value})
+    elif kind == "set_custom_field":
+        custom = {**ticket.custom_fields, action["key"]: value}
+        ticket_update(ticket=ticket, actor=actor, changes={"custom_fields": custom})
+    elif kind == "escalate":
+        escalation_create(
+            ticket=ticket,
+            kind=ESCALATION_KIND_BY_TRIGGER.get(trigger, "proactive"),
+            trigger=f"rule:{rule.name}",
+            to_team=_team(ticket, value),
+            summary=action.get("detail") or f"Escalated by the rule {rule.name}.",
+            reasons=[f"Rule {rule.name} matched on {trigger.replace('_', ' ')}."],
+            actor=actor,
+        )
+    elif kind == "add_note":
+        message_add(
+            ticket=ticket,
+            author_kind=AuthorKind.SYSTEM,
+            body=action["detail"],
+            is_internal=True,
+            actor=actor,
+        )
+    else:
+        raise ValidationError(f"Unknown action {kind!r}.")
+
+
+def _team(ticket: Ticket, slug: str) -> Team:
+    team = Team.objects.filter(workspace=ticket.workspace_id, slug=slug).first()
+    if team is None:
+        raise ValidationError(f"The workspace has no team {slug!r}.")
+    return team

@@ -1,0 +1,228 @@
+"""Rules running on real events: actions through the services, audit, loop bound, once only."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from escalations.models import EventType, Rule, RuleFiring, RuleSet, Ticket
+from escalations.services.messages import message_add
+from escalations.services.rule_config import rule_save, rule_set_save
+from escalations.services.transitions import ticket_transition
+from tests.factories import AgentFactory, make_ticket
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def live(l1_team):
+    return rule_set_save(rule_set=RuleSet(workspace=l1_team.workspace, name="Live", is_live=True))
+
+
+def add_rule(rule_set, **fields):
+    fields.setdefault("name", "Rule")
+    fields.setdefault("triggers", ["ticket_created"])
+    return rule_save(rule=Rule(rule_set=rule_set, **fields))
+
+
+def new_ticket(team, actor, **kwargs):
+    kwargs.setdefault("body", "Please help")
+    return make_ticket(team=team, actor=actor, **kwargs)
+
+
+def test_a_matching_rule_applies_its_actions_in_order_and_is_audited(
+    live, l1_team, billing_team, actor
+):
+    rule = add_rule(
+        live,
+        name="Legal threats go to billing",
+        condition={"field": "text", "op": "contains_any", "value": "lawyer, legal"},
+        actions=[
+            {"type": "add_tags", "value": "legal"},
+            {"type": "set_priority", "value": "urgent"},
+            {"type": "escalate", "value": "billing", "detail": "Customer mentions legal action."},
+            {"type": "add_note", "detail": "Handled by the legal rule."},
+        ],
+    )
+
+    ticket = new_ticket(l1_team, actor, body="My LAWYER will call you")
+
+    ticket.refresh_from_db()
+    assert ticket.tags == ["legal"]
+    assert ticket.priority == 40
+    assert (ticket.status, ticket.team) == ("escalated", billing_team)
+    escalation = ticket.escalations.get()
+    assert (escalation.kind, escalation.trigger) == (
+        "proactive",
+        "rule:Legal threats go to billing",
+    )
+    fired = ticket.events.get(event_type=EventType.RULE_FIRED)
+    assert (fired.actor_kind, fired.data["rule"], fired.data["rule_version"]) == (
+        "rule",
+        rule.pk,
+        1,
+    )
+    assert fired.actor_label == "rule Legal threats go to billing (v1)"
+    firing = RuleFiring.objects.get(rule=rule)
+    assert firing.actions_applied == ["add_tags", "set_priority", "escalate", "add_note"]
+    assert ticket.messages.filter(is_internal=True, body="Handled by the legal rule.").exists()
+
+
+def test_a_rule_that_does_not_match_changes_nothing(live, l1_team, actor):
+    add_rule(
+        live,
+        condition={"field": "text", "op": "contains", "value": "lawyer"},
+        actions=[{"type": "add_tags", "value": "legal"}],
+    )
+    ticket = new_ticket(l1_team, actor, body="Where is my parcel?")
+    assert not RuleFiring.objects.exists()
+    assert not ticket.events.filter(event_type=EventType.RULE_FIRED).exists()
+    assert Ticket.objects.get(pk=ticket.pk).tags == []
+
+
+def test_rules_listen_only_to_their_triggers(live, l1_team, actor):
+    add_rule(
+        live,
+        triggers=["customer_replied"],
+        actions=[{"type": "add_tags", "value": "replied"}],
+    )
+    ticket = new_ticket(l1_team, actor)  # the opening message is not a reply
+    assert Ticket.objects.get(pk=ticket.pk).tags == []
+
+    message_add(ticket=ticket, author_kind="customer", body="Any news?", actor=actor)
+    assert Ticket.objects.get(pk=ticket.pk).tags == ["replied"]
+
+
+def test_an_illegal_status_is_reported_on_the_ticket_never_forced(live, l1_team, actor):
+    add_rule(
+        live,
+        actions=[
+            {"type": "set_status", "value": "closed"},
+            {"type": "add_tags", "value": "seen"},
+        ],
+    )
+    ticket = new_ticket(l1_team, actor)
+    ticket.refresh_from_db()
+    assert ticket.status == "new"
+    refused = ticket.events.get(event_type=EventType.RULE_ACTION_REFUSED)
+    assert "no single step leads to Closed" in refused.reason
+    assert ticket.tags == ["seen"]  # the next action still ran
+    assert RuleFiring.objects.get().problems == [
+        {"action": "set_status", "problem": refused.reason}
+    ]
+
+
+def test_stop_processing_keeps_later_rules_from_running(live, l1_team, actor):
+    add_rule(
+        live,
+        name="first",
+        position=1,
+        stop_processing=True,
+        actions=[{"type": "add_tags", "value": "first"}],
+    )
+    add_rule(live, name="second", position=2, actions=[{"type": "add_tags", "value": "second"}])
+    ticket = new_ticket(l1_team, actor)
+    assert Ticket.objects.get(pk=ticket.pk).tags == ["first"]
+
+
+def test_rules_cannot_loop_beyond_the_depth_limit(live, l1_team, actor, settings):
+    settings.HANDOFF_RULES_MAX_DEPTH = 2
+    # Two rules that undo each other: every change is a field change that triggers the other.
+    add_rule(
+        live,
+        name="ping",
+        triggers=["ticket_created", "field_changed"],
+        condition={"field": "tags", "op": "excludes", "value": "ping"},
+        actions=[{"type": "add_tags", "value": "ping"}],
+    )
+    add_rule(
+        live,
+        name="pong",
+        triggers=["field_changed"],
+        condition={"field": "tags", "op": "includes", "value": "ping"},
+        actions=[{"type": "remove_tags", "value": "ping"}],
+    )
+
+    ticket = new_ticket(l1_team, actor)
+
+    assert set(RuleFiring.objects.values_list("depth", flat=True)) == {0, 1, 2}
+    assert list(RuleFiring.objects.order_by("id").values_list("rule_name", flat=True)) == [
+        "ping",
+        "pong",
+        "ping",
+    ]
+    stopped = ticket.events.get(event_type=EventType.RULE_DEPTH_LIMIT)
+    assert stopped.data["depth"] == 3
+    assert Ticket.objects.get(pk=ticket.pk).tags == ["ping"]
+
+
+def test_a_rule_fires_once_per_event(live, l1_team, actor):
+    from escalations.services.rules import rules_run_for_event
+
+    add_rule(live, actions=[{"type": "add_tags", "value": "once"}])
+    ticket = new_ticket(l1_team, actor)
+    created = ticket.events.get(event_type=EventType.TICKET_CREATED)
+
+    again = rules_run_for_event(event=created, depth=0, limit=3)
+
+    assert again == []
+    assert RuleFiring.objects.count() == 1
+
+
+def test_drafts_do_not_run(l1_team, actor):
+    draft = rule_set_save(rule_set=RuleSet(workspace=l1_team.workspace, name="Draft"))
+    add_rule(draft, actions=[{"type": "add_tags", "value": "draft"}])
+    ticket = new_ticket(l1_team, actor)
+    assert Ticket.objects.get(pk=ticket.pk).tags == []
+
+
+def test_status_and_assignee_actions(live, l1_team, actor):
+    agent = AgentFactory(team=l1_team)
+    add_rule(
+        live,
+        actions=[
+            {"type": "set_assignee", "value": agent.user.username},
+            {"type": "set_status", "value": "open"},
+            {"type": "set_tier", "value": "L2"},
+        ],
+    )
+    ticket = new_ticket(l1_team, actor)
+    ticket.refresh_from_db()
+    assert (ticket.assignee, ticket.status, ticket.tier) == (agent, "open", 2)
+
+
+def test_a_changed_rule_is_recompiled(live, l1_team, actor):
+    rule = add_rule(live, actions=[{"type": "add_tags", "value": "one"}])
+    new_ticket(l1_team, actor)
+    rule.actions = [{"type": "add_tags", "value": "two"}]
+    rule_save(rule=rule)
+    ticket = new_ticket(l1_team, actor)
+    assert Ticket.objects.get(pk=ticket.pk).tags == ["two"]
+    assert rule.version == 2
+
+
+def test_saving_an_invalid_rule_names_the_problem(live):
+    with pytest.raises(ValidationError) as exc:
+        add_rule(
+            live,
+            triggers=["moon_phase"],
+            condition={"field": "priority", "op": "contains", "value": "x"},
+            actions=[{"type": "escalate", "value": "nowhere"}],
+        )
+    errors = exc.value.message_dict
+    assert errors["triggers"] == ["Unknown trigger(s): moon_phase."]
+    assert "Priority cannot use 'contains'" in errors["condition"][0]
+    assert "the workspace has no team 'nowhere'" in errors["actions"][0]
+    assert not Rule.objects.exists()
+
+
+def test_status_triggers_see_the_move(live, l1_team, actor):
+    add_rule(
+        live,
+        triggers=["status_changed"],
+        condition={"field": "event.to", "op": "equals", "value": "resolved"},
+        actions=[{"type": "add_tags", "value": "solved"}],
+    )
+    ticket = new_ticket(l1_team, actor)
+    ticket_transition(ticket=ticket, transition="start_work", actor=actor)
+    assert Ticket.objects.get(pk=ticket.pk).tags == []
+    ticket_transition(ticket=ticket, transition="resolve", actor=actor)
+    assert Ticket.objects.get(pk=ticket.pk).tags == ["solved"]
