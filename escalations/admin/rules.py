@@ -56,6 +56,7 @@ class RuleForm(forms.ModelForm):
             "description",
             "triggers",
             "condition",
+            "condition_cel",
             "actions",
             "position",
             "is_active",

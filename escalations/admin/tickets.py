@@ -25,6 +25,7 @@ from escalations.admin.ticket_parts import (
     QueueFilter,
 )
 from escalations.admin.ticket_views import (
+    dry_run_view,
     escalate_form_view,
     may_escalate,
     transition_form_view,
@@ -293,6 +294,7 @@ class TicketAdmin(ModelAdmin):
             and may_escalate(request),
             "latest_escalation": selectors.ticket_latest_escalation(ticket),
             "conversation": selectors.ticket_conversation(ticket),
+            "may_dry_run": request.user.has_perm("escalations.view_rule"),
         }
 
     def get_urls(self):
@@ -301,6 +303,11 @@ class TicketAdmin(ModelAdmin):
                 "<int:object_id>/transition/",
                 self.admin_site.admin_view(require_POST(self.transition_view)),
                 name="escalations_ticket_transition",
+            ),
+            path(
+                "<int:object_id>/dry-run/",
+                self.admin_site.admin_view(self.dry_run_view),
+                name="escalations_ticket_dry_run",
             ),
             path(
                 "<int:object_id>/escalate/",
@@ -322,6 +329,12 @@ class TicketAdmin(ModelAdmin):
     def transition_view(self, request, object_id):
         ticket = self._ticket_for_action(request, object_id)
         return transition_form_view(self, request, ticket=ticket)
+
+    def dry_run_view(self, request, object_id):
+        ticket = get_object_or_404(Ticket, pk=object_id)
+        if not self.has_view_permission(request, ticket):
+            raise PermissionDenied
+        return dry_run_view(self, request, ticket=ticket)
 
     def escalate_view(self, request, object_id):
         ticket = self._ticket_for_action(request, object_id)

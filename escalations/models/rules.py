@@ -56,6 +56,12 @@ class Rule(models.Model):
         help_text='A tree of {"all": [...]}, {"any": [...]}, {"not": {...}} and rows of '
         '{"field", "op", "value"}. Empty: always.',
     )
+    condition_cel = models.TextField(
+        "condition in CEL",
+        blank=True,
+        help_text="Advanced: a CEL expression over ticket, customer, event, business_hours… "
+        "When given, it is used instead of the condition rows.",
+    )
     actions = models.JSONField(default=list, blank=True)
     position = models.PositiveIntegerField(default=0, help_text="Rules run in this order.")
     is_active = models.BooleanField(default=True)

@@ -10,6 +10,7 @@ from django.db.models import F
 from escalations import clock
 from escalations.models import Rule, RuleSet
 from escalations.rules.actions import ActionError, validate_actions
+from escalations.rules.cel_conditions import compile_cel
 from escalations.rules.conditions import ConditionError, compile_condition
 from escalations.rules.engine import TRIGGERS
 
@@ -27,9 +28,13 @@ def rule_validate(rule: Rule) -> None:
             errors["triggers"] = [f"Unknown trigger(s): {', '.join(map(str, unknown))}."]
     custom = {d.key: d for d in workspace.field_definitions.all()}
     try:
-        compile_condition(rule.condition, custom_fields=custom)
+        if rule.condition_cel.strip():
+            compile_cel(rule.condition_cel, custom_fields=custom)
+        else:
+            compile_condition(rule.condition, custom_fields=custom)
     except ConditionError as exc:
-        errors["condition"] = [f"Condition: {exc}."]
+        field = "condition_cel" if rule.condition_cel.strip() else "condition"
+        errors[field] = [f"Condition: {exc}."]
     try:
         rule.actions = validate_actions(
             rule.actions,
@@ -97,6 +102,7 @@ def rule_set_copy(*, rule_set: RuleSet, name: str = "") -> RuleSet:
             description=rule.description,
             triggers=rule.triggers,
             condition=rule.condition,
+            condition_cel=rule.condition_cel,
             actions=rule.actions,
             position=rule.position,
             is_active=rule.is_active,

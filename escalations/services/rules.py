@@ -28,6 +28,7 @@ from escalations.models import (
     TicketStatus,
 )
 from escalations.rules.actions import ESCALATION_KIND_BY_TRIGGER
+from escalations.rules.cel_conditions import compile_cel
 from escalations.rules.conditions import RegexBank, compile_condition
 from escalations.rules.engine import CompiledRule, CompiledRuleSet, matching_rules
 from escalations.services.dispatch import undispatched
@@ -79,7 +80,11 @@ def compile_rule(rule: Rule, *, regex_bank: RegexBank | None = None) -> Compiled
         version=rule.version,
         position=rule.position,
         triggers=frozenset(rule.triggers),
-        condition=compile_condition(rule.condition, regex_bank=regex_bank),
+        condition=(
+            compile_cel(rule.condition_cel)
+            if rule.condition_cel.strip()
+            else compile_condition(rule.condition, regex_bank=regex_bank)
+        ),
         actions=tuple(rule.actions),
         stop_processing=rule.stop_processing,
     )
@@ -314,3 +319,12 @@ def _team(ticket: Ticket, slug: str) -> Team:
     if team is None:
         raise ValidationError(f"The workspace has no team {slug!r}.")
     return team
+
+
+def rules_dry_run(*, ticket: Ticket, trigger: str, rule_set: RuleSet) -> list[dict]:
+    """What the rule set would do for this ticket on this trigger now. Reads only."""
+    from escalations.rules.engine import explain_rules
+
+    compiled = compiled_rule_set(rule_set.pk, rule_set.version, rule_set.revision)
+    facts = ticket_facts(ticket, None, trigger)
+    return explain_rules(compiled.rules, trigger, facts)

@@ -226,3 +226,13 @@ def test_status_triggers_see_the_move(live, l1_team, actor):
     assert Ticket.objects.get(pk=ticket.pk).tags == []
     ticket_transition(ticket=ticket, transition="resolve", actor=actor)
     assert Ticket.objects.get(pk=ticket.pk).tags == ["solved"]
+
+
+def test_a_cel_rule_runs(live, l1_team, actor):
+    add_rule(
+        live,
+        condition_cel='ticket.text.contains("refund") && ticket.priority >= 20',
+        actions=[{"type": "add_tags", "value": "refund"}],
+    )
+    ticket = new_ticket(l1_team, actor, body="I want a refund")
+    assert Ticket.objects.get(pk=ticket.pk).tags == ["refund"]
