@@ -21,12 +21,15 @@ from escalations.models import (
     CustomFieldDefinition,
     CustomStatus,
     Priority,
+    Rule,
+    RuleSet,
     Team,
     Ticket,
     TicketStatus,
     Workspace,
 )
 from escalations.services.directory import agent_create, directory_save
+from escalations.services.rule_config import rule_save, rule_set_save
 from escalations.services.escalations import escalation_create
 from escalations.services.messages import message_add
 from escalations.services.tickets import ticket_create, ticket_update
@@ -127,6 +130,9 @@ def demo_seed(*, now: datetime | None = None, seed: int = 7) -> DemoResult:
             lead_of=[teams[slug] for slug in spec["lead_of"]],
         )
     customers = [directory_save(instance=Customer(**_customer(spec))) for spec in data["customers"]]
+    live = rule_set_save(rule_set=RuleSet(workspace=workspace, name="Live rules", is_live=True))
+    for spec in data.get("rules", []):
+        rule_save(rule=Rule(rule_set=live, **spec))
     scenarios = data["scenarios"]
     escalating = [s for s in scenarios if s.get("escalation")]
     for index, end_state in enumerate(END_STATES):
