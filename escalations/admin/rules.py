@@ -11,6 +11,7 @@ from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import action, display
 from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 
+from escalations.admin.condition_builder import ConditionBuilderWidget
 from escalations.admin.forms import PrettyJSONField
 from escalations.models import Rule, RuleFiring, RuleSet
 from escalations.rules.actions import ACTION_TYPES
@@ -45,7 +46,7 @@ class RuleForm(forms.ModelForm):
     triggers = forms.MultipleChoiceField(
         choices=list(TRIGGERS.items()), widget=UnfoldAdminCheckboxSelectMultipleWidget
     )
-    condition = PrettyJSONField(required=False, help_text=CONDITION_HELP)
+    condition = forms.JSONField(required=False, help_text=CONDITION_HELP)
     actions = PrettyJSONField(required=False, help_text=ACTIONS_HELP)
 
     class Meta:
@@ -62,6 +63,13 @@ class RuleForm(forms.ModelForm):
             "is_active",
             "stop_processing",
         )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        definitions = ()
+        if self.instance.pk:
+            definitions = tuple(self.instance.rule_set.workspace.field_definitions.all())
+        self.fields["condition"].widget = ConditionBuilderWidget(custom_fields=definitions)
 
     def _post_clean(self):
         super()._post_clean()

@@ -68,26 +68,31 @@ def _validate(action: Any, index: int, team_slugs, custom_keys) -> dict:
     value = value.strip() if isinstance(value, str) else value
     where = f"{where} ({ACTION_TYPES[kind].label})"
     try:
-        normalised = _normalise(kind, value, detail, team_slugs, custom_keys)
+        normalised = _normalise(
+            kind, value, detail, team_slugs, custom_keys, normalised_key=action.get("key")
+        )
     except ValueError as exc:
         raise ActionError(f"{where}: {exc}") from None
     return {"type": kind, **normalised}
 
 
-def _normalise(kind, value, detail, team_slugs, custom_keys) -> dict:
+def _normalise(kind, value, detail, team_slugs, custom_keys, *, normalised_key=None) -> dict:
     if kind == "set_status":
         if value not in TicketStatus.values or value in (TicketStatus.NEW, TicketStatus.ESCALATED):
             allowed = [s for s in TicketStatus.values if s not in ("new", "escalated")]
             raise ValueError(f"{value!r} is not one of {', '.join(allowed)} (escalate escalates)")
         return {"value": value}
     if kind == "set_priority":
+        if value in _PRIORITIES.values():
+            return {"value": value}  # already normalised
         if str(value).lower() not in _PRIORITIES:
             raise ValueError(f"{value!r} is not one of {', '.join(_PRIORITIES)}")
         return {"value": _PRIORITIES[str(value).lower()]}
     if kind == "raise_priority":
         return {}
     if kind in ("add_tags", "remove_tags"):
-        tags = [t.strip().lower() for t in str(value).split(",") if t.strip()]
+        items = value if isinstance(value, list) else str(value).split(",")
+        tags = [str(t).strip().lower() for t in items if str(t).strip()]
         if not tags:
             raise ValueError("name one or more tags")
         return {"value": sorted(set(tags))}
@@ -102,10 +107,14 @@ def _normalise(kind, value, detail, team_slugs, custom_keys) -> dict:
             raise ValueError("name the agent's login, or 'nobody'")
         return {"value": str(value)}
     if kind == "set_tier":
+        if value in _TIERS.values():
+            return {"value": value}
         if str(value).lower() not in _TIERS:
             raise ValueError(f"{value!r} is not one of L1, L2, L3")
         return {"value": _TIERS[str(value).lower()]}
     if kind == "set_custom_field":
+        if normalised_key:
+            value = f"{normalised_key}={value}"
         match = re.fullmatch(r"\s*([a-z][a-z0-9_]*)\s*=(.*)", str(value))
         if not match:
             raise ValueError("write key=value, e.g. escalation_reason=VIP customer")

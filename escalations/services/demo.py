@@ -29,9 +29,9 @@ from escalations.models import (
     Workspace,
 )
 from escalations.services.directory import agent_create, directory_save
-from escalations.services.rule_config import rule_save, rule_set_save
 from escalations.services.escalations import escalation_create
 from escalations.services.messages import message_add
+from escalations.services.rule_config import rule_save, rule_set_save
 from escalations.services.tickets import ticket_create, ticket_update
 from escalations.services.transitions import ticket_transition
 

@@ -43,3 +43,15 @@ def test_bad_actions_are_refused_naming_the_row(action, message):
     with pytest.raises(ActionError, match=message) as exc:
         validate_actions([action], team_slugs={"billing"}, custom_keys=set())
     assert str(exc.value).startswith("action 1")
+
+
+def test_validating_twice_changes_nothing():
+    raw = [
+        {"type": "set_priority", "value": "urgent"},
+        {"type": "add_tags", "value": "a, b"},
+        {"type": "set_tier", "value": "L2"},
+        {"type": "set_custom_field", "value": "reason=x"},
+        {"type": "escalate", "value": "billing", "detail": "s"},
+    ]
+    once = validate_actions(raw, team_slugs={"billing"}, custom_keys={"reason"})
+    assert validate_actions(once, team_slugs={"billing"}, custom_keys={"reason"}) == once
