@@ -57,3 +57,32 @@ class ConditionBuilderWidget(forms.Widget):
 
     def value_from_datadict(self, data, files, name):
         return data.get(name)
+
+
+class ActionListWidget(forms.Widget):
+    """Rule actions as rows: what to do, its value, and a detail (a summary or a note)."""
+
+    template_name = "escalations/widgets/action_list.html"
+
+    def format_value(self, value):
+        if value in (None, ""):
+            return "[]"
+        if isinstance(value, str):
+            return value
+        return json.dumps(value, ensure_ascii=False)
+
+    def get_context(self, name, value, attrs):
+        from escalations.rules.actions import ACTION_TYPES
+
+        context = super().get_context(name, value, attrs)
+        context["widget"]["config"] = {
+            "types": [
+                {"type": key, "label": spec.label, "help": spec.value_help}
+                for key, spec in ACTION_TYPES.items()
+            ]
+        }
+        context["widget"]["config_id"] = f"{attrs.get('id') or name}-actions-config"
+        return context
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)

@@ -11,8 +11,7 @@ from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import action, display
 from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 
-from escalations.admin.condition_builder import ConditionBuilderWidget
-from escalations.admin.forms import PrettyJSONField
+from escalations.admin.condition_builder import ActionListWidget, ConditionBuilderWidget
 from escalations.models import Rule, RuleFiring, RuleSet
 from escalations.rules.actions import ACTION_TYPES
 from escalations.rules.conditions import OPERATORS
@@ -47,7 +46,7 @@ class RuleForm(forms.ModelForm):
         choices=list(TRIGGERS.items()), widget=UnfoldAdminCheckboxSelectMultipleWidget
     )
     condition = forms.JSONField(required=False, help_text=CONDITION_HELP)
-    actions = PrettyJSONField(required=False, help_text=ACTIONS_HELP)
+    actions = forms.JSONField(required=False, help_text=ACTIONS_HELP, widget=ActionListWidget)
 
     class Meta:
         model = Rule

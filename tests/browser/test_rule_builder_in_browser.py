@@ -31,13 +31,23 @@ def test_manager_builds_a_rule_without_code_and_dry_runs_it(page, live_server, s
     builder.locator("[data-testid=row-field]").nth(1).select_option("ai_confidence")
     builder.locator("[data-testid=row-op]").nth(1).select_option("lt")
     builder.locator("[data-testid=row-value]").nth(1).fill("0.8")
-    page.fill("#id_actions", '[{"type": "add_tags", "value": "watch"}]')
+    actions = page.locator("[data-testid=action-list]")
+    actions.locator("[data-testid=add-action]").click()
+    actions.locator("[data-testid=action-type]").nth(0).select_option("add_tags")
+    actions.locator("[data-testid=action-value]").nth(0).fill("watch")
+    actions.locator("[data-testid=add-action]").click()
+    actions.locator("[data-testid=action-type]").nth(1).select_option("add_note")
+    actions.locator("[data-testid=action-detail]").nth(1).fill("Check this one by hand.")
     page.locator("#id_name").scroll_into_view_if_needed()
     screenshot(page, "rule-builder")
     page.locator("[name=_save]").click()
     page.wait_for_url(f"{base}/admin/escalations/rule/")
 
     rule = Rule.objects.get(name="Premium customers with unsure AI")
+    assert rule.actions == [
+        {"type": "add_tags", "value": ["watch"]},
+        {"type": "add_note", "detail": "Check this one by hand."},
+    ]
     assert rule.condition == {
         "all": [
             {"field": "customer.tier", "op": "in", "value": ["premium", "vip"]},
