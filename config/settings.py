@@ -159,6 +159,8 @@ REST_FRAMEWORK = {
 
 # How deep rule actions may cause further rule runs (an action's event, its action's event…).
 HANDOFF_RULES_MAX_DEPTH = env_int("HANDOFF_RULES_MAX_DEPTH", 3)
+# The time budget of one rule script run, lookups included.
+HANDOFF_SCRIPT_TIMEOUT_SECONDS = env_int("HANDOFF_SCRIPT_TIMEOUT_MS", 2000) / 1000
 
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
@@ -209,6 +211,7 @@ UNFOLD = {
                     _nav(_("Rule sets"), "account_tree", "ruleset"),
                     _nav(_("Rules"), "rule", "rule"),
                     _nav(_("Rule firings"), "bolt", "rulefiring"),
+                    _nav(_("Integrations"), "hub", "integration"),
                 ],
             },
             {

@@ -8,7 +8,7 @@ AGENT = "Agents"
 READ_ONLY = "Read-only"
 
 _CONFIG = ("workspace", "customstatus", "customfielddefinition", "team", "teammembership")
-_RULES = ("ruleset", "rule")
+_RULES = ("ruleset", "rule", "integration")
 _ALL = (
     *_CONFIG,
     *_RULES,

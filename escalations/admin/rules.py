@@ -12,11 +12,12 @@ from unfold.decorators import action, display
 from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 
 from escalations.admin.condition_builder import ActionListWidget, ConditionBuilderWidget
-from escalations.models import Rule, RuleFiring, RuleSet
+from escalations.models import Integration, Rule, RuleFiring, RuleSet
 from escalations.rules.actions import ACTION_TYPES
 from escalations.rules.conditions import OPERATORS
 from escalations.rules.engine import TRIGGERS
 from escalations.rules.fields import FIELDS
+from escalations.services.directory import directory_save
 from escalations.services.rule_config import (
     rule_delete,
     rule_save,
@@ -58,6 +59,7 @@ class RuleForm(forms.ModelForm):
             "condition",
             "condition_cel",
             "actions",
+            "script",
             "position",
             "is_active",
             "stop_processing",
@@ -203,3 +205,13 @@ class RuleFiringAdmin(ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Integration)
+class IntegrationAdmin(SimpleHistoryAdmin, ModelAdmin):
+    list_display = ("name", "kind", "base_url", "credential_env", "timeout_seconds", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("name", "base_url")
+
+    def save_model(self, request, obj, form, change):
+        directory_save(instance=obj)

@@ -16,6 +16,7 @@ from escalations.models.choices import (
 from escalations.models.customer import Customer
 from escalations.models.escalation import Escalation
 from escalations.models.event import AppendOnlyError, EventType, TicketEvent
+from escalations.models.integrations import Integration
 from escalations.models.rules import Rule, RuleFiring, RuleSet
 from escalations.models.team import Agent, Team, TeamMembership
 from escalations.models.ticket import Message, Ticket
@@ -36,6 +37,7 @@ __all__ = [
     "EscalationKind",
     "EventType",
     "FieldType",
+    "Integration",
     "MembershipRole",
     "Message",
     "Priority",

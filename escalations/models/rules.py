@@ -63,6 +63,12 @@ class Rule(models.Model):
         "When given, it is used instead of the condition rows.",
     )
     actions = models.JSONField(default=list, blank=True)
+    script = models.TextField(
+        blank=True,
+        help_text="Optional Starlark run when the condition holds. It reads ticket, customer, "
+        "event and history, may call lookup(integration, path, params), and its last line "
+        "gives a list of actions applied after the rule's own.",
+    )
     position = models.PositiveIntegerField(default=0, help_text="Rules run in this order.")
     is_active = models.BooleanField(default=True)
     stop_processing = models.BooleanField(

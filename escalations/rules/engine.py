@@ -28,6 +28,7 @@ class CompiledRule:
     condition: Condition
     actions: tuple[dict, ...]
     stop_processing: bool
+    script: str = ""
 
 
 @dataclass

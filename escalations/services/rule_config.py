@@ -13,6 +13,7 @@ from escalations.rules.actions import ActionError, validate_actions
 from escalations.rules.cel_conditions import compile_cel
 from escalations.rules.conditions import ConditionError, compile_condition
 from escalations.rules.engine import TRIGGERS
+from escalations.rules.scripts import ScriptError, check_script
 
 
 def rule_validate(rule: Rule) -> None:
@@ -35,6 +36,11 @@ def rule_validate(rule: Rule) -> None:
     except ConditionError as exc:
         field = "condition_cel" if rule.condition_cel.strip() else "condition"
         errors[field] = [f"Condition: {exc}."]
+    if rule.script.strip():
+        try:
+            check_script(rule.script)
+        except ScriptError as exc:
+            errors["script"] = [f"Script: {exc}."]
     try:
         rule.actions = validate_actions(
             rule.actions,
@@ -104,6 +110,7 @@ def rule_set_copy(*, rule_set: RuleSet, name: str = "") -> RuleSet:
             condition=rule.condition,
             condition_cel=rule.condition_cel,
             actions=rule.actions,
+            script=rule.script,
             position=rule.position,
             is_active=rule.is_active,
             stop_processing=rule.stop_processing,

@@ -2,9 +2,10 @@
 the actions applied through the same services people use."""
 
 from datetime import datetime, time
-from functools import lru_cache
+from functools import lru_cache, partial
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
@@ -12,11 +13,14 @@ from django.db.models import Max, Q
 from escalations import clock
 from escalations.actors import Actor
 from escalations.errors import HandoffError
+from escalations.integrations import IntegrationConfig
+from escalations.integrations import lookup as integration_lookup
 from escalations.lifecycle import available_transitions
 from escalations.models import (
     Agent,
     AuthorKind,
     EventType,
+    Integration,
     Message,
     Priority,
     Rule,
@@ -27,15 +31,17 @@ from escalations.models import (
     TicketEvent,
     TicketStatus,
 )
-from escalations.rules.actions import ESCALATION_KIND_BY_TRIGGER
+from escalations.rules.actions import ESCALATION_KIND_BY_TRIGGER, ActionError, validate_actions
 from escalations.rules.cel_conditions import compile_cel
 from escalations.rules.conditions import RegexBank, compile_condition
 from escalations.rules.engine import CompiledRule, CompiledRuleSet, matching_rules
+from escalations.rules.scripts import ScriptError, run_script
 from escalations.services.dispatch import undispatched
 from escalations.services.events import event_record
 
 # Until business calendars exist per workspace: Monday to Friday, 09:00 to 17:00 local time.
 DEFAULT_OPENING = (time(9), time(17))
+SCRIPT_HISTORY = 50  # the latest audit events a script sees
 
 
 def trigger_for(event: TicketEvent) -> str | None:
@@ -87,6 +93,7 @@ def compile_rule(rule: Rule, *, regex_bank: RegexBank | None = None) -> Compiled
         ),
         actions=tuple(rule.actions),
         stop_processing=rule.stop_processing,
+        script=rule.script,
     )
 
 
@@ -182,13 +189,15 @@ def rules_run_for_event(*, event: TicketEvent, depth: int, limit: int) -> list[R
     facts = ticket_facts(ticket, event, trigger)
     firings = []
     for rule in matching_rules(ruleset, trigger, facts):
-        firing = _fire(rule, ticket=ticket, event=event, trigger=trigger, depth=depth)
+        firing = _fire(rule, ticket=ticket, event=event, trigger=trigger, depth=depth, facts=facts)
         if firing is not None:
             firings.append(firing)
     return firings
 
 
-def _fire(rule: CompiledRule, *, ticket, event, trigger: str, depth: int) -> RuleFiring | None:
+def _fire(
+    rule: CompiledRule, *, ticket, event, trigger: str, depth: int, facts: dict
+) -> RuleFiring | None:
     try:
         with transaction.atomic():
             firing = RuleFiring.objects.create(
@@ -217,7 +226,22 @@ def _fire(rule: CompiledRule, *, ticket, event, trigger: str, depth: int) -> Rul
             },
         )
     applied, problems = [], []
-    for action in rule.actions:
+    actions = list(rule.actions)
+    if rule.script:
+        try:
+            actions += script_actions(rule, ticket=ticket, facts=facts)
+        except (ScriptError, ActionError) as exc:
+            problems.append({"action": "script", "problem": str(exc)})
+            with undispatched():
+                event_record(
+                    ticket=ticket,
+                    event_type=EventType.RULE_ACTION_REFUSED,
+                    actor=actor,
+                    to_value="script",
+                    reason=f"Script stopped: {exc}",
+                    data={"rule": rule.id},
+                )
+    for action in actions:
         try:
             with transaction.atomic():
                 _apply(action, ticket_id=ticket.pk, actor=actor, trigger=trigger, rule=rule)
@@ -237,6 +261,43 @@ def _fire(rule: CompiledRule, *, ticket, event, trigger: str, depth: int) -> Rul
     firing.actions_applied, firing.problems = applied, problems
     firing.save(update_fields=["actions_applied", "problems"])
     return firing
+
+
+def script_actions(rule: CompiledRule, *, ticket: Ticket, facts: dict) -> list[dict]:
+    """Run the rule's script on this ticket and validate the actions it gives back."""
+    history = [
+        {
+            "type": e.event_type,
+            "from": e.from_value,
+            "to": e.to_value,
+            "at": e.created_at.isoformat(),
+        }
+        for e in ticket.events.order_by("-created_at", "-id")[:SCRIPT_HISTORY][::-1]
+    ]
+    configs = {
+        i.name: IntegrationConfig.from_model(i) for i in Integration.objects.filter(is_active=True)
+    }
+    result = run_script(
+        rule.script,
+        variables={
+            "ticket": facts["ticket"],
+            "customer": facts["customer"],
+            "event": facts["event"],
+            "history": history,
+        },
+        lookup=partial(integration_lookup, configs),
+        timeout=settings.HANDOFF_SCRIPT_TIMEOUT_SECONDS,
+    )
+    if result is None:
+        return []
+    if not isinstance(result, list):
+        raise ScriptError("the script's last line must give a list of actions")
+    workspace = ticket.workspace
+    return validate_actions(
+        result,
+        team_slugs=set(workspace.teams.values_list("slug", flat=True)),
+        custom_keys=set(workspace.field_definitions.values_list("key", flat=True)),
+    )
 
 
 def _message(exc: Exception) -> str:

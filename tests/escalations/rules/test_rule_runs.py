@@ -236,3 +236,61 @@ def test_a_cel_rule_runs(live, l1_team, actor):
     )
     ticket = new_ticket(l1_team, actor, body="I want a refund")
     assert Ticket.objects.get(pk=ticket.pk).tags == ["refund"]
+
+
+def test_a_script_enriches_the_ticket_from_an_integration(live, l1_team, actor, monkeypatch):
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from escalations.models import Integration
+
+    class CRM(BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = json.dumps({"plan": "gold", "token": self.headers["Authorization"]}).encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = HTTPServer(("127.0.0.1", 0), CRM)
+    threading.Thread(target=httpd.handle_request, daemon=True).start()
+    monkeypatch.setenv("HANDOFF_INTEGRATION_CRM_TOKEN", "t0ken")
+    Integration.objects.create(
+        name="crm",
+        base_url=f"http://127.0.0.1:{httpd.server_address[1]}",
+        credential_env="HANDOFF_INTEGRATION_CRM_TOKEN",
+    )
+    add_rule(
+        live,
+        script=(
+            "def decide():\n"
+            "    account = lookup('crm', '/accounts/' + str(ticket['id']), {})\n"
+            "    if account['token'] != 'Bearer t0ken':\n"
+            "        return []\n"
+            "    return [{'type': 'add_tags', 'value': 'plan-' + account['plan']}]\n"
+            "decide()"
+        ),
+    )
+    ticket = new_ticket(l1_team, actor)
+    httpd.server_close()
+    assert Ticket.objects.get(pk=ticket.pk).tags == ["plan-gold"]
+
+
+def test_a_failing_script_is_recorded_and_processing_continues(live, l1_team, actor):
+    add_rule(
+        live,
+        name="broken",
+        position=1,
+        script="def f():\n    for i in range(1000000000):\n        pass\nf()",
+        actions=[{"type": "add_tags", "value": "own-action"}],
+    )
+    add_rule(live, name="next", position=2, actions=[{"type": "add_tags", "value": "next"}])
+    ticket = new_ticket(l1_team, actor)
+    refused = ticket.events.get(event_type=EventType.RULE_ACTION_REFUSED)
+    assert refused.to_value == "script" and "time budget" in refused.reason
+    assert Ticket.objects.get(pk=ticket.pk).tags == ["next", "own-action"]
+    assert RuleFiring.objects.get(rule_name="broken").problems[0]["action"] == "script"
