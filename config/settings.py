@@ -211,6 +211,7 @@ UNFOLD = {
                     _nav(_("Rule sets"), "account_tree", "ruleset"),
                     _nav(_("Rules"), "rule", "rule"),
                     _nav(_("Rule firings"), "bolt", "rulefiring"),
+                    _nav(_("Drills"), "science", "ruledrill"),
                     _nav(_("Integrations"), "hub", "integration"),
                 ],
             },

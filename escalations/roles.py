@@ -29,6 +29,7 @@ def _perms(actions: str, models: tuple[str, ...], app: str = "escalations") -> s
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     MANAGER: (
         _perms("add change delete view", (*_CONFIG, *_RULES, "agent", "customer"))
+        | _perms("add view", ("ruledrill",))
         | {"escalations.view_rulefiring"}
         | _perms("add change view", ("ticket", "escalation"))
         | _perms("add view", ("message",))

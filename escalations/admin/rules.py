@@ -9,15 +9,20 @@ from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import action, display
-from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
+from unfold.widgets import (
+    UnfoldAdminCheckboxSelectMultipleWidget,
+    UnfoldAdminSplitDateTimeWidget,
+)
 
+from escalations.actors import Actor
 from escalations.admin.condition_builder import ActionListWidget, ConditionBuilderWidget
-from escalations.models import Integration, Rule, RuleFiring, RuleSet
+from escalations.models import Integration, Rule, RuleDrill, RuleFiring, RuleSet
 from escalations.rules.actions import ACTION_TYPES
 from escalations.rules.conditions import OPERATORS
 from escalations.rules.engine import TRIGGERS
 from escalations.rules.fields import FIELDS
 from escalations.services.directory import directory_save
+from escalations.services.drills import drill_start
 from escalations.services.rule_config import (
     rule_delete,
     rule_save,
@@ -106,7 +111,7 @@ class RuleSetAdmin(SimpleHistoryAdmin, ModelAdmin):
     fields = ("workspace", "name", "is_live", "based_on", "version")
     readonly_fields = ("based_on", "version")
     inlines = [RuleInline]
-    actions_detail = ["copy_as_draft", "publish"]
+    actions_detail = ["copy_as_draft", "publish", "drill"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(rules_total=Count("rules"))
@@ -146,6 +151,34 @@ class RuleSetAdmin(SimpleHistoryAdmin, ModelAdmin):
         published = rule_set_publish(rule_set=rule_set)
         self.message_user(request, f"{published.name} is now live.", messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:escalations_ruleset_change", args=[object_id]))
+
+    def has_drill_permission(self, request, object_id=None):
+        return self.has_view_permission(request) and request.user.has_perm(
+            "escalations.add_ruledrill"
+        )
+
+    @action(description="Run a drill…", permissions=["drill"])
+    def drill(self, request, object_id):
+        rule_set = get_object_or_404(RuleSet, pk=object_id)
+        form = DrillForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            drill = drill_start(
+                rule_set=rule_set,
+                period_start=form.cleaned_data["period_start"],
+                period_end=form.cleaned_data["period_end"],
+                actor=Actor.for_user(request.user),
+            )
+            self.message_user(request, f"The drill of {drill.tickets_total} tickets has started.")
+            return HttpResponseRedirect(
+                reverse("admin:escalations_ruledrill_change", args=[drill.pk])
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Drill: replay past tickets against {rule_set}",
+            "form": form,
+            "cancel_url": reverse("admin:escalations_ruleset_change", args=[rule_set.pk]),
+        }
+        return TemplateResponse(request, "escalations/admin/drill_form.html", context)
 
     def _confirm(self, request, rule_set, question: str, label: str):
         context = {
@@ -215,3 +248,34 @@ class IntegrationAdmin(SimpleHistoryAdmin, ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         directory_save(instance=obj)
+
+
+class DrillForm(forms.Form):
+    period_start = forms.SplitDateTimeField(
+        label="Tickets created from", widget=UnfoldAdminSplitDateTimeWidget
+    )
+    period_end = forms.SplitDateTimeField(label="until", widget=UnfoldAdminSplitDateTimeWidget)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and start >= end:
+            raise ValidationError("The period must end after it starts.")
+        return cleaned
+
+
+@admin.register(RuleDrill)
+class RuleDrillAdmin(ModelAdmin):
+    list_display = ("__str__", "status", "progress", "created_by", "created_at", "finished_at")
+    list_filter = ("status", "rule_set")
+    change_form_template = "escalations/admin/drill_report.html"
+
+    def has_add_permission(self, request):
+        return False  # drills start from a rule set ("Run a drill…")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @display(description="Progress")
+    def progress(self, obj):
+        return f"{obj.tickets_done} / {obj.tickets_total}"

@@ -17,7 +17,7 @@ from escalations.models.customer import Customer
 from escalations.models.escalation import Escalation
 from escalations.models.event import AppendOnlyError, EventType, TicketEvent
 from escalations.models.integrations import Integration
-from escalations.models.rules import Rule, RuleFiring, RuleSet
+from escalations.models.rules import Rule, RuleDrill, RuleFiring, RuleSet
 from escalations.models.team import Agent, Team, TeamMembership
 from escalations.models.ticket import Message, Ticket
 from escalations.models.workspace import CustomFieldDefinition, CustomStatus, Workspace
@@ -42,6 +42,7 @@ __all__ = [
     "Message",
     "Priority",
     "Rule",
+    "RuleDrill",
     "RuleFiring",
     "RuleSet",
     "Team",

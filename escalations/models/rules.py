@@ -108,3 +108,40 @@ class RuleFiring(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule_name} on #{self.ticket_id}"
+
+
+class RuleDrill(models.Model):
+    """An escalation drill: a rule set replayed against the recorded events of past tickets."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="drills")
+    period_start = models.DateTimeField()
+    period_end = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    tickets_total = models.PositiveIntegerField(default=0)
+    tickets_done = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=clock.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        start, end = f"{self.period_start:%Y-%m-%d}", f"{self.period_end:%Y-%m-%d}"
+        return f"Drill of {self.rule_set.name} ({start} to {end})"
+
+    @property
+    def progress_percent(self) -> int:
+        return (
+            100 if not self.tickets_total else round(100 * self.tickets_done / self.tickets_total)
+        )

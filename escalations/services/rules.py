@@ -99,7 +99,6 @@ def compile_rule(rule: Rule, *, regex_bank: RegexBank | None = None) -> Compiled
 
 def ticket_facts(ticket: Ticket, event: TicketEvent | None, trigger: str | None) -> dict:
     """Everything a condition can read about the ticket at this event, as plain data."""
-    customer = ticket.customer
     last = ticket.messages.aggregate(
         customer=Max("created_at", filter=Q(author_kind=AuthorKind.CUSTOMER)),
         agent=Max("created_at", filter=Q(author_kind=AuthorKind.AGENT, is_internal=False)),
@@ -111,29 +110,44 @@ def ticket_facts(ticket: Ticket, event: TicketEvent | None, trigger: str | None)
         .first()
         or ""
     )
-    now = clock.now()
+    state = {
+        "id": ticket.pk,
+        "subject": ticket.subject,
+        "store": ticket.store,
+        "topic": ticket.topic,
+        "channel": ticket.channel,
+        "tags": list(ticket.tags),
+        "priority": ticket.priority,
+        "status": ticket.status,
+        "custom_status": ticket.custom_status.slug if ticket.custom_status_id else None,
+        "team": ticket.team.slug if ticket.team_id else None,
+        "assignee": ticket.assignee.user.get_username() if ticket.assignee_id else None,
+        "tier": ticket.tier,
+        "ai_confidence": ticket.ai_confidence,
+        "ai_sentiment": ticket.ai_sentiment,
+        "ai_intent": ticket.ai_intent,
+        "custom": dict(ticket.custom_fields),
+    }
+    return facts_from_state(
+        state=state,
+        body=body,
+        customer=ticket.customer,
+        event=event,
+        trigger=trigger,
+        now=clock.now(),
+        time_zone=ticket.workspace.time_zone,
+        last_customer=last["customer"],
+        last_agent=last["agent"],
+    )
+
+
+def facts_from_state(
+    *, state, body, customer, event, trigger, now, time_zone, last_customer, last_agent
+) -> dict:
+    """The facts for a ticket state (live, or rebuilt from history by a drill)."""
     data = event.data if event is not None else {}
     return {
-        "ticket": {
-            "id": ticket.pk,
-            "subject": ticket.subject,
-            "body": body,
-            "text": f"{ticket.subject}\n{body}",
-            "store": ticket.store,
-            "topic": ticket.topic,
-            "channel": ticket.channel,
-            "tags": list(ticket.tags),
-            "priority": ticket.priority,
-            "status": ticket.status,
-            "custom_status": ticket.custom_status.slug if ticket.custom_status_id else None,
-            "team": ticket.team.slug if ticket.team_id else None,
-            "assignee": ticket.assignee.user.get_username() if ticket.assignee_id else None,
-            "tier": ticket.tier,
-            "ai_confidence": ticket.ai_confidence,
-            "ai_sentiment": ticket.ai_sentiment,
-            "ai_intent": ticket.ai_intent,
-            "custom": dict(ticket.custom_fields),
-        },
+        "ticket": {**state, "body": body, "text": f"{state['subject']}\n{body}"},
         "customer": {
             "tier": customer.tier,
             "segment": customer.segment,
@@ -148,9 +162,9 @@ def ticket_facts(ticket: Ticket, event: TicketEvent | None, trigger: str | None)
             "from": event.from_value if event is not None else None,
             "to": event.to_value if event is not None else None,
         },
-        "business_hours": _inside_business_hours(now, ticket.workspace.time_zone),
-        "minutes_since_customer_message": _minutes(now, last["customer"]),
-        "minutes_since_agent_message": _minutes(now, last["agent"]),
+        "business_hours": _inside_business_hours(now, time_zone),
+        "minutes_since_customer_message": _minutes(now, last_customer),
+        "minutes_since_agent_message": _minutes(now, last_agent),
     }
 
 

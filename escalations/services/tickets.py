@@ -41,6 +41,8 @@ CREATE_FIELDS = (
     "ai_intent",
     "ai_sentiment",
 )
+SNAPSHOT_FIELDS = (*CREATE_FIELDS[1:], "status", "snoozed_until")
+
 # What a plain edit may change: the workspace is fixed, status moves go through
 # `ticket_transition` and custom status through `ticket_set_custom_status`.
 EDITABLE_FIELDS = (*(f for f in CREATE_FIELDS if f != "workspace"), "snoozed_until")
@@ -159,7 +161,13 @@ def ticket_create(
         event_type=EventType.TICKET_CREATED,
         actor=actor,
         to_value=ticket.status,
-        data={"channel": channel, "subject": subject, "customer": customer.pk},
+        # The whole starting state, so that a drill can replay the ticket's history later.
+        data={
+            "channel": channel,
+            "subject": subject,
+            "customer": customer.pk,
+            "snapshot": {field: _raw(getattr(ticket, field)) for field in SNAPSHOT_FIELDS},
+        },
     )
     if body:
         from escalations.services.messages import message_add
