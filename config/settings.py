@@ -113,6 +113,14 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+EMAIL_BACKEND = env_str("HANDOFF_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("HANDOFF_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("HANDOFF_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("HANDOFF_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("HANDOFF_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("HANDOFF_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("HANDOFF_EMAIL_FROM", "handoff@localhost")
+
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"
 
@@ -195,6 +203,7 @@ UNFOLD = {
                     _nav(_("Tickets"), "confirmation_number", "ticket"),
                     _nav(_("Escalations"), "trending_up", "escalation"),
                     _nav(_("Audit trail"), "history", "ticketevent"),
+                    _nav(_("Notifications"), "notifications", "notification"),
                 ],
             },
             {
@@ -213,6 +222,7 @@ UNFOLD = {
                     _nav(_("Rule firings"), "bolt", "rulefiring"),
                     _nav(_("Drills"), "science", "ruledrill"),
                     _nav(_("Integrations"), "hub", "integration"),
+                    _nav(_("Webhook deliveries"), "send", "webhookdelivery"),
                 ],
             },
             {

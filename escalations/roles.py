@@ -19,6 +19,8 @@ _ALL = (
     "escalation",
     "ticketevent",
     "rulefiring",
+    "notification",
+    "webhookdelivery",
 )
 
 
@@ -30,7 +32,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     MANAGER: (
         _perms("add change delete view", (*_CONFIG, *_RULES, "agent", "customer"))
         | _perms("add view", ("ruledrill",))
-        | {"escalations.view_rulefiring"}
+        | _perms("view", ("rulefiring", "notification", "webhookdelivery"))
         | _perms("add change view", ("ticket", "escalation"))
         | _perms("add view", ("message",))
         | {"escalations.view_ticketevent", "escalations.transition_ticket"}

@@ -16,7 +16,15 @@ from unfold.widgets import (
 
 from escalations.actors import Actor
 from escalations.admin.condition_builder import ActionListWidget, ConditionBuilderWidget
-from escalations.models import Integration, Rule, RuleDrill, RuleFiring, RuleSet
+from escalations.models import (
+    Integration,
+    Notification,
+    Rule,
+    RuleDrill,
+    RuleFiring,
+    RuleSet,
+    WebhookDelivery,
+)
 from escalations.rules.actions import ACTION_TYPES
 from escalations.rules.conditions import OPERATORS
 from escalations.rules.engine import TRIGGERS
@@ -279,3 +287,38 @@ class RuleDrillAdmin(ModelAdmin):
     @display(description="Progress")
     def progress(self, obj):
         return f"{obj.tickets_done} / {obj.tickets_total}"
+
+
+@admin.register(Notification)
+class NotificationAdmin(ModelAdmin):
+    """Everyone sees their own notifications; managers see all."""
+
+    list_display = ("created_at", "recipient", "ticket", "message", "source", "emailed_at")
+    list_filter = ("source",)
+    search_fields = ("message", "ticket__subject")
+    list_select_related = ("recipient", "ticket")
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.has_perm("escalations.change_workspace"):
+            return queryset
+        return queryset.filter(recipient=request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ModelAdmin):
+    list_display = ("created_at", "integration", "path", "ticket", "attempts", "status_code")
+    list_filter = ("integration", "status_code")
+    list_select_related = ("integration", "ticket")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -17,9 +17,11 @@ from escalations.models.customer import Customer
 from escalations.models.escalation import Escalation
 from escalations.models.event import AppendOnlyError, EventType, TicketEvent
 from escalations.models.integrations import Integration
+from escalations.models.notifications import Notification
 from escalations.models.rules import Rule, RuleDrill, RuleFiring, RuleSet
 from escalations.models.team import Agent, Team, TeamMembership
 from escalations.models.ticket import Message, Ticket
+from escalations.models.webhooks import WebhookDelivery
 from escalations.models.workspace import CustomFieldDefinition, CustomStatus, Workspace
 
 __all__ = [
@@ -40,6 +42,7 @@ __all__ = [
     "Integration",
     "MembershipRole",
     "Message",
+    "Notification",
     "Priority",
     "Rule",
     "RuleDrill",
@@ -51,5 +54,6 @@ __all__ = [
     "TicketEvent",
     "TicketStatus",
     "Tier",
+    "WebhookDelivery",
     "Workspace",
 ]

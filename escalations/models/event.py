@@ -20,6 +20,8 @@ class EventType(models.TextChoices):
     RULE_FIRED = "rule.fired", "Rule fired"
     RULE_ACTION_REFUSED = "rule.action_refused", "Rule action refused"
     RULE_DEPTH_LIMIT = "rule.depth_limit", "Rules stopped at the depth limit"
+    NOTIFIED = "notification.sent", "People notified"
+    WEBHOOK_QUEUED = "webhook.queued", "Webhook queued"
 
 
 class AppendOnlyError(Exception):

@@ -39,6 +39,13 @@ ACTION_TYPES: dict[str, ActionType] = {
         "Escalate", "the receiving team's slug; detail: the summary for the receiving team"
     ),
     "add_note": ActionType("Add an internal note", "(detail: the note)"),
+    "snooze": ActionType("Snooze for", "a duration: 30m, 4h, 2d"),
+    "notify": ActionType(
+        "Notify", "logins, team:<slug> or 'assignee', comma-separated; detail: the message"
+    ),
+    "send_webhook": ActionType(
+        "Send a webhook", "the integration's name; detail: the path, e.g. /hooks/handoff"
+    ),
 }
 
 
@@ -126,6 +133,26 @@ def _normalise(kind, value, detail, team_slugs, custom_keys, *, normalised_key=N
         if not detail:
             raise ValueError("write the note")
         return {"detail": detail}
+    if kind == "snooze":
+        minutes = value if isinstance(value, int) else _minutes(str(value))
+        return {"value": minutes}
+    if kind == "notify":
+        items = value if isinstance(value, list) else str(value).split(",")
+        recipients = [str(r).strip() for r in items if str(r).strip()]
+        if not recipients:
+            raise ValueError("name who to notify: logins, team:<slug> or assignee")
+        for recipient in recipients:
+            team = recipient.removeprefix("team:") if recipient.startswith("team:") else None
+            if team is not None and team_slugs is not None and team not in team_slugs:
+                raise ValueError(f"the workspace has no team {team!r}")
+        return {"value": recipients, "detail": detail}
+    if kind == "send_webhook":
+        if not value:
+            raise ValueError("name the integration")
+        path = detail or "/"
+        if not path.startswith("/") or path.startswith("//"):
+            raise ValueError("the path must start with a single '/'")
+        return {"value": str(value), "detail": path}
     raise ValueError(f"unsupported action {kind!r}")
 
 
@@ -135,3 +162,18 @@ ESCALATION_KIND_BY_TRIGGER = {
     "ai_verdict": EscalationKind.PROACTIVE,
     "customer_replied": EscalationKind.REACTIVE,
 }
+
+
+_DURATION = re.compile(r"^\s*(\d+)\s*([mhd])\s*$")
+_UNIT_MINUTES = {"m": 1, "h": 60, "d": 1440}
+MAX_SNOOZE_MINUTES = 90 * 1440
+
+
+def _minutes(text: str) -> int:
+    match = _DURATION.match(text.lower())
+    if not match:
+        raise ValueError(f"{text!r} is not a duration like 30m, 4h or 2d")
+    minutes = int(match.group(1)) * _UNIT_MINUTES[match.group(2)]
+    if not 0 < minutes <= MAX_SNOOZE_MINUTES:
+        raise ValueError("snooze between 1 minute and 90 days")
+    return minutes

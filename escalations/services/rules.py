@@ -1,7 +1,7 @@
 """Running the rules: facts for an event, the live rule set (compiled once per version), and
 the actions applied through the same services people use."""
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from functools import lru_cache, partial
 from zoneinfo import ZoneInfo
 
@@ -375,6 +375,41 @@ def _apply(action: dict, *, ticket_id: int, actor: Actor, trigger: str, rule) ->
             to_team=_team(ticket, value),
             summary=action.get("detail") or f"Escalated by the rule {rule.name}.",
             reasons=[f"Rule {rule.name} matched on {trigger.replace('_', ' ')}."],
+            actor=actor,
+        )
+    elif kind == "snooze":
+        until = clock.now() + timedelta(minutes=value)
+        ticket_update(ticket=ticket, actor=actor, changes={"snoozed_until": until})
+    elif kind == "notify":
+        from escalations.services.notifications import notification_send
+
+        notification_send(
+            ticket=ticket,
+            recipients=value,
+            message=action.get("detail", ""),
+            actor=actor,
+            source=f"rule {rule.name}",
+        )
+    elif kind == "send_webhook":
+        from escalations.services.webhooks import webhook_queue
+
+        webhook_queue(
+            ticket=ticket,
+            integration_name=value,
+            path=action.get("detail") or "/",
+            payload={
+                "event": trigger,
+                "rule": rule.name,
+                "ticket": {
+                    "id": ticket.pk,
+                    "subject": ticket.subject,
+                    "status": ticket.status,
+                    "priority": ticket.priority,
+                    "tier": ticket.tier,
+                    "team": ticket.team.slug if ticket.team_id else None,
+                    "tags": ticket.tags,
+                },
+            },
             actor=actor,
         )
     elif kind == "add_note":

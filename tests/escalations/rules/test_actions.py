@@ -37,6 +37,11 @@ def test_actions_are_normalised():
         ({"type": "add_note"}, "write the note"),
         ({"type": "add_tags", "value": " , "}, "name one or more tags"),
         ("set_priority", "expected an object"),
+        ({"type": "snooze", "value": "soon"}, "not a duration like 30m"),
+        ({"type": "snooze", "value": "200d"}, "between 1 minute and 90 days"),
+        ({"type": "notify", "value": ""}, "name who to notify"),
+        ({"type": "notify", "value": "team:nowhere"}, "no team 'nowhere'"),
+        ({"type": "send_webhook", "value": "ops", "detail": "//evil"}, "single '/'"),
     ],
 )
 def test_bad_actions_are_refused_naming_the_row(action, message):
