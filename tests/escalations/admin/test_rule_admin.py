@@ -72,3 +72,31 @@ def test_copy_as_draft_and_publish(client, manager_user, rule_set):
     client.post(reverse("admin:escalations_ruleset_publish", args=[draft.pk]))
     assert RuleSet.objects.get(is_live=True) == draft
     assert RuleSet.objects.get(pk=rule_set.pk).is_live is False
+
+
+def test_a_rule_change_is_in_its_history_and_can_be_reverted(client, manager_user, rule_set):
+    client.force_login(manager_user)
+    post_rule(client, rule_set)
+    rule = Rule.objects.get()
+    change = reverse("admin:escalations_rule_change", args=[rule.pk])
+    data = {
+        "rule_set": rule_set.pk,
+        "name": "VIP refunds, renamed",
+        "triggers": ["ticket_created"],
+        "condition": json.dumps(rule.condition),
+        "actions": json.dumps(rule.actions),
+        "position": 1,
+        "is_active": "on",
+    }
+    assert client.post(change, data).status_code == 302
+    history = list(rule.history.order_by("history_date"))
+    assert [h.name for h in history] == ["VIP refunds", "VIP refunds, renamed"]
+    assert history[-1].history_user == manager_user
+
+    first = history[0]
+    revert = reverse("admin:escalations_rule_simple_history", args=[rule.pk, first.history_id])
+    page = client.get(revert)
+    assert page.status_code == 200
+    assert client.post(revert, {**data, "name": first.name}).status_code == 302
+    rule.refresh_from_db()
+    assert rule.name == "VIP refunds" and rule.version == 3
