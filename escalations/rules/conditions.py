@@ -6,19 +6,21 @@ chain of plain closures: about a microsecond a row, so a hundred rules cost far 
 CEL evaluation each (see the README's rules benchmark).
 """
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from escalations.rules.fields import ANY, BOOLEAN, CHOICE, LIST, NUMBER, TEXT, resolve_field
-from escalations.rules.text import (
-    PatternError,
-    compile_pattern,
-    compile_pattern_set,
-    normalise,
-    normalised_bytes,
+from escalations.rules.codegen import (
+    RegexBank,
+    as_bytes,
+    as_number,
+    as_text,
+    constant,
+    generate,
+    row_source,
 )
+from escalations.rules.fields import ANY, BOOLEAN, CHOICE, LIST, NUMBER, TEXT, resolve_field
+from escalations.rules.text import PatternError, compile_pattern, normalise
 
 MAX_DEPTH = 8
 MAX_ROWS = 200
@@ -81,45 +83,6 @@ class Condition:
         self.source = source
 
 
-class RegexBank:
-    """The regular expressions of a whole rule set, per field, matched in one pass each.
-
-    RE2 matches a set of patterns as fast as one; a rule set with twenty regex rows on the
-    subject then costs one scan of the subject per event instead of twenty.
-    """
-
-    def __init__(self):
-        self._patterns: dict[tuple, list[bytes]] = {}
-        self._sets: dict[tuple, Any] = {}
-
-    def add(self, path: tuple, pattern: str) -> int:
-        patterns = self._patterns.setdefault(path, [])
-        patterns.append(normalise(pattern).encode())
-        return len(patterns) - 1
-
-    def freeze(self) -> "RegexBank":
-        for path, patterns in self._patterns.items():
-            self._sets[path] = compile_pattern_set(tuple(patterns))
-        return self
-
-    def hits(self, facts: dict, path: tuple) -> frozenset[int]:
-        memo = facts.setdefault("_regex_hits", {})
-        key = (id(self), path)
-        found = memo.get(key)
-        if found is None:
-            value = facts
-            for part in path[:-1]:
-                value = value[part]
-            value = value.get(path[-1])
-            found = (
-                frozenset()
-                if value is None
-                else frozenset(self._sets[path].Match(_bytes(value)) or ())
-            )
-            memo[key] = found
-        return found
-
-
 @dataclass(frozen=True)
 class _Node:
     """A validated part of the tree: its explanation, and its piece of the generated test."""
@@ -139,17 +102,7 @@ def compile_condition(
         return Condition(lambda facts: True, lambda facts: {"node": "always", "value": True})
     counter, constants = [0, regex_bank], []
     checked = _compile(tree, custom_fields, path="", depth=0, counter=counter, consts=constants)
-    return Condition(_generate(checked.source, constants), checked.explain, checked.source)
-
-
-_HELPERS = {}
-
-
-def _generate(source: str, constants: list) -> Callable[[dict], bool]:
-    """Turn the tree's expression into one function. The expression is built only from the
-    fixed templates below, with constants referenced as C[i]; it runs with no builtins."""
-    namespace = {"__builtins__": {}, "C": tuple(constants), **_HELPERS}
-    return eval(f"lambda f: bool({source})", namespace)
+    return Condition(generate(checked.source, constants), checked.explain, checked.source)
 
 
 def _compile(
@@ -245,71 +198,10 @@ def _compile_row(row: dict, custom_fields, *, path: str, consts: list, bank=None
 
     if op_name == "matches" and bank is not None:
         index = bank.add(spec.path, row["value"])
-        bank_ref, path_ref = _const(consts, bank), _const(consts, spec.path)
-        source = f"({_const(consts, index)} in _rx({bank_ref}, f, {path_ref}))"
+        bank_ref, path_ref = constant(consts, bank), constant(consts, spec.path)
+        source = f"({constant(consts, index)} in _rx({bank_ref}, f, {path_ref}))"
         return _Node(explain, source)
-    return _Node(explain, _row_source(op_name, spec, expected, consts))
-
-
-def _const(consts: list, value: Any) -> str:
-    consts.append(value)
-    return f"C[{len(consts) - 1}]"
-
-
-def _row_source(op: str, spec, expected: Any, consts: list) -> str:
-    """The expression for one row. `V` reads the field; `E` is the expected value."""
-    *parents, last = spec.path
-    value = "f" + "".join(f"[{_const(consts, key)}]" for key in parents)
-    value += f".get({_const(consts, last)})"
-    if op in ("contains_any", "contains_none"):
-        # Literal words only: one alternation, which cannot backtrack badly.
-        expected = re.compile("|".join(re.escape(word) for word in expected))
-    e = _const(consts, expected) if expected is not None else "None"
-    if op in _TEXT_TEMPLATES:
-        return _TEXT_TEMPLATES[op].format(V=value, E=e)
-    if op in _NUMBER_TEMPLATES:
-        # Catalog numbers are numbers already; custom and CRM values may be text.
-        template = _NUMBER_TEMPLATES[op]
-        if spec.kind == NUMBER:
-            template = template.replace("_num({V})", "{V}")
-        return template.format(V=value, E=e)
-    return _OTHER_TEMPLATES[op].format(V=value, E=e)
-
-
-_TEXT_TEMPLATES = {
-    "equals": "(_t({V}) == {E})",
-    "not_equals": "(_t({V}) != {E})",
-    "contains": "((_v := {V}) is not None and {E} in _t(_v))",
-    "not_contains": "((_v := {V}) is None or {E} not in _t(_v))",
-    "starts_with": "((_v := {V}) is not None and _t(_v).startswith({E}))",
-    "ends_with": "((_v := {V}) is not None and _t(_v).endswith({E}))",
-    "contains_any": "((_v := {V}) is not None and {E}.search(_t(_v)) is not None)",
-    "contains_none": "((_v := {V}) is None or {E}.search(_t(_v)) is None)",
-    "matches": "((_v := {V}) is not None and {E}.search(_b(_v)) is not None)",
-}
-_NUMBER_TEMPLATES = {
-    "eq": "((_x := _num({V})) is not None and _x == {E})",
-    "ne": "((_x := _num({V})) is None or _x != {E})",
-    "lt": "((_x := _num({V})) is not None and _x < {E})",
-    "lte": "((_x := _num({V})) is not None and _x <= {E})",
-    "gt": "((_x := _num({V})) is not None and _x > {E})",
-    "gte": "((_x := _num({V})) is not None and _x >= {E})",
-    "between": "((_x := _num({V})) is not None and {E}[0] <= _x <= {E}[1])",
-}
-_OTHER_TEMPLATES = {
-    "is": "({V} == {E})",
-    "is_not": "({V} != {E})",
-    "in": "({V} in {E})",
-    "not_in": "({V} not in {E})",
-    "includes": "({E} in _set({V}))",
-    "excludes": "({E} not in _set({V}))",
-    "includes_any": "(not _set({V}).isdisjoint({E}))",
-    "includes_all": "(bool(_v := _set({V})) and _v.issuperset({E}))",
-    "is_true": "({V} is True)",
-    "is_false": "({V} is False)",
-    "is_empty": "_empty({V})",
-    "is_not_empty": "(not _empty({V}))",
-}
+    return _Node(explain, row_source(op_name, spec, expected, consts))
 
 
 def _parse_value(spec, operator: Operator, raw: Any) -> Any:
@@ -385,60 +277,25 @@ def _choice(spec, raw: Any) -> str:
     raise ValueError(f"{raw!r} is not one of {', '.join(spec.choices)}")
 
 
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    return normalise(value if isinstance(value, str) else str(value))
-
-
-def _bytes(value: Any) -> bytes:
-    return normalised_bytes(value if isinstance(value, str) else str(value))
-
-
-def _set(value: Any) -> frozenset:
-    if not value:
-        return frozenset()
-    return frozenset(normalise(str(item)) for item in value)
-
-
-def _empty(value: Any) -> bool:
-    return value is None or value == "" or value == [] or value == {}
-
-
-def _any_in(words: tuple, text: str) -> bool:
-    return any(word in text for word in words)
-
-
-def _num(value: Any) -> float | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _check(op: str, expected: Any) -> Callable[[Any], bool]:
     if op == "equals":
-        return lambda v: _text(v) == expected
+        return lambda v: as_text(v) == expected
     if op == "not_equals":
-        return lambda v: _text(v) != expected
+        return lambda v: as_text(v) != expected
     if op == "contains":
-        return lambda v: v is not None and expected in _text(v)
+        return lambda v: v is not None and expected in as_text(v)
     if op == "not_contains":
-        return lambda v: v is None or expected not in _text(v)
+        return lambda v: v is None or expected not in as_text(v)
     if op == "starts_with":
-        return lambda v: v is not None and _text(v).startswith(expected)
+        return lambda v: v is not None and as_text(v).startswith(expected)
     if op == "ends_with":
-        return lambda v: v is not None and _text(v).endswith(expected)
+        return lambda v: v is not None and as_text(v).endswith(expected)
     if op == "contains_any":
-        return lambda v: v is not None and any(w in _text(v) for w in expected)
+        return lambda v: v is not None and any(w in as_text(v) for w in expected)
     if op == "contains_none":
-        return lambda v: v is None or not any(w in _text(v) for w in expected)
+        return lambda v: v is None or not any(w in as_text(v) for w in expected)
     if op == "matches":
-        return lambda v: v is not None and expected.search(_bytes(v)) is not None
+        return lambda v: v is not None and expected.search(as_bytes(v)) is not None
     if op in ("eq", "ne", "lt", "lte", "gt", "gte"):
         compare = {
             "eq": lambda a: a == expected,
@@ -449,11 +306,11 @@ def _check(op: str, expected: Any) -> Callable[[Any], bool]:
             "gte": lambda a: a >= expected,
         }[op]
         if op == "ne":
-            return lambda v: _num(v) is None or compare(_num(v))
-        return lambda v: _num(v) is not None and compare(_num(v))
+            return lambda v: as_number(v) is None or compare(as_number(v))
+        return lambda v: as_number(v) is not None and compare(as_number(v))
     if op == "between":
         low, high = expected
-        return lambda v: _num(v) is not None and low <= _num(v) <= high
+        return lambda v: as_number(v) is not None and low <= as_number(v) <= high
     if op == "is":
         return lambda v: v == expected
     if op == "is_not":
@@ -479,17 +336,3 @@ def _check(op: str, expected: Any) -> Callable[[Any], bool]:
     if op == "is_not_empty":
         return lambda v: not (v is None or v == "" or v == [] or v == {})
     raise ConditionError(f"there is no operator {op!r}")
-
-
-_HELPERS.update(
-    {
-        "_t": _text,
-        "_b": _bytes,
-        "_num": _num,
-        "_set": _set,
-        "_empty": _empty,
-        "_any_in": _any_in,
-        "_rx": lambda bank, facts, path: bank.hits(facts, path),
-        "bool": bool,
-    }
-)

@@ -1,0 +1,175 @@
+"""What rule actions do: each one through the same service a person would use."""
+
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from escalations import clock
+from escalations.actors import Actor
+from escalations.integrations import IntegrationConfig
+from escalations.integrations import lookup as integration_lookup
+from escalations.lifecycle import available_transitions
+from escalations.models import (
+    Agent,
+    AuthorKind,
+    Integration,
+    Priority,
+    Team,
+    Ticket,
+    TicketStatus,
+)
+from escalations.rules.actions import ESCALATION_KIND_BY_TRIGGER, validate_actions
+from escalations.rules.engine import CompiledRule
+from escalations.rules.scripts import ScriptError, run_script
+
+SCRIPT_HISTORY = 50  # the latest audit events a script sees
+
+
+def script_actions(rule: CompiledRule, *, ticket: Ticket, facts: dict) -> list[dict]:
+    """Run the rule's script on this ticket and validate the actions it gives back."""
+    history = [
+        {
+            "type": e.event_type,
+            "from": e.from_value,
+            "to": e.to_value,
+            "at": e.created_at.isoformat(),
+        }
+        for e in ticket.events.order_by("-created_at", "-id")[:SCRIPT_HISTORY][::-1]
+    ]
+    configs = {
+        i.name: IntegrationConfig.from_model(i) for i in Integration.objects.filter(is_active=True)
+    }
+    result = run_script(
+        rule.script,
+        variables={
+            "ticket": facts["ticket"],
+            "customer": facts["customer"],
+            "event": facts["event"],
+            "history": history,
+        },
+        lookup=partial(integration_lookup, configs),
+        timeout=settings.HANDOFF_SCRIPT_TIMEOUT_SECONDS,
+    )
+    if result is None:
+        return []
+    if not isinstance(result, list):
+        raise ScriptError("the script's last line must give a list of actions")
+    workspace = ticket.workspace
+    return validate_actions(
+        result,
+        team_slugs=set(workspace.teams.values_list("slug", flat=True)),
+        custom_keys=set(workspace.field_definitions.values_list("key", flat=True)),
+    )
+
+
+def apply_action(action: dict, *, ticket_id: int, actor: Actor, trigger: str, rule) -> None:
+    from escalations.services.escalations import escalation_create
+    from escalations.services.messages import message_add
+    from escalations.services.tickets import ticket_update
+    from escalations.services.transitions import ticket_transition
+
+    ticket = Ticket.objects.select_related("team").get(pk=ticket_id)
+    kind, value = action["type"], action.get("value")
+    if kind == "set_status":
+        if ticket.status == value:
+            return
+        step = next((t.name for t in available_transitions(ticket) if t.target == value), None)
+        if step is None:
+            raise ValidationError(
+                f"Ticket {ticket.reference} is {ticket.get_status_display()}: no single step "
+                f"leads to {TicketStatus(value).label}."
+            )
+        ticket_transition(ticket=ticket, transition=step, actor=actor, reason=f"Rule {rule.name}")
+    elif kind == "set_priority":
+        ticket_update(ticket=ticket, actor=actor, changes={"priority": value})
+    elif kind == "raise_priority":
+        higher = [p for p in Priority.values if p > ticket.priority]
+        if higher:
+            ticket_update(ticket=ticket, actor=actor, changes={"priority": min(higher)})
+    elif kind == "add_tags":
+        ticket_update(ticket=ticket, actor=actor, changes={"tags": [*ticket.tags, *value]})
+    elif kind == "remove_tags":
+        kept = [tag for tag in ticket.tags if tag not in value]
+        ticket_update(ticket=ticket, actor=actor, changes={"tags": kept})
+    elif kind == "set_team":
+        team = _team(ticket, value)
+        changes = {"team": team}
+        if ticket.assignee_id and not team.memberships.filter(agent=ticket.assignee_id).exists():
+            changes["assignee"] = None
+        ticket_update(ticket=ticket, actor=actor, changes=changes)
+    elif kind == "set_assignee":
+        agent = None
+        if value != "nobody":
+            agent = Agent.objects.filter(user__username=value).first()
+            if agent is None:
+                raise ValidationError(f"There is no agent with the login {value!r}.")
+        ticket_update(ticket=ticket, actor=actor, changes={"assignee": agent})
+    elif kind == "set_tier":
+        ticket_update(ticket=ticket, actor=actor, changes={"tier": value})
+    elif kind == "set_custom_field":
+        custom = {**ticket.custom_fields, action["key"]: value}
+        ticket_update(ticket=ticket, actor=actor, changes={"custom_fields": custom})
+    elif kind == "escalate":
+        escalation_create(
+            ticket=ticket,
+            kind=ESCALATION_KIND_BY_TRIGGER.get(trigger, "proactive"),
+            trigger=f"rule:{rule.name}",
+            to_team=_team(ticket, value),
+            summary=action.get("detail") or f"Escalated by the rule {rule.name}.",
+            reasons=[f"Rule {rule.name} matched on {trigger.replace('_', ' ')}."],
+            actor=actor,
+        )
+    elif kind == "snooze":
+        until = clock.now() + timedelta(minutes=value)
+        ticket_update(ticket=ticket, actor=actor, changes={"snoozed_until": until})
+    elif kind == "notify":
+        from escalations.services.notifications import notification_send
+
+        notification_send(
+            ticket=ticket,
+            recipients=value,
+            message=action.get("detail", ""),
+            actor=actor,
+            source=f"rule {rule.name}",
+        )
+    elif kind == "send_webhook":
+        from escalations.services.webhooks import webhook_queue
+
+        webhook_queue(
+            ticket=ticket,
+            integration_name=value,
+            path=action.get("detail") or "/",
+            payload={
+                "event": trigger,
+                "rule": rule.name,
+                "ticket": {
+                    "id": ticket.pk,
+                    "subject": ticket.subject,
+                    "status": ticket.status,
+                    "priority": ticket.priority,
+                    "tier": ticket.tier,
+                    "team": ticket.team.slug if ticket.team_id else None,
+                    "tags": ticket.tags,
+                },
+            },
+            actor=actor,
+        )
+    elif kind == "add_note":
+        message_add(
+            ticket=ticket,
+            author_kind=AuthorKind.SYSTEM,
+            body=action["detail"],
+            is_internal=True,
+            actor=actor,
+        )
+    else:
+        raise ValidationError(f"Unknown action {kind!r}.")
+
+
+def _team(ticket: Ticket, slug: str) -> Team:
+    team = Team.objects.filter(workspace=ticket.workspace_id, slug=slug).first()
+    if team is None:
+        raise ValidationError(f"The workspace has no team {slug!r}.")
+    return team
