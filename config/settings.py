@@ -81,6 +81,8 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
+    # Tests use a file too, so that a real django-q2 cluster started by a test can share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_handoff.sqlite3")}
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets the web server read while the django-q2 cluster writes; IMMEDIATE takes the
         # write lock at BEGIN so two writers queue on busy_timeout instead of failing mid-way.
