@@ -1,0 +1,1 @@
+"""SLA clocks: business-time arithmetic (pure) and, later, the deadline sweep."""
