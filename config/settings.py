@@ -231,6 +231,7 @@ UNFOLD = {
                 "title": _("Configuration"),
                 "items": [
                     _nav(_("Workspaces"), "workspaces", "workspace"),
+                    _nav(_("Business calendars"), "calendar_month", "businesscalendar"),
                 ],
             },
         ],

@@ -7,7 +7,14 @@ MANAGER = "Support managers"
 AGENT = "Agents"
 READ_ONLY = "Read-only"
 
-_CONFIG = ("workspace", "customstatus", "customfielddefinition", "team", "teammembership")
+_CONFIG = (
+    "workspace",
+    "customstatus",
+    "customfielddefinition",
+    "team",
+    "teammembership",
+    "businesscalendar",
+)
 _RULES = ("ruleset", "rule", "integration")
 _ALL = (
     *_CONFIG,

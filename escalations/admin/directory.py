@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.db.models import Count, Q
 from simple_history.admin import SimpleHistoryAdmin
@@ -10,10 +11,12 @@ from escalations.admin.forms import (
     AgentForm,
     CustomerForm,
     CustomFieldDefinitionForm,
+    PrettyJSONField,
 )
 from escalations.models import (
     ACTIVE_STATUSES,
     Agent,
+    BusinessCalendar,
     Customer,
     CustomFieldDefinition,
     CustomStatus,
@@ -268,3 +271,35 @@ class CustomerAdmin(HistoryAdmin):
     @display(description="Tickets", ordering="tickets_total")
     def ticket_count(self, obj):
         return obj.tickets_total
+
+
+class BusinessCalendarForm(forms.ModelForm):
+    weekly_hours = PrettyJSONField(
+        help_text='Per weekday, the opening spans: {"mon": [["09:00", "17:00"]], "sat": []}. '
+        "An end at or before its start runs overnight."
+    )
+    extra_holidays = PrettyJSONField(required=False, help_text='e.g. ["2026-12-24"]')
+
+    class Meta:
+        model = BusinessCalendar
+        fields = (
+            "workspace",
+            "name",
+            "time_zone",
+            "weekly_hours",
+            "holiday_country",
+            "holiday_subdivision",
+            "extra_holidays",
+            "is_default",
+        )
+
+    def clean_extra_holidays(self):
+        return self.cleaned_data["extra_holidays"] or []
+
+
+@admin.register(BusinessCalendar)
+class BusinessCalendarAdmin(HistoryAdmin):
+    form = BusinessCalendarForm
+    list_display = ("name", "workspace", "time_zone", "holiday_country", "is_default")
+    list_filter = ("workspace", "is_default")
+    search_fields = ("name",)

@@ -1,5 +1,6 @@
 """Handoff's domain, one module per concept."""
 
+from escalations.models.calendars import BusinessCalendar
 from escalations.models.choices import (
     ACTIVE_STATUSES,
     ActorKind,
@@ -30,6 +31,7 @@ __all__ = [
     "Agent",
     "AppendOnlyError",
     "AuthorKind",
+    "BusinessCalendar",
     "Channel",
     "CustomFieldDefinition",
     "CustomStatus",

@@ -17,6 +17,7 @@ from escalations import clock
 from escalations.actors import Actor
 from escalations.models import (
     Agent,
+    BusinessCalendar,
     Customer,
     CustomFieldDefinition,
     CustomStatus,
@@ -111,6 +112,8 @@ def demo_seed(*, now: datetime | None = None, seed: int = 7) -> DemoResult:
     workspace = directory_save(instance=Workspace(**data["workspace"]))
     for spec in data["custom_statuses"]:
         directory_save(instance=CustomStatus(workspace=workspace, **spec))
+    for spec in data.get("calendars", []):
+        directory_save(instance=BusinessCalendar(workspace=workspace, **spec))
     for spec in data["custom_fields"]:
         directory_save(instance=CustomFieldDefinition(workspace=workspace, **spec))
     teams = {

@@ -23,7 +23,12 @@ from escalations.models import (
     Ticket,
 )
 from escalations.rules.engine import matching_rules
-from escalations.services.rules import compiled_rule_set, facts_from_state, trigger_for
+from escalations.services.rules import (
+    compiled_rule_set,
+    facts_from_state,
+    trigger_for,
+    workspace_calendar,
+)
 
 PER_TICKET_LIMIT = 500
 MEASURES = ("firings", "escalations", "assignments")
@@ -81,6 +86,7 @@ def _replay(drill: RuleDrill) -> dict:
     workspace = rule_set.workspace
     compiled = compiled_rule_set(rule_set.pk, rule_set.version, rule_set.revision)
     teams = dict(Team.objects.filter(workspace=workspace).values_list("pk", "slug"))
+    calendar = workspace_calendar(workspace, around=drill.period_start.date())
     agents = dict(Agent.objects.values_list("pk", "user__username"))
     tickets = list(
         _tickets(rule_set, drill.period_start, drill.period_end).select_related("customer")
@@ -88,7 +94,7 @@ def _replay(drill: RuleDrill) -> dict:
     totals = {"actual": Counter(), "draft": Counter()}
     per_ticket, changed = [], 0
     for done, ticket in enumerate(tickets, start=1):
-        actual, draft, events = _replay_ticket(ticket, compiled, workspace, teams, agents)
+        actual, draft, events = _replay_ticket(ticket, compiled, calendar, teams, agents)
         totals["actual"].update(actual)
         totals["draft"].update(draft)
         if actual != draft:
@@ -118,7 +124,7 @@ def _counts(counter: Counter) -> dict[str, int]:
     return {measure: counter.get(measure, 0) for measure in MEASURES}
 
 
-def _replay_ticket(ticket, compiled, workspace, teams, agents):
+def _replay_ticket(ticket, compiled, calendar, teams, agents):
     """Walk the ticket's events in order, keeping its state, and count both sides."""
     events = list(ticket.events.order_by("created_at", "id"))
     messages = list(ticket.messages.order_by("created_at", "id"))
@@ -159,7 +165,7 @@ def _replay_ticket(ticket, compiled, workspace, teams, agents):
             event=event,
             trigger=trigger,
             now=event.created_at,
-            time_zone=workspace.time_zone,
+            calendar=calendar,
             last_customer=customer_messages[-1].created_at if customer_messages else None,
             last_agent=agent_messages[-1].created_at if agent_messages else None,
         )

@@ -3,7 +3,6 @@ the actions applied through the same services people use."""
 
 from datetime import datetime, time
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -30,8 +29,10 @@ from escalations.rules.scripts import ScriptError
 from escalations.services.dispatch import undispatched
 from escalations.services.events import event_record
 from escalations.services.rule_actions import apply_action, script_actions
+from escalations.sla.calendar import BusinessCalendar
+from escalations.sla.calendars import calendar_for
 
-# Until business calendars exist per workspace: Monday to Friday, 09:00 to 17:00 local time.
+# Without a calendar of its own, a workspace is open Monday to Friday, 09:00 to 17:00 local.
 DEFAULT_OPENING = (time(9), time(17))
 
 
@@ -126,14 +127,14 @@ def ticket_facts(ticket: Ticket, event: TicketEvent | None, trigger: str | None)
         event=event,
         trigger=trigger,
         now=clock.now(),
-        time_zone=ticket.workspace.time_zone,
+        calendar=workspace_calendar(ticket.workspace, around=clock.now().date()),
         last_customer=last["customer"],
         last_agent=last["agent"],
     )
 
 
 def facts_from_state(
-    *, state, body, customer, event, trigger, now, time_zone, last_customer, last_agent
+    *, state, body, customer, event, trigger, now, calendar, last_customer, last_agent
 ) -> dict:
     """The facts for a ticket state (live, or rebuilt from history by a drill)."""
     data = event.data if event is not None else {}
@@ -153,7 +154,7 @@ def facts_from_state(
             "from": event.from_value if event is not None else None,
             "to": event.to_value if event is not None else None,
         },
-        "business_hours": _inside_business_hours(now, time_zone),
+        "business_hours": calendar.is_open(now),
         "minutes_since_customer_message": _minutes(now, last_customer),
         "minutes_since_agent_message": _minutes(now, last_agent),
     }
@@ -163,10 +164,13 @@ def _minutes(now: datetime, then: datetime | None) -> float | None:
     return None if then is None else round((now - then).total_seconds() / 60, 2)
 
 
-def _inside_business_hours(now: datetime, time_zone: str) -> bool:
-    local = now.astimezone(ZoneInfo(time_zone or "UTC"))
-    opens, closes = DEFAULT_OPENING
-    return local.weekday() < 5 and opens <= local.time() < closes
+def workspace_calendar(workspace, *, around) -> BusinessCalendar:
+    """The workspace's default calendar, or Monday to Friday 09:00 to 17:00 in its time zone."""
+    stored = workspace.calendars.filter(is_default=True).first()
+    if stored is not None:
+        return calendar_for(stored, around=around)
+    opening = ((DEFAULT_OPENING[0], DEFAULT_OPENING[1]),)
+    return BusinessCalendar(workspace.time_zone or "UTC", dict.fromkeys(range(5), opening))
 
 
 def rules_run_for_event(*, event: TicketEvent, depth: int, limit: int) -> list[RuleFiring]:
