@@ -178,12 +178,16 @@ def rules_run_for_event(*, event: TicketEvent, depth: int, limit: int) -> list[R
     trigger = trigger_for(event)
     if trigger is None:
         return []
+    # Most events meet no listening rule: decide that before loading the whole ticket.
+    workspace_id = Ticket.objects.filter(pk=event.ticket_id).values_list("workspace_id", flat=True)[
+        0
+    ]
+    ruleset = live_rule_set(workspace_id)
+    if ruleset is None or not ruleset.listens_to(trigger):
+        return []
     ticket = Ticket.objects.select_related(
         "workspace", "customer", "team", "assignee__user", "custom_status"
     ).get(pk=event.ticket_id)
-    ruleset = live_rule_set(ticket.workspace_id)
-    if ruleset is None or not ruleset.listens_to(trigger):
-        return []
     if depth > limit:
         with undispatched():
             event_record(

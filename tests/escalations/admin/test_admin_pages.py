@@ -118,3 +118,41 @@ def test_front_page_shows_the_queue_with_working_links(client, agent_user, l1_te
         assert listing.context["cl"].result_count == expected
     awaiting = client.get(reverse("admin:escalations_escalation_changelist") + "?awaiting=human")
     assert awaiting.status_code == 200
+
+
+AUTOMATION_PAGES = [
+    "ruleset",
+    "rule",
+    "rulefiring",
+    "ruledrill",
+    "integration",
+    "businesscalendar",
+    "notification",
+    "webhookdelivery",
+]
+ADDABLE = {"ruleset", "rule", "integration", "businesscalendar"}
+
+
+@pytest.mark.parametrize("model", AUTOMATION_PAGES)
+def test_manager_sees_the_automation_and_calendar_pages(client, manager_user, world, model):
+    from escalations.models import Rule, RuleSet
+    from escalations.services.rule_config import rule_save, rule_set_save
+
+    live = rule_set_save(rule_set=RuleSet(workspace=world.workspace, name="Live", is_live=True))
+    rule = rule_save(
+        rule=Rule(
+            rule_set=live,
+            name="tag",
+            triggers=["customer_replied"],
+            actions=[{"type": "add_tags", "value": "x"}],
+        )
+    )
+    client.force_login(manager_user)
+
+    assert client.get(reverse(f"admin:escalations_{model}_changelist")).status_code == 200
+    add = client.get(reverse(f"admin:escalations_{model}_add"))
+    assert add.status_code == (200 if model in ADDABLE else 403)
+    if model in ("ruleset", "rule"):
+        obj = live if model == "ruleset" else rule
+        change = client.get(reverse(f"admin:escalations_{model}_change", args=[obj.pk]))
+        assert change.status_code == 200
