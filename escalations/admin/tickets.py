@@ -39,6 +39,7 @@ from escalations.models import (
     TicketStatus,
 )
 from escalations.services.messages import message_add
+from escalations.services.snooze import snooze_end, ticket_snooze
 from escalations.services.tickets import (
     CREATE_FIELDS,
     EDITABLE_FIELDS,
@@ -242,6 +243,12 @@ class TicketAdmin(ModelAdmin):
         current = Ticket.objects.get(pk=obj.pk)
         if changes:
             current = ticket_update(ticket=current, actor=actor, changes=changes)
+        if "snoozed_until" in changed:
+            if obj.snoozed_until is None:
+                snooze_end(ticket=current, actor=actor, reason="Woken by hand.")
+            else:
+                ticket_snooze(ticket=current, until=obj.snoozed_until, actor=actor)
+            current.refresh_from_db()
         if "custom_status" in changed:
             try:
                 ticket_set_custom_status(

@@ -20,6 +20,20 @@ from escalations.models.event import AppendOnlyError, EventType, TicketEvent
 from escalations.models.integrations import Integration
 from escalations.models.notifications import Notification
 from escalations.models.rules import Rule, RuleDrill, RuleFiring, RuleSet
+from escalations.models.sla import (
+    ClimbWhen,
+    ClockKind,
+    ClockState,
+    EscalationLadder,
+    LadderLevel,
+    SlaClock,
+    SlaPolicy,
+    SlaTarget,
+    SweeperLease,
+    Timer,
+    TimerKind,
+    TimerState,
+)
 from escalations.models.team import Agent, Team, TeamMembership
 from escalations.models.ticket import Message, Ticket
 from escalations.models.webhooks import WebhookDelivery
@@ -33,15 +47,20 @@ __all__ = [
     "AuthorKind",
     "BusinessCalendar",
     "Channel",
+    "ClimbWhen",
+    "ClockKind",
+    "ClockState",
     "CustomFieldDefinition",
     "CustomStatus",
     "Customer",
     "CustomerTier",
     "Escalation",
     "EscalationKind",
+    "EscalationLadder",
     "EventType",
     "FieldType",
     "Integration",
+    "LadderLevel",
     "MembershipRole",
     "Message",
     "Notification",
@@ -50,12 +69,19 @@ __all__ = [
     "RuleDrill",
     "RuleFiring",
     "RuleSet",
+    "SlaClock",
+    "SlaPolicy",
+    "SlaTarget",
+    "SweeperLease",
     "Team",
     "TeamMembership",
     "Ticket",
     "TicketEvent",
     "TicketStatus",
     "Tier",
+    "Timer",
+    "TimerKind",
+    "TimerState",
     "WebhookDelivery",
     "Workspace",
 ]

@@ -22,6 +22,16 @@ class EventType(models.TextChoices):
     RULE_DEPTH_LIMIT = "rule.depth_limit", "Rules stopped at the depth limit"
     NOTIFIED = "notification.sent", "People notified"
     WEBHOOK_QUEUED = "webhook.queued", "Webhook queued"
+    SLA_POLICY_APPLIED = "sla.policy_applied", "SLA policy applied"
+    SLA_WARNING = "sla.warning", "SLA warning"
+    SLA_BREACHED = "sla.breached", "SLA breached"
+    SLA_MET = "sla.met", "SLA target met"
+    LADDER_LEVEL = "sla.ladder_level", "Escalation ladder level reached"
+    SNOOZED = "ticket.snoozed", "Snoozed"
+    SNOOZE_ENDED = "ticket.snooze_ended", "Snooze ended"
+    NO_AGENT_REPLY = "ticket.no_agent_reply", "No agent reply"
+    TIMER_PARKED = "timer.parked", "Deadline parked after failing"
+    TIMER_RETRIED = "timer.retried", "Parked deadline retried"
 
 
 class AppendOnlyError(Exception):

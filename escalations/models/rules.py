@@ -50,6 +50,11 @@ class Rule(models.Model):
     name = models.CharField(max_length=160)
     description = models.TextField(blank=True)
     triggers = models.JSONField(default=list, help_text="The events this rule listens to.")
+    wait_minutes = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="For the trigger 'No agent reply for…': how many minutes without a reply.",
+    )
     condition = models.JSONField(
         default=dict,
         blank=True,

@@ -46,6 +46,26 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
         CustomStatus, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets"
     )
     snoozed_until = models.DateTimeField(null=True, blank=True)
+    sla_policy = models.ForeignKey(
+        "escalations.SlaPolicy",
+        verbose_name="SLA policy",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tickets",
+    )
+    sla_policy_pinned = models.BooleanField(
+        "SLA policy set by hand",
+        default=False,
+        help_text="Set by a person or a rule: matching no longer changes it.",
+    )
+    sla_due_at = models.DateTimeField(
+        "next SLA deadline",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="The earliest breach time among the ticket's running clocks.",
+    )
     ai_confidence = models.FloatField(
         "AI confidence",
         null=True,

@@ -39,6 +39,7 @@ ACTION_TYPES: dict[str, ActionType] = {
         "Escalate", "the receiving team's slug; detail: the summary for the receiving team"
     ),
     "add_note": ActionType("Add an internal note", "(detail: the note)"),
+    "apply_sla_policy": ActionType("Apply an SLA policy", "the policy's name"),
     "snooze": ActionType("Snooze for", "a duration: 30m, 4h, 2d"),
     "notify": ActionType(
         "Notify", "logins, team:<slug> or 'assignee', comma-separated; detail: the message"
@@ -49,8 +50,11 @@ ACTION_TYPES: dict[str, ActionType] = {
 }
 
 
-def validate_actions(actions: Any, *, team_slugs=None, custom_keys=None) -> list[dict]:
-    """Normalise a rule's actions; `team_slugs` / `custom_keys` check references if given."""
+def validate_actions(
+    actions: Any, *, team_slugs=None, custom_keys=None, sla_policies=None
+) -> list[dict]:
+    """Normalise a rule's actions; `team_slugs`, `custom_keys` and `sla_policies` (names)
+    check references if given."""
     if actions in (None, ""):
         return []
     if not isinstance(actions, list):
@@ -58,12 +62,12 @@ def validate_actions(actions: Any, *, team_slugs=None, custom_keys=None) -> list
     if len(actions) > MAX_ACTIONS:
         raise ActionError(f"a rule has at most {MAX_ACTIONS} actions")
     return [
-        _validate(action, index, team_slugs, custom_keys)
+        _validate(action, index, team_slugs, custom_keys, sla_policies)
         for index, action in enumerate(actions, start=1)
     ]
 
 
-def _validate(action: Any, index: int, team_slugs, custom_keys) -> dict:
+def _validate(action: Any, index: int, team_slugs, custom_keys, sla_policies=None) -> dict:
     where = f"action {index}"
     if not isinstance(action, dict):
         raise ActionError(f"{where}: expected an object with a type")
@@ -76,14 +80,22 @@ def _validate(action: Any, index: int, team_slugs, custom_keys) -> dict:
     where = f"{where} ({ACTION_TYPES[kind].label})"
     try:
         normalised = _normalise(
-            kind, value, detail, team_slugs, custom_keys, normalised_key=action.get("key")
+            kind,
+            value,
+            detail,
+            team_slugs,
+            custom_keys,
+            normalised_key=action.get("key"),
+            sla_policies=sla_policies,
         )
     except ValueError as exc:
         raise ActionError(f"{where}: {exc}") from None
     return {"type": kind, **normalised}
 
 
-def _normalise(kind, value, detail, team_slugs, custom_keys, *, normalised_key=None) -> dict:
+def _normalise(
+    kind, value, detail, team_slugs, custom_keys, *, normalised_key=None, sla_policies=None
+) -> dict:
     if kind == "set_status":
         if value not in TicketStatus.values or value in (TicketStatus.NEW, TicketStatus.ESCALATED):
             allowed = [s for s in TicketStatus.values if s not in ("new", "escalated")]
@@ -129,6 +141,12 @@ def _normalise(kind, value, detail, team_slugs, custom_keys, *, normalised_key=N
         if custom_keys is not None and key not in custom_keys:
             raise ValueError(f"the workspace has no custom field {key!r}")
         return {"key": key, "value": field_value}
+    if kind == "apply_sla_policy":
+        if not value:
+            raise ValueError("name the SLA policy")
+        if sla_policies is not None and value not in sla_policies:
+            raise ValueError(f"the workspace has no SLA policy {value!r}")
+        return {"value": str(value)}
     if kind == "add_note":
         if not detail:
             raise ValueError("write the note")
@@ -159,6 +177,7 @@ def _normalise(kind, value, detail, team_slugs, custom_keys, *, normalised_key=N
 ESCALATION_KIND_BY_TRIGGER = {
     "sla_warning": EscalationKind.TIME_BASED,
     "sla_breached": EscalationKind.TIME_BASED,
+    "no_agent_reply": EscalationKind.TIME_BASED,
     "ai_verdict": EscalationKind.PROACTIVE,
     "customer_replied": EscalationKind.REACTIVE,
 }

@@ -15,6 +15,7 @@ TRIGGERS = {
     "sla_warning": "SLA warning",
     "sla_breached": "SLA breached",
     "snooze_ended": "Snooze ended",
+    "no_agent_reply": "No agent reply for…",
 }
 
 
@@ -29,6 +30,7 @@ class CompiledRule:
     actions: tuple[dict, ...]
     stop_processing: bool
     script: str = ""
+    wait_minutes: int | None = None  # for no_agent_reply: the wait this rule is about
 
 
 @dataclass
@@ -52,6 +54,8 @@ def matching_rules(ruleset: CompiledRuleSet, trigger: str, facts: dict) -> list[
     """The rules whose conditions hold, in order, cut after the first that stops processing."""
     matched = []
     for rule in ruleset.by_trigger.get(trigger, ()):
+        if not waits_for(rule, trigger, facts):
+            continue
         if rule.condition.test(facts):
             matched.append(rule)
             if rule.stop_processing:
@@ -59,11 +63,18 @@ def matching_rules(ruleset: CompiledRuleSet, trigger: str, facts: dict) -> list[
     return matched
 
 
+def waits_for(rule: CompiledRule, trigger: str, facts: dict) -> bool:
+    """A 'no agent reply' event is for the rules waiting exactly that long."""
+    if trigger != "no_agent_reply":
+        return True
+    return rule.wait_minutes == facts["event"].get("minutes")
+
+
 def explain_rules(rules: Iterable[CompiledRule], trigger: str, facts: dict) -> list[dict]:
     """For a dry run: every rule, whether it listens, each condition's value, its actions."""
     report, stopped = [], False
     for rule in sorted(rules, key=lambda r: (r.position, r.id)):
-        listens = trigger in rule.triggers
+        listens = trigger in rule.triggers and waits_for(rule, trigger, facts)
         explanation = rule.condition.explain(facts)
         would_fire = listens and explanation["value"] and not stopped
         report.append(

@@ -27,8 +27,8 @@ from escalations.services.rules import (
     compiled_rule_set,
     facts_from_state,
     trigger_for,
-    workspace_calendar,
 )
+from escalations.sla.calendars import workspace_calendar
 
 PER_TICKET_LIMIT = 500
 MEASURES = ("firings", "escalations", "assignments")

@@ -31,6 +31,9 @@ def event_record(
         data=data or {},
     )
     event_recorded(event)
+    from escalations.services.sla import sla_on_event
+
+    sla_on_event(event)
     return event
 
 

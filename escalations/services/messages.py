@@ -8,6 +8,7 @@ from escalations.models import AuthorKind, EventType, Message, Ticket
 from escalations.services.dispatch import service
 from escalations.services.events import event_record
 from escalations.services.tickets import ensure_not_closed
+from escalations.services.timers import no_reply_timers_cancel, no_reply_timers_schedule
 
 ERR_EMPTY_BODY = "A message needs some text."
 ERR_CUSTOMER_NOTE = "Only agents, the AI and the system write internal notes."
@@ -60,8 +61,23 @@ def message_add(
     )
     if author_kind in HUMAN_RESPONSE_KINDS and not is_internal:
         _record_human_response(ticket=ticket, actor=actor, at=now)
+        no_reply_timers_cancel(ticket=ticket)
     Ticket.objects.filter(pk=ticket.pk).update(updated_at=now)
+    if author_kind == AuthorKind.CUSTOMER:
+        _customer_wrote(ticket=ticket, message=message, actor=actor)
     return message
+
+
+def _customer_wrote(*, ticket: Ticket, message: Message, actor: Actor) -> None:
+    """A snoozed ticket comes back at once; 'no agent reply' deadlines start."""
+    from escalations.services.rules import no_reply_waits
+    from escalations.services.snooze import snooze_end
+
+    if Ticket.objects.filter(pk=ticket.pk, snoozed_until__isnull=False).exists():
+        snooze_end(ticket=ticket, actor=actor, reason="The customer replied.")
+    waits = no_reply_waits(ticket.workspace_id)
+    if waits:
+        no_reply_timers_schedule(ticket=ticket, message=message, waits=waits)
 
 
 def _record_human_response(*, ticket: Ticket, actor: Actor, at) -> None:

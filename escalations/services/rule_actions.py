@@ -61,6 +61,7 @@ def script_actions(rule: CompiledRule, *, ticket: Ticket, facts: dict) -> list[d
         result,
         team_slugs=set(workspace.teams.values_list("slug", flat=True)),
         custom_keys=set(workspace.field_definitions.values_list("key", flat=True)),
+        sla_policies=set(workspace.sla_policies.values_list("name", flat=True)),
     )
 
 
@@ -122,8 +123,18 @@ def apply_action(action: dict, *, ticket_id: int, actor: Actor, trigger: str, ru
             actor=actor,
         )
     elif kind == "snooze":
+        from escalations.services.snooze import ticket_snooze
+
         until = clock.now() + timedelta(minutes=value)
-        ticket_update(ticket=ticket, actor=actor, changes={"snoozed_until": until})
+        ticket_snooze(ticket=ticket, until=until, actor=actor, reason=f"Rule {rule.name}")
+    elif kind == "apply_sla_policy":
+        from escalations.models import SlaPolicy
+        from escalations.services.sla import sla_apply_policy
+
+        policy = SlaPolicy.objects.filter(workspace=ticket.workspace_id, name=value).first()
+        if policy is None:
+            raise ValidationError(f"The workspace has no SLA policy {value!r}.")
+        sla_apply_policy(ticket=ticket, policy=policy, actor=actor)
     elif kind == "notify":
         from escalations.services.notifications import notification_send
 

@@ -27,6 +27,8 @@ def rule_validate(rule: Rule) -> None:
         unknown = [t for t in triggers if t not in TRIGGERS]
         if unknown:
             errors["triggers"] = [f"Unknown trigger(s): {', '.join(map(str, unknown))}."]
+        if "no_agent_reply" in triggers and not rule.wait_minutes:
+            errors["wait_minutes"] = ["Say how many minutes without an agent reply."]
     custom = {d.key: d for d in workspace.field_definitions.all()}
     try:
         if rule.condition_cel.strip():
@@ -46,6 +48,7 @@ def rule_validate(rule: Rule) -> None:
             rule.actions,
             team_slugs=set(workspace.teams.values_list("slug", flat=True)),
             custom_keys=set(custom),
+            sla_policies=set(workspace.sla_policies.values_list("name", flat=True)),
         )
     except ActionError as exc:
         errors["actions"] = [f"Actions: {exc}."]

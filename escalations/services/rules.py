@@ -1,7 +1,7 @@
 """Running the rules: facts for an event, the live rule set (compiled once per version), and
 the actions applied through the same services people use."""
 
-from datetime import datetime, time
+from datetime import datetime
 from functools import lru_cache
 
 from django.core.exceptions import ValidationError
@@ -29,11 +29,7 @@ from escalations.rules.scripts import ScriptError
 from escalations.services.dispatch import undispatched
 from escalations.services.events import event_record
 from escalations.services.rule_actions import apply_action, script_actions
-from escalations.sla.calendar import BusinessCalendar
-from escalations.sla.calendars import calendar_for
-
-# Without a calendar of its own, a workspace is open Monday to Friday, 09:00 to 17:00 local.
-DEFAULT_OPENING = (time(9), time(17))
+from escalations.sla.calendars import workspace_calendar
 
 
 def trigger_for(event: TicketEvent) -> str | None:
@@ -49,7 +45,23 @@ def trigger_for(event: TicketEvent) -> str | None:
         return "status_changed"
     if kind in (EventType.FIELD_CHANGED, EventType.CUSTOM_STATUS_CHANGED):
         return "field_changed"
-    return None
+    return _TIME_TRIGGERS.get(kind)
+
+
+_TIME_TRIGGERS = {
+    EventType.SLA_WARNING: "sla_warning",
+    EventType.SLA_BREACHED: "sla_breached",
+    EventType.SNOOZE_ENDED: "snooze_ended",
+    EventType.NO_AGENT_REPLY: "no_agent_reply",
+}
+
+
+def no_reply_waits(workspace_id: int) -> set[int]:
+    """The 'no agent reply for X minutes' waits the workspace's live rules listen for."""
+    ruleset = live_rule_set(workspace_id)
+    if ruleset is None:
+        return set()
+    return {r.wait_minutes for r in ruleset.by_trigger.get("no_agent_reply", ()) if r.wait_minutes}
 
 
 def live_rule_set(workspace_id: int) -> CompiledRuleSet | None:
@@ -86,6 +98,7 @@ def compile_rule(rule: Rule, *, regex_bank: RegexBank | None = None) -> Compiled
         actions=tuple(rule.actions),
         stop_processing=rule.stop_processing,
         script=rule.script,
+        wait_minutes=rule.wait_minutes,
     )
 
 
@@ -153,6 +166,8 @@ def facts_from_state(
             "field": data.get("field"),
             "from": event.from_value if event is not None else None,
             "to": event.to_value if event is not None else None,
+            "clock": data.get("kind"),
+            "minutes": data.get("minutes"),
         },
         "business_hours": calendar.is_open(now),
         "minutes_since_customer_message": _minutes(now, last_customer),
@@ -162,15 +177,6 @@ def facts_from_state(
 
 def _minutes(now: datetime, then: datetime | None) -> float | None:
     return None if then is None else round((now - then).total_seconds() / 60, 2)
-
-
-def workspace_calendar(workspace, *, around) -> BusinessCalendar:
-    """The workspace's default calendar, or Monday to Friday 09:00 to 17:00 in its time zone."""
-    stored = workspace.calendars.filter(is_default=True).first()
-    if stored is not None:
-        return calendar_for(stored, around=around)
-    opening = ((DEFAULT_OPENING[0], DEFAULT_OPENING[1]),)
-    return BusinessCalendar(workspace.time_zone or "UTC", dict.fromkeys(range(5), opening))
 
 
 def rules_run_for_event(*, event: TicketEvent, depth: int, limit: int) -> list[RuleFiring]:

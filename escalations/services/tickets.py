@@ -44,8 +44,9 @@ CREATE_FIELDS = (
 SNAPSHOT_FIELDS = (*CREATE_FIELDS[1:], "status", "snoozed_until")
 
 # What a plain edit may change: the workspace is fixed, status moves go through
-# `ticket_transition` and custom status through `ticket_set_custom_status`.
-EDITABLE_FIELDS = (*(f for f in CREATE_FIELDS if f != "workspace"), "snoozed_until")
+# `ticket_transition`, custom status through `ticket_set_custom_status` and snoozing through
+# `ticket_snooze`.
+EDITABLE_FIELDS = tuple(f for f in CREATE_FIELDS if f != "workspace")
 
 ERR_TEAM_OTHER_WORKSPACE = "The team belongs to another workspace."
 ERR_ASSIGNEE_NOT_IN_TEAM = "{agent} is not a member of {team}."

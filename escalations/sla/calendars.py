@@ -1,6 +1,6 @@
 """From a stored calendar to the pure business-time calculator, cached per version."""
 
-from datetime import date
+from datetime import date, time
 from functools import lru_cache
 
 from escalations.models.calendars import BusinessCalendar as StoredCalendar
@@ -8,6 +8,8 @@ from escalations.models.calendars import parse_dates, parse_weekly_hours
 from escalations.sla.calendar import BusinessCalendar
 
 HOLIDAY_YEARS_AROUND = 2
+# Without a calendar of its own, a workspace is open Monday to Friday, 09:00 to 17:00 local.
+DEFAULT_OPENING = (time(9), time(17))
 
 
 def calendar_for(stored: StoredCalendar, *, around: date) -> BusinessCalendar:
@@ -18,6 +20,16 @@ def calendar_for(stored: StoredCalendar, *, around: date) -> BusinessCalendar:
         stored.holiday_subdivision,
         tuple(sorted(stored.extra_holidays)),
         around.year,
+    )
+
+
+def workspace_calendar(workspace, *, around: date) -> BusinessCalendar:
+    """The workspace's default calendar, or Monday to Friday 09:00 to 17:00 in its time zone."""
+    stored = workspace.calendars.filter(is_default=True).first()
+    if stored is not None:
+        return calendar_for(stored, around=around)
+    return BusinessCalendar(
+        workspace.time_zone or "UTC", dict.fromkeys(range(5), (DEFAULT_OPENING,))
     )
 
 

@@ -6,8 +6,7 @@ from django.core.exceptions import ValidationError
 
 from escalations.models import BusinessCalendar, Rule, RuleSet, Ticket
 from escalations.services.rule_config import rule_save, rule_set_save
-from escalations.services.rules import workspace_calendar
-from escalations.sla.calendars import calendar_for
+from escalations.sla.calendars import calendar_for, workspace_calendar
 from tests.factories import WorkspaceFactory, make_ticket
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,429 @@
+"""Keeping a ticket's SLA clocks and deadlines true, in the transaction of every change.
+
+`sla_on_event` runs for each audit event that can move a clock (arrival, status, custom status,
+priority and the fields policies match on, messages). It chooses the policy, brings each clock
+up to date (running, paused, met, stopped), and replaces the ticket's pending deadlines with
+the ones its clocks now give. The sweeper (`timers`) fires those deadlines.
+"""
+
+from datetime import timedelta
+
+from escalations import clock
+from escalations.actors import Actor
+from escalations.models import (
+    AuthorKind,
+    ClockKind,
+    ClockState,
+    EventType,
+    SlaClock,
+    SlaPolicy,
+    SlaTarget,
+    Ticket,
+    TicketEvent,
+    TicketStatus,
+    Timer,
+    TimerKind,
+    TimerState,
+)
+from escalations.services.dispatch import service
+from escalations.services.events import event_record
+from escalations.sla.calendar import BusinessCalendar
+from escalations.sla.calendars import calendar_for, workspace_calendar
+from escalations.sla.clocks import (
+    ClockReading,
+    advance,
+    elapsed_at,
+    moment_reaching,
+    warning_amount,
+)
+
+SLA_ACTOR = Actor.system("SLA")
+MATCHED_FIELDS = ("priority", "topic", "channel", "store", "customer")
+_DONE = (TicketStatus.RESOLVED, TicketStatus.CLOSED)
+_TARGET_FIELD = {
+    ClockKind.FIRST_RESPONSE: "first_response_minutes",
+    ClockKind.NEXT_RESPONSE: "next_response_minutes",
+    ClockKind.RESOLUTION: "resolution_minutes",
+}
+_TIMER_KINDS_FROM_CLOCKS = (
+    TimerKind.SLA_WARNING,
+    TimerKind.SLA_BREACH,
+    TimerKind.LADDER,
+    TimerKind.SNOOZE,
+)
+
+
+def sla_on_event(event: TicketEvent) -> None:
+    """Called by `event_record` for every event, inside its transaction."""
+    kind = event.event_type
+    if kind == EventType.FIELD_CHANGED and event.data.get("field") not in MATCHED_FIELDS:
+        return
+    if kind not in (
+        EventType.TICKET_CREATED,
+        EventType.STATUS_CHANGED,
+        EventType.CUSTOM_STATUS_CHANGED,
+        EventType.FIELD_CHANGED,
+        EventType.MESSAGE_ADDED,
+        EventType.FIRST_RESPONSE,
+        EventType.SNOOZED,
+        EventType.SNOOZE_ENDED,
+    ):
+        return
+    sla_sync(ticket_id=event.ticket_id, event=event)
+
+
+# Choosing the policy
+
+
+def policy_matches(policy: SlaPolicy, ticket: Ticket) -> bool:
+    """Every criterion the policy names holds (an empty list matches anything)."""
+    customer = ticket.customer
+    checks = (
+        (policy.match_topics, ticket.topic),
+        (policy.match_channels, ticket.channel),
+        (policy.match_stores, ticket.store),
+        (policy.match_customer_tiers, customer.tier),
+        (policy.match_segments, customer.segment),
+    )
+    return all(
+        not allowed or (value or "").casefold() in {str(a).casefold() for a in allowed}
+        for allowed, value in checks
+    )
+
+
+def policy_for(ticket: Ticket) -> SlaPolicy | None:
+    """The first active policy (by position) that matches, else the workspace's default."""
+    policies = list(
+        SlaPolicy.objects.filter(workspace=ticket.workspace_id, is_active=True).order_by(
+            "position", "id"
+        )
+    )
+    for policy in policies:
+        if not policy.is_default and policy_matches(policy, ticket):
+            return policy
+    return next((p for p in policies if p.is_default), None)
+
+
+def policy_calendar(policy: SlaPolicy, ticket: Ticket) -> BusinessCalendar:
+    workspace = ticket.workspace
+    if not policy.business_hours:
+        return BusinessCalendar.always_open(workspace.time_zone or "UTC")
+    today = clock.now().date()
+    if policy.calendar_id:
+        return calendar_for(policy.calendar, around=today)
+    return workspace_calendar(workspace, around=today)
+
+
+def clock_calendar(clock_row: SlaClock) -> BusinessCalendar:
+    """The calendar a stored clock counts on (for screens and reports)."""
+    if clock_row.policy is None:
+        return BusinessCalendar.always_open()
+    return policy_calendar(clock_row.policy, clock_row.ticket)
+
+
+def clock_elapsed(clock_row: SlaClock, calendar: BusinessCalendar, now=None) -> timedelta:
+    now = now or clock.now()
+    end = clock_row.stopped_at or now
+    return elapsed_at(calendar, _reading(clock_row), end)
+
+
+# Keeping clocks true
+
+
+@service
+def sla_apply_policy(*, ticket: Ticket, policy: SlaPolicy | None, actor: Actor) -> Ticket:
+    """Put a policy on the ticket by hand (a person or a rule); None goes back to matching."""
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if policy is not None and policy.workspace_id != locked.workspace_id:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"sla_policy": "The SLA policy belongs to another workspace."})
+    locked.sla_policy_pinned = policy is not None
+    locked.save(update_fields=["sla_policy_pinned"])
+    sla_sync(ticket_id=locked.pk, policy=policy, actor=actor)
+    locked.refresh_from_db()
+    return locked
+
+
+def sla_sync(
+    *,
+    ticket_id: int,
+    event: TicketEvent | None = None,
+    policy: SlaPolicy | None = None,
+    actor: Actor = SLA_ACTOR,
+) -> None:
+    now = clock.now()
+    ticket = (
+        Ticket.objects.select_for_update()
+        .select_related("customer", "workspace", "custom_status", "sla_policy")
+        .get(pk=ticket_id)
+    )
+    if policy is None:
+        policy = ticket.sla_policy if ticket.sla_policy_pinned else policy_for(ticket)
+    if policy != ticket.sla_policy:
+        _record_policy(ticket, policy, actor)
+    latest: dict[str, SlaClock] = {}
+    for row in ticket.sla_clocks.select_related("policy").order_by("kind", "cycle"):
+        latest[row.kind] = row
+    if policy is None:
+        for row in latest.values():
+            if row.is_live:
+                _stop(
+                    row, now, ClockState.STOPPED, calendar=clock_calendar(row), reason="no policy"
+                )
+    else:
+        _drive_all(ticket, policy, latest, event, now)
+    _reconcile_timers(ticket, [c for c in latest.values() if c.is_live])
+    due = min(
+        (
+            c.due_at
+            for c in latest.values()
+            if c.is_live and c.kind != ClockKind.LADDER and c.due_at is not None
+        ),
+        default=None,
+    )
+    if due != ticket.sla_due_at:
+        Ticket.objects.filter(pk=ticket.pk).update(sla_due_at=due)
+
+
+def _record_policy(ticket: Ticket, policy: SlaPolicy | None, actor: Actor) -> None:
+    before = ticket.sla_policy
+    ticket.sla_policy = policy
+    Ticket.objects.filter(pk=ticket.pk).update(sla_policy=policy)
+    event_record(
+        ticket=ticket,
+        event_type=EventType.SLA_POLICY_APPLIED,
+        actor=actor,
+        from_value=before.name if before else "",
+        to_value=policy.name if policy else "",
+        data={"policy": policy.pk if policy else None},
+    )
+
+
+def _drive_all(ticket, policy, latest, event, now) -> None:
+    calendar = policy_calendar(policy, ticket)
+    pause = pause_reason(ticket, policy)
+    done = ticket.status in _DONE
+    target = SlaTarget.objects.filter(policy=policy, priority=ticket.priority).first()
+
+    def seconds(kind):
+        minutes = getattr(target, _TARGET_FIELD[kind]) if target else None
+        return None if minutes is None else minutes * 60
+
+    common = {"ticket": ticket, "policy": policy, "calendar": calendar, "pause": pause, "now": now}
+    latest[ClockKind.FIRST_RESPONSE] = _drive(
+        latest.get(ClockKind.FIRST_RESPONSE),
+        kind=ClockKind.FIRST_RESPONSE,
+        target=seconds(ClockKind.FIRST_RESPONSE),
+        finished=ticket.first_response_at is not None,
+        stop_state=ClockState.MET if ticket.first_response_at else ClockState.STOPPED,
+        done=done,
+        **common,
+    )
+    latest[ClockKind.RESOLUTION] = _drive(
+        latest.get(ClockKind.RESOLUTION),
+        kind=ClockKind.RESOLUTION,
+        target=seconds(ClockKind.RESOLUTION),
+        finished=done,
+        stop_state=ClockState.MET,
+        done=done,
+        **common,
+    )
+    latest[ClockKind.NEXT_RESPONSE] = _drive_next_response(
+        latest.get(ClockKind.NEXT_RESPONSE),
+        event=event,
+        target=seconds(ClockKind.NEXT_RESPONSE),
+        done=done,
+        **common,
+    )
+    from escalations.services.ladders import ladder_drive
+
+    latest[ClockKind.LADDER] = ladder_drive(latest.get(ClockKind.LADDER), done=done, **common)
+    for kind in [k for k, v in latest.items() if v is None]:
+        del latest[kind]
+
+
+def pause_reason(ticket: Ticket, policy: SlaPolicy) -> str | None:
+    """Why the policy's clocks stand still for this ticket now, or None if they run."""
+    if ticket.status in (policy.pause_statuses or []):
+        return ticket.get_status_display()
+    if ticket.custom_status_id and any(
+        s.pk == ticket.custom_status_id for s in policy.pause_custom_statuses.all()
+    ):
+        return ticket.custom_status.name
+    return None
+
+
+def _drive(row, *, kind, target, finished, stop_state, done, ticket, policy, calendar, pause, now):
+    """Bring one clock up to date; create it when the policy gives a target."""
+    if row is None or not row.is_live:
+        if target is None or finished or done:
+            return row
+        # A clock that starts late (a policy applied after arrival) counts from the arrival.
+        start = ticket.created_at if row is None else now
+        row = _start(row, kind=kind, ticket=ticket, policy=policy, start=start)
+    if target is None:
+        return _stop(row, now, ClockState.STOPPED, calendar=calendar)
+    if finished or done:
+        state = ClockState.BREACHED if row.breached_at else stop_state
+        return _stop(row, now, state, calendar=calendar, reason="done" if done else "")
+    return _run(row, target=target, policy=policy, calendar=calendar, pause=pause, now=now)
+
+
+def _drive_next_response(row, *, event, target, done, ticket, policy, calendar, pause, now):
+    customer_wrote, agent_wrote = _message_author(event)
+    live = row is not None and row.is_live
+    if live and (done or agent_wrote or target is None):
+        state = ClockState.MET if agent_wrote and not row.breached_at else None
+        return _stop(row, now, state or row_final_state(row), calendar=calendar)
+    if not live and customer_wrote and ticket.first_response_at and target and not done:
+        cycle = row.cycle + 1 if row is not None else 1
+        row = SlaClock(ticket=ticket, kind=ClockKind.NEXT_RESPONSE, cycle=cycle)
+        row = _start(row, kind=ClockKind.NEXT_RESPONSE, ticket=ticket, policy=policy, start=now)
+        live = True
+    if not live:
+        return row
+    return _run(row, target=target, policy=policy, calendar=calendar, pause=pause, now=now)
+
+
+def row_final_state(row: SlaClock) -> str:
+    return ClockState.BREACHED if row.breached_at else ClockState.STOPPED
+
+
+def _message_author(event) -> tuple[bool, bool]:
+    if event is None or event.event_type != EventType.MESSAGE_ADDED:
+        return False, False
+    data = event.data
+    if data.get("internal") or data.get("opening"):
+        return False, False
+    return data.get("author_kind") == AuthorKind.CUSTOMER, data.get(
+        "author_kind"
+    ) == AuthorKind.AGENT
+
+
+def _start(row, *, kind, ticket, policy, start) -> SlaClock:
+    if row is None:
+        row = SlaClock(ticket=ticket, kind=kind, cycle=1)
+    elif row.stopped_at is not None:  # revived (a reopened ticket): the gap did not count
+        row.pauses = [*row.pauses, [row.stopped_at.isoformat(), start.isoformat(), "stopped"]]
+    row.policy = policy
+    row.started_at = row.started_at or start
+    row.running_since = start
+    row.stopped_at = None
+    row.stop_reason = ""
+    row.state = ClockState.BREACHED if row.breached_at else ClockState.RUNNING
+    row.target_seconds = row.target_seconds or 0
+    row.business_hours = policy.business_hours
+    return row
+
+
+def _run(row, *, target, policy, calendar, pause, now) -> SlaClock:
+    """Keep a live clock running or paused, with its target and due times."""
+    was_running = row.running_since is not None
+    if was_running and pause is not None:
+        reading = advance(calendar, _reading(row), now, running=False)
+        row.elapsed_seconds, row.running_since = reading.elapsed.total_seconds(), None
+        row.pauses = [*row.pauses, [now.isoformat(), None, pause]]
+    elif not was_running and pause is None:
+        row.running_since = now
+        if row.pauses and row.pauses[-1][1] is None:
+            row.pauses = [*row.pauses[:-1], [row.pauses[-1][0], now.isoformat(), row.pauses[-1][2]]]
+    row.policy = policy
+    row.business_hours = policy.business_hours
+    if row.kind != ClockKind.LADDER:
+        row.target_seconds = target
+    reading = _reading(row)
+    row.due_at = moment_reaching(calendar, reading, timedelta(seconds=row.target_seconds))
+    warn = warning_amount(timedelta(seconds=row.target_seconds), policy.warning_percent)
+    row.warning_at = (
+        moment_reaching(calendar, reading, warn)
+        if warn is not None and row.kind != ClockKind.LADDER
+        else None
+    )
+    if row.breached_at:
+        row.state = ClockState.BREACHED
+    elif row.running_since is None:
+        row.state = ClockState.PAUSED
+    elif row.warned_at:
+        row.state = ClockState.WARNING
+    else:
+        row.state = ClockState.RUNNING
+    row.save()
+    return row
+
+
+def _stop(row, now, state, *, calendar, reason: str = "") -> SlaClock:
+    if row.running_since is not None:
+        reading = advance(calendar, _reading(row), now, running=False)
+        row.elapsed_seconds = reading.elapsed.total_seconds()
+    if row.pauses and row.pauses[-1][1] is None:
+        row.pauses = [*row.pauses[:-1], [row.pauses[-1][0], now.isoformat(), row.pauses[-1][2]]]
+    row.running_since = None
+    row.stopped_at = now
+    row.state = state
+    row.stop_reason = reason[:80]
+    row.save()
+    if state == ClockState.MET and row.kind != ClockKind.LADDER:
+        event_record(
+            ticket=row.ticket,
+            event_type=EventType.SLA_MET,
+            actor=SLA_ACTOR,
+            to_value=row.get_kind_display(),
+            data={"clock": row.pk, "kind": row.kind, "elapsed_seconds": row.elapsed_seconds},
+        )
+    return row
+
+
+def _reading(row: SlaClock) -> ClockReading:
+    return ClockReading(timedelta(seconds=row.elapsed_seconds), row.running_since)
+
+
+# Deadlines
+
+
+def desired_timers(ticket: Ticket, live_clocks: list[SlaClock]) -> set[tuple]:
+    wanted = set()
+    for row in live_clocks:
+        if row.running_since is None or row.due_at is None:
+            continue
+        key = f"clock:{row.pk}"
+        if row.kind == ClockKind.LADDER:
+            wanted.add((TimerKind.LADDER, key, row.level, row.due_at, row.pk))
+            continue
+        if row.breached_at is None:
+            wanted.add((TimerKind.SLA_BREACH, key, 0, row.due_at, row.pk))
+            if row.warned_at is None and row.warning_at and row.warning_at < row.due_at:
+                wanted.add((TimerKind.SLA_WARNING, key, 0, row.warning_at, row.pk))
+    if ticket.snoozed_until is not None:
+        wanted.add((TimerKind.SNOOZE, "snooze", 0, ticket.snoozed_until, None))
+    return wanted
+
+
+def _reconcile_timers(ticket: Ticket, live_clocks: list[SlaClock]) -> None:
+    wanted = desired_timers(ticket, live_clocks)
+    pending = Timer.objects.filter(
+        ticket=ticket, state=TimerState.PENDING, kind__in=_TIMER_KINDS_FROM_CLOCKS
+    ).values_list("pk", "kind", "key", "level", "due_at", "clock_id")
+    have = {
+        (kind, key, level, due, clock_id): pk for pk, kind, key, level, due, clock_id in pending
+    }
+    stale = [pk for spec, pk in have.items() if spec not in wanted]
+    if stale:
+        Timer.objects.filter(pk__in=stale).delete()
+    missing = [spec for spec in wanted if spec not in have]
+    if missing:
+        Timer.objects.bulk_create(
+            [
+                Timer(
+                    ticket=ticket,
+                    kind=kind,
+                    key=key,
+                    level=level,
+                    due_at=due,
+                    next_try_at=due,
+                    clock_id=clock_id,
+                )
+                for kind, key, level, due, clock_id in missing
+            ],
+            ignore_conflicts=True,  # that very deadline fired already: never again
+        )

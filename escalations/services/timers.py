@@ -1,0 +1,242 @@
+"""Firing due deadlines, exactly once.
+
+A sweep claims due pending timers in batches (on PostgreSQL with
+`SELECT … FOR UPDATE OF timer, ticket SKIP LOCKED`, so several sweepers share the work and a
+ticket being changed right now is left for the next sweep) and fires each in its own savepoint
+inside the batch's transaction. A firing and the timer's `fired` mark commit together: a crash
+rolls both back and the deadline fires after the restart, once. A firing that raises is
+retried later with a back-off, and parked after MAX_ATTEMPTS so it never blocks the rest.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import connection, transaction
+
+from escalations import clock
+from escalations.actors import Actor
+from escalations.models import (
+    AuthorKind,
+    ClockState,
+    EventType,
+    Message,
+    SlaClock,
+    Ticket,
+    Timer,
+    TimerKind,
+    TimerState,
+)
+from escalations.services.dispatch import undispatched, unit_of_work
+from escalations.services.events import event_record
+
+BATCH_SIZE = 200
+MAX_ATTEMPTS = 5
+MAX_BACKOFF_SECONDS = 300
+TIMER_ACTOR = Actor.system("SLA")
+
+
+@dataclass
+class SweepResult:
+    fired: int = 0
+    failed: int = 0
+    parked: int = 0
+    lags: list | None = None  # seconds from due to fired, when asked for
+
+
+def timers_sweep(
+    *, batch_size: int = BATCH_SIZE, max_batches: int | None = None, measure_lag: bool = False
+) -> SweepResult:
+    """Fire every timer due now; returns how many fired, failed and were parked."""
+    result = SweepResult(lags=[] if measure_lag else None)
+    batches = 0
+    while max_batches is None or batches < max_batches:
+        claimed = _sweep_batch(batch_size, result)
+        batches += 1
+        if claimed < batch_size:
+            break
+    return result
+
+
+def _due(now):
+    queryset = Timer.objects.filter(state=TimerState.PENDING, next_try_at__lte=now).order_by(
+        "next_try_at", "id"
+    )
+    if connection.features.has_select_for_update_skip_locked:
+        queryset = queryset.select_for_update(skip_locked=True, of=("self", "ticket"))
+    return queryset.select_related("ticket", "clock")
+
+
+def _sweep_batch(batch_size: int, result: SweepResult) -> int:
+    now = clock.now()
+    with transaction.atomic():
+        timers = list(_due(now)[:batch_size])
+        fired = []
+        for timer in timers:
+            try:
+                with unit_of_work():
+                    HANDLERS[timer.kind](timer)
+            except Exception as exc:
+                _failed(timer, exc, result)
+                continue
+            timer.state, timer.fired_at = TimerState.FIRED, clock.now()
+            fired.append(timer)
+        if fired:
+            Timer.objects.bulk_update(fired, ["state", "fired_at"])
+        result.fired += len(fired)
+        if result.lags is not None:
+            result.lags.extend((t.fired_at - t.due_at).total_seconds() for t in fired)
+    return len(timers)
+
+
+def _failed(timer: Timer, exc: Exception, result: SweepResult) -> None:
+    timer.attempts += 1
+    timer.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    if timer.attempts >= MAX_ATTEMPTS:
+        timer.state = TimerState.PARKED
+        result.parked += 1
+        with undispatched():
+            event_record(
+                ticket=timer.ticket,
+                event_type=EventType.TIMER_PARKED,
+                actor=TIMER_ACTOR,
+                to_value=timer.get_kind_display(),
+                reason=timer.last_error[:500],
+                data={"timer": timer.pk, "attempts": timer.attempts},
+            )
+    else:
+        backoff = min(2**timer.attempts, MAX_BACKOFF_SECONDS)
+        timer.next_try_at = clock.now() + timedelta(seconds=backoff)
+        result.failed += 1
+    timer.save(update_fields=["attempts", "last_error", "state", "next_try_at"])
+
+
+def timer_retry(*, timer: Timer, actor: Actor) -> Timer:
+    """Put a parked timer back in the queue (the admin's retry)."""
+    with transaction.atomic():
+        updated = Timer.objects.filter(pk=timer.pk, state=TimerState.PARKED).update(
+            state=TimerState.PENDING, attempts=0, next_try_at=clock.now()
+        )
+        if updated:
+            event_record(
+                ticket=timer.ticket,
+                event_type=EventType.TIMER_RETRIED,
+                actor=actor,
+                to_value=timer.get_kind_display(),
+                data={"timer": timer.pk},
+            )
+    timer.refresh_from_db()
+    return timer
+
+
+# What each kind of deadline does
+
+
+def _sla_mark(timer: Timer, *, breach: bool) -> None:
+    row: SlaClock | None = timer.clock
+    if row is None or not row.is_live:
+        return
+    stamp = "breached_at" if breach else "warned_at"
+    if getattr(row, stamp) is not None or (not breach and row.breached_at is not None):
+        return
+    if breach:
+        state = ClockState.BREACHED
+    else:
+        state = ClockState.PAUSED if row.running_since is None else ClockState.WARNING
+    SlaClock.objects.filter(pk=row.pk).update(**{stamp: timer.due_at, "state": state})
+    event_record(
+        ticket=timer.ticket,
+        event_type=EventType.SLA_BREACHED if breach else EventType.SLA_WARNING,
+        actor=TIMER_ACTOR,
+        to_value=row.get_kind_display(),
+        data={
+            "clock": row.pk,
+            "kind": row.kind,
+            "due_at": (row.due_at or timer.due_at).isoformat(),
+            "target_minutes": round(row.target_seconds / 60, 2),
+            "policy": row.policy_id,
+        },
+    )
+
+
+def _warning(timer: Timer) -> None:
+    _sla_mark(timer, breach=False)
+
+
+def _breach(timer: Timer) -> None:
+    _sla_mark(timer, breach=True)
+
+
+def _ladder(timer: Timer) -> None:
+    from escalations.services.ladders import ladder_fire
+
+    if timer.clock is not None:
+        ladder_fire(clock_row=timer.clock, level=timer.level)
+
+
+def _snooze(timer: Timer) -> None:
+    from escalations.services.snooze import snooze_end
+
+    ticket = timer.ticket
+    if ticket.snoozed_until is not None and ticket.snoozed_until <= timer.due_at:
+        snooze_end(ticket=ticket, actor=TIMER_ACTOR, reason="The snooze time came.")
+
+
+def _no_agent_reply(timer: Timer) -> None:
+    """No public agent message since the customer's: tell the rules waiting this long."""
+    message_id = int(timer.key.split(":", 1)[1])
+    written = Message.objects.filter(pk=message_id).values_list("created_at", flat=True).first()
+    if written is None:
+        return
+    answered = Message.objects.filter(
+        ticket=timer.ticket_id,
+        author_kind=AuthorKind.AGENT,
+        is_internal=False,
+        created_at__gte=written,
+    ).exists()
+    if answered or timer.ticket.status in ("resolved", "closed"):
+        return
+    event_record(
+        ticket=timer.ticket,
+        event_type=EventType.NO_AGENT_REPLY,
+        actor=TIMER_ACTOR,
+        to_value=f"{timer.level} min",
+        data={"minutes": timer.level, "message": message_id},
+    )
+
+
+HANDLERS = {
+    TimerKind.SLA_WARNING: _warning,
+    TimerKind.SLA_BREACH: _breach,
+    TimerKind.LADDER: _ladder,
+    TimerKind.SNOOZE: _snooze,
+    TimerKind.NO_AGENT_REPLY: _no_agent_reply,
+}
+
+
+def no_reply_timers_schedule(*, ticket: Ticket, message: Message, waits: set[int]) -> None:
+    """A customer wrote: one deadline per 'no agent reply for X minutes' the rules wait for."""
+    Timer.objects.bulk_create(
+        [
+            Timer(
+                ticket=ticket,
+                kind=TimerKind.NO_AGENT_REPLY,
+                key=f"message:{message.pk}",
+                level=minutes,
+                due_at=message.created_at + timedelta(minutes=minutes),
+                next_try_at=message.created_at + timedelta(minutes=minutes),
+            )
+            for minutes in sorted(waits)
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def no_reply_timers_cancel(*, ticket: Ticket) -> None:
+    """An agent answered: the pending 'no agent reply' deadlines no longer apply."""
+    Timer.objects.filter(
+        ticket=ticket, kind=TimerKind.NO_AGENT_REPLY, state=TimerState.PENDING
+    ).delete()
+
+
+def timers_parked_count() -> int:
+    return Timer.objects.filter(state=TimerState.PARKED).count()
