@@ -100,6 +100,17 @@ FIELDS: dict[str, FieldSpec] = {
         FieldSpec("event.field", "Changed field (field changed)", TEXT, _event("field")),
         FieldSpec("event.from", "Value before (status or field changed)", TEXT, _event("from")),
         FieldSpec("event.to", "Value after (status or field changed)", TEXT, _event("to")),
+        FieldSpec(
+            "event.clock",
+            "SLA clock (SLA warning or breach)",
+            CHOICE,
+            _event("clock"),
+            choices={
+                "first_response": "First response",
+                "next_response": "Next response",
+                "resolution": "Resolution",
+            },
+        ),
     ]
 }
 

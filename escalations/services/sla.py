@@ -8,9 +8,12 @@ the ones its clocks now give. The sweeper (`timers`) fires those deadlines.
 
 from datetime import timedelta
 
+from django.db.models import Q
+
 from escalations import clock
 from escalations.actors import Actor
 from escalations.models import (
+    ACTIVE_STATUSES,
     AuthorKind,
     ClockKind,
     ClockState,
@@ -427,3 +430,31 @@ def _reconcile_timers(ticket: Ticket, live_clocks: list[SlaClock]) -> None:
             ],
             ignore_conflicts=True,  # that very deadline fired already: never again
         )
+
+
+# Configuration changes
+
+
+def sla_recompute(tickets) -> int:
+    """Bring the clocks of these tickets (the working ones among them) up to date."""
+    count = 0
+    for pk in tickets.filter(status__in=ACTIVE_STATUSES).values_list("pk", flat=True).iterator():
+        sla_sync(ticket_id=pk)
+        count += 1
+    return count
+
+
+def sla_policy_changed(policy: SlaPolicy) -> int:
+    """A policy, its targets or its ladder changed: its tickets, and the tickets matching may
+    now move to it or away from it, get new deadlines in this transaction."""
+    workspace_tickets = Ticket.objects.filter(workspace=policy.workspace_id)
+    affected = workspace_tickets.filter(Q(sla_policy=policy) | Q(sla_policy_pinned=False))
+    return sla_recompute(affected)
+
+
+def sla_calendar_changed(calendar) -> int:
+    """Opening hours or holidays changed: tickets counting on this calendar are recomputed."""
+    uses = Q(sla_policy__calendar=calendar)
+    if calendar.is_default:
+        uses |= Q(sla_policy__calendar__isnull=True, workspace=calendar.workspace_id)
+    return sla_recompute(Ticket.objects.filter(uses, sla_policy__business_hours=True))
