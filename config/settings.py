@@ -147,7 +147,7 @@ LOGGING = {
 Q_CLUSTER = {
     "name": env_str("HANDOFF_Q_NAME", "handoff"),
     "orm": "default",
-    "workers": env_int("HANDOFF_Q_WORKERS", 2),
+    "workers": env_int("HANDOFF_Q_WORKERS", 4),
     "timeout": env_int("HANDOFF_Q_TIMEOUT", 60),
     "retry": env_int("HANDOFF_Q_RETRY", 120),
     "max_attempts": 3,
@@ -171,6 +171,11 @@ REST_FRAMEWORK = {
 HANDOFF_RULES_MAX_DEPTH = env_int("HANDOFF_RULES_MAX_DEPTH", 3)
 # The time budget of one rule script run, lookups included.
 HANDOFF_SCRIPT_TIMEOUT_SECONDS = env_int("HANDOFF_SCRIPT_TIMEOUT_MS", 2000) / 1000
+
+# The deadline sweeper: how long it sleeps when nothing is due, and how long one loop task runs
+# (always under HANDOFF_Q_TIMEOUT) before it hands over to the next.
+HANDOFF_SWEEPER_IDLE_MS = env_int("HANDOFF_SWEEPER_IDLE_MS", 200)
+HANDOFF_SWEEPER_LOOP_SECONDS = env_int("HANDOFF_SWEEPER_LOOP_SECONDS", 50)
 
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"

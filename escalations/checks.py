@@ -20,6 +20,25 @@ def check_secret_key_from_environment(app_configs, **kwargs):
     ]
 
 
+W_ONE_WORKER = "handoff.W003"
+
+
+@checks.register()
+def check_a_worker_is_left_beside_the_sweeper(app_configs, **kwargs):
+    """The sweeper loop holds one worker; with one worker nothing else would ever run."""
+    workers = getattr(settings, "Q_CLUSTER", {}).get("workers")
+    if workers is not None and workers < 2:
+        return [
+            checks.Warning(
+                f"HANDOFF_Q_WORKERS is {workers}: the deadline sweeper holds one worker, so "
+                "notifications, webhooks and drills would wait behind it.",
+                hint="Run at least 2 workers per cluster.",
+                id=W_ONE_WORKER,
+            )
+        ]
+    return []
+
+
 E_Q_RETRY = "handoff.E002"
 
 

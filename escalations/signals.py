@@ -1,5 +1,10 @@
+import logging
+
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
+from django_q.signals import post_spawn
+
+log = logging.getLogger("handoff.sweeper")
 
 
 @receiver(post_migrate, dispatch_uid="escalations_roles_sync")
@@ -8,5 +13,18 @@ def _sync_roles_after_migrate(sender, app_config=None, **kwargs) -> None:
     if app_config is None or app_config.label != "escalations":
         return
     from escalations.services.roles import roles_sync
+    from escalations.services.sweeper import watchdog_schedule_ensure
 
     roles_sync()
+    watchdog_schedule_ensure()
+
+
+@receiver(post_spawn, dispatch_uid="escalations_sweeper_kick")
+def _start_the_sweeper_with_the_cluster(sender, proc_name=None, **kwargs) -> None:
+    """A worker started: make sure a sweeper loop is alive without waiting for the watchdog."""
+    from escalations.services.sweeper import sweeper_kick
+
+    try:
+        sweeper_kick()
+    except Exception:  # the cluster must start even if the database is not ready yet
+        log.exception("could not queue the sweeper loop")

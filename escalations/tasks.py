@@ -17,3 +17,24 @@ def webhook_deliver_task(delivery_id: int) -> None:
     from escalations.services.webhooks import webhook_deliver
 
     webhook_deliver(delivery_id=delivery_id)
+
+
+def sweeper_loop_task() -> int | None:
+    """Fire deadlines for a while, then hand over to a fresh loop (see services.sweeper)."""
+    from django_q.tasks import async_task
+
+    from escalations.services.sweeper import loop_seconds, sweeper_run
+
+    from escalations.services.sweeper import LEASE_SECONDS
+
+    fired = sweeper_run(seconds=loop_seconds(), wait=LEASE_SECONDS + 1)
+    if fired is not None:
+        async_task("escalations.tasks.sweeper_loop_task", task_name="handoff-sweeper")
+    return fired
+
+
+def sweeper_watchdog_task() -> bool:
+    """Run by a django-q2 schedule every minute: restart the loop if its heartbeat stopped."""
+    from escalations.services.sweeper import sweeper_kick
+
+    return sweeper_kick()

@@ -1,6 +1,8 @@
 """Running the rules: facts for an event, the live rule set (compiled once per version), and
 the actions applied through the same services people use."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from functools import lru_cache
 
@@ -64,7 +66,29 @@ def no_reply_waits(workspace_id: int) -> set[int]:
     return {r.wait_minutes for r in ruleset.by_trigger.get("no_agent_reply", ()) if r.wait_minutes}
 
 
+_memo: ContextVar[dict | None] = ContextVar("handoff_live_rules_memo", default=None)
+
+
+@contextmanager
+def live_rules_memo():
+    """Within one batch (one transaction), look each workspace's live rule set up once."""
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
 def live_rule_set(workspace_id: int) -> CompiledRuleSet | None:
+    memo = _memo.get()
+    if memo is not None:
+        if workspace_id not in memo:
+            memo[workspace_id] = _live_rule_set(workspace_id)
+        return memo[workspace_id]
+    return _live_rule_set(workspace_id)
+
+
+def _live_rule_set(workspace_id: int) -> CompiledRuleSet | None:
     row = (
         RuleSet.objects.filter(workspace_id=workspace_id, is_live=True)
         .values_list("id", "version", "revision")
@@ -185,9 +209,7 @@ def rules_run_for_event(*, event: TicketEvent, depth: int, limit: int) -> list[R
     if trigger is None:
         return []
     # Most events meet no listening rule: decide that before loading the whole ticket.
-    workspace_id = Ticket.objects.filter(pk=event.ticket_id).values_list("workspace_id", flat=True)[
-        0
-    ]
+    workspace_id = event.ticket.workspace_id
     ruleset = live_rule_set(workspace_id)
     if ruleset is None or not ruleset.listens_to(trigger):
         return []

@@ -28,6 +28,7 @@ from escalations.models import (
 )
 from escalations.services.dispatch import undispatched, unit_of_work
 from escalations.services.events import event_record
+from escalations.services.rules import live_rules_memo
 
 BATCH_SIZE = 200
 MAX_ATTEMPTS = 5
@@ -71,21 +72,31 @@ def _sweep_batch(batch_size: int, result: SweepResult) -> int:
     with transaction.atomic():
         timers = list(_due(now)[:batch_size])
         fired = []
-        for timer in timers:
-            try:
-                with unit_of_work():
-                    HANDLERS[timer.kind](timer)
-            except Exception as exc:
-                _failed(timer, exc, result)
-                continue
-            timer.state, timer.fired_at = TimerState.FIRED, clock.now()
-            fired.append(timer)
+        with live_rules_memo():
+            _fire_all(timers, fired, result)
         if fired:
-            Timer.objects.bulk_update(fired, ["state", "fired_at"])
+            # One statement for the batch: the mark commits with the firings, or neither does.
+            Timer.objects.filter(pk__in=[t.pk for t in fired]).update(
+                state=TimerState.FIRED, fired_at=clock.now()
+            )
+            for timer in fired:
+                timer.state = TimerState.FIRED
         result.fired += len(fired)
         if result.lags is not None:
             result.lags.extend((t.fired_at - t.due_at).total_seconds() for t in fired)
     return len(timers)
+
+
+def _fire_all(timers: list[Timer], fired: list[Timer], result: SweepResult) -> None:
+    for timer in timers:
+        try:
+            with unit_of_work():
+                HANDLERS[timer.kind](timer)
+        except Exception as exc:  # noqa: BLE001 — any failure is the item's, not the sweep's
+            _failed(timer, exc, result)
+            continue
+        timer.fired_at = clock.now()
+        fired.append(timer)
 
 
 def _failed(timer: Timer, exc: Exception, result: SweepResult) -> None:

@@ -1,14 +1,9 @@
 """A real django-q2 cluster, started beside the test, runs queued work from the database."""
 
-import os
-import subprocess
-import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from escalations.actors import Actor
@@ -18,35 +13,6 @@ from escalations.services.rule_config import rule_save, rule_set_save
 from tests.factories import make_ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)
-ROOT = Path(__file__).resolve().parents[3]
-
-
-def database_url() -> str:
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{settings['NAME']}"
-    user = settings["USER"] or "postgres"
-    host, port = settings["HOST"] or "127.0.0.1", settings["PORT"] or 5432
-    password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
-    return f"postgres://{user}{password}@{host}:{port}/{settings['NAME']}"
-
-
-@pytest.fixture
-def cluster():
-    env = {**os.environ, "DATABASE_URL": database_url(), "HANDOFF_Q_WORKERS": "1"}
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "manage.py"), "qcluster"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    yield process
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
 
 
 def test_a_drill_is_run_by_the_cluster_with_its_progress(cluster, l1_team, actor):

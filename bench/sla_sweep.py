@@ -1,0 +1,75 @@
+"""Sweep cost: N open tickets with pending deadlines, D of them due; time to fire the due ones.
+
+    uv run python bench/sla_sweep.py --open 10000 --due 1000     # embedded SQLite
+    DATABASE_URL=postgres://... uv run python bench/sla_sweep.py --open 1000000
+
+Runs in a throw-away test database and prints one JSON line: `sweep_s` is the time of the
+sweep that fires the due deadlines (each one: the clock marked breached, the audit event, the
+rules asked), `per_due_ms` that time per due deadline. The sweep reads the partial index of
+pending deadlines, so its cost follows the due rows, not the open tickets.
+"""
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--open", type=int, default=10_000, help="open tickets")
+    parser.add_argument("--due", type=int, default=1_000, help="of which due now")
+    args = parser.parse_args()
+
+    from bench.deadlines import seed_deadlines
+    from escalations.models import Timer, TimerState
+    from escalations.services.timers import timers_sweep
+
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        started = time.perf_counter()
+        seed_deadlines(open_tickets=args.open, due=args.due)
+        seed_s = time.perf_counter() - started
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        started = time.perf_counter()
+        result = timers_sweep()
+        sweep_s = time.perf_counter() - started
+        assert result.fired == args.due, result
+        assert Timer.objects.filter(state=TimerState.PENDING).count() == args.open - args.due
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    print(
+        json.dumps(
+            {
+                "bench": "sla_sweep",
+                "database": connection.vendor,
+                "open": args.open,
+                "due": args.due,
+                "sweep_s": round(sweep_s, 3),
+                "per_due_ms": round(sweep_s * 1000 / max(args.due, 1), 3),
+                "seed_s": round(seed_s, 1),
+                "machine": f"{platform.machine()} {os.cpu_count()} cores, "
+                f"Python {platform.python_version()}",
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

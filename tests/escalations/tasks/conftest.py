@@ -1,0 +1,57 @@
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def database_url() -> str:
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{settings['NAME']}"
+    user = settings["USER"] or "postgres"
+    host, port = settings["HOST"] or "127.0.0.1", settings["PORT"] or 5432
+    password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
+    return f"postgres://{user}{password}@{host}:{port}/{settings['NAME']}"
+
+
+def start_cluster(**env) -> subprocess.Popen:
+    """A real `manage.py qcluster` on the test database, in its own process group."""
+    environment = {**os.environ, "DATABASE_URL": database_url(), "HANDOFF_Q_WORKERS": "2", **env}
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "manage.py"), "qcluster"],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def stop_cluster(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def kill_cluster(process: subprocess.Popen) -> None:
+    """SIGKILL the whole cluster (sentinel, workers, monitor) at once: no clean-up runs."""
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+@pytest.fixture
+def cluster():
+    process = start_cluster()
+    yield process
+    stop_cluster(process)
