@@ -7,13 +7,20 @@ future, so the pending index holds one row per open ticket.
 
 from datetime import timedelta
 
+from django.db import connection
 from django.utils import timezone
 
 CHUNK = 5000
 
 
-def seed_deadlines(*, open_tickets: int, due: int, slug: str = "bench") -> list[int]:
-    """Create the tickets, clocks and timers; returns the ids of the due timers."""
+def seed_deadlines(
+    *, open_tickets: int, due: int, spread_seconds: float = 0, slug: str = "bench"
+) -> list[int]:
+    """Create the tickets, clocks and timers; returns the ids of the due timers.
+
+    The `due` deadlines are in the past, or with `spread_seconds` spread evenly over that
+    many seconds from now.
+    """
     from escalations.models import (
         ClockKind,
         ClockState,
@@ -50,8 +57,12 @@ def seed_deadlines(*, open_tickets: int, due: int, slug: str = "bench") -> list[
         )
         timers = []
         for n, (ticket, clock) in enumerate(zip(tickets, clocks, strict=True), start=start):
-            is_due = n < due
-            moment = now - timedelta(seconds=1 + n % 60) if is_due else now + timedelta(days=1)
+            if n >= due:
+                moment = now + timedelta(days=1)
+            elif spread_seconds:
+                moment = now + timedelta(seconds=spread_seconds * (n + 1) / due)
+            else:
+                moment = now - timedelta(seconds=1 + n % 60)
             timers.append(
                 Timer(
                     ticket=ticket,
@@ -65,3 +76,14 @@ def seed_deadlines(*, open_tickets: int, due: int, slug: str = "bench") -> list[
         created = Timer.objects.bulk_create(timers)
         due_ids += [t.pk for t in created[: max(0, due - start)]]
     return due_ids
+
+
+def database_url() -> str:
+    """The current (test) database as a DATABASE_URL for a cluster started beside it."""
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{settings['NAME']}"
+    user = settings["USER"] or "postgres"
+    host, port = settings["HOST"] or "127.0.0.1", settings["PORT"] or 5432
+    password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
+    return f"postgres://{user}{password}@{host}:{port}/{settings['NAME']}"

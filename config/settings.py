@@ -175,7 +175,7 @@ HANDOFF_SCRIPT_TIMEOUT_SECONDS = env_int("HANDOFF_SCRIPT_TIMEOUT_MS", 2000) / 10
 # The deadline sweeper: how long it sleeps when nothing is due, and how long one loop task runs
 # (always under HANDOFF_Q_TIMEOUT) before it hands over to the next.
 HANDOFF_SWEEPER_IDLE_MS = env_int("HANDOFF_SWEEPER_IDLE_MS", 200)
-HANDOFF_SWEEPER_LOOP_SECONDS = env_int("HANDOFF_SWEEPER_LOOP_SECONDS", 50)
+HANDOFF_SWEEPER_LOOP_SECONDS = env_int("HANDOFF_SWEEPER_LOOP_SECONDS", 10)
 
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"

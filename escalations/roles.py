@@ -14,6 +14,10 @@ _CONFIG = (
     "team",
     "teammembership",
     "businesscalendar",
+    "slapolicy",
+    "slatarget",
+    "escalationladder",
+    "ladderlevel",
 )
 _RULES = ("ruleset", "rule", "integration")
 _ALL = (
@@ -28,6 +32,8 @@ _ALL = (
     "rulefiring",
     "notification",
     "webhookdelivery",
+    "slaclock",
+    "timer",
 )
 
 
@@ -39,7 +45,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     MANAGER: (
         _perms("add change delete view", (*_CONFIG, *_RULES, "agent", "customer"))
         | _perms("add view", ("ruledrill",))
-        | _perms("view", ("rulefiring", "notification", "webhookdelivery"))
+        | _perms("view", ("rulefiring", "notification", "webhookdelivery", "slaclock"))
+        | _perms("view change", ("timer",))  # change: retry a parked deadline
         | _perms("add change view", ("ticket", "escalation"))
         | _perms("add view", ("message",))
         | {"escalations.view_ticketevent", "escalations.transition_ticket"}

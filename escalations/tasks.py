@@ -23,9 +23,7 @@ def sweeper_loop_task() -> int | None:
     """Fire deadlines for a while, then hand over to a fresh loop (see services.sweeper)."""
     from django_q.tasks import async_task
 
-    from escalations.services.sweeper import loop_seconds, sweeper_run
-
-    from escalations.services.sweeper import LEASE_SECONDS
+    from escalations.services.sweeper import LEASE_SECONDS, loop_seconds, sweeper_run
 
     fired = sweeper_run(seconds=loop_seconds(), wait=LEASE_SECONDS + 1)
     if fired is not None:

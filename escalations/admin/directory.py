@@ -303,3 +303,11 @@ class BusinessCalendarAdmin(HistoryAdmin):
     list_display = ("name", "workspace", "time_zone", "holiday_country", "is_default")
     list_filter = ("workspace", "is_default")
     search_fields = ("name",)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        from escalations.services.sla import sla_calendar_changed
+
+        count = sla_calendar_changed(form.instance)
+        if count:
+            self.message_user(request, f"Deadlines recomputed for {count} working ticket(s).")

@@ -158,7 +158,7 @@ class TicketForm(forms.ModelForm):
 
     class Meta:
         model = Ticket
-        fields = (*CREATE_FIELDS, "custom_status", "snoozed_until")
+        fields = (*CREATE_FIELDS, "custom_status", "snoozed_until", "sla_policy")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -191,6 +191,32 @@ class TicketForm(forms.ModelForm):
                 values[definition.key] = value.isoformat() if hasattr(value, "isoformat") else value
             self.instance.custom_fields = values
         return cleaned
+
+    def clean_snoozed_until(self):
+        from escalations import clock
+        from escalations.services.snooze import ERR_PAST, ERR_RESOLVED, ERR_TOO_LONG, MAX_SNOOZE
+
+        value = self.cleaned_data.get("snoozed_until")
+        if value is None or "snoozed_until" not in self.changed_data:
+            return value
+        now = clock.now()
+        if value <= now:
+            raise ValidationError(ERR_PAST)
+        if value - now > MAX_SNOOZE:
+            raise ValidationError(ERR_TOO_LONG)
+        if self.instance.status == "resolved":
+            raise ValidationError(ERR_RESOLVED.format(ref=self.instance.reference))
+        return value
+
+    def clean_sla_policy(self):
+        policy = self.cleaned_data.get("sla_policy")
+        if (
+            policy is not None
+            and self.instance.pk
+            and policy.workspace_id != (self.instance.workspace_id)
+        ):
+            raise ValidationError("The SLA policy belongs to another workspace.")
+        return policy
 
     def _post_clean(self):
         super()._post_clean()

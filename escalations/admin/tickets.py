@@ -24,6 +24,7 @@ from escalations.admin.ticket_parts import (
     OpenEscalationFilter,
     QueueFilter,
 )
+from escalations.admin.ticket_sla import SlaFilter, clocks_panel, time_left_text
 from escalations.admin.ticket_views import (
     dry_run_view,
     escalate_form_view,
@@ -33,12 +34,14 @@ from escalations.admin.ticket_views import (
 from escalations.errors import IllegalTransition
 from escalations.lifecycle import available_transitions, transition_label
 from escalations.models import (
+    ACTIVE_STATUSES,
     AuthorKind,
     Message,
     Ticket,
     TicketStatus,
 )
 from escalations.services.messages import message_add
+from escalations.services.sla import sla_apply_policy
 from escalations.services.snooze import snooze_end, ticket_snooze
 from escalations.services.tickets import (
     CREATE_FIELDS,
@@ -74,11 +77,13 @@ class TicketAdmin(ModelAdmin):
         "assignee",
         "customer_display",
         "ai_confidence",
+        "sla_time_left",
         "updated_display",
     )
     list_display_links = ("reference_display", "subject_display")
     list_filter = (
         QueueFilter,
+        SlaFilter,
         "status",
         "priority",
         "tier",
@@ -124,6 +129,7 @@ class TicketAdmin(ModelAdmin):
             "AI",
             {"classes": ["tab"], "fields": ("ai_confidence", "ai_intent", "ai_sentiment")},
         ),
+        ("SLA", {"classes": ["tab"], "fields": ("sla_policy", "sla_clocks")}),
         ("Custom fields", {"classes": ["tab"], "fields": ("custom_fields",)}),
         (
             "Timestamps",
@@ -148,6 +154,7 @@ class TicketAdmin(ModelAdmin):
     )
     readonly_fields = (
         "status",
+        "sla_clocks",
         "created_at",
         "updated_at",
         "status_changed_at",
@@ -210,6 +217,19 @@ class TicketAdmin(ModelAdmin):
     def team_display(self, obj):
         return obj.team.name if obj.team_id else None
 
+    @display(
+        description="SLA", ordering="sla_due_at", label={"danger": "danger", "warning": "warning"}
+    )
+    def sla_time_left(self, obj):
+        if obj.status not in ACTIVE_STATUSES:
+            return "", "—"
+        text, colour = time_left_text(obj.sla_due_at)
+        return colour, text
+
+    @display(description="Clocks")
+    def sla_clocks(self, obj):
+        return clocks_panel(obj) if obj is not None and obj.pk else "—"
+
     @display(description="Updated", ordering="updated_at")
     def updated_display(self, obj):
         return date_format(localtime(obj.updated_at), "M j, H:i")
@@ -243,6 +263,8 @@ class TicketAdmin(ModelAdmin):
         current = Ticket.objects.get(pk=obj.pk)
         if changes:
             current = ticket_update(ticket=current, actor=actor, changes=changes)
+        if "sla_policy" in changed:
+            sla_apply_policy(ticket=current, policy=obj.sla_policy, actor=actor)
         if "snoozed_until" in changed:
             if obj.snoozed_until is None:
                 snooze_end(ticket=current, actor=actor, reason="Woken by hand.")

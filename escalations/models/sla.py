@@ -1,6 +1,7 @@
 """Service levels: policies with targets per priority, escalation ladders, and each ticket's
 running clocks with the deadlines the sweeper fires."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -77,6 +78,34 @@ class LadderLevel(models.Model):
     def __str__(self) -> str:
         return f"{self.ladder.name} · {self.name}"
 
+    def clean(self) -> None:
+        errors = {}
+        workspace_id = self.ladder.workspace_id if self.ladder_id else None
+        if not self.after_minutes:
+            errors["after_minutes"] = "Give the level a timeout of at least one minute."
+        if self.to_team_id and self.to_team.workspace_id != workspace_id:
+            errors["to_team"] = "The team belongs to another workspace."
+        if (
+            self.to_team_id
+            and self.to_agent_id
+            and not self.to_team.memberships.filter(agent=self.to_agent_id).exists()
+        ):
+            errors["to_agent"] = f"{self.to_agent} is not a member of {self.to_team}."
+        if not isinstance(self.notify, list) or not all(
+            isinstance(item, str) and item.strip() for item in self.notify
+        ):
+            errors["notify"] = 'A list of logins, team:<slug> or assignee, e.g. ["team:billing"].'
+        else:
+            for item in self.notify:
+                slug = item.removeprefix("team:")
+                if (
+                    item.startswith("team:")
+                    and not Team.objects.filter(workspace=workspace_id, slug=slug).exists()
+                ):
+                    errors["notify"] = f"The workspace has no team {slug!r}."
+        if errors:
+            raise ValidationError(errors)
+
 
 class SlaPolicy(models.Model):
     """Targets per priority for the tickets it matches; the first matching policy wins."""
@@ -140,6 +169,24 @@ class SlaPolicy(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        errors = {}
+        if self.warning_percent is not None and self.warning_percent >= 100:
+            errors["warning_percent"] = "Warn before the breach: a share below 100 %, or 0."
+        statuses = self.pause_statuses or []
+        if not isinstance(statuses, list) or any(s not in TicketStatus.values for s in statuses):
+            errors["pause_statuses"] = f"Choose among {', '.join(TicketStatus.values)}."
+        if self.calendar_id and self.calendar.workspace_id != self.workspace_id:
+            errors["calendar"] = "The calendar belongs to another workspace."
+        if self.ladder_id and self.ladder.workspace_id != self.workspace_id:
+            errors["ladder"] = "The ladder belongs to another workspace."
+        for name in ("match_topics", "match_customer_tiers", "match_segments", "match_channels"):
+            value = getattr(self, name)
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                errors[name] = "A list of words."
+        if errors:
+            raise ValidationError(errors)
+
 
 class SlaTarget(models.Model):
     """The minutes each clock allows for tickets of one priority."""
@@ -159,6 +206,13 @@ class SlaTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.policy.name} · {self.get_priority_display()}"
+
+    def clean(self) -> None:
+        targets = (self.first_response_minutes, self.next_response_minutes, self.resolution_minutes)
+        if all(t is None for t in targets):
+            raise ValidationError("Give at least one target for this priority.")
+        if any(t == 0 for t in targets):
+            raise ValidationError("A target is at least one minute; leave it empty for none.")
 
 
 class ClockKind(models.TextChoices):

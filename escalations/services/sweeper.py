@@ -42,9 +42,7 @@ def lease_acquire(name: str, holder: str) -> bool:
         Q(expires_at__isnull=True) | Q(expires_at__lt=now) | Q(holder=holder)
     )
     return bool(
-        taken.update(
-            holder=holder, beat_at=now, expires_at=now + timedelta(seconds=LEASE_SECONDS)
-        )
+        taken.update(holder=holder, beat_at=now, expires_at=now + timedelta(seconds=LEASE_SECONDS))
     )
 
 

@@ -92,7 +92,7 @@ def _fire_all(timers: list[Timer], fired: list[Timer], result: SweepResult) -> N
         try:
             with unit_of_work():
                 HANDLERS[timer.kind](timer)
-        except Exception as exc:  # noqa: BLE001 — any failure is the item's, not the sweep's
+        except Exception as exc:  # any failure is the item's, not the sweep's
             _failed(timer, exc, result)
             continue
         timer.fired_at = clock.now()

@@ -8,15 +8,15 @@ from escalations.models import (
     BusinessCalendar,
     ClockKind,
     ClockState,
-    CustomStatus,
     CustomerTier,
+    CustomStatus,
     EventType,
     Priority,
     SlaClock,
+    TicketStatus,
     Timer,
     TimerKind,
     TimerState,
-    TicketStatus,
 )
 from escalations.services.messages import message_add
 from escalations.services.sla import policy_for, sla_apply_policy, sla_calendar_changed
@@ -59,7 +59,9 @@ def test_the_first_matching_policy_wins_and_the_default_catches_the_rest(l1_team
     assert policy_for(make_ticket(team=l1_team, topic="returns")) == default
 
 
-def test_a_new_ticket_gets_clocks_with_due_times_and_pending_deadlines(l1_team, actor, policy, time):
+def test_a_new_ticket_gets_clocks_with_due_times_and_pending_deadlines(
+    l1_team, actor, policy, time
+):
     with time.at(0):
         ticket = make_ticket(team=l1_team, actor=actor, body="Help")
     ticket.refresh_from_db()
@@ -162,7 +164,7 @@ def test_each_customer_reply_after_an_answer_starts_a_next_response_clock(
         ticket = make_ticket(team=l1_team, actor=actor, body="Help")
         message_add(ticket=ticket, author_kind=AuthorKind.AGENT, body="Hi", actor=actor)
     with time.at(40):
-        message_add(ticket=ticket, author_kind=AuthorKind.CUSTOMER, body="Still broken", actor=actor)
+        message_add(ticket=ticket, author_kind=AuthorKind.CUSTOMER, body="Again", actor=actor)
     first_wait = clock_of(ticket, ClockKind.NEXT_RESPONSE)
     assert (first_wait.cycle, first_wait.due_at) == (1, at(70))
     with time.at(50):

@@ -5,19 +5,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.db import connection
+
+from bench.deadlines import database_url
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def database_url() -> str:
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{settings['NAME']}"
-    user = settings["USER"] or "postgres"
-    host, port = settings["HOST"] or "127.0.0.1", settings["PORT"] or 5432
-    password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
-    return f"postgres://{user}{password}@{host}:{port}/{settings['NAME']}"
 
 
 def start_cluster(**env) -> subprocess.Popen:

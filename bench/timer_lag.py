@@ -1,0 +1,109 @@
+"""Timer lag: a running django-q2 cluster fires deadlines spread over a minute; how late?
+
+    uv run python bench/timer_lag.py                   # embedded SQLite, 600 deadlines
+    uv run python bench/timer_lag.py --deadlines 3000 --spread 60
+    DATABASE_URL=postgres://... uv run python bench/timer_lag.py
+
+Starts `manage.py qcluster` on a throw-away test database, waits for its sweeper loop, creates
+the deadlines (due from now to now + spread), waits until all fired and prints one JSON line:
+lag = the moment the firing committed minus the deadline.
+"""
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--deadlines", type=int, default=600)
+    parser.add_argument("--spread", type=float, default=60.0, help="seconds")
+    parser.add_argument("--open", type=int, default=10_000, help="open tickets in all")
+    args = parser.parse_args()
+
+    from bench.deadlines import database_url, seed_deadlines
+    from escalations.models import Timer, TimerState
+    from escalations.services.sweeper import lease_is_stale
+
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    cluster = None
+    try:
+        env = {**os.environ, "DATABASE_URL": database_url()}
+        cluster = subprocess.Popen(
+            [sys.executable, str(ROOT / "manage.py"), "qcluster"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        give_up = time.monotonic() + 60
+        while lease_is_stale():
+            if time.monotonic() > give_up:
+                raise SystemExit("the cluster's sweeper did not start")
+            time.sleep(0.2)
+        due_ids = seed_deadlines(
+            open_tickets=max(args.open, args.deadlines),
+            due=args.deadlines,
+            spread_seconds=args.spread,
+        )
+        give_up = time.monotonic() + args.spread + 120
+        fired = Timer.objects.filter(pk__in=due_ids, state=TimerState.FIRED)
+        while fired.count() < len(due_ids):
+            if time.monotonic() > give_up:
+                raise SystemExit(f"only {fired.count()} of {len(due_ids)} fired")
+            time.sleep(1)
+        lags = [
+            (fired_at - due_at).total_seconds()
+            for due_at, fired_at in fired.values_list("due_at", "fired_at")
+        ]
+    finally:
+        if cluster is not None:
+            cluster.terminate()
+            try:
+                cluster.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                cluster.kill()
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    print(
+        json.dumps(
+            {
+                "bench": "timer_lag",
+                "database": connection.vendor,
+                "deadlines": len(lags),
+                "spread_s": args.spread,
+                "lag_p50_s": round(statistics.median(lags), 3),
+                "lag_p99_s": round(percentile(lags, 0.99), 3),
+                "lag_max_s": round(max(lags), 3),
+                "machine": f"{platform.machine()} {os.cpu_count()} cores, "
+                f"Python {platform.python_version()}",
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,208 @@
+"""Service levels in the admin: policies with their targets, ladders with their levels, and the
+deadlines the sweeper fires (parked ones can be retried)."""
+
+from django import forms
+from django.contrib import admin, messages
+from unfold.admin import ModelAdmin, TabularInline
+from unfold.decorators import action, display
+from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
+
+from escalations.actors import Actor
+from escalations.admin.directory import HistoryAdmin
+from escalations.admin.forms import WordListField
+from escalations.models import (
+    EscalationLadder,
+    LadderLevel,
+    SlaPolicy,
+    SlaTarget,
+    TicketStatus,
+    Timer,
+    TimerState,
+)
+from escalations.services.sla import sla_policy_changed
+from escalations.services.timers import timer_retry
+
+
+class SlaTargetInline(TabularInline):
+    model = SlaTarget
+    extra = 0
+    fields = ("priority", "first_response_minutes", "next_response_minutes", "resolution_minutes")
+
+
+class SlaPolicyForm(forms.ModelForm):
+    match_topics = WordListField(required=False, help_text="Request types; empty: any.")
+    match_customer_tiers = WordListField(
+        required=False, help_text="free, standard, premium, enterprise, vip; empty: any."
+    )
+    match_segments = WordListField(required=False, help_text="Customer groups; empty: any.")
+    match_channels = WordListField(
+        required=False, help_text="email, chat, web_form, api, chatbot; empty: any."
+    )
+    match_stores = WordListField(required=False, help_text="Stores or brands; empty: any.")
+    pause_statuses = forms.MultipleChoiceField(
+        choices=TicketStatus.choices,
+        required=False,
+        widget=UnfoldAdminCheckboxSelectMultipleWidget,
+        help_text="The clocks stand still in these states.",
+    )
+
+    class Meta:
+        model = SlaPolicy
+        fields = (
+            "workspace",
+            "name",
+            "position",
+            "is_active",
+            "is_default",
+            "match_topics",
+            "match_customer_tiers",
+            "match_segments",
+            "match_channels",
+            "match_stores",
+            "business_hours",
+            "calendar",
+            "warning_percent",
+            "pause_statuses",
+            "pause_custom_statuses",
+            "ladder",
+        )
+
+
+class RecomputingAdmin(HistoryAdmin):
+    """After a change is saved (inlines too), the tickets it affects get new deadlines."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        count = self.recompute(form.instance)
+        if count:
+            self.message_user(
+                request, f"Deadlines recomputed for {count} working ticket(s).", messages.INFO
+            )
+
+    def recompute(self, obj) -> int:
+        raise NotImplementedError
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(RecomputingAdmin):
+    form = SlaPolicyForm
+    inlines = [SlaTargetInline]
+    list_display = (
+        "name",
+        "workspace",
+        "position",
+        "is_active",
+        "is_default",
+        "business_hours",
+        "warning_percent",
+        "ladder",
+    )
+    list_filter = ("workspace", "is_active")
+    search_fields = ("name",)
+    fieldsets = (
+        (None, {"fields": ("workspace", "name", "position", "is_active", "is_default")}),
+        (
+            "Which tickets",
+            {
+                "fields": (
+                    "match_topics",
+                    "match_customer_tiers",
+                    "match_segments",
+                    "match_channels",
+                    "match_stores",
+                )
+            },
+        ),
+        (
+            "How time counts",
+            {
+                "fields": (
+                    "business_hours",
+                    "calendar",
+                    "warning_percent",
+                    "pause_statuses",
+                    "pause_custom_statuses",
+                    "ladder",
+                )
+            },
+        ),
+    )
+
+    def recompute(self, obj) -> int:
+        return sla_policy_changed(obj)
+
+
+class LadderLevelInline(TabularInline):
+    model = LadderLevel
+    extra = 0
+    fields = (
+        "position",
+        "name",
+        "after_minutes",
+        "climb_when",
+        "to_team",
+        "to_agent",
+        "to_tier",
+        "raise_priority",
+        "notify",
+    )
+
+
+@admin.register(EscalationLadder)
+class EscalationLadderAdmin(RecomputingAdmin):
+    inlines = [LadderLevelInline]
+    list_display = ("name", "workspace", "repeat", "level_count")
+    list_filter = ("workspace",)
+    search_fields = ("name",)
+
+    @display(description="Levels")
+    def level_count(self, obj):
+        return obj.levels.count()
+
+    def recompute(self, obj) -> int:
+        return sum(sla_policy_changed(policy) for policy in obj.policies.all())
+
+
+@admin.register(Timer)
+class TimerAdmin(ModelAdmin):
+    """Deadlines: what is due, what fired and when, and what kept failing (parked)."""
+
+    list_display = ("ticket", "kind", "due_at", "state", "attempts", "fired_at", "error")
+    list_filter = ("state", "kind")
+    search_fields = ("ticket__subject",)
+    ordering = ("-due_at",)
+    list_select_related = ("ticket",)
+    actions = ["retry_parked"]
+    readonly_fields = (
+        "ticket",
+        "kind",
+        "key",
+        "clock",
+        "level",
+        "due_at",
+        "next_try_at",
+        "state",
+        "attempts",
+        "last_error",
+        "fired_at",
+        "created_at",
+    )
+
+    @display(description="Last error")
+    def error(self, obj):
+        return obj.last_error[:120]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @action(description="Retry the selected parked deadlines", permissions=["change"])
+    def retry_parked(self, request, queryset):
+        actor = Actor.for_user(request.user)
+        retried = 0
+        for timer in queryset.filter(state=TimerState.PARKED):
+            timer_retry(timer=timer, actor=actor)
+            retried += 1
+        self.message_user(request, f"{retried} parked deadline(s) put back in the queue.")

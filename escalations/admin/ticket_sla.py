@@ -1,0 +1,129 @@
+"""The SLA side of the ticket page and list: time left, the about-to-breach filter and the
+clock panel with its timeline."""
+
+from datetime import datetime, timedelta
+
+from django.contrib import admin
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
+
+from escalations import clock
+from escalations.models import ACTIVE_STATUSES, ClockKind, ClockState
+from escalations.services.sla import clock_calendar, clock_elapsed
+
+STATE_COLOURS = {
+    ClockState.RUNNING: "info",
+    ClockState.PAUSED: "",
+    ClockState.WARNING: "warning",
+    ClockState.BREACHED: "danger",
+    ClockState.MET: "success",
+    ClockState.STOPPED: "",
+}
+
+
+def duration_text(delta: timedelta) -> str:
+    minutes = int(abs(delta.total_seconds()) // 60)
+    days, rest = divmod(minutes, 1440)
+    hours, minutes = divmod(rest, 60)
+    parts = [f"{days} d"] if days else []
+    if hours:
+        parts.append(f"{hours} h")
+    if minutes or not parts:
+        parts.append(f"{minutes} min")
+    return " ".join(parts[:2])
+
+
+def time_left_text(due, now=None) -> tuple[str, str]:
+    """('42 min left', 'warning') for a list cell; breached ones read 'breached … ago'."""
+    if due is None:
+        return "—", ""
+    left = due - (now or clock.now())
+    if left.total_seconds() < 0:
+        return f"breached {duration_text(left)} ago", "danger"
+    colour = "warning" if left <= timedelta(hours=1) else "info"
+    return f"{duration_text(left)} left", colour
+
+
+class SlaFilter(admin.SimpleListFilter):
+    title = "SLA"
+    parameter_name = "sla"
+
+    def lookups(self, request, model_admin):
+        return (
+            ("breached", "Breached"),
+            ("1h", "Due within 1 hour"),
+            ("4h", "Due within 4 hours"),
+            ("none", "No running clock"),
+        )
+
+    def queryset(self, request, queryset):
+        now = clock.now()
+        value = self.value()
+        if value == "breached":
+            return queryset.filter(sla_due_at__lt=now, status__in=ACTIVE_STATUSES)
+        if value in ("1h", "4h"):
+            hours = 1 if value == "1h" else 4
+            return queryset.filter(
+                sla_due_at__gte=now,
+                sla_due_at__lt=now + timedelta(hours=hours),
+                status__in=ACTIVE_STATUSES,
+            )
+        if value == "none":
+            return queryset.filter(sla_due_at__isnull=True, status__in=ACTIVE_STATUSES)
+        return queryset
+
+
+def clocks_panel(ticket) -> str:
+    """The ticket's clocks: target, due, elapsed, state, and the paused segments."""
+    rows = list(ticket.sla_clocks.select_related("policy", "ticket__workspace").order_by("id"))
+    if not rows:
+        return "No SLA policy applies to this ticket."
+    now = clock.now()
+    cells = []
+    for row in rows:
+        calendar = clock_calendar(row)
+        elapsed = clock_elapsed(row, calendar, now)
+        label = row.get_kind_display()
+        if row.kind == ClockKind.NEXT_RESPONSE:
+            label += f" #{row.cycle}"
+        if row.kind == ClockKind.LADDER:
+            label += f" (next level {row.level + 1})" if row.is_live else ""
+        segments = ((_when(a), _when(b, "now"), why) for a, b, why in row.pauses)
+        pauses = format_html_join("", "<li>{} → {} ({})</li>", segments)
+        cells.append(
+            (
+                label,
+                STATE_COLOURS.get(row.state, ""),
+                row.get_state_display(),
+                duration_text(timedelta(seconds=row.target_seconds)),
+                "business hours" if row.business_hours else "calendar time",
+                _when(row.due_at) if row.is_live else _when(row.stopped_at),
+                duration_text(elapsed),
+                pauses or "—",
+            )
+        )
+    body = format_html_join(
+        "",
+        "<tr><td>{}</td><td data-colour='{}'><strong>{}</strong></td><td>{} ({})</td>"
+        "<td>{}</td><td>{}</td><td><ul>{}</ul></td></tr>",
+        cells,
+    )
+    policy = ticket.sla_policy
+    pinned = " (set by hand)" if ticket.sla_policy_pinned else ""
+    return format_html(
+        "<p>Policy: <strong>{}</strong>{}</p><table data-testid='sla-clocks'><thead><tr>"
+        "<th>Clock</th><th>State</th><th>Target</th><th>Due / ended</th><th>Elapsed</th>"
+        "<th>Paused</th></tr></thead><tbody>{}</tbody></table>",
+        policy.name if policy else "—",
+        pinned,
+        body,
+    )
+
+
+def _when(value, none_text: str = "—") -> str:
+    if value is None:
+        return none_text
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return date_format(localtime(value), "DATETIME_FORMAT")
