@@ -19,7 +19,39 @@ def event_record(
 
     Inside a unit of work the event is also queued for the rules (see `dispatch`).
     """
-    event = TicketEvent.objects.create(
+    event = event_build(
+        ticket=ticket,
+        event_type=event_type,
+        actor=actor,
+        from_value=from_value,
+        to_value=to_value,
+        reason=reason,
+        data=data,
+    )
+    event.save()
+    _recorded(event)
+    return event
+
+
+def events_record_many(events: list[TicketEvent]) -> list[TicketEvent]:
+    """Append many events built by `event_build` in one statement (the sweeper's batches)."""
+    created = TicketEvent.objects.bulk_create(events)
+    for event in created:
+        _recorded(event)
+    return created
+
+
+def event_build(
+    *,
+    ticket: Ticket,
+    event_type: str,
+    actor: Actor,
+    from_value: Any = "",
+    to_value: Any = "",
+    reason: str = "",
+    data: dict | None = None,
+) -> TicketEvent:
+    return TicketEvent(
         ticket=ticket,
         event_type=event_type,
         actor_kind=actor.kind,
@@ -30,11 +62,13 @@ def event_record(
         reason=reason,
         data=data or {},
     )
+
+
+def _recorded(event: TicketEvent) -> None:
     event_recorded(event)
     from escalations.services.sla import sla_on_event
 
     sla_on_event(event)
-    return event
 
 
 def _text(value: Any) -> str:

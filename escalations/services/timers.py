@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import connection, transaction
+from django.db.models import Case, Value, When
 
 from escalations import clock
 from escalations.actors import Actor
@@ -27,7 +28,7 @@ from escalations.models import (
     TimerState,
 )
 from escalations.services.dispatch import undispatched, unit_of_work
-from escalations.services.events import event_record
+from escalations.services.events import event_build, event_record, events_record_many
 from escalations.services.rules import live_rules_memo
 
 BATCH_SIZE = 200
@@ -88,6 +89,38 @@ def _sweep_batch(batch_size: int, result: SweepResult) -> int:
 
 
 def _fire_all(timers: list[Timer], fired: list[Timer], result: SweepResult) -> None:
+    """The whole batch under one savepoint; if any firing fails, again one by one, so that
+    only the failing ones are set aside."""
+    try:
+        with unit_of_work():
+            grouped: dict[str, list[Timer]] = {}
+            for timer in timers:
+                if timer.kind in BATCH_HANDLERS:
+                    grouped.setdefault(timer.kind, []).append(timer)
+                else:
+                    HANDLERS[timer.kind](timer)
+            for kind, group in grouped.items():
+                BATCH_HANDLERS[kind](group)
+    except Exception:  # retried item by item below, where the failure is pinned down
+        _refresh(timers)
+    else:
+        now = clock.now()
+        for timer in timers:
+            timer.fired_at = now
+        fired.extend(timers)
+        return
+    _fire_one_by_one(timers, fired, result)
+
+
+def _refresh(timers: list[Timer]) -> None:
+    """Forget what the rolled-back attempt changed on the loaded rows."""
+    for timer in timers:
+        timer.ticket.refresh_from_db()
+        if timer.clock is not None:
+            timer.clock.refresh_from_db()
+
+
+def _fire_one_by_one(timers: list[Timer], fired: list[Timer], result: SweepResult) -> None:
     for timer in timers:
         try:
             with unit_of_work():
@@ -142,39 +175,55 @@ def timer_retry(*, timer: Timer, actor: Actor) -> Timer:
 # What each kind of deadline does
 
 
-def _sla_mark(timer: Timer, *, breach: bool) -> None:
-    row: SlaClock | None = timer.clock
-    if row is None or not row.is_live:
-        return
+def _sla_marks(timers: list[Timer], *, breach: bool) -> None:
+    """Warnings or breaches of many clocks: one UPDATE and one INSERT for the lot."""
     stamp = "breached_at" if breach else "warned_at"
-    if getattr(row, stamp) is not None or (not breach and row.breached_at is not None):
+    marked, events = {}, []
+    for timer in timers:
+        row: SlaClock | None = timer.clock
+        if row is None or not row.is_live or getattr(row, stamp) is not None:
+            continue
+        if not breach and row.breached_at is not None:
+            continue
+        if breach:
+            state = ClockState.BREACHED
+        else:
+            state = ClockState.PAUSED if row.running_since is None else ClockState.WARNING
+        marked[row.pk] = (timer.due_at, state)
+        setattr(row, stamp, timer.due_at)
+        row.state = state
+        events.append(
+            event_build(
+                ticket=timer.ticket,
+                event_type=EventType.SLA_BREACHED if breach else EventType.SLA_WARNING,
+                actor=TIMER_ACTOR,
+                to_value=row.get_kind_display(),
+                data={
+                    "clock": row.pk,
+                    "kind": row.kind,
+                    "due_at": (row.due_at or timer.due_at).isoformat(),
+                    "target_minutes": round(row.target_seconds / 60, 2),
+                    "policy": row.policy_id,
+                },
+            )
+        )
+    if not marked:
         return
-    if breach:
-        state = ClockState.BREACHED
-    else:
-        state = ClockState.PAUSED if row.running_since is None else ClockState.WARNING
-    SlaClock.objects.filter(pk=row.pk).update(**{stamp: timer.due_at, "state": state})
-    event_record(
-        ticket=timer.ticket,
-        event_type=EventType.SLA_BREACHED if breach else EventType.SLA_WARNING,
-        actor=TIMER_ACTOR,
-        to_value=row.get_kind_display(),
-        data={
-            "clock": row.pk,
-            "kind": row.kind,
-            "due_at": (row.due_at or timer.due_at).isoformat(),
-            "target_minutes": round(row.target_seconds / 60, 2),
-            "policy": row.policy_id,
-        },
+    SlaClock.objects.filter(pk__in=marked).update(
+        **{
+            stamp: Case(*(When(pk=pk, then=Value(due)) for pk, (due, _) in marked.items())),
+            "state": Case(*(When(pk=pk, then=Value(state)) for pk, (_, state) in marked.items())),
+        }
     )
+    events_record_many(events)
 
 
-def _warning(timer: Timer) -> None:
-    _sla_mark(timer, breach=False)
+def _warnings(timers: list[Timer]) -> None:
+    _sla_marks(timers, breach=False)
 
 
-def _breach(timer: Timer) -> None:
-    _sla_mark(timer, breach=True)
+def _breaches(timers: list[Timer]) -> None:
+    _sla_marks(timers, breach=True)
 
 
 def _ladder(timer: Timer) -> None:
@@ -215,13 +264,16 @@ def _no_agent_reply(timer: Timer) -> None:
     )
 
 
+# One timer at a time…
 HANDLERS = {
-    TimerKind.SLA_WARNING: _warning,
-    TimerKind.SLA_BREACH: _breach,
+    TimerKind.SLA_WARNING: lambda timer: _warnings([timer]),
+    TimerKind.SLA_BREACH: lambda timer: _breaches([timer]),
     TimerKind.LADDER: _ladder,
     TimerKind.SNOOZE: _snooze,
     TimerKind.NO_AGENT_REPLY: _no_agent_reply,
 }
+# …or, for the kinds that can, a batch's worth at once.
+BATCH_HANDLERS = {TimerKind.SLA_WARNING: _warnings, TimerKind.SLA_BREACH: _breaches}
 
 
 def no_reply_timers_schedule(*, ticket: Ticket, message: Message, waits: set[int]) -> None:

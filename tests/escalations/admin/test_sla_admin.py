@@ -1,0 +1,178 @@
+"""SLA screens: policies and ladders, the ticket's clocks, time left, snooze, parked deadlines."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from escalations.models import (
+    EscalationLadder,
+    EventType,
+    Priority,
+    SlaPolicy,
+    Ticket,
+    Timer,
+    TimerState,
+)
+from escalations.services.sla import sla_sync
+from tests.escalations.sla.conftest import make_policy
+from tests.factories import make_ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def policy_form(workspace, **overrides):
+    data = {
+        "workspace": workspace.pk,
+        "name": "Premium",
+        "position": 1,
+        "is_active": "on",
+        "match_customer_tiers": "premium, vip",
+        "business_hours": "",
+        "warning_percent": 75,
+        "pause_statuses": ["pending"],
+        "targets-TOTAL_FORMS": 1,
+        "targets-INITIAL_FORMS": 0,
+        "targets-0-priority": Priority.NORMAL,
+        "targets-0-first_response_minutes": 30,
+        "targets-0-resolution_minutes": 240,
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_manager_creates_a_policy_with_targets_and_open_tickets_follow_it(
+    client, manager_user, l1_team, actor
+):
+    from escalations.models import CustomerTier
+    from tests.factories import CustomerFactory
+
+    ticket = make_ticket(team=l1_team, actor=actor, customer=CustomerFactory(tier="premium"))
+    assert ticket.sla_clocks.count() == 0
+    client.force_login(manager_user)
+    response = client.post(
+        reverse("admin:escalations_slapolicy_add"), policy_form(l1_team.workspace)
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    policy = SlaPolicy.objects.get(name="Premium")
+    assert policy.match_customer_tiers == [CustomerTier.PREMIUM, CustomerTier.VIP]
+    assert policy.pause_statuses == ["pending"]
+    ticket.refresh_from_db()
+    assert ticket.sla_policy == policy
+    assert ticket.sla_clocks.filter(kind="first_response", target_seconds=1800).exists()
+
+
+@pytest.mark.parametrize(
+    ("override", "field_error"),
+    [
+        ({"warning_percent": 100}, "below 100"),
+        ({"targets-0-first_response_minutes": 0}, "at least one minute"),
+        (
+            {"targets-0-first_response_minutes": "", "targets-0-resolution_minutes": ""},
+            "at least one target",
+        ),
+    ],
+)
+def test_a_bad_policy_is_refused_at_save_time_with_the_reason(
+    client, manager_user, l1_team, override, field_error
+):
+    client.force_login(manager_user)
+    response = client.post(
+        reverse("admin:escalations_slapolicy_add"), policy_form(l1_team.workspace, **override)
+    )
+    assert response.status_code == 200
+    assert field_error in response.content.decode()
+    assert not SlaPolicy.objects.exists()
+
+
+def test_a_ladder_level_for_a_team_of_another_workspace_is_refused(
+    client, manager_user, l1_team
+):
+    from tests.factories import TeamFactory
+
+    stranger = TeamFactory(slug="elsewhere")
+    client.force_login(manager_user)
+    response = client.post(
+        reverse("admin:escalations_escalationladder_add"),
+        {
+            "workspace": l1_team.workspace.pk,
+            "name": "Ladder",
+            "repeat": 0,
+            "levels-TOTAL_FORMS": 1,
+            "levels-INITIAL_FORMS": 0,
+            "levels-0-position": 1,
+            "levels-0-name": "L2",
+            "levels-0-after_minutes": 30,
+            "levels-0-climb_when": "no_first_response",
+            "levels-0-to_team": stranger.pk,
+            "levels-0-notify": "[]",
+        },
+    )
+    assert response.status_code == 200
+    assert "another workspace" in response.content.decode()
+    assert not EscalationLadder.objects.exists()
+
+
+def test_the_ticket_page_shows_its_clocks_and_the_list_shows_time_left(
+    client, manager_user, l1_team, actor
+):
+    make_policy(l1_team.workspace)
+    ticket = make_ticket(team=l1_team, actor=actor, subject="Clocked")
+    client.force_login(manager_user)
+    page = client.get(reverse("admin:escalations_ticket_change", args=[ticket.pk])).content
+    assert b"sla-clocks" in page and b"First response" in page and b"Resolution" in page
+    listing = client.get(reverse("admin:escalations_ticket_changelist") + "?o=-11")
+    assert b"left" in listing.content
+    soon = client.get(reverse("admin:escalations_ticket_changelist") + "?sla=1h").content
+    later = client.get(reverse("admin:escalations_ticket_changelist") + "?sla=breached").content
+    assert b"Clocked" in soon and b"Clocked" not in later
+
+
+def test_snoozing_from_the_ticket_form_refuses_the_past_and_accepts_the_future(
+    client, manager_user, ticket
+):
+    from tests.escalations.admin.test_ticket_admin import change_url, empty_inline_management_data
+
+    client.force_login(manager_user)
+    form = client.get(change_url(ticket)).context["adminform"].form
+    data = {key: value for key, value in form.initial.items() if value is not None}
+    data.update({"tags": "", "team": ticket.team.pk, **empty_inline_management_data()})
+    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+    response = client.post(
+        change_url(ticket), {**data, "snoozed_until_0": yesterday, "snoozed_until_1": "08:00"}
+    )
+    assert response.status_code == 200
+    assert "future" in str(response.context["adminform"].form.errors)
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    response = client.post(
+        change_url(ticket), {**data, "snoozed_until_0": tomorrow, "snoozed_until_1": "08:00"}
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    ticket.refresh_from_db()
+    assert ticket.status == "pending" and ticket.snoozed_until is not None
+    assert ticket.events.filter(event_type=EventType.SNOOZED).exists()
+
+
+def test_parked_deadlines_are_retried_by_a_manager_but_not_by_an_agent(
+    client, manager_user, agent_user, l1_team, actor
+):
+    make_policy(l1_team.workspace)
+    ticket = make_ticket(team=l1_team, actor=actor)
+    sla_sync(ticket_id=ticket.pk)
+    timer = Timer.objects.filter(ticket=ticket).first()
+    Timer.objects.filter(pk=timer.pk).update(state=TimerState.PARKED, attempts=5)
+    url = reverse("admin:escalations_timer_changelist")
+    payload = {"action": "retry_parked", "_selected_action": [timer.pk]}
+    client.force_login(agent_user)
+    assert client.get(url).status_code == 200  # agents see the deadlines
+    client.post(url, payload)
+    timer.refresh_from_db()
+    assert timer.state == TimerState.PARKED
+    client.force_login(manager_user)
+    client.post(url, payload)
+    timer.refresh_from_db()
+    assert timer.state == TimerState.PENDING
+    assert Ticket.objects.get(pk=ticket.pk).events.filter(
+        event_type=EventType.TIMER_RETRIED
+    ).exists()
