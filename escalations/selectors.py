@@ -3,6 +3,7 @@
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from escalations import clock
 from escalations.models import (
     ACTIVE_STATUSES,
     Escalation,
@@ -53,12 +54,11 @@ def ticket_latest_escalation(ticket: Ticket) -> Escalation | None:
 
 def work_overview(user) -> dict:
     """What the admin's front page shows: the live queue at a glance, in three queries."""
+    in_queue = Q(status__in=ACTIVE_STATUSES) & ~Q(snoozed_until__gt=clock.now())
     counts = Ticket.objects.aggregate(
         **{status: Count("pk", filter=Q(status=status)) for status in ACTIVE_STATUSES},
-        unassigned=Count("pk", filter=Q(status__in=ACTIVE_STATUSES, assignee__isnull=True)),
-        mine=Count(
-            "pk", filter=Q(status__in=ACTIVE_STATUSES, assignee__user_id=getattr(user, "pk", None))
-        ),
+        unassigned=Count("pk", filter=in_queue & Q(assignee__isnull=True)),
+        mine=Count("pk", filter=in_queue & Q(assignee__user_id=getattr(user, "pk", None))),
     )
     awaiting = Escalation.objects.filter(
         first_human_response_at__isnull=True, resolved_at__isnull=True, is_rerouted=False

@@ -4,6 +4,7 @@ from django.contrib import admin
 from unfold.admin import TabularInline
 from unfold.decorators import display
 
+from escalations import clock
 from escalations.audit import event_description
 from escalations.models import ACTIVE_STATUSES, Escalation, Message, TicketEvent
 
@@ -89,11 +90,18 @@ class QueueFilter(admin.SimpleListFilter):
     parameter_name = "queue"
 
     def lookups(self, request, model_admin):
-        return (("active", "Active (not resolved or closed)"), ("done", "Resolved or closed"))
+        return (
+            ("active", "Active (not snoozed, resolved or closed)"),
+            ("snoozed", "Snoozed"),
+            ("done", "Resolved or closed"),
+        )
 
     def queryset(self, request, queryset):
+        now = clock.now()
         if self.value() == "active":
-            return queryset.filter(status__in=ACTIVE_STATUSES)
+            return queryset.filter(status__in=ACTIVE_STATUSES).exclude(snoozed_until__gt=now)
+        if self.value() == "snoozed":
+            return queryset.filter(snoozed_until__gt=now)
         if self.value() == "done":
             return queryset.exclude(status__in=ACTIVE_STATUSES)
         return queryset

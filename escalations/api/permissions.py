@@ -16,3 +16,10 @@ class CanTransitionTickets(ModelPermissions):
         **ModelPermissions.perms_map,
         "POST": ["%(app_label)s.view_%(model_name)s", "%(app_label)s.transition_ticket"],
     }
+
+
+class CanChangeTickets(ModelPermissions):
+    perms_map = {
+        **ModelPermissions.perms_map,
+        "POST": ["%(app_label)s.view_%(model_name)s", "%(app_label)s.change_%(model_name)s"],
+    }

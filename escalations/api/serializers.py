@@ -1,13 +1,42 @@
 from rest_framework import serializers
 
 from escalations.lifecycle import TRANSITION_NAMES, available_transitions
-from escalations.models import Ticket, TicketStatus
+from escalations.models import SlaClock, Ticket, TicketStatus
 from escalations.services.tickets import CREATE_FIELDS
+
+
+class SlaClockSerializer(serializers.ModelSerializer):
+    target_minutes = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SlaClock
+        fields = (
+            "kind",
+            "cycle",
+            "state",
+            "target_minutes",
+            "business_hours",
+            "started_at",
+            "warning_at",
+            "due_at",
+            "warned_at",
+            "breached_at",
+            "stopped_at",
+            "elapsed_seconds",
+            "running_since",
+            "pauses",
+        )
+        read_only_fields = fields
+
+    def get_target_minutes(self, clock) -> float:
+        return round(clock.target_seconds / 60, 2)
 
 
 class TicketSerializer(serializers.ModelSerializer):
     allowed_transitions = serializers.SerializerMethodField()
     custom_status = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    sla_policy = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    sla_clocks = SlaClockSerializer(many=True, read_only=True)
 
     class Meta:
         model = Ticket
@@ -18,6 +47,9 @@ class TicketSerializer(serializers.ModelSerializer):
             "custom_status",
             "allowed_transitions",
             "snoozed_until",
+            "sla_policy",
+            "sla_due_at",
+            "sla_clocks",
             "created_at",
             "updated_at",
             "first_response_at",
@@ -35,3 +67,10 @@ class TransitionRequestSerializer(serializers.Serializer):
     transition = serializers.ChoiceField(choices=sorted(TRANSITION_NAMES - {"escalate"}))
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
     expected_status = serializers.ChoiceField(choices=TicketStatus.choices, required=False)
+
+
+class SnoozeRequestSerializer(serializers.Serializer):
+    until = serializers.DateTimeField(
+        allow_null=True, help_text="When the ticket comes back; null wakes it now."
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")

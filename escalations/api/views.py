@@ -1,12 +1,18 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from escalations import selectors
 from escalations.actors import Actor
-from escalations.api.permissions import CanTransitionTickets, ModelPermissions
-from escalations.api.serializers import TicketSerializer, TransitionRequestSerializer
+from escalations.api.permissions import CanChangeTickets, CanTransitionTickets, ModelPermissions
+from escalations.api.serializers import (
+    SnoozeRequestSerializer,
+    TicketSerializer,
+    TransitionRequestSerializer,
+)
 from escalations.errors import IllegalTransition
+from escalations.services.snooze import snooze_end, ticket_snooze
 from escalations.services.transitions import ticket_transition
 
 
@@ -15,7 +21,36 @@ class TicketViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [ModelPermissions]
 
     def get_queryset(self):
-        return selectors.ticket_list_queryset().order_by("-created_at", "-id")
+        return (
+            selectors.ticket_list_queryset()
+            .prefetch_related("sla_clocks")
+            .order_by("-created_at", "-id")
+        )
+
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[CanChangeTickets],
+        serializer_class=SnoozeRequestSerializer,
+    )
+    def snooze(self, request, pk=None):
+        """Snooze until a time (the ticket waits on the customer), or wake it with null."""
+        ticket = self.get_object()
+        payload = SnoozeRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        until, reason = payload.validated_data["until"], payload.validated_data["reason"]
+        actor = Actor.api(request.user)
+        try:
+            if until is None:
+                snooze_end(ticket=ticket, actor=actor, reason=reason or "Woken through the API.")
+            else:
+                ticket_snooze(ticket=ticket, until=until, actor=actor, reason=reason)
+        except DjangoValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"until": exc.messages}
+            if "snoozed_until" in errors:
+                errors["until"] = errors.pop("snoozed_until")
+            return Response(errors, status=status.HTTP_400_BAD_REQUEST)
+        return Response(TicketSerializer(self.get_queryset().get(pk=ticket.pk)).data)
 
     @action(
         detail=True,

@@ -86,9 +86,7 @@ def test_a_bad_policy_is_refused_at_save_time_with_the_reason(
     assert not SlaPolicy.objects.exists()
 
 
-def test_a_ladder_level_for_a_team_of_another_workspace_is_refused(
-    client, manager_user, l1_team
-):
+def test_a_ladder_level_for_a_team_of_another_workspace_is_refused(client, manager_user, l1_team):
     from tests.factories import TeamFactory
 
     stranger = TeamFactory(slug="elsewhere")
@@ -173,6 +171,6 @@ def test_parked_deadlines_are_retried_by_a_manager_but_not_by_an_agent(
     client.post(url, payload)
     timer.refresh_from_db()
     assert timer.state == TimerState.PENDING
-    assert Ticket.objects.get(pk=ticket.pk).events.filter(
-        event_type=EventType.TIMER_RETRIED
-    ).exists()
+    assert (
+        Ticket.objects.get(pk=ticket.pk).events.filter(event_type=EventType.TIMER_RETRIED).exists()
+    )

@@ -99,3 +99,52 @@ def test_the_browsable_api_offers_the_transition_form(client, agent_user, ticket
     page = client.get(url(ticket, "transition"), HTTP_ACCEPT="text/html")
     assert page.status_code == 405
     assert 'name="transition"' in page.content.decode()
+
+
+def test_a_ticket_is_snoozed_and_woken_through_the_api(api, agent_user, ticket):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    api.force_authenticate(agent_user)
+    until = (timezone.now() + timedelta(hours=3)).isoformat()
+    response = api.post(url(ticket, "snooze"), {"until": until}, format="json")
+    assert response.status_code == 200, response.json()
+    assert (response.json()["status"], response.json()["snoozed_until"] is not None) == (
+        "pending",
+        True,
+    )
+    response = api.post(url(ticket, "snooze"), {"until": None}, format="json")
+    assert (response.status_code, response.json()["status"]) == (200, "open")
+    assert ticket.events.filter(event_type=EventType.SNOOZE_ENDED).exists()
+
+
+def test_snoozing_into_the_past_is_a_400_naming_the_field(api, agent_user, ticket):
+    api.force_authenticate(agent_user)
+    response = api.post(url(ticket, "snooze"), {"until": "2001-01-01T00:00:00Z"}, format="json")
+    assert response.status_code == 400
+    assert "future" in response.json()["until"][0]
+    assert api.post(url(ticket, "snooze"), {"until": "soon"}, format="json").status_code == 400
+    ticket.refresh_from_db()
+    assert ticket.snoozed_until is None
+
+
+def test_read_only_users_cannot_snooze(api, read_only_user, ticket):
+    api.force_authenticate(read_only_user)
+    response = api.post(url(ticket, "snooze"), {"until": None}, format="json")
+    assert response.status_code == 403
+
+
+def test_the_ticket_carries_its_sla_clocks(api, agent_user, l1_team, actor):
+    from tests.escalations.sla.conftest import make_policy
+    from tests.factories import make_ticket
+
+    make_policy(l1_team.workspace)
+    ticket = make_ticket(team=l1_team, actor=actor)
+    api.force_authenticate(agent_user)
+    body = api.get(url(ticket)).json()
+    assert body["sla_policy"] == "Standard"
+    kinds = {clock["kind"]: clock for clock in body["sla_clocks"]}
+    assert kinds["first_response"]["target_minutes"] == 60
+    assert kinds["first_response"]["state"] == "running"
+    assert body["sla_due_at"] == kinds["first_response"]["due_at"]
