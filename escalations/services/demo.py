@@ -21,9 +21,13 @@ from escalations.models import (
     Customer,
     CustomFieldDefinition,
     CustomStatus,
+    EscalationLadder,
+    LadderLevel,
     Priority,
     Rule,
     RuleSet,
+    SlaPolicy,
+    SlaTarget,
     Team,
     Ticket,
     TicketStatus,
@@ -34,6 +38,7 @@ from escalations.services.escalations import escalation_create
 from escalations.services.messages import message_add
 from escalations.services.rule_config import rule_save, rule_set_save
 from escalations.services.tickets import ticket_create, ticket_update
+from escalations.services.timers import timers_sweep
 from escalations.services.transitions import ticket_transition
 
 DEMO_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
@@ -132,6 +137,7 @@ def demo_seed(*, now: datetime | None = None, seed: int = 7) -> DemoResult:
             teams=[teams[slug] for slug in spec["teams"]],
             lead_of=[teams[slug] for slug in spec["lead_of"]],
         )
+    _service_levels(workspace, data, teams)
     customers = [directory_save(instance=Customer(**_customer(spec))) for spec in data["customers"]]
     live = rule_set_save(rule_set=RuleSet(workspace=workspace, name="Live rules", is_live=True))
     for spec in data.get("rules", []):
@@ -145,7 +151,38 @@ def demo_seed(*, now: datetime | None = None, seed: int = 7) -> DemoResult:
         age = timedelta(hours=rng.randint(2, 24 * 14), minutes=rng.randint(0, 59))
         story = _Story(rng=rng, start=now - age, end=now - timedelta(minutes=1))
         _play(scenario, end_state, customer, teams, agents, story)
+    while timers_sweep().fired:  # what came due during the played history fires now, once
+        pass  # (a ladder level that fires can make the next one due at once)
     return DemoResult(workspace, created=True, tickets=len(END_STATES))
+
+
+def _service_levels(workspace, data: dict, teams: dict) -> None:
+    """The demo's ladders and SLA policies with their targets per priority."""
+    ladders = {}
+    for spec in data.get("ladders", []):
+        spec = dict(spec)
+        levels = spec.pop("levels")
+        ladder = directory_save(instance=EscalationLadder(workspace=workspace, **spec))
+        for level in levels:
+            level = {**level, "to_team": teams.get(level.get("to_team"))}
+            directory_save(instance=LadderLevel(ladder=ladder, **level))
+        ladders[ladder.name] = ladder
+    priorities = {p.name.lower(): p.value for p in Priority}
+    for spec in data.get("sla_policies", []):
+        spec = dict(spec)
+        targets = spec.pop("targets")
+        spec["ladder"] = ladders.get(spec.get("ladder"))
+        policy = directory_save(instance=SlaPolicy(workspace=workspace, **spec))
+        for name, (first, following, resolution) in targets.items():
+            directory_save(
+                instance=SlaTarget(
+                    policy=policy,
+                    priority=priorities[name],
+                    first_response_minutes=first,
+                    next_response_minutes=following,
+                    resolution_minutes=resolution,
+                )
+            )
 
 
 def _load() -> dict:

@@ -1,5 +1,6 @@
 import pytest
 from django.db.models import Count
+from django.utils import timezone
 
 from escalations.models import (
     AuthorKind,
@@ -83,3 +84,21 @@ def test_demo_accounts_share_the_printed_password(seeded):
     manager = authenticate(username="manager", password="s3cret-demo")
     assert manager is not None and manager.groups.filter(name="Support managers").exists()
     assert authenticate(username="yong", password="s3cret-demo") is not None
+
+
+def test_demo_tickets_run_on_sla_policies_and_what_came_due_has_fired(seeded):
+    from escalations.models import ClockState, SlaClock, Timer, TimerState
+
+    workspace = seeded.workspace
+    assert set(workspace.sla_policies.values_list("name", flat=True)) == {
+        "VIP and enterprise",
+        "Outages",
+        "Standard",
+    }
+    assert not workspace.tickets.filter(sla_policy__isnull=True).exists()
+    assert SlaClock.objects.filter(state=ClockState.MET).exists()
+    assert SlaClock.objects.filter(state=ClockState.BREACHED).exists()
+    assert not Timer.objects.filter(
+        state=TimerState.PENDING, due_at__lte=timezone.now()
+    ).exists()
+    assert not Timer.objects.exclude(last_error="").exists()
