@@ -211,6 +211,7 @@ UNFOLD = {
                     _nav(_("Escalations"), "trending_up", "escalation"),
                     _nav(_("Audit trail"), "history", "ticketevent"),
                     _nav(_("Notifications"), "notifications", "notification"),
+                    _nav(_("Deadlines"), "timer", "timer"),
                 ],
             },
             {
@@ -237,6 +238,8 @@ UNFOLD = {
                 "items": [
                     _nav(_("Workspaces"), "workspaces", "workspace"),
                     _nav(_("Business calendars"), "calendar_month", "businesscalendar"),
+                    _nav(_("SLA policies"), "speed", "slapolicy"),
+                    _nav(_("Escalation ladders"), "stairs", "escalationladder"),
                 ],
             },
         ],

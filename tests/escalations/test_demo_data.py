@@ -98,7 +98,5 @@ def test_demo_tickets_run_on_sla_policies_and_what_came_due_has_fired(seeded):
     assert not workspace.tickets.filter(sla_policy__isnull=True).exists()
     assert SlaClock.objects.filter(state=ClockState.MET).exists()
     assert SlaClock.objects.filter(state=ClockState.BREACHED).exists()
-    assert not Timer.objects.filter(
-        state=TimerState.PENDING, due_at__lte=timezone.now()
-    ).exists()
+    assert not Timer.objects.filter(state=TimerState.PENDING, due_at__lte=timezone.now()).exists()
     assert not Timer.objects.exclude(last_error="").exists()

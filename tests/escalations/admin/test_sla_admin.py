@@ -174,3 +174,18 @@ def test_parked_deadlines_are_retried_by_a_manager_but_not_by_an_agent(
     assert (
         Ticket.objects.get(pk=ticket.pk).events.filter(event_type=EventType.TIMER_RETRIED).exists()
     )
+
+
+def test_the_sla_pages_open_for_a_manager_and_read_only_users_only_look(
+    client, manager_user, read_only_user, l1_team
+):
+    policy = make_policy(l1_team.workspace)
+    ladder = EscalationLadder.objects.create(workspace=l1_team.workspace, name="Ladder")
+    for user, can_add in ((manager_user, True), (read_only_user, False)):
+        client.force_login(user)
+        for model, obj in (("slapolicy", policy), ("escalationladder", ladder)):
+            assert client.get(reverse(f"admin:escalations_{model}_changelist")).status_code == 200
+            page = client.get(reverse(f"admin:escalations_{model}_change", args=[obj.pk]))
+            assert page.status_code == 200
+            add = client.get(reverse(f"admin:escalations_{model}_add")).status_code
+            assert add == (200 if can_add else 403)
