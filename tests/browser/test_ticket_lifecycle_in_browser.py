@@ -26,7 +26,11 @@ def log_in(page, base_url):
 
 def test_manager_moves_a_demo_ticket_through_two_transitions(page, demo, screenshot):
     log_in(page, demo)
-    assert page.locator("[data-testid=overview-escalated]").inner_text().split()[-1] == "10"
+    escalated = Ticket.objects.filter(status=TicketStatus.ESCALATED).count()
+    assert escalated >= 10  # the played escalations, and the VIP ladder's at load
+    assert page.locator("[data-testid=overview-escalated]").inner_text().split()[-1] == str(
+        escalated
+    )
     screenshot(page, "front-page")
     page.goto(f"{demo}/admin/escalations/ticket/")
     assert page.locator("#result_list tbody tr").count() == 50
