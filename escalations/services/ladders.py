@@ -93,7 +93,11 @@ def ladder_fire(*, clock_row: SlaClock, level: int) -> None:
     from escalations.services.sla import _stop, sla_sync
     from escalations.services.tickets import ticket_update
 
-    ticket = Ticket.objects.select_for_update().select_related("team").get(pk=clock_row.ticket_id)
+    ticket = (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("team")
+        .get(pk=clock_row.ticket_id)
+    )
     row = SlaClock.objects.select_related("ladder").get(pk=clock_row.pk)
     if not row.is_live or row.level != level:
         return

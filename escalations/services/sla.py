@@ -157,7 +157,7 @@ def sla_sync(
 ) -> None:
     now = clock.now()
     ticket = (
-        Ticket.objects.select_for_update()
+        Ticket.objects.select_for_update(of=("self",))
         .select_related("customer", "workspace", "custom_status", "sla_policy")
         .get(pk=ticket_id)
     )
