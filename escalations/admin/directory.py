@@ -306,8 +306,7 @@ class BusinessCalendarAdmin(HistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        from escalations.admin.sla import report_recomputed
         from escalations.services.sla import sla_calendar_changed
 
-        count = sla_calendar_changed(form.instance)
-        if count:
-            self.message_user(request, f"Deadlines recomputed for {count} working ticket(s).")
+        report_recomputed(self, request, sla_calendar_changed(form.instance))

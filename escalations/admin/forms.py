@@ -193,19 +193,15 @@ class TicketForm(forms.ModelForm):
         return cleaned
 
     def clean_snoozed_until(self):
-        from escalations import clock
-        from escalations.services.snooze import ERR_PAST, ERR_RESOLVED, ERR_TOO_LONG, MAX_SNOOZE
+        from escalations.services.snooze import snooze_check
 
         value = self.cleaned_data.get("snoozed_until")
         if value is None or "snoozed_until" not in self.changed_data:
             return value
-        now = clock.now()
-        if value <= now:
-            raise ValidationError(ERR_PAST)
-        if value - now > MAX_SNOOZE:
-            raise ValidationError(ERR_TOO_LONG)
-        if self.instance.status == "resolved":
-            raise ValidationError(ERR_RESOLVED.format(ref=self.instance.reference))
+        try:
+            snooze_check(ticket=self.instance, until=value)
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["snoozed_until"]) from None
         return value
 
     def clean_sla_policy(self):

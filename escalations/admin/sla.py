@@ -68,23 +68,15 @@ class SlaPolicyForm(forms.ModelForm):
         )
 
 
-class RecomputingAdmin(HistoryAdmin):
-    """After a change is saved (inlines too), the tickets it affects get new deadlines."""
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        count = self.recompute(form.instance)
-        if count:
-            self.message_user(
-                request, f"Deadlines recomputed for {count} working ticket(s).", messages.INFO
-            )
-
-    def recompute(self, obj) -> int:
-        raise NotImplementedError
+def report_recomputed(model_admin, request, count: int) -> None:
+    if count:
+        model_admin.message_user(
+            request, f"Deadlines recomputed for {count} working ticket(s).", messages.INFO
+        )
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(RecomputingAdmin):
+class SlaPolicyAdmin(HistoryAdmin):
     form = SlaPolicyForm
     inlines = [SlaTargetInline]
     list_display = (
@@ -128,8 +120,10 @@ class SlaPolicyAdmin(RecomputingAdmin):
         ),
     )
 
-    def recompute(self, obj) -> int:
-        return sla_policy_changed(obj)
+    def save_related(self, request, form, formsets, change):
+        # After the targets are saved too, the tickets the policy affects get new deadlines.
+        super().save_related(request, form, formsets, change)
+        report_recomputed(self, request, sla_policy_changed(form.instance))
 
 
 class LadderLevelInline(TabularInline):
@@ -149,7 +143,7 @@ class LadderLevelInline(TabularInline):
 
 
 @admin.register(EscalationLadder)
-class EscalationLadderAdmin(RecomputingAdmin):
+class EscalationLadderAdmin(HistoryAdmin):
     inlines = [LadderLevelInline]
     list_display = ("name", "workspace", "repeat", "level_count")
     list_filter = ("workspace",)
@@ -159,8 +153,10 @@ class EscalationLadderAdmin(RecomputingAdmin):
     def level_count(self, obj):
         return obj.levels.count()
 
-    def recompute(self, obj) -> int:
-        return sum(sla_policy_changed(policy) for policy in obj.policies.all())
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        count = sum(sla_policy_changed(policy) for policy in form.instance.policies.all())
+        report_recomputed(self, request, count)
 
 
 @admin.register(Timer)

@@ -10,7 +10,7 @@ from django.utils.timezone import localtime
 
 from escalations import clock
 from escalations.models import ACTIVE_STATUSES, ClockKind, ClockState
-from escalations.services.sla import clock_calendar, clock_elapsed
+from escalations.services.sla_policies import clock_calendar, clock_elapsed
 
 STATE_COLOURS = {
     ClockState.RUNNING: "info",
@@ -80,9 +80,11 @@ def clocks_panel(ticket) -> str:
     if not rows:
         return "No SLA policy applies to this ticket."
     now = clock.now()
-    cells = []
+    cells, calendars = [], {}
     for row in rows:
-        calendar = clock_calendar(row)
+        if row.policy_id not in calendars:  # one calendar look-up per policy, not per clock
+            calendars[row.policy_id] = clock_calendar(row)
+        calendar = calendars[row.policy_id]
         elapsed = clock_elapsed(row, calendar, now)
         label = row.get_kind_display()
         if row.kind == ClockKind.NEXT_RESPONSE:

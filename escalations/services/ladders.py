@@ -171,6 +171,6 @@ def least_loaded_agent(team) -> Agent | None:
 
 
 def _calendar(row: SlaClock):
-    from escalations.services.sla import clock_calendar
+    from escalations.services.sla_policies import clock_calendar
 
     return clock_calendar(row)

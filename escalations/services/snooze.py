@@ -19,18 +19,24 @@ ERR_TOO_LONG = "Snooze for at most 90 days."
 ERR_RESOLVED = "Ticket {ref} is resolved: there is nothing to come back to."
 
 
-@service
-def ticket_snooze(*, ticket: Ticket, until: datetime, actor: Actor, reason: str = "") -> Ticket:
-    """Put the ticket aside until `until`; a working ticket first waits on the customer."""
+def snooze_check(*, ticket: Ticket, until: datetime) -> None:
+    """Refuse a snooze time in the past, beyond 90 days, or for a resolved ticket."""
     now = clock.now()
     if until <= now:
         raise ValidationError({"snoozed_until": ERR_PAST})
     if until - now > MAX_SNOOZE:
         raise ValidationError({"snoozed_until": ERR_TOO_LONG})
+    if ticket.status == TicketStatus.RESOLVED:
+        raise ValidationError({"snoozed_until": ERR_RESOLVED.format(ref=ticket.reference)})
+
+
+@service
+def ticket_snooze(*, ticket: Ticket, until: datetime, actor: Actor, reason: str = "") -> Ticket:
+    """Put the ticket aside until `until`; a working ticket first waits on the customer."""
+    now = clock.now()
     locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
     ensure_not_closed(locked)
-    if locked.status == TicketStatus.RESOLVED:
-        raise ValidationError({"snoozed_until": ERR_RESOLVED.format(ref=locked.reference)})
+    snooze_check(ticket=locked, until=until)
     if locked.status not in _WAITING:
         locked = ticket_transition(
             ticket=locked,

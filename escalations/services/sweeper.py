@@ -13,7 +13,7 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import connection
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -33,11 +33,8 @@ def lease_name() -> str:
 
 def lease_acquire(name: str, holder: str) -> bool:
     now = timezone.now()
-    try:
-        with transaction.atomic():
-            SweeperLease.objects.get_or_create(name=name)
-    except IntegrityError:
-        pass  # another loop created it at the same moment
+    # Two loops may start at the same moment: the row is created once, either way.
+    SweeperLease.objects.bulk_create([SweeperLease(name=name)], ignore_conflicts=True)
     taken = SweeperLease.objects.filter(name=name).filter(
         Q(expires_at__isnull=True) | Q(expires_at__lt=now) | Q(holder=holder)
     )

@@ -19,7 +19,8 @@ from escalations.models import (
     TimerState,
 )
 from escalations.services.messages import message_add
-from escalations.services.sla import policy_for, sla_apply_policy, sla_calendar_changed
+from escalations.services.sla import sla_apply_policy, sla_calendar_changed
+from escalations.services.sla_policies import policy_for
 from escalations.services.tickets import ticket_update
 from escalations.services.transitions import ticket_transition
 from tests.escalations.sla.conftest import START, make_policy

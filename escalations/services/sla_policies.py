@@ -1,0 +1,74 @@
+"""Reading SLA configuration for a ticket: which policy applies, on which calendar its clocks
+count, whether they stand still now, and how much a clock has counted."""
+
+from datetime import timedelta
+
+from escalations import clock
+from escalations.models import SlaClock, SlaPolicy, Ticket
+from escalations.sla.calendar import BusinessCalendar
+from escalations.sla.calendars import calendar_for, workspace_calendar
+from escalations.sla.clocks import ClockReading, elapsed_at
+
+
+def policy_matches(policy: SlaPolicy, ticket: Ticket) -> bool:
+    """Every criterion the policy names holds (an empty list matches anything)."""
+    customer = ticket.customer
+    checks = (
+        (policy.match_topics, ticket.topic),
+        (policy.match_channels, ticket.channel),
+        (policy.match_stores, ticket.store),
+        (policy.match_customer_tiers, customer.tier),
+        (policy.match_segments, customer.segment),
+    )
+    return all(
+        not allowed or (value or "").casefold() in {str(a).casefold() for a in allowed}
+        for allowed, value in checks
+    )
+
+
+def policy_for(ticket: Ticket) -> SlaPolicy | None:
+    """The first active policy (by position) that matches, else the workspace's default."""
+    policies = list(
+        SlaPolicy.objects.filter(workspace=ticket.workspace_id, is_active=True).order_by(
+            "position", "id"
+        )
+    )
+    for policy in policies:
+        if not policy.is_default and policy_matches(policy, ticket):
+            return policy
+    return next((p for p in policies if p.is_default), None)
+
+
+def policy_calendar(policy: SlaPolicy, ticket: Ticket) -> BusinessCalendar:
+    workspace = ticket.workspace
+    if not policy.business_hours:
+        return BusinessCalendar.always_open(workspace.time_zone or "UTC")
+    today = clock.now().date()
+    if policy.calendar_id:
+        return calendar_for(policy.calendar, around=today)
+    return workspace_calendar(workspace, around=today)
+
+
+def clock_calendar(clock_row: SlaClock) -> BusinessCalendar:
+    """The calendar a stored clock counts on (for screens and reports)."""
+    if clock_row.policy is None:
+        return BusinessCalendar.always_open()
+    return policy_calendar(clock_row.policy, clock_row.ticket)
+
+
+def clock_elapsed(clock_row: SlaClock, calendar: BusinessCalendar, now=None) -> timedelta:
+    now = now or clock.now()
+    end = clock_row.stopped_at or now
+    reading = ClockReading(timedelta(seconds=clock_row.elapsed_seconds), clock_row.running_since)
+    return elapsed_at(calendar, reading, end)
+
+
+def pause_reason(ticket: Ticket, policy: SlaPolicy) -> str | None:
+    """Why the policy's clocks stand still for this ticket now, or None if they run."""
+    if ticket.status in (policy.pause_statuses or []):
+        return ticket.get_status_display()
+    if ticket.custom_status_id and any(
+        s.pk == ticket.custom_status_id for s in policy.pause_custom_statuses.all()
+    ):
+        return ticket.custom_status.name
+    return None
