@@ -6,12 +6,15 @@ from datetime import datetime, timedelta
 from django.contrib import admin
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 
 from escalations import clock
+from escalations.admin.sla_timeline import clocks_timeline
 from escalations.models import ACTIVE_STATUSES, ClockKind, ClockState
 from escalations.services.sla_policies import clock_calendar, clock_elapsed
 
+CELL = "style='padding:4px 16px 4px 0;text-align:left;vertical-align:top;white-space:nowrap'"
 STATE_COLOURS = {
     ClockState.RUNNING: "info",
     ClockState.PAUSED: "",
@@ -80,7 +83,7 @@ def clocks_panel(ticket) -> str:
     if not rows:
         return "No SLA policy applies to this ticket."
     now = clock.now()
-    cells, calendars = [], {}
+    cells, calendars, labels = [], {}, []
     for row in rows:
         if row.policy_id not in calendars:  # one calendar look-up per policy, not per clock
             calendars[row.policy_id] = clock_calendar(row)
@@ -91,6 +94,7 @@ def clocks_panel(ticket) -> str:
             label += f" #{row.cycle}"
         if row.kind == ClockKind.LADDER:
             label += f" (next level {row.level + 1})" if row.is_live else ""
+        labels.append(label)
         segments = ((_when(a), _when(b, "now"), why) for a, b, why in row.pauses)
         pauses = format_html_join("", "<li>{} → {} ({})</li>", segments)
         cells.append(
@@ -107,19 +111,26 @@ def clocks_panel(ticket) -> str:
         )
     body = format_html_join(
         "",
-        "<tr><td>{}</td><td data-colour='{}'><strong>{}</strong></td><td>{} ({})</td>"
-        "<td>{}</td><td>{}</td><td><ul>{}</ul></td></tr>",
+        f"<tr><td {CELL}>{{}}</td><td {CELL} data-colour='{{}}'><strong>{{}}</strong></td>"
+        f"<td {CELL}>{{}} ({{}})</td><td {CELL}>{{}}</td><td {CELL}>{{}}</td>"
+        f"<td {CELL}><ul>{{}}</ul></td></tr>",
         cells,
     )
     policy = ticket.sla_policy
     pinned = " (set by hand)" if ticket.sla_policy_pinned else ""
+    head = "".join(
+        f"<th {CELL}>{name}</th>"
+        for name in ("Clock", "State", "Target", "Due / ended", "Elapsed", "Paused")
+    )
     return format_html(
-        "<p>Policy: <strong>{}</strong>{}</p><table data-testid='sla-clocks'><thead><tr>"
-        "<th>Clock</th><th>State</th><th>Target</th><th>Due / ended</th><th>Elapsed</th>"
-        "<th>Paused</th></tr></thead><tbody>{}</tbody></table>",
+        "<p>Policy: <strong>{}</strong>{}</p><table data-testid='sla-clocks' "
+        "style='border-collapse:collapse;margin-top:8px'><thead><tr>{}</tr></thead>"
+        "<tbody>{}</tbody></table>{}",
         policy.name if policy else "—",
         pinned,
+        mark_safe(head),  # fixed column names
         body,
+        clocks_timeline(rows, labels, now),
     )
 
 

@@ -30,6 +30,7 @@ from escalations.models import (
 )
 from escalations.services.dispatch import service
 from escalations.services.events import event_record
+from escalations.services.sla_marks import SLA_ACTOR, sla_breach_at_stop
 from escalations.services.sla_policies import (
     clock_calendar,
     pause_reason,
@@ -43,7 +44,6 @@ from escalations.sla.clocks import (
     warning_amount,
 )
 
-SLA_ACTOR = Actor.system("SLA")
 MATCHED_FIELDS = ("priority", "topic", "channel", "store", "customer")
 _DONE = (TicketStatus.RESOLVED, TicketStatus.CLOSED)
 _TARGET_FIELD = {
@@ -300,6 +300,10 @@ def _stop(row, now, state, *, calendar, reason: str = "") -> SlaClock:
         row.pauses = [*row.pauses[:-1], [row.pauses[-1][0], now.isoformat(), row.pauses[-1][2]]]
     row.running_since = None
     row.stopped_at = now
+    late = row.elapsed_seconds > row.target_seconds and row.kind != ClockKind.LADDER
+    if state == ClockState.MET and late:
+        sla_breach_at_stop(row)
+        state = ClockState.BREACHED
     row.state = state
     row.stop_reason = reason[:80]
     row.save()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import connection, transaction
-from django.db.models import Case, Value, When
+from django.db.models import OuterRef, Subquery
 
 from escalations import clock
 from escalations.actors import Actor
@@ -28,13 +28,14 @@ from escalations.models import (
     TimerState,
 )
 from escalations.services.dispatch import undispatched, unit_of_work
-from escalations.services.events import event_build, event_record, events_record_many
+from escalations.services.events import event_record, events_record_many
 from escalations.services.rules import live_rules_memo
+from escalations.services.sla_marks import SLA_ACTOR, sla_mark_event
 
 BATCH_SIZE = 200
 MAX_ATTEMPTS = 5
 MAX_BACKOFF_SECONDS = 300
-TIMER_ACTOR = Actor.system("SLA")
+TIMER_ACTOR = SLA_ACTOR
 
 
 @dataclass
@@ -189,32 +190,19 @@ def _sla_marks(timers: list[Timer], *, breach: bool) -> None:
             state = ClockState.BREACHED
         else:
             state = ClockState.PAUSED if row.running_since is None else ClockState.WARNING
-        marked[row.pk] = (timer.due_at, state)
+        marked[row.pk] = state
         setattr(row, stamp, timer.due_at)
         row.state = state
-        events.append(
-            event_build(
-                ticket=timer.ticket,
-                event_type=EventType.SLA_BREACHED if breach else EventType.SLA_WARNING,
-                actor=TIMER_ACTOR,
-                to_value=row.get_kind_display(),
-                data={
-                    "clock": row.pk,
-                    "kind": row.kind,
-                    "due_at": (row.due_at or timer.due_at).isoformat(),
-                    "target_minutes": round(row.target_seconds / 60, 2),
-                    "policy": row.policy_id,
-                },
-            )
-        )
+        events.append(sla_mark_event(row, due_at=timer.due_at, breach=breach))
     if not marked:
         return
-    SlaClock.objects.filter(pk__in=marked).update(
-        **{
-            stamp: Case(*(When(pk=pk, then=Value(due)) for pk, (due, _) in marked.items())),
-            "state": Case(*(When(pk=pk, then=Value(state)) for pk, (_, state) in marked.items())),
-        }
-    )
+    # Constant-size SQL whatever the batch: each clock takes its stamp from its own timer
+    # (a correlated sub-select), one UPDATE per resulting state (at most two).
+    stamps = Timer.objects.filter(pk__in=[t.pk for t in timers], clock=OuterRef("pk"))
+    for state in set(marked.values()):
+        SlaClock.objects.filter(pk__in=[pk for pk, s in marked.items() if s == state]).update(
+            **{stamp: Subquery(stamps.values("due_at")[:1]), "state": state}
+        )
     events_record_many(events)
 
 

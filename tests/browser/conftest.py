@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from escalations.services.demo import MANAGER_USERNAME, demo_accounts_reset, demo_seed
+
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -64,3 +66,21 @@ def screenshot():
             page.screenshot(path=str(SCREENSHOT_DIR / f"{name}.png"), **kwargs)
 
     return take
+
+
+PASSWORD = "browser-demo-password"
+
+
+@pytest.fixture
+def demo(live_server):
+    demo_seed()
+    demo_accounts_reset(password=PASSWORD)
+    return live_server.url
+
+
+def log_in(page, base_url):
+    page.goto(f"{base_url}/admin/login/")
+    page.fill("#id_username", MANAGER_USERNAME)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/admin/")

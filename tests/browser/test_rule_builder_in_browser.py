@@ -1,21 +1,14 @@
 import pytest
 
 from escalations.models import Rule, RuleSet, Ticket
-from escalations.services.demo import MANAGER_USERNAME, demo_accounts_reset, demo_seed
+from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "browser-demo-password"
 
 
-def test_manager_builds_a_rule_without_code_and_dry_runs_it(page, live_server, screenshot):
-    demo_seed()
-    demo_accounts_reset(password=PASSWORD)
-    base = live_server.url
-    page.goto(f"{base}/admin/login/")
-    page.fill("#id_username", MANAGER_USERNAME)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/admin/")
+def test_manager_builds_a_rule_without_code_and_dry_runs_it(page, demo, screenshot):
+    base = demo
+    log_in(page, base)
 
     page.goto(f"{base}/admin/escalations/rule/add/")
     live = RuleSet.objects.get(is_live=True)

@@ -3,25 +3,10 @@ import re
 import pytest
 
 from escalations.models import EventType, Ticket, TicketStatus
-from escalations.services.demo import MANAGER_USERNAME, demo_accounts_reset, demo_seed
+from escalations.services.demo import MANAGER_USERNAME
+from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "browser-demo-password"
-
-
-@pytest.fixture
-def demo(live_server):
-    demo_seed()
-    demo_accounts_reset(password=PASSWORD)
-    return live_server.url
-
-
-def log_in(page, base_url):
-    page.goto(f"{base_url}/admin/login/")
-    page.fill("#id_username", MANAGER_USERNAME)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base_url}/admin/")
 
 
 def test_manager_moves_a_demo_ticket_through_two_transitions(page, demo, screenshot):

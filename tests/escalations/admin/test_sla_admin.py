@@ -1,15 +1,17 @@
 """SLA screens: policies and ladders, the ticket's clocks, time left, snooze, parked deadlines."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from escalations.admin.sla_timeline import clocks_timeline
 from escalations.models import (
     EscalationLadder,
     EventType,
     Priority,
+    SlaClock,
     SlaPolicy,
     Ticket,
     Timer,
@@ -120,6 +122,7 @@ def test_the_ticket_page_shows_its_clocks_and_the_list_shows_time_left(
     client.force_login(manager_user)
     page = client.get(reverse("admin:escalations_ticket_change", args=[ticket.pk])).content
     assert b"sla-clocks" in page and b"First response" in page and b"Resolution" in page
+    assert b"sla-timeline" in page
     listing = client.get(reverse("admin:escalations_ticket_changelist") + "?o=-11")
     assert b"left" in listing.content
     soon = client.get(reverse("admin:escalations_ticket_changelist") + "?sla=1h").content
@@ -189,3 +192,31 @@ def test_the_sla_pages_open_for_a_manager_and_read_only_users_only_look(
             assert page.status_code == 200
             add = client.get(reverse(f"admin:escalations_{model}_add")).status_code
             assert add == (200 if can_add else 403)
+
+
+def test_the_clock_timeline_draws_running_paused_and_overdue_time_on_one_axis():
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    minute = timedelta(minutes=1)
+    paused_then_late = SlaClock(
+        started_at=start,
+        due_at=start + 60 * minute,
+        pauses=[[(start + 20 * minute).isoformat(), (start + 40 * minute).isoformat(), "pending"]],
+    )
+    met_early = SlaClock(
+        started_at=start, due_at=start + 30 * minute, stopped_at=start + 10 * minute
+    )
+
+    html = clocks_timeline(
+        [paused_then_late, met_early], ["Resolution", "First response"], start + 100 * minute
+    )
+
+    bars = html.split("<span style='width:170px")[1:]
+    late, met = bars
+    assert "Resolution" in late and "First response" in met
+    # paused from 20 to 40 of a 100-minute axis, past the deadline from 60 to now (100)
+    assert "title='paused: pending' style='position:absolute;left:20.0%;width:20.0%" in late
+    assert "title='past the deadline' style='position:absolute;left:60.0%;width:40.0%" in late
+    # stopped at 10 minutes, before its deadline at 30: nothing overdue, the deadline marked
+    assert "title='past the deadline'" not in met
+    assert "title='running' style='position:absolute;left:0.0%;width:10.0%" in met
+    assert "left:30.0%;top:-3px" in met

@@ -22,6 +22,7 @@ from escalations.services.messages import message_add
 from escalations.services.sla import sla_apply_policy, sla_calendar_changed
 from escalations.services.sla_policies import policy_for
 from escalations.services.tickets import ticket_update
+from escalations.services.timers import timers_sweep
 from escalations.services.transitions import ticket_transition
 from tests.escalations.sla.conftest import START, make_policy
 from tests.factories import CustomerFactory, make_ticket
@@ -156,6 +157,22 @@ def test_the_first_agent_reply_meets_the_first_response_target(l1_team, actor, p
     assert (first.state, first.elapsed_seconds) == ("met", 1200)
     assert [k for k, _ in pending(ticket)] == [TimerKind.SLA_BREACH, TimerKind.SLA_WARNING]
     assert ticket.events.filter(event_type=EventType.SLA_MET).count() == 1
+
+
+def test_an_answer_after_the_deadline_but_before_the_sweep_is_a_breach_recorded_once(
+    l1_team, actor, policy, time
+):
+    with time.at(0):
+        ticket = make_ticket(team=l1_team, actor=actor, body="Help")
+    # the 60-minute deadline passed; the agent answers before the sweeper got to it
+    with time.at(61):
+        message_add(ticket=ticket, author_kind=AuthorKind.AGENT, body="Sorry", actor=actor)
+        assert timers_sweep().fired == 0  # the deadline went with the stopped clock
+    first = clock_of(ticket, ClockKind.FIRST_RESPONSE)
+    assert (first.state, first.breached_at) == (ClockState.BREACHED, at(60))
+    breaches = ticket.events.filter(event_type=EventType.SLA_BREACHED)
+    assert list(breaches.values_list("to_value", flat=True)) == ["First response"]
+    assert not ticket.events.filter(event_type=EventType.SLA_MET).exists()
 
 
 def test_each_customer_reply_after_an_answer_starts_a_next_response_clock(
