@@ -55,6 +55,7 @@ class WorkspaceAdmin(HistoryAdmin):
     inlines = [CustomStatusInline, CustomFieldInline]
     fieldsets = (
         (None, {"fields": ("name", "slug", "description", "time_zone", "is_active")}),
+        ("Escalate form", {"fields": ("escalation_summary_required",)}),
         (
             "Origin",
             {
@@ -107,22 +108,44 @@ class TeamAdmin(HistoryAdmin):
         "workspace",
         "tier",
         "escalation_target",
+        "assignment_strategy",
         "member_count",
         "open_tickets",
     )
-    list_filter = ("workspace", "tier", "is_escalation_target")
+    list_filter = ("workspace", "tier", "is_escalation_target", "assignment_strategy")
     search_fields = ("name", "slug", "description")
     list_select_related = ("workspace",)
     prepopulated_fields = {"slug": ("name",)}
     inlines = [MembershipInline]
-    fields = (
-        "workspace",
-        "name",
-        "slug",
-        "tier",
-        "is_escalation_target",
-        "notification_email",
-        "description",
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "workspace",
+                    "name",
+                    "slug",
+                    "tier",
+                    "is_escalation_target",
+                    "notification_email",
+                    "description",
+                )
+            },
+        ),
+        (
+            "Assignment",
+            {
+                "description": "Who gets a ticket routed to this team, and what happens when "
+                "nobody can take it.",
+                "fields": (
+                    "assignment_strategy",
+                    "only_available",
+                    "max_open_per_agent",
+                    "fallback",
+                    "fallback_team",
+                ),
+            },
+        ),
     )
 
     def get_queryset(self, request):

@@ -303,11 +303,12 @@ class EscalationForm(forms.Form):
         queryset=Agent.objects.none(),
         required=False,
         label="Agent",
-        help_text="Leave empty to hand the ticket to the team's queue. The agent must be a "
-        "member of the chosen team.",
+        help_text="Leave empty and the team's assignment strategy picks the agent. The agent "
+        "must be a member of the chosen team.",
         widget=UnfoldAdminSelectWidget,
     )
     summary = forms.CharField(
+        required=False,
         help_text="What the next person needs to know; posted as an internal note.",
         widget=UnfoldAdminTextareaWidget(attrs={"rows": 4}),
     )
@@ -336,6 +337,7 @@ class EscalationForm(forms.Form):
         else:
             teams = teams.filter(workspace=ticket.workspace_id)
             agents = agents.filter(teams__workspace=ticket.workspace_id).distinct()
+            self.fields["summary"].required = ticket.workspace.escalation_summary_required
         self.fields["to_team"].queryset = teams
         self.fields["to_agent"].queryset = agents
 
@@ -349,6 +351,10 @@ class EscalationForm(forms.Form):
 
     def clean_reasons(self):
         return [line.strip() for line in self.cleaned_data["reasons"].splitlines() if line.strip()]
+
+    @property
+    def summary_required(self) -> bool:
+        return self.ticket is not None and self.ticket.workspace.escalation_summary_required
 
 
 class EscalationCorrectionForm(forms.ModelForm):

@@ -70,7 +70,7 @@ def escalate_form_view(model_admin, request, *, ticket: Ticket | None):
                 to_agent=data["to_agent"],
                 summary=data["summary"],
                 reasons=data["reasons"],
-                summary_required=True,
+                summary_required=form.summary_required,
                 actor=Actor.for_user(request.user),
             )
         except ValidationError as exc:
@@ -80,9 +80,14 @@ def escalate_form_view(model_admin, request, *, ticket: Ticket | None):
         except IllegalTransition as exc:
             form.add_error(None, exc.message)
         else:
+            owner = (
+                f"assigned to {escalation.to_agent}, who has been notified"
+                if escalation.to_agent
+                else "waiting in the team's queue (its lead has been told)"
+            )
             model_admin.message_user(
                 request,
-                f"Ticket {target.reference} was escalated to {escalation.to_team}.",
+                f"Ticket {target.reference} was escalated to {escalation.to_team}: {owner}.",
                 messages.SUCCESS,
             )
             return HttpResponseRedirect(ticket_change_url(target))

@@ -4,6 +4,8 @@ from escalations.models.calendars import BusinessCalendar
 from escalations.models.choices import (
     ACTIVE_STATUSES,
     ActorKind,
+    AssignmentFallback,
+    AssignmentStrategy,
     AuthorKind,
     Channel,
     CustomerTier,
@@ -44,6 +46,8 @@ __all__ = [
     "ActorKind",
     "Agent",
     "AppendOnlyError",
+    "AssignmentFallback",
+    "AssignmentStrategy",
     "AuthorKind",
     "BusinessCalendar",
     "Channel",

@@ -73,6 +73,18 @@ class ActorKind(models.TextChoices):
     API = "api", "API client"
 
 
+class AssignmentStrategy(models.TextChoices):
+    ROUND_ROBIN = "round_robin", "Round-robin"
+    LEAST_OPEN = "least_open", "Least open tickets"
+    SKILLS = "skills", "Skills match, then least open tickets"
+    MANUAL = "manual", "No automatic assignment (the team's queue)"
+
+
+class AssignmentFallback(models.TextChoices):
+    QUEUE = "queue", "Leave it in the team's queue and notify the team lead"
+    NEXT_TIER = "next_tier", "Hand it on to the next tier"
+
+
 class MembershipRole(models.TextChoices):
     MEMBER = "member", "Member"
     LEAD = "lead", "Team lead"

@@ -12,6 +12,8 @@ class EventType(models.TextChoices):
     STATUS_CHANGED = "ticket.status_changed", "Status changed"
     CUSTOM_STATUS_CHANGED = "ticket.custom_status_changed", "Custom status changed"
     ESCALATED = "ticket.escalated", "Escalated"
+    ASSIGNED = "ticket.assigned", "Assigned"
+    QUEUED = "ticket.queued", "Nobody free: left in the team's queue"
     MESSAGE_ADDED = "message.added", "Message added"
     NOTE_ADDED = "message.note_added", "Internal note added"
     FIRST_RESPONSE = "ticket.first_response", "First response"

@@ -3,7 +3,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from escalations.models.choices import MembershipRole, Tier
+from escalations.models.choices import (
+    AssignmentFallback,
+    AssignmentStrategy,
+    MembershipRole,
+    Tier,
+)
 from escalations.models.workspace import Workspace
 
 
@@ -20,7 +25,39 @@ class Team(models.Model):
     description = models.TextField(blank=True)
     notification_email = models.EmailField(blank=True)
 
-    history = HistoricalRecords()
+    assignment_strategy = models.CharField(
+        max_length=20,
+        choices=AssignmentStrategy.choices,
+        default=AssignmentStrategy.LEAST_OPEN,
+        help_text="How a ticket routed to this team gets its agent.",
+    )
+    only_available = models.BooleanField(
+        default=True, help_text="Skip agents who are marked away or off shift."
+    )
+    max_open_per_agent = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Cap on active tickets per agent; empty: each agent's own capacity.",
+    )
+    fallback = models.CharField(
+        max_length=20,
+        choices=AssignmentFallback.choices,
+        default=AssignmentFallback.QUEUE,
+        help_text="What happens when nobody in the team can take the ticket.",
+    )
+    fallback_team = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The next tier's team; empty: the first escalation target of the next tier.",
+    )
+    round_robin_last = models.ForeignKey(
+        "Agent", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+
+    history = HistoricalRecords(excluded_fields=["round_robin_last"])
 
     class Meta:
         ordering = ["workspace", "tier", "name"]
@@ -30,6 +67,18 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_tier_display()})"
+
+    def clean(self) -> None:
+        other = self.fallback_team
+        if other is None:
+            return
+        if other.pk == self.pk:
+            raise ValidationError({"fallback_team": "A team cannot hand on to itself."})
+        if other.workspace_id != self.workspace_id:
+            raise ValidationError({"fallback_team": f"{other} is a team of another workspace."})
+        if other.tier <= self.tier:
+            tier = self.get_tier_display()
+            raise ValidationError({"fallback_team": f"{other} is not above {tier}."})
 
 
 class Agent(models.Model):

@@ -21,6 +21,11 @@ class Workspace(models.Model):
     )
     template_version = models.CharField(max_length=20, blank=True)
     is_active = models.BooleanField(default=True)
+    escalation_summary_required = models.BooleanField(
+        default=True,
+        help_text="The escalate form asks for a summary for the receiving team. The teams it "
+        "offers are the workspace's teams marked as escalation targets.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()

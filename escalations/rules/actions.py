@@ -32,7 +32,9 @@ ACTION_TYPES: dict[str, ActionType] = {
     "add_tags": ActionType("Add tags", "comma-separated tags"),
     "remove_tags": ActionType("Remove tags", "comma-separated tags"),
     "set_team": ActionType("Set team", "the team's slug"),
-    "set_assignee": ActionType("Set assignee", "an agent's login, or 'nobody'"),
+    "set_assignee": ActionType(
+        "Set assignee", "an agent's login, 'strategy' (by the team's strategy) or 'nobody'"
+    ),
     "set_tier": ActionType("Set tier", "L1, L2 or L3"),
     "set_custom_field": ActionType("Set a custom field", "key=value"),
     "escalate": ActionType(
@@ -123,7 +125,7 @@ def _normalise(
         return {"value": value, "detail": detail} if kind == "escalate" else {"value": value}
     if kind == "set_assignee":
         if not value:
-            raise ValueError("name the agent's login, or 'nobody'")
+            raise ValueError("name the agent's login, 'strategy' or 'nobody'")
         return {"value": str(value)}
     if kind == "set_tier":
         if value in _TIERS.values():

@@ -13,6 +13,7 @@ from escalations import clock
 from escalations.actors import Actor
 from escalations.models import (
     Agent,
+    AssignmentStrategy,
     AuthorKind,
     Escalation,
     EventType,
@@ -86,6 +87,11 @@ def _replay(drill: RuleDrill) -> dict:
     workspace = rule_set.workspace
     compiled = compiled_rule_set(rule_set.pk, rule_set.version, rule_set.revision)
     teams = dict(Team.objects.filter(workspace=workspace).values_list("pk", "slug"))
+    assigning = set(
+        Team.objects.filter(workspace=workspace)
+        .exclude(assignment_strategy=AssignmentStrategy.MANUAL)
+        .values_list("slug", flat=True)
+    )
     calendar = workspace_calendar(workspace, around=drill.period_start.date())
     agents = dict(Agent.objects.values_list("pk", "user__username"))
     tickets = list(
@@ -94,7 +100,7 @@ def _replay(drill: RuleDrill) -> dict:
     totals = {"actual": Counter(), "draft": Counter()}
     per_ticket, changed = [], 0
     for done, ticket in enumerate(tickets, start=1):
-        actual, draft, events = _replay_ticket(ticket, compiled, calendar, teams, agents)
+        actual, draft, events = _replay_ticket(ticket, compiled, calendar, teams, agents, assigning)
         totals["actual"].update(actual)
         totals["draft"].update(draft)
         if actual != draft:
@@ -124,7 +130,7 @@ def _counts(counter: Counter) -> dict[str, int]:
     return {measure: counter.get(measure, 0) for measure in MEASURES}
 
 
-def _replay_ticket(ticket, compiled, calendar, teams, agents):
+def _replay_ticket(ticket, compiled, calendar, teams, agents, assigning):
     """Walk the ticket's events in order, keeping its state, and count both sides."""
     events = list(ticket.events.order_by("created_at", "id"))
     messages = list(ticket.messages.order_by("created_at", "id"))
@@ -174,6 +180,8 @@ def _replay_ticket(ticket, compiled, calendar, teams, agents):
             for action in rule.actions:
                 if action["type"] == "escalate":
                     draft["escalations"] += 1
+                    # the receiving team's strategy assigns (who was free then is not known)
+                    draft["assignments"] += action["value"] in assigning
                 elif action["type"] == "set_assignee":
                     draft["assignments"] += 1
     return actual, draft, replayed

@@ -13,6 +13,7 @@ from escalations.models import (
     Ticket,
     Tier,
 )
+from escalations.services.assignment import Route, assignment_record, assignment_route
 from escalations.services.dispatch import service
 from escalations.services.events import event_record
 from escalations.services.messages import message_add
@@ -90,6 +91,17 @@ def escalation_create(
             {"to_agent": ERR_AGENT_NOT_IN_TEAM.format(agent=to_agent, team=to_team)}
         )
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if to_team is not None and to_agent is None:
+        route = assignment_route(team=to_team, ticket=ticket)
+        to_team, to_agent = route.team, route.agent
+        if route.passed_over:
+            to_tier = to_team.tier
+    elif to_agent is not None and (to_team or ticket.team) is not None:
+        route = Route(
+            to_team or ticket.team, to_agent, f"Chosen by {actor.label}.", strategy="chosen"
+        )
+    else:
+        route = None
     if to_tier is None:
         to_tier = to_team.tier if to_team is not None else min(ticket.tier + 1, Tier.L3)
     now = clock.now()
@@ -150,6 +162,8 @@ def escalation_create(
             actor=actor,
             is_internal=True,
         )
+    if route is not None:
+        assignment_record(ticket=ticket, route=route, actor=actor, note=summary.strip())
     return escalation
 
 

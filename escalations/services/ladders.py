@@ -5,13 +5,9 @@ A ladder is a clock of its own (kind `ladder`) that counts like the policy's res
 time reaches the sum of the timeouts so far. Steps are the levels, repeated `repeat` more times.
 """
 
-from django.db.models import Count, Q
-
 from escalations import clock
 from escalations.actors import Actor
 from escalations.models import (
-    ACTIVE_STATUSES,
-    Agent,
     ClimbWhen,
     ClockKind,
     ClockState,
@@ -132,7 +128,7 @@ def ladder_fire(*, clock_row: SlaClock, level: int) -> None:
         if higher:
             ticket_update(ticket=ticket, actor=actor, changes={"priority": min(higher)})
     team = step.to_team or ticket.team
-    agent = step.to_agent or (least_loaded_agent(team) if team is not None else None)
+    agent = step.to_agent  # without one, the team's strategy picks (escalation_create)
     to_tier = step.to_tier or (team.tier if step.to_team else min(ticket.tier + 1, Tier.L3))
     escalation_create(
         ticket=ticket,
@@ -156,18 +152,6 @@ def ladder_fire(*, clock_row: SlaClock, level: int) -> None:
             source=f"ladder {row.ladder.name}",
         )
     sla_sync(ticket_id=ticket.pk)
-
-
-def least_loaded_agent(team) -> Agent | None:
-    """The available member of the team with the fewest active tickets (then by name)."""
-    return (
-        Agent.objects.filter(memberships__team=team, is_available=True)
-        .annotate(
-            load=Count("assigned_tickets", filter=Q(assigned_tickets__status__in=ACTIVE_STATUSES))
-        )
-        .order_by("load", "display_name", "pk")
-        .first()
-    )
 
 
 def _calendar(row: SlaClock):

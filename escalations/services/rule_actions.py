@@ -100,6 +100,12 @@ def apply_action(action: dict, *, ticket_id: int, actor: Actor, trigger: str, ru
         if ticket.assignee_id and not team.memberships.filter(agent=ticket.assignee_id).exists():
             changes["assignee"] = None
         ticket_update(ticket=ticket, actor=actor, changes=changes)
+    elif kind == "set_assignee" and value == "strategy":
+        from escalations.services.assignment import ticket_assign
+
+        if ticket.team is None:
+            raise ValidationError(f"Ticket {ticket.reference} has no team to assign it by.")
+        ticket_assign(ticket=ticket, team=ticket.team, actor=actor, note=f"Rule {rule.name}")
     elif kind == "set_assignee":
         agent = None
         if value != "nobody":

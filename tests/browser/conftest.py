@@ -78,9 +78,9 @@ def demo(live_server):
     return live_server.url
 
 
-def log_in(page, base_url):
+def log_in(page, base_url, username: str = MANAGER_USERNAME):
     page.goto(f"{base_url}/admin/login/")
-    page.fill("#id_username", MANAGER_USERNAME)
+    page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{base_url}/admin/")

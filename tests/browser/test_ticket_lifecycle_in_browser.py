@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from escalations.models import EventType, Ticket, TicketStatus
+from escalations.models import Agent, EventType, Ticket, TicketStatus
 from escalations.services.demo import MANAGER_USERNAME
 from tests.browser.conftest import log_in
 
@@ -63,24 +63,41 @@ def test_a_stale_page_cannot_move_a_ticket(browser, page, demo):
     assert ticket.status == TicketStatus.RESOLVED
 
 
-def test_agent_escalates_a_ticket_to_billing_with_a_summary(page, demo, screenshot):
-    log_in(page, demo)
-    ticket = Ticket.objects.filter(status=TicketStatus.OPEN).order_by("pk").first()
+def test_l1_agent_escalates_to_billing_and_the_billing_agent_finds_it_assigned(
+    page, demo, screenshot
+):
+    # Yong, an L1 agent, cannot solve a billing problem on a ticket of his
+    yong = Agent.objects.get(user__username="yong")
+    ticket = Ticket.objects.filter(status=TicketStatus.OPEN, team__slug="general").first()
+    log_in(page, demo, username="yong")
     page.goto(f"{demo}/admin/escalations/ticket/{ticket.pk}/change/")
 
     page.get_by_role("link", name="Escalate…").click()
+    offered = page.locator("#id_to_team option").all_inner_texts()
+    assert "Billing (L2)" in offered and not any("General" in o for o in offered)
     page.select_option("#id_to_team", label="Billing (L2)")
     page.fill("#id_summary", "Customer was charged twice; needs a refund approval.")
     screenshot(page, "escalate-form")
     page.get_by_role("button", name="Escalate", exact=True).click()
 
-    page.get_by_text(f"Ticket #{ticket.pk} was escalated to Billing").wait_for()
-    assert (
-        page.locator("[data-testid=handoff-package]")
-        .get_by_text("needs a refund approval")
-        .is_visible()
-    )
+    # he is told it is done, and who has it now
+    ticket.refresh_from_db()
+    owner = ticket.assignee
+    assert (ticket.status, ticket.team.name, ticket.tier) == ("escalated", "Billing", 2)
+    assert owner is not None and owner != yong and ticket.team in owner.teams.all()
+    page.get_by_text(
+        f"Ticket #{ticket.pk} was escalated to Billing (L2): assigned to {owner.display_name}"
+    ).wait_for()
+
+    # the Billing agent finds the notification with the summary, and the ticket with its context
+    page.context.clear_cookies()
+    log_in(page, demo, username=owner.user.username)
+    page.goto(f"{demo}/admin/escalations/notification/")
+    notice = page.locator("#result_list tbody tr").filter(has_text=f"#{ticket.pk}")
+    assert "needs a refund approval" in notice.first.inner_text()
+    page.goto(f"{demo}/admin/escalations/ticket/{ticket.pk}/change/")
+    package = page.locator("[data-testid=handoff-package]")
+    assert package.get_by_text("needs a refund approval").first.is_visible()
+    assert page.get_by_text("Escalation summary: Customer was charged twice").first.is_visible()
     page.set_viewport_size({"width": 1440, "height": 1500})
     screenshot(page, "ticket-escalated")
-    ticket.refresh_from_db()
-    assert (ticket.status, ticket.team.name, ticket.tier) == ("escalated", "Billing", 2)

@@ -97,3 +97,75 @@ def test_correcting_an_escalation_summary_keeps_the_old_text_in_the_trail(
     event = ticket.events.get(event_type=EventType.ESCALATION_UPDATED)
     assert event.data["changes"]["summary"] == ["Chraged twice", "Charged twice"]
     assert Escalation.objects.count() == 1
+
+
+def team_form(team, **overrides):
+    data = {
+        "workspace": team.workspace_id,
+        "name": team.name,
+        "slug": team.slug,
+        "tier": team.tier,
+        "is_escalation_target": "on",
+        "assignment_strategy": "round_robin",
+        "only_available": "on",
+        "max_open_per_agent": "6",
+        "fallback": "next_tier",
+        "fallback_team": "",
+        "memberships-TOTAL_FORMS": 0,
+        "memberships-INITIAL_FORMS": 0,
+    }
+    return {**data, **overrides}
+
+
+def test_manager_sets_a_team_strategy_and_a_bad_fallback_is_a_form_error(
+    client, manager_user, l1_team, billing_team
+):
+    client.force_login(manager_user)
+    url = reverse("admin:escalations_team_change", args=[billing_team.pk])
+
+    refused = client.post(url, team_form(billing_team, fallback_team=l1_team.pk))
+    assert refused.status_code == 200
+    assert "is not above L2" in refused.content.decode()
+    billing_team.refresh_from_db()
+    assert billing_team.assignment_strategy == "least_open"  # nothing saved
+
+    saved = client.post(url, team_form(billing_team))
+    assert saved.status_code == 302
+    billing_team.refresh_from_db()
+    assert (billing_team.assignment_strategy, billing_team.max_open_per_agent) == (
+        "round_robin",
+        6,
+    )
+    assert billing_team.fallback == "next_tier"
+
+
+def test_the_workspace_decides_whether_the_escalate_form_needs_a_summary(
+    client, agent_user, ticket, billing_team
+):
+    client.force_login(agent_user)
+    url = reverse("admin:escalations_ticket_escalate", args=[ticket.pk])
+    form = {"kind": "agent_initiated", "to_team": billing_team.pk, "summary": ""}
+
+    refused = client.post(url, form)
+    assert refused.status_code == 200 and "This field is required" in refused.content.decode()
+    assert not ticket.escalations.exists()
+
+    workspace = ticket.workspace
+    workspace.escalation_summary_required = False
+    workspace.save()
+    assert client.post(url, form).status_code == 302
+    assert ticket.escalations.get().summary == ""
+
+
+def test_the_escalating_agent_is_told_who_took_the_ticket(
+    client, agent_user, ticket, billing_team, billing_agent
+):
+    client.force_login(agent_user)
+    url = reverse("admin:escalations_ticket_escalate", args=[ticket.pk])
+    done = client.post(
+        url,
+        {"kind": "agent_initiated", "to_team": billing_team.pk, "summary": "Charged twice"},
+        follow=True,
+    )
+    text = done.content.decode()
+    assert f"was escalated to {billing_team}: assigned to Priya Shah, who has been notified" in text

@@ -64,7 +64,8 @@ def test_a_drill_compares_a_draft_with_what_happened(history, billing_team):
     assert (drill.tickets_total, drill.tickets_done) == (3, 3)
     report = drill.report
     assert report["tickets"] == 3
-    assert report["totals"]["actual"] == {"escalations": 1, "assignments": 0, "firings": 1}
+    # the escalation to billing was assigned to Priya by the team's strategy
+    assert report["totals"]["actual"] == {"escalations": 1, "assignments": 1, "firings": 1}
     # refund: created + a customer reply, both mention a refund
     assert report["totals"]["draft"] == {"escalations": 0, "assignments": 2, "firings": 2}
     changed = {row["ticket"]: row for row in report["per_ticket"]}
@@ -99,6 +100,7 @@ def test_a_manager_starts_a_drill_from_the_rule_set_and_reads_the_report(client,
     client.force_login(manager)
     now = timezone.localtime()
     week_ago = now - timedelta(days=8)
+    queued_before = OrmQ.objects.count()  # e.g. the e-mail to the assigned agent
     response = client.post(
         reverse("admin:escalations_ruleset_drill", args=[live.pk]),
         {
@@ -111,7 +113,7 @@ def test_a_manager_starts_a_drill_from_the_rule_set_and_reads_the_report(client,
     drill = RuleDrill.objects.get()
     assert response.status_code == 302
     assert drill.status == RuleDrill.Status.QUEUED and drill.tickets_total == 3
-    assert OrmQ.objects.count() == 1  # handed to the django-q2 cluster
+    assert OrmQ.objects.count() == queued_before + 1  # handed to the django-q2 cluster
 
     drill_run(drill_id=drill.pk)  # what the cluster's worker does
     page = client.get(reverse("admin:escalations_ruledrill_change", args=[drill.pk]))

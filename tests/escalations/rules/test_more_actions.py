@@ -100,3 +100,26 @@ def test_a_webhook_to_an_unreachable_host_records_the_failure(live, l1_team, act
     delivery = webhook_deliver(delivery_id=ticket.webhooks.get().pk, pause=0)
     assert delivery.delivered_at is None and delivery.attempts == 3 and delivery.error
     assert Ticket.objects.get(pk=ticket.pk).status == "new"
+
+
+def test_assigning_by_the_team_strategy_picks_the_least_busy_member(live, l1_team, actor):
+    AgentFactory(team=l1_team, display_name="Busy").assigned_tickets.add(
+        make_ticket(team=l1_team, actor=actor)
+    )
+    free = AgentFactory(team=l1_team, display_name="Free")
+    rule(live, [{"type": "set_assignee", "value": "strategy"}])
+
+    ticket = make_ticket(team=l1_team, actor=actor, body="hi")
+
+    ticket.refresh_from_db()
+    assert ticket.assignee == free
+    assigned = ticket.events.get(event_type=EventType.ASSIGNED)
+    assert assigned.actor_kind == "rule" and "Fewest open tickets" in assigned.reason
+
+
+def test_assigning_by_strategy_without_a_team_is_refused_on_the_ticket(live, actor):
+    rule_set_workspace = live.workspace
+    rule(live, [{"type": "set_assignee", "value": "strategy"}])
+    ticket = make_ticket(workspace=rule_set_workspace, actor=actor, body="hi")
+    refused = ticket.events.get(event_type=EventType.RULE_ACTION_REFUSED)
+    assert "has no team to assign it by" in refused.reason

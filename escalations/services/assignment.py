@@ -1,0 +1,225 @@
+"""Choosing the agent of a team for a ticket: the team's strategy, its cap and its fallback.
+
+Strategies: round-robin, least open tickets, skills match (then least open tickets), or none
+(the team's queue). Only available agents count when the team says so, and nobody gets more
+active tickets than the cap (the team's, or else the agent's own capacity). When nobody is
+free the team's fallback applies: the ticket waits in the team's queue and the lead is told,
+or it goes on to the next tier's team.
+
+Fair under concurrency: the candidate agents' rows are locked (in id order) before their loads
+are counted, so two assignments at once cannot both take an agent's last free slot — the
+second counts after the first has committed. The team row is locked too, for the round-robin
+turn.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.db.models import Count
+
+from escalations.actors import Actor
+from escalations.models import (
+    ACTIVE_STATUSES,
+    Agent,
+    AssignmentFallback,
+    AssignmentStrategy,
+    EventType,
+    MembershipRole,
+    Team,
+    Ticket,
+)
+from escalations.services.dispatch import service
+from escalations.services.events import event_record
+
+MAX_HAND_ONS = 3  # L1 → L2 → L3 at most
+
+
+@dataclass
+class Route:
+    """Where a ticket goes: the team that takes it, the agent (None: the team's queue), why."""
+
+    team: Team
+    agent: Agent | None
+    reason: str
+    passed_over: list[Team] = field(default_factory=list)  # teams with nobody free
+    strategy: str = ""  # the team's strategy, or "chosen" when a person picked the agent
+
+    def __post_init__(self):
+        self.strategy = self.strategy or self.team.assignment_strategy
+
+
+def assignment_route(*, team: Team, ticket: Ticket) -> Route:
+    """Pick the agent by the team's strategy, following next-tier fallbacks; locks the rows it
+    counted on until the caller's transaction ends."""
+    passed_over: list[Team] = []
+    current = team
+    with transaction.atomic():
+        while True:
+            agent, reason = _pick(current, ticket)
+            if agent is not None or current.fallback != AssignmentFallback.NEXT_TIER:
+                return Route(current, agent, reason, passed_over)
+            above = next_tier_team(current)
+            if above is None or above in passed_over or len(passed_over) >= MAX_HAND_ONS:
+                return Route(current, None, f"{reason} No team above to hand on to.", passed_over)
+            passed_over.append(current)
+            current = above
+
+
+def next_tier_team(team: Team) -> Team | None:
+    if team.fallback_team_id:
+        return team.fallback_team
+    return (
+        Team.objects.filter(workspace=team.workspace_id, tier__gt=team.tier)
+        .order_by("tier", "-is_escalation_target", "name", "pk")
+        .first()
+    )
+
+
+def agent_loads(agent_ids: list[int]) -> dict[int, int]:
+    """Active tickets held by each agent."""
+    rows = (
+        Ticket.objects.filter(assignee__in=agent_ids, status__in=ACTIVE_STATUSES)
+        .values("assignee")
+        .annotate(n=Count("id"))
+        .values_list("assignee", "n")
+    )
+    return dict(rows)
+
+
+def needed_skills(ticket: Ticket) -> set[str]:
+    """What a ticket asks of its agent: its tags, its topic and the AI's intent."""
+    words = {str(tag).strip().lower() for tag in ticket.tags}
+    for value in (ticket.topic, ticket.ai_intent):
+        if value:
+            words.add(value.strip().lower())
+    return {word for word in words if word}
+
+
+def _pick(team: Team, ticket: Ticket) -> tuple[Agent | None, str]:
+    if team.assignment_strategy == AssignmentStrategy.MANUAL:
+        return None, f"{team.name} assigns its tickets by hand."
+    locking = connection.features.has_select_for_update
+    team = (Team.objects.select_for_update() if locking else Team.objects).get(pk=team.pk)
+    candidates = Agent.objects.filter(memberships__team=team).order_by("pk")
+    if team.only_available:
+        candidates = candidates.filter(is_available=True)
+    if locking:
+        of = ("self",) if connection.features.has_select_for_update_of else ()
+        candidates = candidates.select_for_update(of=of)
+    agents = list(candidates)
+    if not agents:
+        who = "available agents" if team.only_available else "agents"
+        return None, f"{team.name} has no {who}."
+    loads = agent_loads([a.pk for a in agents])
+    free = [a for a in agents if loads.get(a.pk, 0) < _cap(team, a)]
+    if not free:
+        return None, f"All {len(agents)} agents of {team.name} are at their cap."
+    strategy = team.assignment_strategy
+    if strategy == AssignmentStrategy.ROUND_ROBIN:
+        agent = _next_in_turn(team, free)
+        return agent, f"Round-robin: next in turn in {team.name}."
+    if strategy == AssignmentStrategy.SKILLS:
+        needed = needed_skills(ticket)
+        scores = {a.pk: len(needed & set(a.skills)) for a in free}
+        best = max(scores.values())
+        if best:
+            matched = [a for a in free if scores[a.pk] == best]
+            agent = _least_open(matched, loads)
+            skills = ", ".join(sorted(needed & set(agent.skills)))
+            return (
+                agent,
+                f"Skills match ({skills}), then fewest open tickets ({loads.get(agent.pk, 0)}).",
+            )
+        agent = _least_open(free, loads)
+        wanted = ", ".join(sorted(needed)) or "none named"
+        return agent, (
+            f"Nobody free has the skills asked ({wanted}); fewest open tickets "
+            f"({loads.get(agent.pk, 0)})."
+        )
+    agent = _least_open(free, loads)
+    return agent, f"Fewest open tickets in {team.name} ({loads.get(agent.pk, 0)})."
+
+
+def _cap(team: Team, agent: Agent) -> int:
+    return team.max_open_per_agent if team.max_open_per_agent is not None else agent.capacity
+
+
+def _least_open(agents: list[Agent], loads: dict[int, int]) -> Agent:
+    return min(agents, key=lambda a: (loads.get(a.pk, 0), a.display_name, a.pk))
+
+
+def _next_in_turn(team: Team, free: list[Agent]) -> Agent:
+    """The first free agent after the last one served (by id, wrapping round)."""
+    last = team.round_robin_last_id or 0
+    agent = next((a for a in free if a.pk > last), free[0])
+    Team.objects.filter(pk=team.pk).update(round_robin_last=agent)
+    return agent
+
+
+@service
+def ticket_assign(*, ticket: Ticket, team: Team, actor: Actor, note: str = "") -> Route:
+    """Route the ticket to the team and give it an agent by the team's strategy."""
+    from escalations.services.tickets import ticket_update
+
+    route = assignment_route(team=team, ticket=ticket)
+    changes = {"team": route.team, "assignee": route.agent}
+    if route.passed_over:
+        changes["tier"] = route.team.tier
+    ticket = ticket_update(ticket=ticket, actor=actor, changes=changes, reason=note)
+    assignment_record(ticket=ticket, route=route, actor=actor, note=note)
+    return route
+
+
+def assignment_record(*, ticket: Ticket, route: Route, actor: Actor, note: str = "") -> None:
+    """The audit event of a routing decision, and who is told: the agent, or the team's lead."""
+    from escalations.services.notifications import notification_send
+
+    data = {
+        "team": route.team.pk,
+        "agent": route.agent.pk if route.agent else None,
+        "strategy": route.strategy,
+        "passed_over": [team.pk for team in route.passed_over],
+    }
+    hand_on = "".join(f"{team.name} had nobody free; " for team in route.passed_over)
+    if route.agent is not None:
+        event_record(
+            ticket=ticket,
+            event_type=EventType.ASSIGNED,
+            actor=actor,
+            to_value=route.agent.display_name,
+            reason=hand_on + route.reason,
+            data=data,
+        )
+        message = f"Ticket {ticket.reference} is yours ({route.team.name}): {ticket.subject}"
+        notification_send(
+            ticket=ticket,
+            recipients=[route.agent.user.get_username()],
+            message=f"{message}\n\n{note}" if note else message,
+            actor=actor,
+            source="assignment",
+        )
+        return
+    event_record(
+        ticket=ticket,
+        event_type=EventType.QUEUED,
+        actor=actor,
+        to_value=route.team.name,
+        reason=hand_on + route.reason,
+        data=data,
+    )
+    recipients = _leads(route.team)
+    if recipients:
+        notification_send(
+            ticket=ticket,
+            recipients=recipients,
+            message=f"Ticket {ticket.reference} waits in {route.team.name}'s queue: {route.reason}",
+            actor=actor,
+            source="assignment",
+        )
+
+
+def _leads(team: Team) -> list[str]:
+    """The team's leads, or every member when it has none."""
+    memberships = team.memberships.select_related("agent__user")
+    leads = [m for m in memberships if m.role == MembershipRole.LEAD]
+    return [m.agent.user.get_username() for m in (leads or memberships) if m.agent.user.is_active]
