@@ -212,6 +212,7 @@ UNFOLD = {
                     _nav(_("Audit trail"), "history", "ticketevent"),
                     _nav(_("Notifications"), "notifications", "notification"),
                     _nav(_("Deadlines"), "timer", "timer"),
+                    _nav(_("AI verdicts"), "smart_toy", "aiverdict"),
                 ],
             },
             {
@@ -240,6 +241,7 @@ UNFOLD = {
                     _nav(_("Business calendars"), "calendar_month", "businesscalendar"),
                     _nav(_("SLA policies"), "speed", "slapolicy"),
                     _nav(_("Escalation ladders"), "stairs", "escalationladder"),
+                    _nav(_("Escalation policies (AI)"), "policy", "escalationpolicy"),
                 ],
             },
         ],

@@ -70,7 +70,7 @@ def clean_custom_fields(specs: Iterable[FieldSpec], values: Any) -> dict[str, An
                 problems.append(f"{spec.label} ({key}): this field is required.")
             continue
         try:
-            cleaned[key] = _clean_value(spec, raw)
+            cleaned[key] = clean_value(spec, raw)
         except ValueError as exc:
             problems.append(f"{spec.label} ({key}): {exc}")
     if problems:
@@ -78,7 +78,7 @@ def clean_custom_fields(specs: Iterable[FieldSpec], values: Any) -> dict[str, An
     return cleaned
 
 
-def _clean_value(spec: FieldSpec, raw: Any) -> Any:
+def clean_value(spec: FieldSpec, raw: Any) -> Any:
     cleaner = _CLEANERS.get(spec.field_type)
     if cleaner is None:
         raise ValueError(f"unknown field type {spec.field_type!r}.")

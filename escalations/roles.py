@@ -18,6 +18,7 @@ _CONFIG = (
     "slatarget",
     "escalationladder",
     "ladderlevel",
+    "escalationpolicy",
 )
 _RULES = ("ruleset", "rule", "integration")
 _ALL = (
@@ -34,6 +35,7 @@ _ALL = (
     "webhookdelivery",
     "slaclock",
     "timer",
+    "aiverdict",
 )
 
 
@@ -46,6 +48,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         _perms("add change delete view", (*_CONFIG, *_RULES, "agent", "customer"))
         | _perms("add view", ("ruledrill",))
         | _perms("view", ("rulefiring", "notification", "webhookdelivery", "slaclock"))
+        | _perms("add view", ("aiverdict",))
         | _perms("view change", ("timer",))  # change: retry a parked deadline
         | _perms("add change view", ("ticket", "escalation"))
         | _perms("add view", ("message",))

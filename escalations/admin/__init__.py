@@ -1,3 +1,11 @@
 """The admin is Handoff's UI for managers and agents; one module per model group."""
 
-from escalations.admin import accounts, directory, escalations, rules, sla, tickets  # noqa: F401
+from escalations.admin import (  # noqa: F401
+    accounts,
+    ai,
+    directory,
+    escalations,
+    rules,
+    sla,
+    tickets,
+)

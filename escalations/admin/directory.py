@@ -11,6 +11,7 @@ from escalations.admin.forms import (
     AgentForm,
     CustomerForm,
     CustomFieldDefinitionForm,
+    PhraseListField,
     PrettyJSONField,
 )
 from escalations.models import (
@@ -45,8 +46,29 @@ class CustomFieldInline(TabularInline):
     fields = ("key", "label", "field_type", "is_required", "choices", "pattern", "position")
 
 
+class WorkspaceForm(forms.ModelForm):
+    human_request_phrases = PhraseListField(
+        required=False,
+        help_text="One per line. A customer message with one of these escalates the ticket to "
+        "a person at once (any language; case and accents do not matter).",
+    )
+
+    class Meta:
+        model = Workspace
+        fields = (
+            "name",
+            "slug",
+            "description",
+            "time_zone",
+            "is_active",
+            "human_request_phrases",
+            "escalation_summary_required",
+        )
+
+
 @admin.register(Workspace)
 class WorkspaceAdmin(HistoryAdmin):
+    form = WorkspaceForm
     list_display = ("name", "slug", "template_slug", "team_count", "open_ticket_count", "is_active")
     list_filter = ("is_active", "template_slug")
     search_fields = ("name", "slug", "description")
@@ -56,6 +78,7 @@ class WorkspaceAdmin(HistoryAdmin):
     fieldsets = (
         (None, {"fields": ("name", "slug", "description", "time_zone", "is_active")}),
         ("Escalate form", {"fields": ("escalation_summary_required",)}),
+        ("Customers asking for a person", {"fields": ("human_request_phrases",)}),
         (
             "Origin",
             {

@@ -68,6 +68,24 @@ class ChoiceListField(forms.CharField):
         return [item.strip() for item in value.split(",") if item.strip()]
 
 
+class PhraseListField(forms.CharField):
+    """Words or phrases, one per line, kept in the order given, without repeats."""
+
+    widget = UnfoldAdminTextareaWidget(attrs={"rows": 4})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        phrases = []
+        for line in value.splitlines():
+            phrase = " ".join(line.split())
+            if phrase and phrase.lower() not in {p.lower() for p in phrases}:
+                phrases.append(phrase)
+        return phrases
+
+
 class CustomFieldDefinitionForm(forms.ModelForm):
     choices = ChoiceListField(
         required=False, help_text="For choice fields: the allowed values, comma-separated."

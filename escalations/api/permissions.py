@@ -23,3 +23,10 @@ class CanChangeTickets(ModelPermissions):
         **ModelPermissions.perms_map,
         "POST": ["%(app_label)s.view_%(model_name)s", "%(app_label)s.change_%(model_name)s"],
     }
+
+
+class CanSendVerdicts(ModelPermissions):
+    perms_map = {
+        **ModelPermissions.perms_map,
+        "POST": ["%(app_label)s.view_%(model_name)s", "%(app_label)s.add_aiverdict"],
+    }

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from escalations.lifecycle import TRANSITION_NAMES, available_transitions
-from escalations.models import SlaClock, Ticket, TicketStatus
+from escalations.models import AiVerdict, SlaClock, Ticket, TicketStatus
 from escalations.services.tickets import CREATE_FIELDS
 
 
@@ -74,3 +74,54 @@ class SnoozeRequestSerializer(serializers.Serializer):
         allow_null=True, help_text="When the ticket comes back; null wakes it now."
     )
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class VerdictRequestSerializer(serializers.Serializer):
+    """What the AI says about a ticket; the decision comes back in the answer."""
+
+    confidence = serializers.FloatField(
+        required=False, allow_null=True, min_value=0, max_value=1, default=None
+    )
+    intent = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, default="", help_text="Task category."
+    )
+    sentiment = serializers.FloatField(
+        required=False, allow_null=True, min_value=-1, max_value=1, default=None
+    )
+    attempted_solutions = serializers.ListField(
+        child=serializers.CharField(max_length=2000), required=False, max_length=50, default=list
+    )
+    proposed_reply = serializers.CharField(
+        required=False, allow_blank=True, max_length=10_000, default=""
+    )
+    flags = serializers.ListField(
+        child=serializers.CharField(max_length=60), required=False, max_length=50, default=list
+    )
+    fields = serializers.DictField(
+        required=False, default=dict, help_text="Custom fields the AI collected."
+    )
+    handoff_requested = serializers.BooleanField(required=False, default=False)
+
+
+class VerdictSerializer(serializers.ModelSerializer):
+    escalation = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = AiVerdict
+        fields = (
+            "id",
+            "ticket",
+            "received_at",
+            "confidence",
+            "intent",
+            "sentiment",
+            "flags",
+            "handoff_requested",
+            "policy_name",
+            "policy_version",
+            "decision",
+            "reasons",
+            "checks",
+            "escalation",
+        )
+        read_only_fields = fields

@@ -5,13 +5,21 @@ from rest_framework.response import Response
 
 from escalations import selectors
 from escalations.actors import Actor
-from escalations.api.permissions import CanChangeTickets, CanTransitionTickets, ModelPermissions
+from escalations.api.permissions import (
+    CanChangeTickets,
+    CanSendVerdicts,
+    CanTransitionTickets,
+    ModelPermissions,
+)
 from escalations.api.serializers import (
     SnoozeRequestSerializer,
     TicketSerializer,
     TransitionRequestSerializer,
+    VerdictRequestSerializer,
+    VerdictSerializer,
 )
 from escalations.errors import IllegalTransition
+from escalations.services.ai_handoff import ai_verdict_record
 from escalations.services.snooze import snooze_end, ticket_snooze
 from escalations.services.transitions import ticket_transition
 
@@ -55,6 +63,25 @@ class TicketViewSet(viewsets.ReadOnlyModelViewSet):
     @action(
         detail=True,
         methods=["post"],
+        permission_classes=[CanSendVerdicts],
+        serializer_class=VerdictRequestSerializer,
+    )
+    def verdicts(self, request, pk=None):
+        """The AI's verdict on the ticket; the answer says whether a person takes over."""
+        ticket = self.get_object()
+        payload = VerdictRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            verdict = ai_verdict_record(
+                ticket=ticket, actor=Actor.api(request.user), **payload.validated_data
+            )
+        except DjangoValidationError as exc:
+            return _validation_response(exc, ticket_state_field="detail")
+        return Response(VerdictSerializer(verdict).data, status=status.HTTP_201_CREATED)
+
+    @action(
+        detail=True,
+        methods=["post"],
         permission_classes=[CanTransitionTickets],
         serializer_class=TransitionRequestSerializer,
     )
@@ -80,3 +107,10 @@ class TicketViewSet(viewsets.ReadOnlyModelViewSet):
                 status=status.HTTP_409_CONFLICT,
             )
         return Response(TicketSerializer(self.get_queryset().get(pk=ticket.pk)).data)
+
+
+def _validation_response(exc: DjangoValidationError, *, ticket_state_field: str) -> Response:
+    """A service's refusal as 400 with field errors; one about the ticket's state as 409."""
+    if hasattr(exc, "error_dict"):
+        return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)
+    return Response({ticket_state_field: exc.messages}, status=status.HTTP_409_CONFLICT)

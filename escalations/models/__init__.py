@@ -1,5 +1,6 @@
 """Handoff's domain, one module per concept."""
 
+from escalations.models.ai import AiVerdict, Decision, EscalationPolicy
 from escalations.models.calendars import BusinessCalendar
 from escalations.models.choices import (
     ACTIVE_STATUSES,
@@ -45,6 +46,7 @@ __all__ = [
     "ACTIVE_STATUSES",
     "ActorKind",
     "Agent",
+    "AiVerdict",
     "AppendOnlyError",
     "AssignmentFallback",
     "AssignmentStrategy",
@@ -58,9 +60,11 @@ __all__ = [
     "CustomStatus",
     "Customer",
     "CustomerTier",
+    "Decision",
     "Escalation",
     "EscalationKind",
     "EscalationLadder",
+    "EscalationPolicy",
     "EventType",
     "FieldType",
     "Integration",

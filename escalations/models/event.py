@@ -12,6 +12,7 @@ class EventType(models.TextChoices):
     STATUS_CHANGED = "ticket.status_changed", "Status changed"
     CUSTOM_STATUS_CHANGED = "ticket.custom_status_changed", "Custom status changed"
     ESCALATED = "ticket.escalated", "Escalated"
+    AI_VERDICT = "ai.verdict", "AI verdict received"
     ASSIGNED = "ticket.assigned", "Assigned"
     QUEUED = "ticket.queued", "Nobody free: left in the team's queue"
     MESSAGE_ADDED = "message.added", "Message added"

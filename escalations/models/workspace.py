@@ -9,6 +9,29 @@ slug_validator = RegexValidator(
 )
 
 
+def default_human_request_phrases() -> list[str]:
+    return [
+        "speak to a human",
+        "talk to a human",
+        "real person",
+        "speak to someone",
+        "talk to someone",
+        "human agent",
+        "speak to an agent",
+        "talk to an agent",
+        "mit einem menschen",
+        "echten menschen",
+        "mitarbeiter sprechen",
+        "hablar con una persona",
+        "hablar con un agente",
+        "parler a un conseiller",
+        "parler a quelqu'un",
+        "une vraie personne",
+        "parlare con un operatore",
+        "met een medewerker",
+    ]
+
+
 class Workspace(models.Model):
     """The unit a template is instantiated into: teams, tickets, statuses and fields belong here."""
 
@@ -21,6 +44,12 @@ class Workspace(models.Model):
     )
     template_version = models.CharField(max_length=20, blank=True)
     is_active = models.BooleanField(default=True)
+    human_request_phrases = models.JSONField(
+        default=default_human_request_phrases,
+        blank=True,
+        help_text="A customer message with one of these asks for a person: the ticket "
+        "escalates at once. Any language; case and accents do not matter.",
+    )
     escalation_summary_required = models.BooleanField(
         default=True,
         help_text="The escalate form asks for a summary for the receiving team. The teams it "

@@ -22,6 +22,7 @@ from escalations.models import (
     CustomFieldDefinition,
     CustomStatus,
     EscalationLadder,
+    EscalationPolicy,
     LadderLevel,
     Priority,
     Rule,
@@ -33,6 +34,7 @@ from escalations.models import (
     TicketStatus,
     Workspace,
 )
+from escalations.models.workspace import default_human_request_phrases
 from escalations.services.directory import agent_create, directory_save
 from escalations.services.escalations import escalation_create
 from escalations.services.messages import message_add
@@ -114,7 +116,9 @@ def demo_seed(*, now: datetime | None = None, seed: int = 7) -> DemoResult:
         return DemoResult(existing, created=False, tickets=existing.tickets.count())
     now = now or clock.now()
     rng = random.Random(seed)
-    workspace = directory_save(instance=Workspace(**data["workspace"]))
+    # The played history is scripted, hand-overs included: the phrases that make a customer's
+    # message escalate at once apply from the end of it.
+    workspace = directory_save(instance=Workspace(**data["workspace"], human_request_phrases=[]))
     for spec in data["custom_statuses"]:
         directory_save(instance=CustomStatus(workspace=workspace, **spec))
     for spec in data.get("calendars", []):
@@ -138,6 +142,9 @@ def demo_seed(*, now: datetime | None = None, seed: int = 7) -> DemoResult:
             lead_of=[teams[slug] for slug in spec["lead_of"]],
         )
     _service_levels(workspace, data, teams)
+    for spec in data.get("escalation_policies", []):
+        spec = {**spec, "to_team": teams.get(spec.get("to_team"))}
+        directory_save(instance=EscalationPolicy(workspace=workspace, **spec))
     customers = [directory_save(instance=Customer(**_customer(spec))) for spec in data["customers"]]
     live = rule_set_save(rule_set=RuleSet(workspace=workspace, name="Live rules", is_live=True))
     for spec in data.get("rules", []):
@@ -151,6 +158,8 @@ def demo_seed(*, now: datetime | None = None, seed: int = 7) -> DemoResult:
         age = timedelta(hours=rng.randint(2, 24 * 14), minutes=rng.randint(0, 59))
         story = _Story(rng=rng, start=now - age, end=now - timedelta(minutes=1))
         _play(scenario, end_state, customer, teams, agents, story)
+    workspace.human_request_phrases = default_human_request_phrases()
+    directory_save(instance=workspace)
     # What came due during the played history fires now, once; a ladder level that fires can
     # make the next one due at once, hence the repeat.
     fired = timers_sweep().fired

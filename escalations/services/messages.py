@@ -69,7 +69,9 @@ def message_add(
 
 
 def _customer_wrote(*, ticket: Ticket, message: Message, actor: Actor) -> None:
-    """A snoozed ticket comes back at once; 'no agent reply' deadlines start."""
+    """A snoozed ticket comes back at once; 'no agent reply' deadlines start; a customer who
+    asks for a person gets one."""
+    from escalations.services.ai_handoff import customer_asked_for_a_person
     from escalations.services.rules import no_reply_waits
     from escalations.services.snooze import snooze_end
 
@@ -78,6 +80,7 @@ def _customer_wrote(*, ticket: Ticket, message: Message, actor: Actor) -> None:
     waits = no_reply_waits(ticket.workspace_id)
     if waits:
         no_reply_timers_schedule(ticket=ticket, message=message, waits=waits)
+    customer_asked_for_a_person(ticket=ticket, message=message, actor=actor)
 
 
 def _record_human_response(*, ticket: Ticket, actor: Actor, at) -> None:

@@ -47,6 +47,8 @@ def trigger_for(event: TicketEvent) -> str | None:
         return "status_changed"
     if kind in (EventType.FIELD_CHANGED, EventType.CUSTOM_STATUS_CHANGED):
         return "field_changed"
+    if kind == EventType.AI_VERDICT:
+        return "ai_verdict"
     return _TIME_TRIGGERS.get(kind)
 
 
