@@ -1,5 +1,6 @@
 """Handoff settings. Every value comes from the environment; `.env.example` lists them all."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -34,6 +35,10 @@ INSTALLED_APPS = [
     "django_q",
     "import_export",
     "rest_framework",
+    "knox",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "escalations",
     "templates_catalog",
@@ -41,6 +46,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "escalations.api.middleware.BodySizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -160,11 +166,40 @@ Q_CLUSTER = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",
         "escalations.api.auth.BrowserSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"user": env_str("HANDOFF_API_RATE", "6000/min")},
+    "EXCEPTION_HANDLER": "escalations.api.errors.exception_handler",
+}
+# API tokens (django-rest-knox): stored hashed, each with an expiry.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=env_int("HANDOFF_API_TOKEN_DAYS", 90)),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
+# The largest API request body; a bigger one is refused with 413 before it is read.
+HANDOFF_API_MAX_BODY_BYTES = env_int("HANDOFF_API_MAX_BODY_BYTES", 1_000_000)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Handoff API",
+    "DESCRIPTION": "Tickets, messages, AI verdicts and escalations for bots and integrations.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "TicketStatusEnum": "escalations.models.choices.TicketStatus",
+        "TierEnum": "escalations.models.choices.Tier",
+        "CustomerTierEnum": "escalations.models.choices.CustomerTier",
+    },
 }
 
 # How deep rule actions may cause further rule runs (an action's event, its action's event…).

@@ -8,3 +8,4 @@ class EscalationsConfig(AppConfig):
 
     def ready(self) -> None:
         from escalations import checks, signals  # noqa: F401
+        from escalations.api import schema  # noqa: F401

@@ -6,6 +6,7 @@ Permissions are "app_label.codename", as `user.has_perm` takes them.
 MANAGER = "Support managers"
 AGENT = "Agents"
 READ_ONLY = "Read-only"
+INTEGRATION = "Integrations"  # bots and systems using the API with a token; no admin access
 
 _CONFIG = (
     "workspace",
@@ -64,4 +65,11 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         | {"escalations.transition_ticket"}
     ),
     READ_ONLY: _perms("view", _ALL),
+    INTEGRATION: (
+        _perms("view", ("ticket", "message", "escalation", "aiverdict", "team", "customer"))
+        | _perms("view", ("rule", "ruleset", "slapolicy", "slatarget", "escalationpolicy"))
+        | _perms("add change", ("ticket", "customer"))
+        | _perms("add", ("message", "escalation", "aiverdict"))
+        | {"escalations.transition_ticket"}
+    ),
 }

@@ -30,3 +30,10 @@ class CanSendVerdicts(ModelPermissions):
         **ModelPermissions.perms_map,
         "POST": ["%(app_label)s.view_%(model_name)s", "%(app_label)s.add_aiverdict"],
     }
+
+
+class CanWriteMessages(ModelPermissions):
+    perms_map = {
+        **ModelPermissions.perms_map,
+        "POST": ["%(app_label)s.view_%(model_name)s", "%(app_label)s.add_message"],
+    }

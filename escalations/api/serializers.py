@@ -1,7 +1,18 @@
 from rest_framework import serializers
 
 from escalations.lifecycle import TRANSITION_NAMES, available_transitions
-from escalations.models import AiVerdict, SlaClock, Ticket, TicketStatus
+from escalations.models import (
+    AiVerdict,
+    Escalation,
+    Message,
+    Rule,
+    SlaClock,
+    SlaPolicy,
+    SlaTarget,
+    Team,
+    Ticket,
+    TicketStatus,
+)
 from escalations.services.tickets import CREATE_FIELDS
 
 
@@ -123,5 +134,131 @@ class VerdictSerializer(serializers.ModelSerializer):
             "reasons",
             "checks",
             "escalation",
+        )
+        read_only_fields = fields
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    internal = serializers.BooleanField(source="is_internal", read_only=True)
+
+    class Meta:
+        model = Message
+        fields = ("id", "ticket", "author_kind", "author_name", "body", "internal", "created_at")
+        read_only_fields = fields
+
+
+class EscalationSerializer(serializers.ModelSerializer):
+    """An escalation with its handoff package: what the receiving human starts from."""
+
+    from_team = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    to_team = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    to_agent = serializers.StringRelatedField()
+
+    class Meta:
+        model = Escalation
+        fields = (
+            "id",
+            "ticket",
+            "kind",
+            "trigger",
+            "reasons",
+            "from_team",
+            "from_tier",
+            "to_team",
+            "to_tier",
+            "to_agent",
+            "summary",
+            "conversation_snapshot",
+            "crm_snapshot",
+            "ai_attempts",
+            "ai_confidence",
+            "ai_sentiment",
+            "triggered_at",
+            "first_human_response_at",
+            "resolved_at",
+            "is_rerouted",
+        )
+        read_only_fields = fields
+
+
+class TeamSerializer(serializers.ModelSerializer):
+    workspace = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Team
+        fields = (
+            "id",
+            "workspace",
+            "slug",
+            "name",
+            "tier",
+            "is_escalation_target",
+            "assignment_strategy",
+            "only_available",
+            "max_open_per_agent",
+            "fallback",
+        )
+        read_only_fields = fields
+
+
+class SlaTargetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SlaTarget
+        fields = (
+            "priority",
+            "first_response_minutes",
+            "next_response_minutes",
+            "resolution_minutes",
+        )
+        read_only_fields = fields
+
+
+class SlaPolicySerializer(serializers.ModelSerializer):
+    workspace = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    targets = SlaTargetSerializer(many=True, read_only=True)
+    ladder = serializers.StringRelatedField()
+
+    class Meta:
+        model = SlaPolicy
+        fields = (
+            "id",
+            "workspace",
+            "name",
+            "position",
+            "is_active",
+            "is_default",
+            "match_topics",
+            "match_customer_tiers",
+            "match_segments",
+            "match_channels",
+            "match_stores",
+            "business_hours",
+            "warning_percent",
+            "pause_statuses",
+            "ladder",
+            "targets",
+        )
+        read_only_fields = fields
+
+
+class RuleSerializer(serializers.ModelSerializer):
+    rule_set = serializers.StringRelatedField()
+
+    class Meta:
+        model = Rule
+        fields = (
+            "id",
+            "rule_set",
+            "name",
+            "position",
+            "is_active",
+            "description",
+            "triggers",
+            "wait_minutes",
+            "condition",
+            "condition_cel",
+            "actions",
+            "stop_processing",
+            "version",
         )
         read_only_fields = fields

@@ -1,32 +1,60 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import status, viewsets
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from escalations import selectors
 from escalations.actors import Actor
+from escalations.api.errors import validation_response
+from escalations.api.filters import TicketFilter
+from escalations.api.inputs import (
+    EscalationInput,
+    MessageInput,
+    TicketCreateInput,
+    TicketUpdateInput,
+)
 from escalations.api.permissions import (
     CanChangeTickets,
     CanSendVerdicts,
     CanTransitionTickets,
+    CanWriteMessages,
     ModelPermissions,
 )
 from escalations.api.serializers import (
+    EscalationSerializer,
+    MessageSerializer,
+    RuleSerializer,
+    SlaPolicySerializer,
     SnoozeRequestSerializer,
+    TeamSerializer,
     TicketSerializer,
     TransitionRequestSerializer,
     VerdictRequestSerializer,
     VerdictSerializer,
 )
 from escalations.errors import IllegalTransition
+from escalations.models import Agent, Escalation, EscalationKind, Rule, SlaPolicy, Team, Ticket
 from escalations.services.ai_handoff import ai_verdict_record
+from escalations.services.escalations import escalation_create
+from escalations.services.messages import message_add
 from escalations.services.snooze import snooze_end, ticket_snooze
+from escalations.services.tickets import ticket_open, ticket_update
 from escalations.services.transitions import ticket_transition
 
 
-class TicketViewSet(viewsets.ReadOnlyModelViewSet):
+class TicketViewSet(
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
+    """Tickets: list (filtered, paginated), read, open, edit, and their lifecycle."""
+
     serializer_class = TicketSerializer
     permission_classes = [ModelPermissions]
+    filterset_class = TicketFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         return (
@@ -35,11 +63,69 @@ class TicketViewSet(viewsets.ReadOnlyModelViewSet):
             .order_by("-created_at", "-id")
         )
 
+    def _answer(self, ticket, code=status.HTTP_200_OK) -> Response:
+        return Response(TicketSerializer(self.get_queryset().get(pk=ticket.pk)).data, status=code)
+
+    @extend_schema(request=TicketCreateInput, responses={201: TicketSerializer})
+    def create(self, request, *args, **kwargs):
+        """Open a ticket; a customer is found by e-mail or created."""
+        payload = TicketCreateInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        ticket = ticket_open(
+            customer_data=data.pop("customer"), actor=Actor.api(request.user), **data
+        )
+        return self._answer(ticket, status.HTTP_201_CREATED)
+
+    @extend_schema(request=TicketUpdateInput, responses={200: TicketSerializer})
+    def partial_update(self, request, *args, **kwargs):
+        """Change fields; every real change is on the audit trail."""
+        ticket = self.get_object()
+        payload = TicketUpdateInput(data=request.data, context={"ticket": ticket})
+        payload.is_valid(raise_exception=True)
+        changes = dict(payload.validated_data)
+        reason = changes.pop("reason", "")
+        ticket = ticket_update(
+            ticket=ticket, actor=Actor.api(request.user), changes=changes, reason=reason
+        )
+        return self._answer(ticket)
+
+    def update(self, request, *args, **kwargs):
+        if not kwargs.get("partial"):
+            return Response(
+                {"detail": "Send only what changes, with PATCH."},
+                status=status.HTTP_405_METHOD_NOT_ALLOWED,
+            )
+        return self.partial_update(request, *args, **kwargs)
+
+    @extend_schema(methods=["get"], responses={200: MessageSerializer(many=True)})
+    @extend_schema(methods=["post"], request=MessageInput, responses={201: MessageSerializer})
+    @action(detail=True, methods=["get", "post"], permission_classes=[CanWriteMessages])
+    def messages(self, request, pk=None):
+        """The conversation; POST adds a customer, agent, AI or system message or a note."""
+        ticket = self.get_object()
+        if request.method == "GET":
+            page = self.paginate_queryset(ticket.messages.order_by("created_at", "id"))
+            return self.get_paginated_response(MessageSerializer(page, many=True).data)
+        payload = MessageInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        message = message_add(
+            ticket=ticket,
+            author_kind=data["author_kind"],
+            body=data["body"],
+            is_internal=data["internal"],
+            author_name=data["author_name"],
+            actor=Actor.api(request.user),
+        )
+        return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=SnoozeRequestSerializer, responses={200: TicketSerializer})
     @action(
         detail=True,
         methods=["post"],
         permission_classes=[CanChangeTickets],
-        serializer_class=SnoozeRequestSerializer,
+        serializer_class=SnoozeRequestSerializer,  # the browsable API's form
     )
     def snooze(self, request, pk=None):
         """Snooze until a time (the ticket waits on the customer), or wake it with null."""
@@ -58,13 +144,14 @@ class TicketViewSet(viewsets.ReadOnlyModelViewSet):
             if "snoozed_until" in errors:
                 errors["until"] = errors.pop("snoozed_until")
             return Response(errors, status=status.HTTP_400_BAD_REQUEST)
-        return Response(TicketSerializer(self.get_queryset().get(pk=ticket.pk)).data)
+        return self._answer(ticket)
 
+    @extend_schema(request=VerdictRequestSerializer, responses={201: VerdictSerializer})
     @action(
         detail=True,
         methods=["post"],
         permission_classes=[CanSendVerdicts],
-        serializer_class=VerdictRequestSerializer,
+        serializer_class=VerdictRequestSerializer,  # the browsable API's form
     )
     def verdicts(self, request, pk=None):
         """The AI's verdict on the ticket; the answer says whether a person takes over."""
@@ -76,14 +163,15 @@ class TicketViewSet(viewsets.ReadOnlyModelViewSet):
                 ticket=ticket, actor=Actor.api(request.user), **payload.validated_data
             )
         except DjangoValidationError as exc:
-            return _validation_response(exc, ticket_state_field="detail")
+            return validation_response(exc)
         return Response(VerdictSerializer(verdict).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=TransitionRequestSerializer, responses={200: TicketSerializer})
     @action(
         detail=True,
         methods=["post"],
         permission_classes=[CanTransitionTickets],
-        serializer_class=TransitionRequestSerializer,
+        serializer_class=TransitionRequestSerializer,  # the browsable API's form
     )
     def transition(self, request, pk=None):
         """Move the ticket along its lifecycle; 409 when the move is not allowed now."""
@@ -106,11 +194,74 @@ class TicketViewSet(viewsets.ReadOnlyModelViewSet):
                 },
                 status=status.HTTP_409_CONFLICT,
             )
-        return Response(TicketSerializer(self.get_queryset().get(pk=ticket.pk)).data)
+        return self._answer(ticket)
 
 
-def _validation_response(exc: DjangoValidationError, *, ticket_state_field: str) -> Response:
-    """A service's refusal as 400 with field errors; one about the ticket's state as 409."""
-    if hasattr(exc, "error_dict"):
-        return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)
-    return Response({ticket_state_field: exc.messages}, status=status.HTTP_409_CONFLICT)
+class EscalationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Hand-overs with their handoff package; POST escalates a ticket (agent-initiated)."""
+
+    serializer_class = EscalationSerializer
+    permission_classes = [ModelPermissions]
+    filterset_fields = ("kind", "ticket")
+
+    def get_queryset(self):
+        return Escalation.objects.select_related("from_team", "to_team", "to_agent").order_by(
+            "-triggered_at", "-id"
+        )
+
+    @extend_schema(request=EscalationInput, responses={201: EscalationSerializer})
+    def create(self, request, *args, **kwargs):
+        payload = EscalationInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        ticket = get_object_or_404(Ticket, pk=data["ticket"])
+        team = Team.objects.filter(workspace=ticket.workspace_id, slug=data["to_team"]).first()
+        if team is None or not team.is_escalation_target:
+            return Response(
+                {"to_team": [f"{data['to_team']!r} is not an escalation target here."]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        agent = None
+        if data["to_agent"]:
+            agent = Agent.objects.filter(user__username=data["to_agent"]).first()
+            if agent is None:
+                return Response(
+                    {"to_agent": [f"There is no agent with the login {data['to_agent']!r}."]},
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
+        escalation = escalation_create(
+            ticket=ticket,
+            kind=EscalationKind.AGENT_INITIATED,
+            trigger="api",
+            to_team=team,
+            to_agent=agent,
+            summary=data.get("summary", ""),
+            reasons=data["reasons"],
+            summary_required=ticket.workspace.escalation_summary_required,
+            actor=Actor.api(request.user),
+        )
+        return Response(EscalationSerializer(escalation).data, status=status.HTTP_201_CREATED)
+
+
+class TeamViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = TeamSerializer
+    permission_classes = [ModelPermissions]
+    queryset = Team.objects.select_related("workspace").order_by("workspace", "tier", "name")
+    filterset_fields = ("tier", "is_escalation_target")
+
+
+class SlaPolicyViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = SlaPolicySerializer
+    permission_classes = [ModelPermissions]
+    queryset = (
+        SlaPolicy.objects.select_related("workspace", "ladder")
+        .prefetch_related("targets")
+        .order_by("workspace", "position", "name")
+    )
+
+
+class RuleViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = RuleSerializer
+    permission_classes = [ModelPermissions]
+    queryset = Rule.objects.select_related("rule_set").order_by("rule_set", "position", "id")
+    filterset_fields = ("rule_set", "is_active")

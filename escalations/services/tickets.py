@@ -180,6 +180,23 @@ def ticket_create(
 
 
 @service
+def ticket_open(*, workspace: Workspace, customer_data: dict, actor: Actor, **fields) -> Ticket:
+    """Open a ticket for a customer known by e-mail (created at first contact)."""
+    email = customer_data["email"].strip().lower()
+    customer = Customer.objects.filter(email__iexact=email).order_by("pk").first()
+    if customer is None:
+        customer = Customer(
+            email=email,
+            name=customer_data.get("name") or email.split("@")[0],
+            company=customer_data.get("company", ""),
+            tier=customer_data.get("tier") or Customer._meta.get_field("tier").default,
+        )
+        customer.full_clean()
+        customer.save()
+    return ticket_create(workspace=workspace, customer=customer, actor=actor, **fields)
+
+
+@service
 def ticket_update(*, ticket: Ticket, actor: Actor, changes: dict[str, Any], reason: str = ""):
     """Edit fields; every field that really changes gets its own `ticket.field_changed` event."""
     not_editable = sorted(set(changes) - set(EDITABLE_FIELDS))

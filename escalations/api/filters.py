@@ -1,0 +1,34 @@
+"""The ticket list's filters (query parameters)."""
+
+import django_filters
+from django.db.models import Q
+
+from escalations import clock
+from escalations.models import ACTIVE_STATUSES, Channel, Priority, Ticket, TicketStatus, Tier
+
+
+class TicketFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=TicketStatus.choices)
+    priority = django_filters.MultipleChoiceFilter(choices=Priority.choices)
+    tier = django_filters.MultipleChoiceFilter(choices=Tier.choices)
+    channel = django_filters.MultipleChoiceFilter(choices=Channel.choices)
+    workspace = django_filters.CharFilter(field_name="workspace__slug")
+    team = django_filters.CharFilter(field_name="team__slug")
+    assignee = django_filters.CharFilter(field_name="assignee__user__username")
+    customer_email = django_filters.CharFilter(field_name="customer__email", lookup_expr="iexact")
+    tag = django_filters.CharFilter(method="filter_tag")
+    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    sla_breached = django_filters.BooleanFilter(method="filter_sla_breached")
+
+    class Meta:
+        model = Ticket
+        fields = ()
+
+    def filter_tag(self, queryset, name, value):
+        # JSON text match, the same on SQLite and PostgreSQL: the tag with its quotes.
+        return queryset.filter(tags__icontains=f'"{value.strip().lower()}"')
+
+    def filter_sla_breached(self, queryset, name, value):
+        breached = Q(sla_due_at__lt=clock.now(), status__in=ACTIVE_STATUSES)
+        return queryset.filter(breached) if value else queryset.exclude(breached)

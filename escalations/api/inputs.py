@@ -1,0 +1,111 @@
+"""What API callers send: validated here for shape, then handed to the services, which check
+the rest (workspaces, memberships, custom fields) and answer with field errors."""
+
+from rest_framework import serializers
+
+from escalations.models import (
+    Agent,
+    AuthorKind,
+    Channel,
+    CustomerTier,
+    Priority,
+    Team,
+    Tier,
+    Workspace,
+)
+
+
+class CustomerInput(serializers.Serializer):
+    email = serializers.EmailField()
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    company = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    tier = serializers.ChoiceField(choices=CustomerTier.choices, required=False)
+
+
+class TicketCreateInput(serializers.Serializer):
+    workspace = serializers.SlugRelatedField(slug_field="slug", queryset=Workspace.objects.all())
+    subject = serializers.CharField(max_length=200)
+    body = serializers.CharField(required=False, allow_blank=True, max_length=50_000, default="")
+    customer = CustomerInput()
+    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.API)
+    store = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    topic = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    team = serializers.CharField(required=False, allow_null=True, default=None)
+    priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
+    tier = serializers.ChoiceField(choices=Tier.choices, default=Tier.L1)
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=60), required=False, max_length=50, default=list
+    )
+    custom_fields = serializers.DictField(required=False, default=dict)
+    ai_confidence = serializers.FloatField(
+        required=False, allow_null=True, min_value=0, max_value=1, default=None
+    )
+    ai_intent = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    ai_sentiment = serializers.FloatField(
+        required=False, allow_null=True, min_value=-1, max_value=1, default=None
+    )
+
+    def validate(self, data):
+        slug = data.get("team")
+        if slug:
+            team = Team.objects.filter(workspace=data["workspace"], slug=slug).first()
+            if team is None:
+                raise serializers.ValidationError({"team": f"The workspace has no team {slug!r}."})
+            data["team"] = team
+        return data
+
+
+class TicketUpdateInput(serializers.Serializer):
+    subject = serializers.CharField(max_length=200, required=False)
+    store = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    topic = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    team = serializers.CharField(required=False, allow_null=True)
+    assignee = serializers.CharField(
+        required=False, allow_null=True, help_text="The agent's login; null: nobody."
+    )
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    tier = serializers.ChoiceField(choices=Tier.choices, required=False)
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=60), required=False, max_length=50
+    )
+    custom_fields = serializers.DictField(required=False)
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+    def validate(self, data):
+        ticket = self.context["ticket"]
+        if data.get("team"):
+            team = Team.objects.filter(workspace=ticket.workspace_id, slug=data["team"]).first()
+            if team is None:
+                raise serializers.ValidationError(
+                    {"team": f"The workspace has no team {data['team']!r}."}
+                )
+            data["team"] = team
+        if data.get("assignee"):
+            agent = Agent.objects.filter(user__username=data["assignee"]).first()
+            if agent is None:
+                raise serializers.ValidationError(
+                    {"assignee": f"There is no agent with the login {data['assignee']!r}."}
+                )
+            data["assignee"] = agent
+        return data
+
+
+class MessageInput(serializers.Serializer):
+    author_kind = serializers.ChoiceField(choices=AuthorKind.choices)
+    body = serializers.CharField(max_length=50_000)
+    internal = serializers.BooleanField(required=False, default=False)
+    author_name = serializers.CharField(
+        max_length=120, required=False, allow_blank=True, default=""
+    )
+
+
+class EscalationInput(serializers.Serializer):
+    ticket = serializers.IntegerField(min_value=1)
+    to_team = serializers.CharField(help_text="The receiving team's slug.")
+    to_agent = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="A login; empty: the strategy."
+    )
+    summary = serializers.CharField(max_length=10_000, required=False, allow_blank=True)
+    reasons = serializers.ListField(
+        child=serializers.CharField(max_length=500), required=False, max_length=20, default=list
+    )
