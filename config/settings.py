@@ -166,7 +166,7 @@ Q_CLUSTER = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "escalations.api.auth.SignedTokenAuthentication",
         "escalations.api.auth.BrowserSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -266,6 +266,7 @@ UNFOLD = {
                     _nav(_("Rule firings"), "bolt", "rulefiring"),
                     _nav(_("Drills"), "science", "ruledrill"),
                     _nav(_("Integrations"), "hub", "integration"),
+                    _nav(_("Signed API callers"), "key", "signedcaller"),
                     _nav(_("Webhook deliveries"), "send", "webhookdelivery"),
                 ],
             },

@@ -50,6 +50,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         | _perms("add view", ("ruledrill",))
         | _perms("view", ("rulefiring", "notification", "webhookdelivery", "slaclock"))
         | _perms("add view", ("aiverdict",))
+        | _perms("add change delete view", ("signedcaller",))
         | _perms("view change", ("timer",))  # change: retry a parked deadline
         | _perms("add change view", ("ticket", "escalation"))
         | _perms("add view", ("message",))

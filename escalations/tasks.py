@@ -32,7 +32,10 @@ def sweeper_loop_task() -> int | None:
 
 
 def sweeper_watchdog_task() -> bool:
-    """Run by a django-q2 schedule every minute: restart the loop if its heartbeat stopped."""
+    """Run by a django-q2 schedule every minute: restart the loop if its heartbeat stopped,
+    and forget idempotency keys older than a day."""
+    from escalations.services.idempotency import idempotency_keys_purge
     from escalations.services.sweeper import sweeper_kick
 
+    idempotency_keys_purge()
     return sweeper_kick()

@@ -23,6 +23,7 @@ from escalations.models import (
     RuleDrill,
     RuleFiring,
     RuleSet,
+    SignedCaller,
     WebhookDelivery,
 )
 from escalations.rules.actions import ACTION_TYPES
@@ -246,6 +247,14 @@ class RuleFiringAdmin(ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(SignedCaller)
+class SignedCallerAdmin(SimpleHistoryAdmin, ModelAdmin):
+    """Integration logins whose API deliveries must carry an HMAC signature."""
+
+    list_display = ("user", "secret_env", "require_signature")
+    autocomplete_fields = ("user",)
 
 
 @admin.register(Integration)

@@ -1,4 +1,20 @@
+"""Who is calling: an API token (hashed, expiring), checked against the caller's signature when
+its deliveries must be signed, or the admin's session."""
+
+import hashlib
+import hmac
+import os
+import time
+
+from knox.auth import TokenAuthentication
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import AuthenticationFailed
+
+from escalations.models import SignedCaller
+
+SIGNATURE_HEADER = "X-Handoff-Signature"
+TIMESTAMP_HEADER = "X-Handoff-Timestamp"
+TOLERANCE_SECONDS = 300
 
 
 class BrowserSessionAuthentication(SessionAuthentication):
@@ -6,3 +22,45 @@ class BrowserSessionAuthentication(SessionAuthentication):
 
     def authenticate_header(self, request):
         return 'Session realm="handoff"'
+
+
+def signature_for(secret: str, timestamp: str, body: bytes) -> str:
+    """`sha256=<hex HMAC of "<timestamp>.<body>">`, what a signed caller sends."""
+    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return f"sha256={mac.hexdigest()}"
+
+
+class SignedTokenAuthentication(TokenAuthentication):
+    """A knox token; for a login registered as a signed caller, also a valid HMAC signature of
+    the timestamp and the body, within five minutes (a replayed delivery is too late)."""
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is None:
+            return None
+        user, token = result
+        caller = SignedCaller.objects.filter(user=user).first()
+        if caller is not None:
+            _verify(request, caller)
+        return user, token
+
+
+def _verify(request, caller: SignedCaller) -> None:
+    sent = request.headers.get(SIGNATURE_HEADER, "")
+    stamp = request.headers.get(TIMESTAMP_HEADER, "")
+    if not sent and not caller.require_signature:
+        return
+    if not sent or not stamp:
+        raise AuthenticationFailed(f"Sign the request: {SIGNATURE_HEADER} and {TIMESTAMP_HEADER}.")
+    try:
+        age = abs(time.time() - int(stamp))
+    except ValueError:
+        raise AuthenticationFailed(f"{TIMESTAMP_HEADER} is not a Unix time.") from None
+    if age > TOLERANCE_SECONDS:
+        raise AuthenticationFailed("The signature's timestamp is too old or in the future.")
+    secret = os.environ.get(caller.secret_env, "")
+    if not secret:
+        raise AuthenticationFailed("This caller's signing secret is not configured.")
+    expected = signature_for(secret, stamp, request._request.body)
+    if not hmac.compare_digest(expected, sent):
+        raise AuthenticationFailed("The signature does not match the request.")

@@ -9,6 +9,7 @@ from escalations import selectors
 from escalations.actors import Actor
 from escalations.api.errors import validation_response
 from escalations.api.filters import TicketFilter
+from escalations.api.idempotency import idempotent
 from escalations.api.inputs import (
     EscalationInput,
     MessageInput,
@@ -67,6 +68,7 @@ class TicketViewSet(
         return Response(TicketSerializer(self.get_queryset().get(pk=ticket.pk)).data, status=code)
 
     @extend_schema(request=TicketCreateInput, responses={201: TicketSerializer})
+    @idempotent
     def create(self, request, *args, **kwargs):
         """Open a ticket; a customer is found by e-mail or created."""
         payload = TicketCreateInput(data=request.data)
@@ -101,6 +103,7 @@ class TicketViewSet(
     @extend_schema(methods=["get"], responses={200: MessageSerializer(many=True)})
     @extend_schema(methods=["post"], request=MessageInput, responses={201: MessageSerializer})
     @action(detail=True, methods=["get", "post"], permission_classes=[CanWriteMessages])
+    @idempotent
     def messages(self, request, pk=None):
         """The conversation; POST adds a customer, agent, AI or system message or a note."""
         ticket = self.get_object()
@@ -153,6 +156,7 @@ class TicketViewSet(
         permission_classes=[CanSendVerdicts],
         serializer_class=VerdictRequestSerializer,  # the browsable API's form
     )
+    @idempotent
     def verdicts(self, request, pk=None):
         """The AI's verdict on the ticket; the answer says whether a person takes over."""
         ticket = self.get_object()
@@ -210,6 +214,7 @@ class EscalationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
 
     @extend_schema(request=EscalationInput, responses={201: EscalationSerializer})
+    @idempotent
     def create(self, request, *args, **kwargs):
         payload = EscalationInput(data=request.data)
         payload.is_valid(raise_exception=True)

@@ -1,6 +1,7 @@
 """Handoff's domain, one module per concept."""
 
 from escalations.models.ai import AiVerdict, Decision, EscalationPolicy
+from escalations.models.api import IdempotencyKey, SignedCaller
 from escalations.models.calendars import BusinessCalendar
 from escalations.models.choices import (
     ACTIVE_STATUSES,
@@ -67,6 +68,7 @@ __all__ = [
     "EscalationPolicy",
     "EventType",
     "FieldType",
+    "IdempotencyKey",
     "Integration",
     "LadderLevel",
     "MembershipRole",
@@ -77,6 +79,7 @@ __all__ = [
     "RuleDrill",
     "RuleFiring",
     "RuleSet",
+    "SignedCaller",
     "SlaClock",
     "SlaPolicy",
     "SlaTarget",
