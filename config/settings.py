@@ -267,6 +267,7 @@ UNFOLD = {
                     _nav(_("Drills"), "science", "ruledrill"),
                     _nav(_("Integrations"), "hub", "integration"),
                     _nav(_("Signed API callers"), "key", "signedcaller"),
+                    _nav(_("Webhook subscriptions"), "podcasts", "webhooksubscription"),
                     _nav(_("Webhook deliveries"), "send", "webhookdelivery"),
                 ],
             },

@@ -21,7 +21,7 @@ _CONFIG = (
     "ladderlevel",
     "escalationpolicy",
 )
-_RULES = ("ruleset", "rule", "integration")
+_RULES = ("ruleset", "rule", "integration", "webhooksubscription")
 _ALL = (
     *_CONFIG,
     *_RULES,

@@ -1,6 +1,6 @@
 import logging
 
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 from django_q.signals import post_spawn
 
@@ -28,3 +28,14 @@ def _start_the_sweeper_with_the_cluster(sender, proc_name=None, **kwargs) -> Non
         sweeper_kick()
     except Exception:  # the cluster must start even if the database is not ready yet
         log.exception("could not queue the sweeper loop")
+
+
+@receiver(post_save, sender="escalations.WebhookSubscription", dispatch_uid="webhook_subs_saved")
+@receiver(
+    post_delete, sender="escalations.WebhookSubscription", dispatch_uid="webhook_subs_deleted"
+)
+@receiver(post_save, sender="escalations.Integration", dispatch_uid="webhook_integration_saved")
+def _webhook_subscriptions_changed(**kwargs) -> None:
+    from escalations.services.webhooks import subscriptions_changed
+
+    subscriptions_changed()

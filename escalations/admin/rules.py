@@ -17,6 +17,7 @@ from unfold.widgets import (
 from escalations.actors import Actor
 from escalations.admin.condition_builder import ActionListWidget, ConditionBuilderWidget
 from escalations.models import (
+    SUBSCRIBABLE_EVENTS,
     Integration,
     Notification,
     Rule,
@@ -25,6 +26,7 @@ from escalations.models import (
     RuleSet,
     SignedCaller,
     WebhookDelivery,
+    WebhookSubscription,
 )
 from escalations.rules.actions import ACTION_TYPES
 from escalations.rules.conditions import OPERATORS
@@ -247,6 +249,30 @@ class RuleFiringAdmin(ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class WebhookSubscriptionForm(forms.ModelForm):
+    events = forms.MultipleChoiceField(
+        choices=sorted(SUBSCRIBABLE_EVENTS.items()),
+        widget=UnfoldAdminCheckboxSelectMultipleWidget,
+        help_text="Each is POSTed as JSON, signed X-Handoff-Signature: sha256=<HMAC of the body> "
+        "with the integration's credential, retried by the task queue.",
+    )
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ("integration", "path", "events", "is_active")
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(SimpleHistoryAdmin, ModelAdmin):
+    form = WebhookSubscriptionForm
+    list_display = ("integration", "path", "event_list", "is_active")
+    list_filter = ("integration", "is_active")
+
+    @display(description="Events")
+    def event_list(self, obj):
+        return ", ".join(SUBSCRIBABLE_EVENTS.get(e, e) for e in obj.events)
 
 
 @admin.register(SignedCaller)

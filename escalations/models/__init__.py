@@ -40,11 +40,12 @@ from escalations.models.sla import (
 )
 from escalations.models.team import Agent, Team, TeamMembership
 from escalations.models.ticket import Message, Ticket
-from escalations.models.webhooks import WebhookDelivery
+from escalations.models.webhooks import SUBSCRIBABLE_EVENTS, WebhookDelivery, WebhookSubscription
 from escalations.models.workspace import CustomFieldDefinition, CustomStatus, Workspace
 
 __all__ = [
     "ACTIVE_STATUSES",
+    "SUBSCRIBABLE_EVENTS",
     "ActorKind",
     "Agent",
     "AiVerdict",
@@ -94,5 +95,6 @@ __all__ = [
     "TimerKind",
     "TimerState",
     "WebhookDelivery",
+    "WebhookSubscription",
     "Workspace",
 ]

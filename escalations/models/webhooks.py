@@ -1,4 +1,6 @@
+from django.core.exceptions import ValidationError
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from escalations import clock
 from escalations.models.integrations import Integration
@@ -23,3 +25,43 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.integration} {self.path} for #{self.ticket_id}"
+
+
+# The events an integration may subscribe to (TicketEvent types).
+SUBSCRIBABLE_EVENTS = {
+    "ticket.escalated": "Ticket escalated",
+    "ticket.assigned": "Ticket assigned",
+    "ticket.queued": "Nobody free: left in a team's queue",
+    "sla.warning": "SLA warning",
+    "sla.breached": "SLA breached",
+    "ai.verdict": "AI verdict decided",
+}
+
+
+class WebhookSubscription(models.Model):
+    """Which events an integration hears about: each one is POSTed, signed, to its path."""
+
+    integration = models.ForeignKey(
+        Integration, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    path = models.CharField(max_length=300, default="/", help_text="e.g. /hooks/handoff")
+    events = models.JSONField(default=list, help_text="The events to send.")
+    is_active = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["integration", "path"]
+
+    def __str__(self) -> str:
+        return f"{self.integration}{self.path}: {', '.join(self.events)}"
+
+    def clean(self) -> None:
+        events = self.events
+        if not isinstance(events, list) or not events:
+            raise ValidationError({"events": "Choose at least one event."})
+        unknown = sorted(set(events) - set(SUBSCRIBABLE_EVENTS))
+        if unknown:
+            raise ValidationError({"events": f"Unknown event(s): {', '.join(unknown)}."})
+        if not self.path.startswith("/"):
+            raise ValidationError({"path": "A path on the integration's host, starting with /."})

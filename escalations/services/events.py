@@ -1,7 +1,7 @@
 from typing import Any
 
 from escalations.actors import Actor
-from escalations.models import Ticket, TicketEvent
+from escalations.models import SUBSCRIBABLE_EVENTS, Ticket, TicketEvent
 from escalations.services.dispatch import event_recorded
 
 
@@ -69,6 +69,10 @@ def _recorded(event: TicketEvent) -> None:
     from escalations.services.sla import sla_on_event
 
     sla_on_event(event)
+    if event.event_type in SUBSCRIBABLE_EVENTS:
+        from escalations.services.webhooks import webhook_fanout
+
+        webhook_fanout(event)
 
 
 def _text(value: Any) -> str:

@@ -152,25 +152,13 @@ def apply_action(action: dict, *, ticket_id: int, actor: Actor, trigger: str, ru
             source=f"rule {rule.name}",
         )
     elif kind == "send_webhook":
-        from escalations.services.webhooks import webhook_queue
+        from escalations.services.webhooks import ticket_payload, webhook_queue
 
         webhook_queue(
             ticket=ticket,
             integration_name=value,
             path=action.get("detail") or "/",
-            payload={
-                "event": trigger,
-                "rule": rule.name,
-                "ticket": {
-                    "id": ticket.pk,
-                    "subject": ticket.subject,
-                    "status": ticket.status,
-                    "priority": ticket.priority,
-                    "tier": ticket.tier,
-                    "team": ticket.team.slug if ticket.team_id else None,
-                    "tags": ticket.tags,
-                },
-            },
+            payload={"event": trigger, "rule": rule.name, "ticket": ticket_payload(ticket)},
             actor=actor,
         )
     elif kind == "add_note":

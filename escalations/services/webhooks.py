@@ -13,12 +13,20 @@ from django.db import transaction
 from escalations import clock
 from escalations.actors import Actor
 from escalations.integrations import IntegrationConfig, IntegrationError, _opener, build_url
-from escalations.models import EventType, Integration, Ticket, WebhookDelivery
+from escalations.models import (
+    EventType,
+    Integration,
+    Ticket,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 from escalations.services.dispatch import service
 from escalations.services.events import event_record
 
 ATTEMPTS = 3
 SIGNATURE_HEADER = "X-Handoff-Signature"
+SUBSCRIPTIONS_CACHE_SECONDS = 5
+_subscriptions: dict = {"at": 0.0, "rows": None}
 
 
 def sign(body: bytes, secret: str) -> str:
@@ -48,6 +56,65 @@ def webhook_queue(
     )
     transaction.on_commit(lambda: _enqueue(delivery.pk))
     return delivery
+
+
+def ticket_payload(ticket: Ticket) -> dict:
+    """What a webhook says about the ticket."""
+    return {
+        "id": ticket.pk,
+        "subject": ticket.subject,
+        "status": ticket.status,
+        "priority": ticket.priority,
+        "tier": ticket.tier,
+        "team": ticket.team.slug if ticket.team_id else None,
+        "assignee": ticket.assignee.user.get_username() if ticket.assignee_id else None,
+        "tags": ticket.tags,
+    }
+
+
+def subscriptions_for(event_type: str) -> list[WebhookSubscription]:
+    """Active subscriptions to the event; read at most every few seconds per process (and at
+    once after a change made in this one)."""
+    now = time.monotonic()
+    if _subscriptions["rows"] is None or now - _subscriptions["at"] > SUBSCRIPTIONS_CACHE_SECONDS:
+        _subscriptions["rows"] = list(
+            WebhookSubscription.objects.filter(
+                is_active=True, integration__is_active=True
+            ).select_related("integration")
+        )
+        _subscriptions["at"] = now
+    return [row for row in _subscriptions["rows"] if event_type in row.events]
+
+
+def subscriptions_changed(**kwargs) -> None:
+    _subscriptions["rows"] = None
+
+
+def webhook_fanout(event) -> list[WebhookDelivery]:
+    """Queue a signed delivery of the event to every integration subscribed to it."""
+    subscribed = subscriptions_for(event.event_type)
+    if not subscribed:
+        return []
+    ticket = event.ticket
+    payload = {
+        "event": event.event_type,
+        "at": event.created_at.isoformat(),
+        "ticket": ticket_payload(ticket),
+        "to": event.to_value,
+        "reason": event.reason,
+        "data": event.data,
+    }
+    deliveries = []
+    for subscription in subscribed:
+        delivery = WebhookDelivery.objects.create(
+            integration=subscription.integration,
+            ticket=ticket,
+            path=subscription.path,
+            payload=payload,
+        )
+        transaction.on_commit(lambda pk=delivery.pk: _enqueue(pk))
+        deliveries.append(delivery)
+    return deliveries
 
 
 def _enqueue(delivery_id: int) -> None:
