@@ -1,10 +1,22 @@
 """The ticket list's filters (query parameters)."""
 
+from datetime import UTC
+
 import django_filters
 from django.db.models import Q
 
 from escalations import clock
 from escalations.models import ACTIVE_STATUSES, Channel, Priority, Ticket, TicketStatus, Tier
+
+
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 moment, compared in UTC: any offset Python accepts (up to ±23:59) works,
+    even where the database takes only real-world ones."""
+
+    def filter(self, qs, value):
+        if value is not None:
+            value = value.astimezone(UTC)
+        return super().filter(qs, value)
 
 
 class TicketFilter(django_filters.FilterSet):
@@ -17,8 +29,8 @@ class TicketFilter(django_filters.FilterSet):
     assignee = django_filters.CharFilter(field_name="assignee__user__username")
     customer_email = django_filters.CharFilter(field_name="customer__email", lookup_expr="iexact")
     tag = django_filters.CharFilter(method="filter_tag")
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = UtcDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = UtcDateTimeFilter(field_name="created_at", lookup_expr="lt")
     sla_breached = django_filters.BooleanFilter(method="filter_sla_breached")
 
     class Meta:
