@@ -53,3 +53,33 @@ def test_a_manager_cannot_see_or_touch_superusers(client, manager_user):
 def test_an_agent_cannot_manage_logins(client, agent_user):
     client.force_login(agent_user)
     assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
+
+
+ADMIN_PAGES = {
+    # page: what each role gets (manager, agent, read-only, integration)
+    "escalations_ticket_changelist": (200, 200, 200, 302),
+    "escalations_ticket_add": (200, 200, 403, 302),
+    "escalations_aiverdict_changelist": (200, 200, 200, 302),
+    "escalations_escalationpolicy_changelist": (200, 200, 200, 302),
+    "escalations_escalationpolicy_add": (200, 403, 403, 302),
+    "escalations_team_add": (200, 403, 403, 302),
+    "escalations_signedcaller_changelist": (200, 403, 403, 302),
+    "escalations_webhooksubscription_add": (200, 403, 403, 302),
+    "escalations_rule_add": (200, 403, 403, 302),
+    "auth_user_changelist": (200, 403, 403, 302),
+}
+
+
+@pytest.mark.parametrize("page", ADMIN_PAGES)
+def test_the_admin_permission_matrix(client, page):
+    from escalations.roles import AGENT, INTEGRATION, MANAGER, READ_ONLY
+    from tests.factories import UserFactory
+
+    roles = (MANAGER, AGENT, READ_ONLY, INTEGRATION)
+    answers = []
+    for role in roles:
+        user = UserFactory(username=f"{page[:20]}-{role[:6]}", is_staff=role != INTEGRATION)
+        user.groups.add(Group.objects.get(name=role))
+        client.force_login(user)
+        answers.append(client.get(reverse(f"admin:{page}")).status_code)
+    assert tuple(answers) == ADMIN_PAGES[page]

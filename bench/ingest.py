@@ -1,0 +1,246 @@
+"""API ingest: messages and AI verdicts posted by a bot to the API served by gunicorn.
+
+    uv run python bench/ingest.py                            # embedded SQLite
+    uv run python bench/ingest.py --requests 4000 --concurrency 8
+    DATABASE_URL=postgres://... uv run python bench/ingest.py
+
+Seeds a throw-away test database with a workspace, its teams, 50 active rules, escalation
+policies and tickets; serves the API with gunicorn on 127.0.0.1; then a second process posts
+customer messages and AI verdicts (alternately, each with an Idempotency-Key) from
+`--concurrency` keep-alive connections with an integration's token. Prints one JSON line:
+`req_per_s`, `p50_ms`, `p99_ms` over all requests and `errors` (answers other than 201).
+"""
+
+import argparse
+import http.client
+import json
+import multiprocessing
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+RULES = 50
+TICKETS = 200
+
+
+def seed() -> tuple[str, list[int]]:
+    """The workspace, rules, policies and tickets; returns a bot's token and the ticket ids."""
+    from decimal import Decimal
+
+    from bench.rules import rule_spec
+    from escalations.actors import Actor
+    from escalations.models import EscalationPolicy, Rule, RuleSet, Team, Tier, Workspace
+    from escalations.services.api_tokens import api_token_issue, integration_user_ensure
+    from escalations.services.rule_config import rule_save, rule_set_save
+    from tests.factories import AgentFactory, CustomerFactory, make_ticket
+
+    workspace = Workspace.objects.create(name="Bench", slug="bench")
+    l1 = Team.objects.create(workspace=workspace, name="Support", slug="support")
+    billing = Team.objects.create(
+        workspace=workspace,
+        name="Billing",
+        slug="billing",
+        tier=Tier.L2,
+        is_escalation_target=True,
+    )
+    for team in (l1, billing):
+        for _ in range(3):
+            AgentFactory(team=team)
+    live = rule_set_save(rule_set=RuleSet(workspace=workspace, name="Live", is_live=True))
+    for n in range(RULES):
+        rule_save(
+            rule=Rule(
+                rule_set=live,
+                name=f"Rule {n}",
+                position=n,
+                triggers=["customer_replied", "ai_verdict"],
+                condition=rule_spec(n),
+                actions=[{"type": "add_tags", "value": f"matched-{n}"}],
+            )
+        )
+    EscalationPolicy.objects.create(
+        workspace=workspace,
+        name="Orders",
+        categories=["order_status"],
+        min_confidence=Decimal("0.6"),
+        keywords=["cancel", "kündigen"],
+    )
+    EscalationPolicy.objects.create(
+        workspace=workspace,
+        name="Default",
+        is_default=True,
+        min_confidence=Decimal("0.8"),
+        escalate_on_flags=["fraud"],
+    )
+    actor = Actor.system("bench")
+    customers = [CustomerFactory() for _ in range(20)]
+    ids = [
+        make_ticket(
+            team=l1, actor=actor, customer=customers[n % 20], subject=f"Order NW-{n}", body="Hi"
+        ).pk
+        for n in range(TICKETS)
+    ]
+    _, raw = api_token_issue(user=integration_user_ensure(username="bench-bot"), days=1)
+    return raw, ids
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(port: int, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("gunicorn did not start")
+
+
+def load(port: int, token: str, ids: list[int], requests: int, concurrency: int, out) -> None:
+    """The second process: `concurrency` threads, each on its own keep-alive connection."""
+    latencies, errors = [], []
+    lock = threading.Lock()
+    counter = iter(range(requests))
+
+    def worker():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+        while True:
+            with lock:
+                n = next(counter, None)
+            if n is None:
+                break
+            ticket = ids[n % len(ids)]
+            if n % 2:
+                path = f"/api/tickets/{ticket}/verdicts/"
+                body = {
+                    "confidence": round(0.5 + (n % 50) / 100, 2),
+                    "intent": "order_status" if n % 3 else "billing",
+                    "sentiment": round(-0.4 + (n % 9) / 10, 2),
+                    "attempted_solutions": ["Looked the order up"],
+                    "flags": ["fraud"] if n % 97 == 0 else [],
+                }
+            else:
+                path = f"/api/tickets/{ticket}/messages/"
+                body = {"author_kind": "customer", "body": f"Any news on order NW-{n}?"}
+            data = json.dumps(body)
+            started = time.perf_counter()
+            conn.request("POST", path, data, {**headers, "Idempotency-Key": f"bench-{n}"})
+            response = conn.getresponse()
+            response.read()
+            elapsed = time.perf_counter() - started
+            with lock:
+                latencies.append(elapsed)
+                if response.status != 201:
+                    errors.append(response.status)
+        conn.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    out.put((time.perf_counter() - started, latencies, errors))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) + 1)
+    args = parser.parse_args()
+
+    from bench.deadlines import database_url
+
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    server = None
+    try:
+        token, ids = seed()
+        connection.close()
+        port = free_port()
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url(),
+            "HANDOFF_SECRET_KEY": "bench-only-secret-key-not-for-production-use-0123456789",
+            "HANDOFF_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "HANDOFF_DEBUG": "0",
+        }
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "config.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(args.workers),
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for(port)
+        results = multiprocessing.Queue()
+        loader = multiprocessing.Process(
+            target=load, args=(port, token, ids, args.requests, args.concurrency, results)
+        )
+        loader.start()
+        wall, latencies, errors = results.get(timeout=600)
+        loader.join()
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    ordered = sorted(latencies)
+    print(
+        json.dumps(
+            {
+                "bench": "ingest",
+                "database": connection.vendor,
+                "requests": len(latencies),
+                "concurrency": args.concurrency,
+                "gunicorn_workers": args.workers,
+                "req_per_s": round(len(latencies) / wall, 1),
+                "p50_ms": round(statistics.median(ordered) * 1000, 1),
+                "p99_ms": round(ordered[int(0.99 * (len(ordered) - 1))] * 1000, 1),
+                "errors": len(errors),
+                "error_statuses": sorted(set(errors)),
+                "rules": RULES,
+                "machine": f"{platform.machine()} {os.cpu_count()} cores, "
+                f"Python {platform.python_version()}",
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
