@@ -46,12 +46,8 @@ class TicketCreateInput(serializers.Serializer):
     )
 
     def validate(self, data):
-        slug = data.get("team")
-        if slug:
-            team = Team.objects.filter(workspace=data["workspace"], slug=slug).first()
-            if team is None:
-                raise serializers.ValidationError({"team": f"The workspace has no team {slug!r}."})
-            data["team"] = team
+        if data.get("team"):
+            data["team"] = _team(data["workspace"].pk, data["team"])
         return data
 
 
@@ -74,12 +70,7 @@ class TicketUpdateInput(serializers.Serializer):
     def validate(self, data):
         ticket = self.context["ticket"]
         if data.get("team"):
-            team = Team.objects.filter(workspace=ticket.workspace_id, slug=data["team"]).first()
-            if team is None:
-                raise serializers.ValidationError(
-                    {"team": f"The workspace has no team {data['team']!r}."}
-                )
-            data["team"] = team
+            data["team"] = _team(ticket.workspace_id, data["team"])
         if data.get("assignee"):
             agent = Agent.objects.filter(user__username=data["assignee"]).first()
             if agent is None:
@@ -109,3 +100,10 @@ class EscalationInput(serializers.Serializer):
     reasons = serializers.ListField(
         child=serializers.CharField(max_length=500), required=False, max_length=20, default=list
     )
+
+
+def _team(workspace_id: int, slug: str) -> Team:
+    team = Team.objects.filter(workspace=workspace_id, slug=slug).first()
+    if team is None:
+        raise serializers.ValidationError({"team": f"The workspace has no team {slug!r}."})
+    return team

@@ -86,12 +86,12 @@ def _replay(drill: RuleDrill) -> dict:
     rule_set = drill.rule_set
     workspace = rule_set.workspace
     compiled = compiled_rule_set(rule_set.pk, rule_set.version, rule_set.revision)
-    teams = dict(Team.objects.filter(workspace=workspace).values_list("pk", "slug"))
-    assigning = set(
-        Team.objects.filter(workspace=workspace)
-        .exclude(assignment_strategy=AssignmentStrategy.MANUAL)
-        .values_list("slug", flat=True)
+    team_rows = list(
+        Team.objects.filter(workspace=workspace).values_list("pk", "slug", "assignment_strategy")
     )
+    teams = {pk: slug for pk, slug, _ in team_rows}
+    # the teams whose strategy assigns a ticket escalated to them
+    assigning = {slug for _, slug, strategy in team_rows if strategy != AssignmentStrategy.MANUAL}
     calendar = workspace_calendar(workspace, around=drill.period_start.date())
     agents = dict(Agent.objects.values_list("pk", "user__username"))
     tickets = list(

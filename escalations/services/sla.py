@@ -24,12 +24,10 @@ from escalations.models import (
     Ticket,
     TicketEvent,
     TicketStatus,
-    Timer,
-    TimerKind,
-    TimerState,
 )
 from escalations.services.dispatch import service
 from escalations.services.events import event_record
+from escalations.services.sla_deadlines import deadlines_reconcile
 from escalations.services.sla_marks import SLA_ACTOR, sla_breach_at_stop
 from escalations.services.sla_policies import (
     clock_calendar,
@@ -51,12 +49,6 @@ _TARGET_FIELD = {
     ClockKind.NEXT_RESPONSE: "next_response_minutes",
     ClockKind.RESOLUTION: "resolution_minutes",
 }
-_TIMER_KINDS_FROM_CLOCKS = (
-    TimerKind.SLA_WARNING,
-    TimerKind.SLA_BREACH,
-    TimerKind.LADDER,
-    TimerKind.SNOOZE,
-)
 
 
 def sla_on_event(event: TicketEvent) -> None:
@@ -124,7 +116,7 @@ def sla_sync(
                 )
     else:
         _drive_all(ticket, policy, latest, event, now)
-    _reconcile_timers(ticket, [c for c in latest.values() if c.is_live])
+    deadlines_reconcile(ticket, [c for c in latest.values() if c.is_live])
     due = min(
         (
             c.due_at
@@ -320,57 +312,6 @@ def _stop(row, now, state, *, calendar, reason: str = "") -> SlaClock:
 
 def _reading(row: SlaClock) -> ClockReading:
     return ClockReading(timedelta(seconds=row.elapsed_seconds), row.running_since)
-
-
-# Deadlines
-
-
-def desired_timers(ticket: Ticket, live_clocks: list[SlaClock]) -> set[tuple]:
-    wanted = set()
-    for row in live_clocks:
-        if row.running_since is None or row.due_at is None:
-            continue
-        key = f"clock:{row.pk}"
-        if row.kind == ClockKind.LADDER:
-            wanted.add((TimerKind.LADDER, key, row.level, row.due_at, row.pk))
-            continue
-        if row.breached_at is None:
-            wanted.add((TimerKind.SLA_BREACH, key, 0, row.due_at, row.pk))
-            if row.warned_at is None and row.warning_at and row.warning_at < row.due_at:
-                wanted.add((TimerKind.SLA_WARNING, key, 0, row.warning_at, row.pk))
-    if ticket.snoozed_until is not None:
-        wanted.add((TimerKind.SNOOZE, "snooze", 0, ticket.snoozed_until, None))
-    return wanted
-
-
-def _reconcile_timers(ticket: Ticket, live_clocks: list[SlaClock]) -> None:
-    wanted = desired_timers(ticket, live_clocks)
-    pending = Timer.objects.filter(
-        ticket=ticket, state=TimerState.PENDING, kind__in=_TIMER_KINDS_FROM_CLOCKS
-    ).values_list("pk", "kind", "key", "level", "due_at", "clock_id")
-    have = {
-        (kind, key, level, due, clock_id): pk for pk, kind, key, level, due, clock_id in pending
-    }
-    stale = [pk for spec, pk in have.items() if spec not in wanted]
-    if stale:
-        Timer.objects.filter(pk__in=stale).delete()
-    missing = [spec for spec in wanted if spec not in have]
-    if missing:
-        Timer.objects.bulk_create(
-            [
-                Timer(
-                    ticket=ticket,
-                    kind=kind,
-                    key=key,
-                    level=level,
-                    due_at=due,
-                    next_try_at=due,
-                    clock_id=clock_id,
-                )
-                for kind, key, level, due, clock_id in missing
-            ],
-            ignore_conflicts=True,  # that very deadline fired already: never again
-        )
 
 
 # Configuration changes
