@@ -39,3 +39,30 @@ def _webhook_subscriptions_changed(**kwargs) -> None:
     from escalations.services.webhooks import subscriptions_changed
 
     subscriptions_changed()
+
+
+_CONFIGURATION = (
+    "RuleSet",
+    "Rule",
+    "BusinessCalendar",
+    "SlaPolicy",
+    "SlaTarget",
+    "EscalationPolicy",
+    "Workspace",
+)
+
+
+def _configuration_changed(**kwargs) -> None:
+    """Configuration read once per unit of work is read again after it changes in one."""
+    from escalations.services.dispatch import memo_clear
+
+    memo_clear()
+
+
+for _model in _CONFIGURATION:
+    for _signal in (post_save, post_delete):
+        _signal.connect(
+            _configuration_changed,
+            sender=f"escalations.{_model}",
+            dispatch_uid=f"memo_clear_{_signal is post_save}_{_model}",
+        )

@@ -57,15 +57,26 @@ class TicketViewSet(
     filterset_class = TicketFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
 
+    # Actions that write to one ticket look it up without the list's joins and filters.
+    _WRITES_ON_ONE = frozenset({"messages", "verdicts", "snooze", "transition"})
+
     def get_queryset(self):
+        if self.action in self._WRITES_ON_ONE and self.request.method == "POST":
+            return Ticket.objects.select_related("workspace", "customer")
         return (
             selectors.ticket_list_queryset()
             .prefetch_related("sla_clocks")
             .order_by("-created_at", "-id")
         )
 
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset  # the list's query parameters do not narrow a ticket's own URL
+        return super().filter_queryset(queryset)
+
     def _answer(self, ticket, code=status.HTTP_200_OK) -> Response:
-        return Response(TicketSerializer(self.get_queryset().get(pk=ticket.pk)).data, status=code)
+        fresh = selectors.ticket_list_queryset().prefetch_related("sla_clocks").get(pk=ticket.pk)
+        return Response(TicketSerializer(fresh).data, status=code)
 
     @extend_schema(request=TicketCreateInput, responses={201: TicketSerializer})
     @idempotent

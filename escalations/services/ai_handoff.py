@@ -32,7 +32,7 @@ from escalations.models import (
     Tier,
 )
 from escalations.rules.text import normalise
-from escalations.services.dispatch import service
+from escalations.services.dispatch import memoised, service
 from escalations.services.events import event_record
 
 MAX_LIST = 50
@@ -52,7 +52,10 @@ class Check:
 
 def policy_for_intent(workspace_id: int, intent: str) -> EscalationPolicy | None:
     """The active policy naming the task category, else the workspace's default policy."""
-    policies = list(EscalationPolicy.objects.filter(workspace=workspace_id, is_active=True))
+    policies = memoised(
+        ("escalation_policies", workspace_id),
+        lambda: list(EscalationPolicy.objects.filter(workspace=workspace_id, is_active=True)),
+    )
     wanted = intent.strip().lower()
     named = [p for p in policies if wanted and wanted in {c.lower() for c in p.categories}]
     if named:
@@ -388,8 +391,10 @@ def _validated(**fields) -> dict:
 def _version(policy: EscalationPolicy | None) -> int | None:
     if policy is None:
         return None
-    latest = policy.history.order_by("-history_id").values_list("history_id", flat=True).first()
-    return latest
+    return memoised(
+        ("escalation_policy_version", policy.pk),
+        lambda: policy.history.order_by("-history_id").values_list("history_id", flat=True).first(),
+    )
 
 
 def _plain(check: Check) -> dict:

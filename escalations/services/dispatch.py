@@ -21,6 +21,7 @@ class _Scope:
     pending: list = field(default_factory=list)  # (event, depth)
     depth: int = 0  # the depth given to events recorded now
     suppressed: bool = False
+    memo: dict = field(default_factory=dict)  # configuration read once per unit of work
 
 
 _scope: ContextVar[_Scope | None] = ContextVar("handoff_unit_of_work", default=None)
@@ -55,6 +56,23 @@ def service(function: Callable) -> Callable:
             return function(*args, **kwargs)
 
     return wrapper
+
+
+def memoised(key, compute: Callable):
+    """Read configuration (the live rule set, a calendar, the SLA policies) once per unit of
+    work; outside one, every call reads it afresh. Saving such configuration clears the memo."""
+    scope = _scope.get()
+    if scope is None:
+        return compute()
+    if key not in scope.memo:
+        scope.memo[key] = compute()
+    return scope.memo[key]
+
+
+def memo_clear() -> None:
+    scope = _scope.get()
+    if scope is not None:
+        scope.memo.clear()
 
 
 def event_recorded(event) -> None:

@@ -28,10 +28,10 @@ from escalations.rules.cel_conditions import compile_cel
 from escalations.rules.conditions import RegexBank, compile_condition
 from escalations.rules.engine import CompiledRule, CompiledRuleSet, matching_rules
 from escalations.rules.scripts import ScriptError
-from escalations.services.dispatch import undispatched
+from escalations.services.dispatch import memoised, undispatched
 from escalations.services.events import event_record
 from escalations.services.rule_actions import apply_action, script_actions
-from escalations.sla.calendars import workspace_calendar
+from escalations.services.sla_policies import workspace_calendar_today
 
 
 def trigger_for(event: TicketEvent) -> str | None:
@@ -87,7 +87,7 @@ def live_rule_set(workspace_id: int) -> CompiledRuleSet | None:
         if workspace_id not in memo:
             memo[workspace_id] = _live_rule_set(workspace_id)
         return memo[workspace_id]
-    return _live_rule_set(workspace_id)
+    return memoised(("live_rules", workspace_id), lambda: _live_rule_set(workspace_id))
 
 
 def _live_rule_set(workspace_id: int) -> CompiledRuleSet | None:
@@ -166,7 +166,7 @@ def ticket_facts(ticket: Ticket, event: TicketEvent | None, trigger: str | None)
         event=event,
         trigger=trigger,
         now=clock.now(),
-        calendar=workspace_calendar(ticket.workspace, around=clock.now().date()),
+        calendar=workspace_calendar_today(ticket.workspace),
         last_customer=last["customer"],
         last_agent=last["agent"],
     )

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from escalations import clock
 from escalations.models import SlaClock, SlaPolicy, Ticket
+from escalations.services.dispatch import memoised
 from escalations.sla.calendar import BusinessCalendar
 from escalations.sla.calendars import calendar_for, workspace_calendar
 from escalations.sla.clocks import ClockReading, elapsed_at
@@ -26,13 +27,20 @@ def policy_matches(policy: SlaPolicy, ticket: Ticket) -> bool:
     )
 
 
+def active_policies(workspace_id: int) -> list[SlaPolicy]:
+    return memoised(
+        ("sla_policies", workspace_id),
+        lambda: list(
+            SlaPolicy.objects.filter(workspace=workspace_id, is_active=True)
+            .prefetch_related("pause_custom_statuses")
+            .order_by("position", "id")
+        ),
+    )
+
+
 def policy_for(ticket: Ticket) -> SlaPolicy | None:
     """The first active policy (by position) that matches, else the workspace's default."""
-    policies = list(
-        SlaPolicy.objects.filter(workspace=ticket.workspace_id, is_active=True).order_by(
-            "position", "id"
-        )
-    )
+    policies = active_policies(ticket.workspace_id)
     for policy in policies:
         if not policy.is_default and policy_matches(policy, ticket):
             return policy
@@ -43,10 +51,17 @@ def policy_calendar(policy: SlaPolicy, ticket: Ticket) -> BusinessCalendar:
     workspace = ticket.workspace
     if not policy.business_hours:
         return BusinessCalendar.always_open(workspace.time_zone or "UTC")
-    today = clock.now().date()
     if policy.calendar_id:
-        return calendar_for(policy.calendar, around=today)
-    return workspace_calendar(workspace, around=today)
+        return calendar_for(policy.calendar, around=clock.now().date())
+    return workspace_calendar_today(workspace)
+
+
+def workspace_calendar_today(workspace) -> BusinessCalendar:
+    today = clock.now().date()
+    return memoised(
+        ("workspace_calendar", workspace.pk, today),
+        lambda: workspace_calendar(workspace, around=today),
+    )
 
 
 def clock_calendar(clock_row: SlaClock) -> BusinessCalendar:

@@ -1,6 +1,7 @@
 """Creating and editing tickets. Lifecycle moves live in `transitions`."""
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -69,34 +70,49 @@ def normalise_tags(tags: Any) -> list[str]:
     return sorted({t.strip().lower() for t in tags if t.strip()})
 
 
-def ticket_validate(ticket: Ticket) -> None:
-    """Everything a ticket must satisfy before it is saved, whoever saves it."""
+def ticket_validate(ticket: Ticket, *, changed: Iterable[str] | None = None) -> None:
+    """Everything a ticket must satisfy before it is saved, whoever saves it.
+
+    With `changed` (an edit), only what those fields can break is checked again: the rest was
+    checked when it was saved.
+    """
+    fields = None if changed is None else set(changed)
+
+    def touched(*names: str) -> bool:
+        return fields is None or not fields.isdisjoint(names)
+
     errors: dict[str, list[str]] = {}
+    excluded = {"custom_fields", "tags", "status"}
+    if fields is not None:
+        excluded |= {f.name for f in Ticket._meta.fields} - fields
     try:
-        ticket.full_clean(exclude=["custom_fields", "tags", "status"])
+        ticket.full_clean(exclude=sorted(excluded), validate_unique=fields is None)
     except ValidationError as exc:
         errors.update(exc.message_dict)
-    try:
-        ticket.tags = normalise_tags(ticket.tags)
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-    try:
-        ticket.custom_fields = clean_custom_fields(
-            ticket.workspace.field_definitions.all(), ticket.custom_fields
-        )
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-    if ticket.team_id and ticket.team.workspace_id != ticket.workspace_id:
+    if touched("tags"):
+        try:
+            ticket.tags = normalise_tags(ticket.tags)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if touched("custom_fields"):
+        try:
+            ticket.custom_fields = clean_custom_fields(
+                ticket.workspace.field_definitions.all(), ticket.custom_fields
+            )
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if touched("team") and ticket.team_id and ticket.team.workspace_id != ticket.workspace_id:
         errors.setdefault("team", []).append(ERR_TEAM_OTHER_WORKSPACE)
     if (
-        ticket.team_id
+        touched("team", "assignee")
+        and ticket.team_id
         and ticket.assignee_id
         and not ticket.team.memberships.filter(agent_id=ticket.assignee_id).exists()
     ):
         errors.setdefault("assignee", []).append(
             ERR_ASSIGNEE_NOT_IN_TEAM.format(agent=ticket.assignee, team=ticket.team)
         )
-    if ticket.custom_status_id:
+    if touched("custom_status", "status") and ticket.custom_status_id:
         status = ticket.custom_status
         if status.workspace_id != ticket.workspace_id:
             errors.setdefault("custom_status", []).append(
@@ -209,7 +225,7 @@ def ticket_update(*, ticket: Ticket, actor: Actor, changes: dict[str, Any], reas
     before = {field: getattr(locked, field) for field in changes}
     for field, value in changes.items():
         setattr(locked, field, value)
-    ticket_validate(locked)
+    ticket_validate(locked, changed=changes)
     changed = [field for field in changes if getattr(locked, field) != before[field]]
     if not changed:
         return locked
@@ -257,6 +273,16 @@ def _raw(value: Any) -> Any:
 
 
 def _refresh_caller_copy(ticket: Ticket, saved: Ticket) -> None:
-    """Let the caller's instance see what was saved (protected status included)."""
-    if ticket is not saved:
-        ticket.refresh_from_db()
+    """Let the caller's instance see what was saved (protected status included), without
+    reading the row again: `saved` was read under the lock and holds every saved value."""
+    if ticket is saved:
+        return
+    for field in Ticket._meta.concrete_fields:
+        value = getattr(saved, field.attname)
+        if (
+            field.is_relation
+            and field.is_cached(ticket)
+            and getattr(ticket, field.attname) != value
+        ):
+            field.delete_cached_value(ticket)
+        ticket.__dict__[field.attname] = value  # past the protected status's descriptor
