@@ -47,6 +47,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "escalations.api.middleware.BodySizeLimitMiddleware",
+    "escalations.middleware.ConfigurationMemoMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -56,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = ["escalations.auth_backend.CachedModelBackend"]
 
 ROOT_URLCONF = "config.urls"
 # runserver uses the local entry point; production servers load config.wsgi, which insists on
@@ -98,6 +101,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Server-side binding lets psycopg prepare a statement it has run five times, so
+    # PostgreSQL stops planning the same joins on every request. Turn it off behind a
+    # transaction-pooling PgBouncer older than 1.21.
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env_bool(
+        "HANDOFF_DB_SERVER_SIDE_BINDING", True
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

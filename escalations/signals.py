@@ -1,6 +1,6 @@
 import logging
 
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.dispatch import receiver
 from django_q.signals import post_spawn
 
@@ -41,28 +41,64 @@ def _webhook_subscriptions_changed(**kwargs) -> None:
     subscriptions_changed()
 
 
+# Configuration: what requests read again and again, and keep under the configuration token.
 _CONFIGURATION = (
-    "RuleSet",
-    "Rule",
-    "BusinessCalendar",
-    "SlaPolicy",
-    "SlaTarget",
-    "EscalationPolicy",
-    "Workspace",
+    "escalations.RuleSet",
+    "escalations.Rule",
+    "escalations.BusinessCalendar",
+    "escalations.SlaPolicy",
+    "escalations.SlaTarget",
+    "escalations.EscalationLadder",
+    "escalations.LadderLevel",
+    "escalations.EscalationPolicy",
+    "escalations.Workspace",
+    "escalations.CustomStatus",
+    "escalations.CustomFieldDefinition",
+    "escalations.SignedCaller",
+    "auth.Group",
+    "auth.Permission",
+    "auth.User",
 )
 
 
-def _configuration_changed(**kwargs) -> None:
-    """Configuration read once per unit of work is read again after it changes in one."""
-    from escalations.services.dispatch import memo_clear
+def _configuration_changed(sender, instance=None, update_fields=None, **kwargs) -> None:
+    from escalations.services.config_cache import config_changed
 
-    memo_clear()
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return  # a login is not a change of configuration
+    config_changed()
+
+
+def _memberships_changed(sender, action=None, **kwargs) -> None:
+    if action in ("post_add", "post_remove", "post_clear"):
+        from escalations.services.config_cache import config_changed
+
+        config_changed()
 
 
 for _model in _CONFIGURATION:
     for _signal in (post_save, post_delete):
         _signal.connect(
             _configuration_changed,
-            sender=f"escalations.{_model}",
-            dispatch_uid=f"memo_clear_{_signal is post_save}_{_model}",
+            sender=_model,
+            dispatch_uid=f"config_changed_{_signal is post_save}_{_model}",
         )
+
+
+def _connect_memberships() -> None:
+    from django.contrib.auth.models import Group, User
+
+    from escalations.models import SlaPolicy
+
+    for through in (
+        User.groups.through,
+        User.user_permissions.through,
+        Group.permissions.through,
+        SlaPolicy.pause_custom_statuses.through,
+    ):
+        m2m_changed.connect(
+            _memberships_changed, sender=through, dispatch_uid=f"config_m2m_{through.__name__}"
+        )
+
+
+_connect_memberships()

@@ -11,6 +11,7 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
 from escalations.models import SignedCaller
+from escalations.services.config_cache import config_cached
 
 SIGNATURE_HEADER = "X-Handoff-Signature"
 TIMESTAMP_HEADER = "X-Handoff-Timestamp"
@@ -39,7 +40,9 @@ class SignedTokenAuthentication(TokenAuthentication):
         if result is None:
             return None
         user, token = result
-        caller = SignedCaller.objects.filter(user=user).first()
+        caller = config_cached(
+            "signed_caller", user.pk, lambda: SignedCaller.objects.filter(user=user).first()
+        )
         if caller is not None:
             _verify(request, caller)
         return user, token

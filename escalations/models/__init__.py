@@ -18,6 +18,7 @@ from escalations.models.choices import (
     TicketStatus,
     Tier,
 )
+from escalations.models.config import ConfigRevision
 from escalations.models.customer import Customer
 from escalations.models.escalation import Escalation
 from escalations.models.event import AppendOnlyError, EventType, TicketEvent
@@ -58,6 +59,7 @@ __all__ = [
     "ClimbWhen",
     "ClockKind",
     "ClockState",
+    "ConfigRevision",
     "CustomFieldDefinition",
     "CustomStatus",
     "Customer",

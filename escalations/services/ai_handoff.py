@@ -21,7 +21,6 @@ from escalations.models import (
     ACTIVE_STATUSES,
     AiVerdict,
     AuthorKind,
-    CustomFieldDefinition,
     Decision,
     EscalationKind,
     EscalationPolicy,
@@ -32,8 +31,10 @@ from escalations.models import (
     Tier,
 )
 from escalations.rules.text import normalise
-from escalations.services.dispatch import memoised, service
+from escalations.services.config_cache import config_cached
+from escalations.services.dispatch import service
 from escalations.services.events import event_record
+from escalations.services.tickets import field_definitions
 
 MAX_LIST = 50
 ERR_NOT_ACTIVE = "Ticket {ref} is {status}: a verdict needs a ticket that is still being worked."
@@ -52,8 +53,9 @@ class Check:
 
 def policy_for_intent(workspace_id: int, intent: str) -> EscalationPolicy | None:
     """The active policy naming the task category, else the workspace's default policy."""
-    policies = memoised(
-        ("escalation_policies", workspace_id),
+    policies = config_cached(
+        "escalation_policies",
+        workspace_id,
         lambda: list(EscalationPolicy.objects.filter(workspace=workspace_id, is_active=True)),
     )
     wanted = intent.strip().lower()
@@ -177,7 +179,7 @@ def _fields_checked(ticket: Ticket, fields) -> tuple[dict, dict]:
         return {}, {}
     if not isinstance(fields, dict) or len(fields) > MAX_LIST:
         raise ValidationError({"fields": f"An object of at most {MAX_LIST} custom fields."})
-    specs = {d.key: d for d in CustomFieldDefinition.objects.filter(workspace=ticket.workspace_id)}
+    specs = {d.key: d for d in field_definitions(ticket.workspace_id)}
     unknown = sorted(set(fields) - set(specs))
     if unknown:
         raise ValidationError({"fields": f"No such custom field here: {', '.join(unknown)}."})
@@ -391,8 +393,9 @@ def _validated(**fields) -> dict:
 def _version(policy: EscalationPolicy | None) -> int | None:
     if policy is None:
         return None
-    return memoised(
-        ("escalation_policy_version", policy.pk),
+    return config_cached(
+        "escalation_policy_version",
+        policy.pk,
         lambda: policy.history.order_by("-history_id").values_list("history_id", flat=True).first(),
     )
 

@@ -25,6 +25,8 @@ class _Scope:
 
 
 _scope: ContextVar[_Scope | None] = ContextVar("handoff_unit_of_work", default=None)
+# One request's memo, shared by the units of work it runs (see `request_memo`).
+_request_memo: ContextVar[dict | None] = ContextVar("handoff_request_memo", default=None)
 
 
 def max_depth() -> int:
@@ -37,7 +39,8 @@ def unit_of_work():
         with transaction.atomic():
             yield
         return
-    scope = _Scope()
+    shared = _request_memo.get()
+    scope = _Scope() if shared is None else _Scope(memo=shared)
     token = _scope.set(scope)
     try:
         with transaction.atomic():
@@ -58,21 +61,35 @@ def service(function: Callable) -> Callable:
     return wrapper
 
 
+@contextmanager
+def request_memo():
+    """Around one request (middleware): configuration is read once for the whole request."""
+    token = _request_memo.set({})
+    try:
+        yield
+    finally:
+        _request_memo.reset(token)
+
+
 def memoised(key, compute: Callable):
-    """Read configuration (the live rule set, a calendar, the SLA policies) once per unit of
-    work; outside one, every call reads it afresh. Saving such configuration clears the memo."""
+    """Read configuration once per request or unit of work; outside both, every call reads
+    it afresh. Changing configuration clears the memo."""
     scope = _scope.get()
-    if scope is None:
+    memo = scope.memo if scope is not None else _request_memo.get()
+    if memo is None:
         return compute()
-    if key not in scope.memo:
-        scope.memo[key] = compute()
-    return scope.memo[key]
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 def memo_clear() -> None:
     scope = _scope.get()
     if scope is not None:
         scope.memo.clear()
+    shared = _request_memo.get()
+    if shared is not None:
+        shared.clear()
 
 
 def event_recorded(event) -> None:

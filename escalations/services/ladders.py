@@ -20,6 +20,7 @@ from escalations.models import (
     TicketStatus,
     Tier,
 )
+from escalations.services.config_cache import config_cached
 from escalations.services.events import event_record
 
 _DONE = (TicketStatus.RESOLVED, TicketStatus.CLOSED)
@@ -28,7 +29,13 @@ _DONE = (TicketStatus.RESOLVED, TicketStatus.CLOSED)
 def ladder_steps(ladder) -> list[LadderLevel]:
     if ladder is None:
         return []
-    levels = list(ladder.levels.select_related("to_team", "to_agent").order_by("position", "id"))
+    levels = config_cached(
+        "ladder_levels",
+        ladder.pk,
+        lambda: list(
+            ladder.levels.select_related("to_team", "to_agent").order_by("position", "id")
+        ),
+    )
     return levels * (ladder.repeat + 1)
 
 

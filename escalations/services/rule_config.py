@@ -14,6 +14,7 @@ from escalations.rules.cel_conditions import compile_cel
 from escalations.rules.conditions import ConditionError, compile_condition
 from escalations.rules.engine import TRIGGERS
 from escalations.rules.scripts import ScriptError, check_script
+from escalations.services.config_cache import config_changed
 
 
 def rule_validate(rule: Rule) -> None:
@@ -60,6 +61,7 @@ def _touch(rule_set_id: int) -> None:
     RuleSet.objects.filter(pk=rule_set_id).update(
         version=F("version") + 1, revision=uuid.uuid4(), updated_at=clock.now()
     )
+    config_changed()  # an update() sends no signal
 
 
 @transaction.atomic
@@ -86,6 +88,7 @@ def rule_set_save(*, rule_set: RuleSet) -> RuleSet:
         RuleSet.objects.filter(workspace=rule_set.workspace_id, is_live=True).exclude(
             pk=rule_set.pk
         ).update(is_live=False, version=F("version") + 1, revision=uuid.uuid4())
+        config_changed()
     rule_set.full_clean()
     if rule_set.pk:
         rule_set.version = RuleSet.objects.get(pk=rule_set.pk).version + 1

@@ -28,7 +28,8 @@ from escalations.rules.cel_conditions import compile_cel
 from escalations.rules.conditions import RegexBank, compile_condition
 from escalations.rules.engine import CompiledRule, CompiledRuleSet, matching_rules
 from escalations.rules.scripts import ScriptError
-from escalations.services.dispatch import memoised, undispatched
+from escalations.services.config_cache import config_cached
+from escalations.services.dispatch import undispatched
 from escalations.services.events import event_record
 from escalations.services.rule_actions import apply_action, script_actions
 from escalations.services.sla_policies import workspace_calendar_today
@@ -87,7 +88,7 @@ def live_rule_set(workspace_id: int) -> CompiledRuleSet | None:
         if workspace_id not in memo:
             memo[workspace_id] = _live_rule_set(workspace_id)
         return memo[workspace_id]
-    return memoised(("live_rules", workspace_id), lambda: _live_rule_set(workspace_id))
+    return config_cached("live_rules", workspace_id, lambda: _live_rule_set(workspace_id))
 
 
 def _live_rule_set(workspace_id: int) -> CompiledRuleSet | None:

@@ -20,7 +20,6 @@ from escalations.models import (
     EventType,
     SlaClock,
     SlaPolicy,
-    SlaTarget,
     Ticket,
     TicketEvent,
     TicketStatus,
@@ -34,6 +33,7 @@ from escalations.services.sla_policies import (
     pause_reason,
     policy_calendar,
     policy_for,
+    policy_target,
 )
 from escalations.sla.clocks import (
     ClockReading,
@@ -147,7 +147,7 @@ def _drive_all(ticket, policy, latest, event, now) -> None:
     calendar = policy_calendar(policy, ticket)
     pause = pause_reason(ticket, policy)
     done = ticket.status in _DONE
-    target = SlaTarget.objects.filter(policy=policy, priority=ticket.priority).first()
+    target = policy_target(policy, ticket.priority)
 
     def seconds(kind):
         minutes = getattr(target, _TARGET_FIELD[kind]) if target else None

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from escalations import clock
 from escalations.models import SlaClock, SlaPolicy, Ticket
-from escalations.services.dispatch import memoised
+from escalations.services.config_cache import config_cached
 from escalations.sla.calendar import BusinessCalendar
 from escalations.sla.calendars import calendar_for, workspace_calendar
 from escalations.sla.clocks import ClockReading, elapsed_at
@@ -28,14 +28,26 @@ def policy_matches(policy: SlaPolicy, ticket: Ticket) -> bool:
 
 
 def active_policies(workspace_id: int) -> list[SlaPolicy]:
-    return memoised(
-        ("sla_policies", workspace_id),
+    """The workspace's active policies, in order, with what clocks read of them (shared:
+    read-only)."""
+    return config_cached(
+        "sla_policies",
+        workspace_id,
         lambda: list(
             SlaPolicy.objects.filter(workspace=workspace_id, is_active=True)
-            .prefetch_related("pause_custom_statuses")
+            .select_related("calendar", "ladder")
+            .prefetch_related("pause_custom_statuses", "targets")
             .order_by("position", "id")
         ),
     )
+
+
+def policy_target(policy: SlaPolicy, priority: int):
+    """The policy's targets for a priority (None when it sets none)."""
+    cached = getattr(policy, "_prefetched_objects_cache", {}).get("targets")
+    if cached is not None:
+        return next((t for t in cached if t.priority == priority), None)
+    return policy.targets.filter(priority=priority).first()
 
 
 def policy_for(ticket: Ticket) -> SlaPolicy | None:
@@ -58,8 +70,9 @@ def policy_calendar(policy: SlaPolicy, ticket: Ticket) -> BusinessCalendar:
 
 def workspace_calendar_today(workspace) -> BusinessCalendar:
     today = clock.now().date()
-    return memoised(
-        ("workspace_calendar", workspace.pk, today),
+    return config_cached(
+        "workspace_calendar",
+        (workspace.pk, today),
         lambda: workspace_calendar(workspace, around=today),
     )
 

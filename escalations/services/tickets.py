@@ -13,6 +13,7 @@ from escalations.models import (
     AuthorKind,
     Channel,
     Customer,
+    CustomFieldDefinition,
     CustomStatus,
     EventType,
     Priority,
@@ -21,6 +22,7 @@ from escalations.models import (
     Tier,
     Workspace,
 )
+from escalations.services.config_cache import config_cached
 from escalations.services.dispatch import service
 from escalations.services.events import event_record
 
@@ -70,6 +72,15 @@ def normalise_tags(tags: Any) -> list[str]:
     return sorted({t.strip().lower() for t in tags if t.strip()})
 
 
+def field_definitions(workspace_id: int) -> list[CustomFieldDefinition]:
+    """The workspace's custom field definitions (shared: read-only)."""
+    return config_cached(
+        "field_definitions",
+        workspace_id,
+        lambda: list(CustomFieldDefinition.objects.filter(workspace=workspace_id)),
+    )
+
+
 def ticket_validate(ticket: Ticket, *, changed: Iterable[str] | None = None) -> None:
     """Everything a ticket must satisfy before it is saved, whoever saves it.
 
@@ -97,7 +108,7 @@ def ticket_validate(ticket: Ticket, *, changed: Iterable[str] | None = None) -> 
     if touched("custom_fields"):
         try:
             ticket.custom_fields = clean_custom_fields(
-                ticket.workspace.field_definitions.all(), ticket.custom_fields
+                field_definitions(ticket.workspace_id), ticket.custom_fields
             )
         except ValidationError as exc:
             errors.update(exc.message_dict)

@@ -82,6 +82,7 @@ def test_ticket_list_issues_a_constant_number_of_queries(client, manager_user, l
     agent = AgentFactory(team=l1_team)
     for index in range(3):
         make_ticket(team=l1_team, assignee=agent, actor=actor, body=f"Hello {index}")
+    ticket_list_queries(client, 3)  # permissions and configuration are read once, then kept
     few = ticket_list_queries(client, 3)
     for index in range(40):
         make_ticket(

@@ -1,0 +1,51 @@
+"""Configuration kept in the process between requests.
+
+Every request reads the configuration token once (one indexed row); what a process has read of
+the configuration under that token (the live rule set, SLA and escalation policies, calendars,
+custom field definitions, permissions, signed callers) is used again without a query. Any
+change to configuration, through the admin, the API, an import or a service, gives a new token
+in the same transaction (see `signals`), so a committed change is seen by the next request of
+every process, and an uncommitted one by nobody else.
+"""
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from escalations.models import ConfigRevision
+from escalations.services.dispatch import memo_clear, memoised
+
+MAX_KEPT = 4096
+_kept: dict[tuple, tuple[str, Any]] = {}
+
+
+def config_revision() -> str:
+    """The token, read once per request or unit of work ("" before any configuration)."""
+    return memoised(("config_revision",), _read_token)
+
+
+def _read_token() -> str:
+    return ConfigRevision.objects.filter(pk=1).values_list("token", flat=True).first() or ""
+
+
+def config_cached(name: str, key: Any, compute: Callable[[], Any]) -> Any:
+    """`compute()`, or what it gave under the current token. Values are shared: read-only."""
+    token = config_revision()
+    if not token:
+        return compute()
+    entry = _kept.get((name, key))
+    if entry is not None and entry[0] == token:
+        return entry[1]
+    value = compute()
+    if len(_kept) >= MAX_KEPT:
+        _kept.clear()
+    _kept[(name, key)] = (token, value)
+    return value
+
+
+def config_changed() -> None:
+    """Configuration changed in this transaction: a new token commits (or not) with it."""
+    token = uuid.uuid4().hex
+    if not ConfigRevision.objects.filter(pk=1).update(token=token):
+        ConfigRevision.objects.update_or_create(pk=1, defaults={"token": token})
+    memo_clear()
