@@ -18,7 +18,6 @@ import multiprocessing
 import os
 import platform
 import socket
-import statistics
 import subprocess
 import sys
 import threading
@@ -121,6 +120,7 @@ def wait_for(port: int, seconds: float = 30) -> None:
 def load(port: int, token: str, ids: list[int], requests: int, concurrency: int, out) -> None:
     """The second process: `concurrency` threads, each on its own keep-alive connection."""
     latencies, errors = [], []
+    by_kind = {"message": [], "verdict": []}
     lock = threading.Lock()
     counter = iter(range(requests))
 
@@ -153,6 +153,7 @@ def load(port: int, token: str, ids: list[int], requests: int, concurrency: int,
             elapsed = time.perf_counter() - started
             with lock:
                 latencies.append(elapsed)
+                by_kind["verdict" if n % 2 else "message"].append(elapsed)
                 if response.status != 201:
                     errors.append(response.status)
         conn.close()
@@ -163,7 +164,13 @@ def load(port: int, token: str, ids: list[int], requests: int, concurrency: int,
         thread.start()
     for thread in threads:
         thread.join()
-    out.put((time.perf_counter() - started, latencies, errors))
+    out.put((time.perf_counter() - started, latencies, errors, by_kind))
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-quantile in milliseconds (nearest rank below)."""
+    ordered = sorted(values)
+    return round(ordered[int(q * (len(ordered) - 1))] * 1000, 1)
 
 
 def main() -> None:
@@ -213,14 +220,18 @@ def main() -> None:
             target=load, args=(port, token, ids, args.requests, args.concurrency, results)
         )
         loader.start()
-        wall, latencies, errors = results.get(timeout=600)
+        wall, latencies, errors, by_kind = results.get(timeout=600)
         loader.join()
     finally:
         if server is not None:
             server.terminate()
             server.wait(timeout=30)
         connection.creation.destroy_test_db(old_name, verbosity=0)
-    ordered = sorted(latencies)
+    kinds = {
+        f"{kind}_p{q}_ms": percentile(values, q / 100)
+        for kind, values in by_kind.items()
+        for q in (50, 99)
+    }
     print(
         json.dumps(
             {
@@ -230,8 +241,9 @@ def main() -> None:
                 "concurrency": args.concurrency,
                 "gunicorn_workers": args.workers,
                 "req_per_s": round(len(latencies) / wall, 1),
-                "p50_ms": round(statistics.median(ordered) * 1000, 1),
-                "p99_ms": round(ordered[int(0.99 * (len(ordered) - 1))] * 1000, 1),
+                "p50_ms": percentile(latencies, 0.5),
+                "p99_ms": percentile(latencies, 0.99),
+                **kinds,
                 "errors": len(errors),
                 "error_statuses": sorted(set(errors)),
                 "rules": RULES,

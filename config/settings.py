@@ -85,7 +85,7 @@ _sqlite_path = VAR_DIR / "handoff.sqlite3"
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{_sqlite_path}"),
-        conn_max_age=env_int("HANDOFF_DB_CONN_MAX_AGE", 0),
+        conn_max_age=env_int("HANDOFF_DB_CONN_MAX_AGE", 60),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -102,12 +102,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Server-side binding lets psycopg prepare a statement it has run five times, so
-    # PostgreSQL stops planning the same joins on every request. Turn it off behind a
-    # transaction-pooling PgBouncer older than 1.21.
-    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env_bool(
-        "HANDOFF_DB_SERVER_SIDE_BINDING", True
-    )
+    # Prepared statements: psycopg prepares a statement a connection has run
+    # HANDOFF_DB_PREPARE_THRESHOLD times, so PostgreSQL stops planning the same joins on every
+    # request. 0 turns them off (needed behind a transaction-pooling PgBouncer before 1.21).
+    _prepare = env_int("HANDOFF_DB_PREPARE_THRESHOLD", 5)
+    if _prepare > 0:
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            {"server_side_binding": True, "prepare_threshold": _prepare}
+        )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -6,6 +6,7 @@ import hmac
 import os
 import time
 
+from django.utils import timezone
 from knox.auth import TokenAuthentication
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import AuthenticationFailed
@@ -46,6 +47,15 @@ class SignedTokenAuthentication(TokenAuthentication):
         if caller is not None:
             _verify(request, caller)
         return user, token
+
+    def _cleanup_token(self, auth_token) -> bool:
+        """Refuse (and forget) this token if it expired. Knox would also look through every
+        other token of the login on each request; the watchdog forgets expired ones instead
+        (`api_tokens_purge`)."""
+        if auth_token.expiry is not None and auth_token.expiry < timezone.now():
+            auth_token.delete()
+            return True
+        return False
 
 
 def _verify(request, caller: SignedCaller) -> None:

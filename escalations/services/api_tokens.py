@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from knox.models import AuthToken
 
 from escalations.roles import INTEGRATION
@@ -19,6 +20,12 @@ def integration_user_ensure(*, username: str) -> User:
     user, _ = User.objects.get_or_create(username=username, defaults={"is_staff": False})
     user.groups.add(Group.objects.get(name=INTEGRATION))
     return user
+
+
+def api_tokens_purge() -> int:
+    """Forget expired tokens (they are refused anyway)."""
+    deleted, _ = AuthToken.objects.filter(expiry__lt=timezone.now()).delete()
+    return deleted
 
 
 def api_token_issue(*, user: User, days: int | None = None) -> tuple[AuthToken, str]:

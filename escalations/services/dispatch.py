@@ -36,7 +36,9 @@ def max_depth() -> int:
 @contextmanager
 def unit_of_work():
     if _scope.get() is not None:
-        with transaction.atomic():
+        # A service called by a service: its writes stand or fall with its caller's. (A caller
+        # that goes on after a failure opens its own savepoint, as the rules do per action.)
+        with transaction.atomic(savepoint=False):
             yield
         return
     shared = _request_memo.get()

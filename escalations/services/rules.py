@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import OuterRef, Subquery
 
 from escalations import clock
 from escalations.actors import Actor
@@ -129,19 +129,34 @@ def compile_rule(rule: Rule, *, regex_bank: RegexBank | None = None) -> Compiled
     )
 
 
+def _latest(field: str, **which) -> Subquery:
+    return Subquery(
+        Message.objects.filter(ticket=OuterRef("pk"), **which)
+        .order_by("-created_at", "-id")
+        .values(field)[:1]
+    )
+
+
+def facts_queryset():
+    """Tickets with what their facts need, the conversation's latest moments included, in one
+    query."""
+    return Ticket.objects.select_related("customer", "team", "assignee__user", "custom_status")
+
+
+def with_conversation(queryset):
+    return queryset.annotate(
+        facts_last_customer_at=_latest("created_at", author_kind=AuthorKind.CUSTOMER),
+        facts_last_agent_at=_latest("created_at", author_kind=AuthorKind.AGENT, is_internal=False),
+        facts_last_customer_body=_latest("body", author_kind=AuthorKind.CUSTOMER),
+    )
+
+
 def ticket_facts(ticket: Ticket, event: TicketEvent | None, trigger: str | None) -> dict:
     """Everything a condition can read about the ticket at this event, as plain data."""
-    last = ticket.messages.aggregate(
-        customer=Max("created_at", filter=Q(author_kind=AuthorKind.CUSTOMER)),
-        agent=Max("created_at", filter=Q(author_kind=AuthorKind.AGENT, is_internal=False)),
-    )
-    body = (
-        Message.objects.filter(ticket=ticket, author_kind=AuthorKind.CUSTOMER)
-        .order_by("-created_at", "-id")
-        .values_list("body", flat=True)
-        .first()
-        or ""
-    )
+    if not hasattr(ticket, "facts_last_customer_at"):
+        ticket = with_conversation(facts_queryset()).get(pk=ticket.pk)
+    last = {"customer": ticket.facts_last_customer_at, "agent": ticket.facts_last_agent_at}
+    body = ticket.facts_last_customer_body or ""
     state = {
         "id": ticket.pk,
         "subject": ticket.subject,
@@ -167,7 +182,7 @@ def ticket_facts(ticket: Ticket, event: TicketEvent | None, trigger: str | None)
         event=event,
         trigger=trigger,
         now=clock.now(),
-        calendar=workspace_calendar_today(ticket.workspace),
+        calendar=workspace_calendar_today(ticket),
         last_customer=last["customer"],
         last_agent=last["agent"],
     )
@@ -216,9 +231,8 @@ def rules_run_for_event(*, event: TicketEvent, depth: int, limit: int) -> list[R
     ruleset = live_rule_set(workspace_id)
     if ruleset is None or not ruleset.listens_to(trigger):
         return []
-    ticket = Ticket.objects.select_related(
-        "workspace", "customer", "team", "assignee__user", "custom_status"
-    ).get(pk=event.ticket_id)
+    # The workspace is read only if its calendar is not kept already.
+    ticket = with_conversation(facts_queryset()).get(pk=event.ticket_id)
     if depth > limit:
         with undispatched():
             event_record(

@@ -31,6 +31,7 @@ from escalations.services.sla_marks import SLA_ACTOR, sla_breach_at_stop
 from escalations.services.sla_policies import (
     clock_calendar,
     pause_reason,
+    pinned_policy,
     policy_calendar,
     policy_for,
     policy_target,
@@ -98,12 +99,12 @@ def sla_sync(
     now = clock.now()
     ticket = (
         Ticket.objects.select_for_update(of=("self",))
-        .select_related("customer", "workspace", "custom_status", "sla_policy")
+        .select_related("customer", "workspace")
         .get(pk=ticket_id)
     )
     if policy is None:
-        policy = ticket.sla_policy if ticket.sla_policy_pinned else policy_for(ticket)
-    if policy != ticket.sla_policy:
+        policy = pinned_policy(ticket) if ticket.sla_policy_pinned else policy_for(ticket)
+    if (policy.pk if policy else None) != ticket.sla_policy_id:
         _record_policy(ticket, policy, actor)
     latest: dict[str, SlaClock] = {}
     for row in ticket.sla_clocks.select_related("policy").order_by("kind", "cycle"):

@@ -42,6 +42,16 @@ def active_policies(workspace_id: int) -> list[SlaPolicy]:
     )
 
 
+def pinned_policy(ticket: Ticket) -> SlaPolicy | None:
+    """The policy put on the ticket by hand (kept, unless it is no longer active)."""
+    if ticket.sla_policy_id is None:
+        return None
+    kept = next(
+        (p for p in active_policies(ticket.workspace_id) if p.pk == ticket.sla_policy_id), None
+    )
+    return kept or ticket.sla_policy
+
+
 def policy_target(policy: SlaPolicy, priority: int):
     """The policy's targets for a priority (None when it sets none)."""
     cached = getattr(policy, "_prefetched_objects_cache", {}).get("targets")
@@ -65,15 +75,17 @@ def policy_calendar(policy: SlaPolicy, ticket: Ticket) -> BusinessCalendar:
         return BusinessCalendar.always_open(workspace.time_zone or "UTC")
     if policy.calendar_id:
         return calendar_for(policy.calendar, around=clock.now().date())
-    return workspace_calendar_today(workspace)
+    return workspace_calendar_today(ticket)
 
 
-def workspace_calendar_today(workspace) -> BusinessCalendar:
+def workspace_calendar_today(ticket: Ticket) -> BusinessCalendar:
+    """The calendar of the ticket's workspace (the workspace row is read only when the
+    calendar is not kept already)."""
     today = clock.now().date()
     return config_cached(
         "workspace_calendar",
-        (workspace.pk, today),
-        lambda: workspace_calendar(workspace, around=today),
+        (ticket.workspace_id, today),
+        lambda: workspace_calendar(ticket.workspace, around=today),
     )
 
 
@@ -98,5 +110,7 @@ def pause_reason(ticket: Ticket, policy: SlaPolicy) -> str | None:
     if ticket.custom_status_id and any(
         s.pk == ticket.custom_status_id for s in policy.pause_custom_statuses.all()
     ):
-        return ticket.custom_status.name
+        return next(
+            s.name for s in policy.pause_custom_statuses.all() if s.pk == ticket.custom_status_id
+        )
     return None

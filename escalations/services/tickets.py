@@ -24,7 +24,7 @@ from escalations.models import (
 )
 from escalations.services.config_cache import config_cached
 from escalations.services.dispatch import service
-from escalations.services.events import event_record
+from escalations.services.events import event_build, event_record, events_record_many
 
 # What a new ticket may be given (besides its first message).
 CREATE_FIELDS = (
@@ -96,6 +96,13 @@ def ticket_validate(ticket: Ticket, *, changed: Iterable[str] | None = None) -> 
     excluded = {"custom_fields", "tags", "status"}
     if fields is not None:
         excluded |= {f.name for f in Ticket._meta.fields} - fields
+        # A related row handed over as a loaded instance is not looked up again; the
+        # database's foreign key still guards it.
+        excluded |= {
+            f.name
+            for f in Ticket._meta.fields
+            if f.is_relation and f.name in fields and f.is_cached(ticket)
+        }
     try:
         ticket.full_clean(exclude=sorted(excluded), validate_unique=fields is None)
     except ValidationError as exc:
@@ -181,7 +188,7 @@ def ticket_create(
         updated_at=now,
         status_changed_at=now,
     )
-    ticket.custom_status = _default_custom_status(ticket)
+    ticket.custom_status = default_custom_status(ticket.workspace_id, ticket.status)
     ticket_validate(ticket)
     ticket.save()
     event_record(
@@ -242,24 +249,49 @@ def ticket_update(*, ticket: Ticket, actor: Actor, changes: dict[str, Any], reas
         return locked
     locked.updated_at = clock.now()
     locked.save(update_fields=[*changed, "updated_at"])
-    for field in changed:
-        event_record(
-            ticket=locked,
-            event_type=EventType.FIELD_CHANGED,
-            actor=actor,
-            from_value=_display(field, before[field]),
-            to_value=_display(field, getattr(locked, field)),
-            reason=reason,
-            data={"field": field, "from": _raw(before[field]), "to": _raw(getattr(locked, field))},
-        )
-    _refresh_caller_copy(ticket, locked)
+    events_record_many(
+        [
+            event_build(
+                ticket=locked,
+                event_type=EventType.FIELD_CHANGED,
+                actor=actor,
+                from_value=_display(field, before[field]),
+                to_value=_display(field, getattr(locked, field)),
+                reason=reason,
+                data={
+                    "field": field,
+                    "from": _raw(before[field]),
+                    "to": _raw(getattr(locked, field)),
+                },
+            )
+            for field in changed
+        ]
+    )
+    ticket_copy_saved(ticket, locked)
     return locked
 
 
-def _default_custom_status(ticket: Ticket) -> CustomStatus | None:
-    return CustomStatus.objects.filter(
-        workspace=ticket.workspace_id, lifecycle_state=ticket.status, is_default=True
-    ).first()
+def custom_status_of(ticket: Ticket) -> CustomStatus | None:
+    """The ticket's custom status, from the workspace's kept labels (shared: read-only)."""
+    if not ticket.custom_status_id:
+        return None
+    labels = config_cached(
+        "custom_statuses",
+        ticket.workspace_id,
+        lambda: {s.pk: s for s in CustomStatus.objects.filter(workspace=ticket.workspace_id)},
+    )
+    return labels.get(ticket.custom_status_id) or ticket.custom_status
+
+
+def default_custom_status(workspace_id: int, state: str) -> CustomStatus | None:
+    """The workspace's label for a lifecycle state, if it has one (shared: read-only)."""
+    return config_cached(
+        "default_custom_status",
+        (workspace_id, state),
+        lambda: CustomStatus.objects.filter(
+            workspace=workspace_id, lifecycle_state=state, is_default=True
+        ).first(),
+    )
 
 
 def _display(field: str, value: Any) -> str:
@@ -283,7 +315,7 @@ def _raw(value: Any) -> Any:
     return value
 
 
-def _refresh_caller_copy(ticket: Ticket, saved: Ticket) -> None:
+def ticket_copy_saved(ticket: Ticket, saved: Ticket) -> None:
     """Let the caller's instance see what was saved (protected status included), without
     reading the row again: `saved` was read under the lock and holds every saved value."""
     if ticket is saved:
@@ -297,3 +329,4 @@ def _refresh_caller_copy(ticket: Ticket, saved: Ticket) -> None:
         ):
             field.delete_cached_value(ticket)
         ticket.__dict__[field.attname] = value  # past the protected status's descriptor
+    ticket._update_initial_state()  # the state django-fsm guards the next save with

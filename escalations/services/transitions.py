@@ -9,6 +9,11 @@ from escalations.lifecycle import TRANSITION_NAMES, available_transitions, trans
 from escalations.models import CustomStatus, EventType, Ticket, TicketStatus
 from escalations.services.dispatch import service
 from escalations.services.events import event_record
+from escalations.services.tickets import (
+    custom_status_of,
+    default_custom_status,
+    ticket_copy_saved,
+)
 
 ERR_UNKNOWN_TRANSITION = "There is no lifecycle step called {name!r}."
 ERR_ILLEGAL = "Ticket {ref} is {current}: it cannot {label}. {allowed}"
@@ -87,10 +92,8 @@ def ticket_transition(
         locked.closed_at = now
     if target not in (TicketStatus.PENDING, TicketStatus.ON_HOLD):
         locked.snoozed_until = None
-    old_custom = locked.custom_status
-    locked.custom_status = CustomStatus.objects.filter(
-        workspace=locked.workspace_id, lifecycle_state=target, is_default=True
-    ).first()
+    old_custom = custom_status_of(locked)
+    locked.custom_status = default_custom_status(locked.workspace_id, target)
     locked.save(
         update_fields=[
             "status",
@@ -120,8 +123,7 @@ def ticket_transition(
         locked.escalations.filter(resolved_at__isnull=True, is_rerouted=False).update(
             resolved_at=now
         )
-    if ticket is not locked:
-        ticket.refresh_from_db()
+    ticket_copy_saved(ticket, locked)
     return locked
 
 

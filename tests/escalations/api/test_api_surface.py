@@ -14,7 +14,11 @@ from rest_framework.throttling import UserRateThrottle
 
 from escalations.models import Customer, EventType, Ticket
 from escalations.roles import INTEGRATION
-from escalations.services.api_tokens import api_token_issue, integration_user_ensure
+from escalations.services.api_tokens import (
+    api_token_issue,
+    api_tokens_purge,
+    integration_user_ensure,
+)
 from tests.factories import AgentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +57,16 @@ def test_tokens_are_stored_hashed_and_expire(l1_team):
     AuthToken.objects.filter(pk=token.pk).update(expiry=token.expiry - timedelta(days=2))
     assert client_with_token(raw).get("/api/tickets/").status_code == 401
     assert client_with_token("not-a-token").get("/api/tickets/").status_code == 401
+
+
+def test_expired_tokens_are_forgotten_by_the_watchdog_and_live_ones_kept(l1_team):
+    user = integration_user_ensure(username="crm")
+    old, _ = api_token_issue(user=user, days=1)
+    live, raw = api_token_issue(user=user, days=1)
+    AuthToken.objects.filter(pk=old.pk).update(expiry=old.expiry - timedelta(days=2))
+    assert api_tokens_purge() == 1
+    assert list(AuthToken.objects.values_list("pk", flat=True)) == [live.pk]
+    assert client_with_token(raw).get("/api/tickets/").status_code == 200
 
 
 def test_the_token_command_makes_an_integration_login_without_admin_access(client):
