@@ -48,7 +48,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     MANAGER: (
         _perms("add change delete view", (*_CONFIG, *_RULES, "agent", "customer"))
         | _perms("add view", ("ruledrill",))
-        | _perms("view", ("rulefiring", "notification", "webhookdelivery", "slaclock"))
+        | _perms("view", ("rulefiring", "notification", "slaclock"))
+        | _perms("view change", ("webhookdelivery",))  # change: deliver again
         | _perms("add view", ("aiverdict",))
         | _perms("add change delete view", ("signedcaller",))
         | _perms("view change", ("timer",))  # change: retry a parked deadline

@@ -30,17 +30,6 @@ def _start_the_sweeper_with_the_cluster(sender, proc_name=None, **kwargs) -> Non
         log.exception("could not queue the sweeper loop")
 
 
-@receiver(post_save, sender="escalations.WebhookSubscription", dispatch_uid="webhook_subs_saved")
-@receiver(
-    post_delete, sender="escalations.WebhookSubscription", dispatch_uid="webhook_subs_deleted"
-)
-@receiver(post_save, sender="escalations.Integration", dispatch_uid="webhook_integration_saved")
-def _webhook_subscriptions_changed(**kwargs) -> None:
-    from escalations.services.webhooks import subscriptions_changed
-
-    subscriptions_changed()
-
-
 # Configuration: what requests read again and again, and keep under the configuration token.
 _CONFIGURATION = (
     "escalations.RuleSet",
@@ -55,6 +44,8 @@ _CONFIGURATION = (
     "escalations.CustomStatus",
     "escalations.CustomFieldDefinition",
     "escalations.SignedCaller",
+    "escalations.Integration",
+    "escalations.WebhookSubscription",
     "auth.Group",
     "auth.Permission",
     "auth.User",

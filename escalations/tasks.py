@@ -33,11 +33,14 @@ def sweeper_loop_task() -> int | None:
 
 def sweeper_watchdog_task() -> bool:
     """Run by a django-q2 schedule every minute: restart the loop if its heartbeat stopped,
-    and forget idempotency keys older than a day and expired API tokens."""
+    queue the webhook deliveries due for another attempt, and forget idempotency keys older
+    than a day and expired API tokens."""
     from escalations.services.api_tokens import api_tokens_purge
     from escalations.services.idempotency import idempotency_keys_purge
     from escalations.services.sweeper import sweeper_kick
+    from escalations.services.webhooks import webhook_retries_due
 
     idempotency_keys_purge()
     api_tokens_purge()
+    webhook_retries_due()
     return sweeper_kick()

@@ -8,4 +8,5 @@ from escalations.admin import (  # noqa: F401
     rules,
     sla,
     tickets,
+    webhooks,
 )

@@ -25,7 +25,6 @@ from escalations.models import (
     RuleFiring,
     RuleSet,
     SignedCaller,
-    WebhookDelivery,
     WebhookSubscription,
 )
 from escalations.rules.actions import ACTION_TYPES
@@ -338,19 +337,6 @@ class NotificationAdmin(ModelAdmin):
         if request.user.has_perm("escalations.change_workspace"):
             return queryset
         return queryset.filter(recipient=request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(ModelAdmin):
-    list_display = ("created_at", "integration", "path", "ticket", "attempts", "status_code")
-    list_filter = ("integration", "status_code")
-    list_select_related = ("integration", "ticket")
 
     def has_add_permission(self, request):
         return False

@@ -25,6 +25,7 @@ class EventType(models.TextChoices):
     RULE_DEPTH_LIMIT = "rule.depth_limit", "Rules stopped at the depth limit"
     NOTIFIED = "notification.sent", "People notified"
     WEBHOOK_QUEUED = "webhook.queued", "Webhook queued"
+    WEBHOOK_GAVE_UP = "webhook.gave_up", "Webhook given up after its last attempt"
     SLA_POLICY_APPLIED = "sla.policy_applied", "SLA policy applied"
     SLA_WARNING = "sla.warning", "SLA warning"
     SLA_BREACHED = "sla.breached", "SLA breached"

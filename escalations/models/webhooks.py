@@ -8,7 +8,8 @@ from escalations.models.ticket import Ticket
 
 
 class WebhookDelivery(models.Model):
-    """One signed POST to an integration, delivered by the task queue with retries."""
+    """One signed POST to an integration, delivered by the task queue; a failed attempt is
+    tried again later, each time after a longer pause, until the last one."""
 
     integration = models.ForeignKey(Integration, on_delete=models.PROTECT, related_name="+")
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="webhooks")
@@ -19,12 +20,33 @@ class WebhookDelivery(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=clock.now)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the next attempt is due after a failed one."
+    )
+    gave_up_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="webhook_retry_due",
+                condition=models.Q(next_attempt_at__isnull=False),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.integration} {self.path} for #{self.ticket_id}"
+
+    @property
+    def state(self) -> str:
+        if self.delivered_at:
+            return "delivered"
+        if self.gave_up_at:
+            return "gave up"
+        if self.next_attempt_at:
+            return "retrying"
+        return "queued"
 
 
 # The events an integration may subscribe to (TicketEvent types).

@@ -3,12 +3,12 @@
 import hashlib
 import hmac
 import json
-import time
 import urllib.error
 import urllib.request
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
 from escalations import clock
 from escalations.actors import Actor
@@ -20,13 +20,20 @@ from escalations.models import (
     WebhookDelivery,
     WebhookSubscription,
 )
+from escalations.services.config_cache import config_cached
 from escalations.services.dispatch import service
 from escalations.services.events import event_record
 
-ATTEMPTS = 3
+# The pauses before the second, third... attempt: six attempts over about eight and a half
+# hours, then the delivery is given up (and can be sent again by hand from the admin).
+RETRY_AFTER = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=6),
+)
 SIGNATURE_HEADER = "X-Handoff-Signature"
-SUBSCRIPTIONS_CACHE_SECONDS = 5
-_subscriptions: dict = {"at": 0.0, "rows": None}
 
 
 def sign(body: bytes, secret: str) -> str:
@@ -73,21 +80,18 @@ def ticket_payload(ticket: Ticket) -> dict:
 
 
 def subscriptions_for(event_type: str) -> list[WebhookSubscription]:
-    """Active subscriptions to the event; read at most every few seconds per process (and at
-    once after a change made in this one)."""
-    now = time.monotonic()
-    if _subscriptions["rows"] is None or now - _subscriptions["at"] > SUBSCRIPTIONS_CACHE_SECONDS:
-        _subscriptions["rows"] = list(
+    """Active subscriptions to the event (kept with the configuration: a change is heard by
+    the next request of every process)."""
+    rows = config_cached(
+        "webhook_subscriptions",
+        None,
+        lambda: list(
             WebhookSubscription.objects.filter(
                 is_active=True, integration__is_active=True
             ).select_related("integration")
-        )
-        _subscriptions["at"] = now
-    return [row for row in _subscriptions["rows"] if event_type in row.events]
-
-
-def subscriptions_changed(**kwargs) -> None:
-    _subscriptions["rows"] = None
+        ),
+    )
+    return [row for row in rows if event_type in row.events]
 
 
 def webhook_fanout(event) -> list[WebhookDelivery]:
@@ -123,30 +127,93 @@ def _enqueue(delivery_id: int) -> None:
     async_task("escalations.tasks.webhook_deliver_task", delivery_id)
 
 
-def webhook_deliver(*, delivery_id: int, pause: float = 1.0) -> WebhookDelivery:
-    """POST the payload, signed with the integration's credential; up to three attempts."""
+def webhook_deliver(*, delivery_id: int) -> WebhookDelivery:
+    """One attempt to POST the payload, signed with the integration's credential. A failed
+    attempt is due again after the next pause in RETRY_AFTER; after the last, the delivery is
+    given up and the ticket's audit trail says so."""
     delivery = WebhookDelivery.objects.select_related("integration").get(pk=delivery_id)
-    if delivery.delivered_at:
+    if delivery.delivered_at or delivery.gave_up_at:
         return delivery
-    config = IntegrationConfig.from_model(delivery.integration)
-    body = json.dumps(delivery.payload, sort_keys=True, ensure_ascii=False).encode()
-    for attempt in range(1, ATTEMPTS + 1):
-        delivery.attempts = attempt
-        try:
-            url = build_url(config, delivery.path, None)
-            request = urllib.request.Request(url, data=body, method="POST")
-            request.add_header("Content-Type", "application/json")
-            if config.credential:
-                request.add_header(SIGNATURE_HEADER, sign(body, config.credential))
-            with _opener.open(request, timeout=config.timeout) as response:
-                delivery.status_code = response.status
-            delivery.delivered_at, delivery.error = clock.now(), ""
-            break
-        except urllib.error.HTTPError as exc:
-            delivery.status_code, delivery.error = exc.code, f"answered {exc.code}"
-        except (IntegrationError, urllib.error.URLError, OSError) as exc:
-            delivery.error = str(getattr(exc, "reason", exc))[:500]
-        if attempt < ATTEMPTS:
-            time.sleep(pause * attempt)
-    delivery.save(update_fields=["attempts", "status_code", "error", "delivered_at"])
+    delivery.attempts += 1
+    delivery.next_attempt_at = None
+    try:
+        config = IntegrationConfig.from_model(delivery.integration)
+        body = json.dumps(delivery.payload, sort_keys=True, ensure_ascii=False).encode()
+        url = build_url(config, delivery.path, None)
+        request = urllib.request.Request(url, data=body, method="POST")
+        request.add_header("Content-Type", "application/json")
+        if config.credential:
+            request.add_header(SIGNATURE_HEADER, sign(body, config.credential))
+        with _opener.open(request, timeout=config.timeout) as response:
+            delivery.status_code = response.status
+        delivery.delivered_at, delivery.error = clock.now(), ""
+    except urllib.error.HTTPError as exc:
+        delivery.status_code, delivery.error = exc.code, f"answered {exc.code}"
+    except (IntegrationError, urllib.error.URLError, OSError) as exc:
+        delivery.error = str(getattr(exc, "reason", exc))[:500]
+    with transaction.atomic():
+        if delivery.delivered_at is None:
+            _after_failure(delivery)
+        delivery.save(
+            update_fields=[
+                "attempts",
+                "status_code",
+                "error",
+                "delivered_at",
+                "next_attempt_at",
+                "gave_up_at",
+            ]
+        )
     return delivery
+
+
+def _after_failure(delivery: WebhookDelivery) -> None:
+    now = clock.now()
+    if delivery.attempts <= len(RETRY_AFTER):
+        delivery.next_attempt_at = now + RETRY_AFTER[delivery.attempts - 1]
+        return
+    delivery.gave_up_at = now
+    event_record(
+        ticket=delivery.ticket,
+        event_type=EventType.WEBHOOK_GAVE_UP,
+        actor=Actor.system("webhooks"),
+        to_value=f"{delivery.integration.name}{delivery.path}",
+        reason=f"{delivery.attempts} attempts failed; the last: {delivery.error}",
+        data={"delivery": delivery.pk, "attempts": delivery.attempts},
+    )
+
+
+def webhook_retries_due(*, limit: int = 500) -> list[int]:
+    """Queue the deliveries whose next attempt is due (run every minute by the watchdog).
+    Each is claimed under a lock, so two watchdogs never queue one twice."""
+    with transaction.atomic():
+        due = WebhookDelivery.objects.filter(
+            next_attempt_at__lte=clock.now(), delivered_at__isnull=True, gave_up_at__isnull=True
+        ).order_by("next_attempt_at", "id")
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        ids = list(due.values_list("pk", flat=True)[:limit])
+        WebhookDelivery.objects.filter(pk__in=ids).update(next_attempt_at=None)
+        for pk in ids:
+            transaction.on_commit(lambda pk=pk: _enqueue(pk))
+    return ids
+
+
+@service
+def webhook_retry_now(*, delivery: WebhookDelivery, actor: Actor) -> WebhookDelivery:
+    """A person asks for another attempt now (also after the delivery was given up)."""
+    locked = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
+    if locked.delivered_at:
+        raise ValidationError("This delivery has arrived already.")
+    locked.gave_up_at = locked.next_attempt_at = None
+    locked.save(update_fields=["gave_up_at", "next_attempt_at"])
+    event_record(
+        ticket=locked.ticket,
+        event_type=EventType.WEBHOOK_QUEUED,
+        actor=actor,
+        to_value=f"{locked.integration.name}{locked.path}",
+        reason="Delivered again on request.",
+        data={"delivery": locked.pk, "retry": True},
+    )
+    transaction.on_commit(lambda: _enqueue(locked.pk))
+    return locked

@@ -85,7 +85,7 @@ def test_a_webhook_is_queued_and_delivered_signed(live, l1_team, actor, monkeypa
     ticket = make_ticket(team=l1_team, actor=actor, body="hi")
     delivery = ticket.webhooks.get()
 
-    delivered = webhook_deliver(delivery_id=delivery.pk, pause=0)
+    delivered = webhook_deliver(delivery_id=delivery.pk)
     httpd.server_close()
     assert delivered.status_code == 204 and delivered.delivered_at is not None
     assert received["path"] == "/hooks/handoff"
@@ -97,8 +97,9 @@ def test_a_webhook_to_an_unreachable_host_records_the_failure(live, l1_team, act
     Integration.objects.create(name="down", base_url="http://127.0.0.1:9")
     rule(live, [{"type": "send_webhook", "value": "down", "detail": "/x"}])
     ticket = make_ticket(team=l1_team, actor=actor, body="hi")
-    delivery = webhook_deliver(delivery_id=ticket.webhooks.get().pk, pause=0)
-    assert delivery.delivered_at is None and delivery.attempts == 3 and delivery.error
+    delivery = webhook_deliver(delivery_id=ticket.webhooks.get().pk)
+    assert delivery.delivered_at is None and delivery.attempts == 1 and delivery.error
+    assert delivery.state == "retrying" and delivery.next_attempt_at is not None
     assert Ticket.objects.get(pk=ticket.pk).status == "new"
 
 

@@ -59,7 +59,7 @@ def test_an_escalation_is_pushed_signed_to_the_subscribed_integration(
     assert deliveries[1].payload["to"] == "Priya"
     Hook.received.clear()
     threading.Thread(target=httpd.handle_request, daemon=True).start()
-    delivered = webhook_deliver(delivery_id=deliveries[0].pk, pause=0)
+    delivered = webhook_deliver(delivery_id=deliveries[0].pk)
     httpd.server_close()
     assert delivered.status_code == 200
     path, signature, body = Hook.received[0]
