@@ -41,6 +41,8 @@ _CONFIGURATION = (
     "escalations.LadderLevel",
     "escalations.EscalationPolicy",
     "escalations.Workspace",
+    "escalations.Team",
+    "escalations.Agent",
     "escalations.CustomStatus",
     "escalations.CustomFieldDefinition",
     "escalations.SignedCaller",

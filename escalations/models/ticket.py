@@ -90,6 +90,10 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
     updated_at = models.DateTimeField(default=clock.now)
     status_changed_at = models.DateTimeField(default=clock.now)
     first_response_at = models.DateTimeField(null=True, blank=True)
+    # When the customer, and an agent in public, last wrote (kept by `message_add`): what rules
+    # read as "minutes since ...".
+    last_customer_message_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_agent_message_at = models.DateTimeField(null=True, blank=True, editable=False)
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 

@@ -62,7 +62,12 @@ def message_add(
     if author_kind in HUMAN_RESPONSE_KINDS and not is_internal:
         _record_human_response(ticket=ticket, actor=actor, at=now)
         no_reply_timers_cancel(ticket=ticket)
-    Ticket.objects.filter(pk=ticket.pk).update(updated_at=now)
+    stamps = {"updated_at": now}
+    if author_kind == AuthorKind.CUSTOMER:
+        stamps["last_customer_message_at"] = now
+    elif author_kind == AuthorKind.AGENT and not is_internal:
+        stamps["last_agent_message_at"] = now
+    Ticket.objects.filter(pk=ticket.pk).update(**stamps)
     if author_kind == AuthorKind.CUSTOMER:
         _customer_wrote(ticket=ticket, message=message, actor=actor)
     return message

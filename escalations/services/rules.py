@@ -8,18 +8,19 @@ from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Subquery
 
 from escalations import clock
 from escalations.actors import Actor
 from escalations.errors import HandoffError
 from escalations.models import (
+    Agent,
     AuthorKind,
     EventType,
     Message,
     Rule,
     RuleFiring,
     RuleSet,
+    Team,
     Ticket,
     TicketEvent,
 )
@@ -33,6 +34,7 @@ from escalations.services.dispatch import undispatched
 from escalations.services.events import event_record
 from escalations.services.rule_actions import apply_action, script_actions
 from escalations.services.sla_policies import workspace_calendar_today
+from escalations.services.tickets import custom_status_of
 
 
 def trigger_for(event: TicketEvent) -> str | None:
@@ -129,34 +131,21 @@ def compile_rule(rule: Rule, *, regex_bank: RegexBank | None = None) -> Compiled
     )
 
 
-def _latest(field: str, **which) -> Subquery:
-    return Subquery(
-        Message.objects.filter(ticket=OuterRef("pk"), **which)
-        .order_by("-created_at", "-id")
-        .values(field)[:1]
-    )
-
-
 def facts_queryset():
-    """Tickets with what their facts need, the conversation's latest moments included, in one
-    query."""
-    return Ticket.objects.select_related("customer", "team", "assignee__user", "custom_status")
-
-
-def with_conversation(queryset):
-    return queryset.annotate(
-        facts_last_customer_at=_latest("created_at", author_kind=AuthorKind.CUSTOMER),
-        facts_last_agent_at=_latest("created_at", author_kind=AuthorKind.AGENT, is_internal=False),
-        facts_last_customer_body=_latest("body", author_kind=AuthorKind.CUSTOMER),
-    )
+    """Tickets with what their facts need that is not kept with the configuration."""
+    return Ticket.objects.select_related("customer")
 
 
 def ticket_facts(ticket: Ticket, event: TicketEvent | None, trigger: str | None) -> dict:
     """Everything a condition can read about the ticket at this event, as plain data."""
-    if not hasattr(ticket, "facts_last_customer_at"):
-        ticket = with_conversation(facts_queryset()).get(pk=ticket.pk)
-    last = {"customer": ticket.facts_last_customer_at, "agent": ticket.facts_last_agent_at}
-    body = ticket.facts_last_customer_body or ""
+    last = {"customer": ticket.last_customer_message_at, "agent": ticket.last_agent_message_at}
+    body = (
+        Message.objects.filter(ticket=ticket.pk, author_kind=AuthorKind.CUSTOMER)
+        .order_by("-created_at", "-id")
+        .values_list("body", flat=True)
+        .first()
+        or ""
+    )
     state = {
         "id": ticket.pk,
         "subject": ticket.subject,
@@ -166,9 +155,9 @@ def ticket_facts(ticket: Ticket, event: TicketEvent | None, trigger: str | None)
         "tags": list(ticket.tags),
         "priority": ticket.priority,
         "status": ticket.status,
-        "custom_status": ticket.custom_status.slug if ticket.custom_status_id else None,
-        "team": ticket.team.slug if ticket.team_id else None,
-        "assignee": ticket.assignee.user.get_username() if ticket.assignee_id else None,
+        "custom_status": _slug(custom_status_of(ticket)),
+        "team": team_slugs(ticket.workspace_id).get(ticket.team_id),
+        "assignee": agent_logins().get(ticket.assignee_id),
         "tier": ticket.tier,
         "ai_confidence": ticket.ai_confidence,
         "ai_sentiment": ticket.ai_sentiment,
@@ -185,6 +174,24 @@ def ticket_facts(ticket: Ticket, event: TicketEvent | None, trigger: str | None)
         calendar=workspace_calendar_today(ticket),
         last_customer=last["customer"],
         last_agent=last["agent"],
+    )
+
+
+def _slug(status) -> str | None:
+    return status.slug if status is not None else None
+
+
+def team_slugs(workspace_id: int) -> dict[int, str]:
+    return config_cached(
+        "team_slugs",
+        workspace_id,
+        lambda: dict(Team.objects.filter(workspace=workspace_id).values_list("pk", "slug")),
+    )
+
+
+def agent_logins() -> dict[int, str]:
+    return config_cached(
+        "agent_logins", None, lambda: dict(Agent.objects.values_list("pk", "user__username"))
     )
 
 
@@ -232,7 +239,7 @@ def rules_run_for_event(*, event: TicketEvent, depth: int, limit: int) -> list[R
     if ruleset is None or not ruleset.listens_to(trigger):
         return []
     # The workspace is read only if its calendar is not kept already.
-    ticket = with_conversation(facts_queryset()).get(pk=event.ticket_id)
+    ticket = facts_queryset().get(pk=event.ticket_id)
     if depth > limit:
         with undispatched():
             event_record(
