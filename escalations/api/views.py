@@ -62,7 +62,7 @@ class TicketViewSet(
 
     def get_queryset(self):
         if self.action in self._WRITES_ON_ONE and self.request.method == "POST":
-            return Ticket.objects.select_related("workspace", "customer")
+            return Ticket.objects.select_related("customer")
         return (
             selectors.ticket_list_queryset()
             .prefetch_related("sla_clocks")

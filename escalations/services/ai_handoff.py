@@ -31,7 +31,7 @@ from escalations.models import (
     Tier,
 )
 from escalations.rules.text import normalise
-from escalations.services.config_cache import config_cached
+from escalations.services.config_cache import config_cached, workspace_kept
 from escalations.services.dispatch import service
 from escalations.services.events import event_record
 from escalations.services.tickets import field_definitions
@@ -306,7 +306,7 @@ def ai_verdict_record(
 
 def customer_asked_for_a_person(*, ticket: Ticket, message: Message, actor: Actor):
     """Reactive hand-over: the customer's message has one of the workspace's phrases."""
-    found = phrases_found(ticket.workspace.human_request_phrases, message.body)
+    found = phrases_found(workspace_kept(ticket.workspace_id).human_request_phrases, message.body)
     if not found or ticket.status not in ACTIVE_STATUSES:
         return None
     if ticket.escalations.filter(resolved_at__isnull=True, is_rerouted=False).exists():

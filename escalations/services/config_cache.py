@@ -43,6 +43,13 @@ def config_cached(name: str, key: Any, compute: Callable[[], Any]) -> Any:
     return value
 
 
+def workspace_kept(workspace_id: int):
+    """The workspace row (its settings), kept with the configuration (shared: read-only)."""
+    from escalations.models import Workspace
+
+    return config_cached("workspace", workspace_id, lambda: Workspace.objects.get(pk=workspace_id))
+
+
 def config_changed() -> None:
     """Configuration changed in this transaction: a new token commits (or not) with it."""
     token = uuid.uuid4().hex

@@ -98,9 +98,7 @@ def sla_sync(
 ) -> None:
     now = clock.now()
     ticket = (
-        Ticket.objects.select_for_update(of=("self",))
-        .select_related("customer", "workspace")
-        .get(pk=ticket_id)
+        Ticket.objects.select_for_update(of=("self",)).select_related("customer").get(pk=ticket_id)
     )
     if policy is None:
         policy = pinned_policy(ticket) if ticket.sla_policy_pinned else policy_for(ticket)

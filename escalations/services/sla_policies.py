@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from escalations import clock
 from escalations.models import SlaClock, SlaPolicy, Ticket
-from escalations.services.config_cache import config_cached
+from escalations.services.config_cache import config_cached, workspace_kept
 from escalations.sla.calendar import BusinessCalendar
 from escalations.sla.calendars import calendar_for, workspace_calendar
 from escalations.sla.clocks import ClockReading, elapsed_at
@@ -70,9 +70,9 @@ def policy_for(ticket: Ticket) -> SlaPolicy | None:
 
 
 def policy_calendar(policy: SlaPolicy, ticket: Ticket) -> BusinessCalendar:
-    workspace = ticket.workspace
     if not policy.business_hours:
-        return BusinessCalendar.always_open(workspace.time_zone or "UTC")
+        time_zone = workspace_kept(ticket.workspace_id).time_zone
+        return BusinessCalendar.always_open(time_zone or "UTC")
     if policy.calendar_id:
         return calendar_for(policy.calendar, around=clock.now().date())
     return workspace_calendar_today(ticket)
@@ -85,7 +85,7 @@ def workspace_calendar_today(ticket: Ticket) -> BusinessCalendar:
     return config_cached(
         "workspace_calendar",
         (ticket.workspace_id, today),
-        lambda: workspace_calendar(ticket.workspace, around=today),
+        lambda: workspace_calendar(workspace_kept(ticket.workspace_id), around=today),
     )
 
 
