@@ -84,10 +84,14 @@ def phrases_found(phrases: list[str], text: str) -> list[str]:
 def customer_text(ticket: Ticket, message: Message | None = None) -> str:
     """What the customer said this turn: the subject and their latest message."""
     if message is None or message.author_kind != AuthorKind.CUSTOMER:
-        message = (
-            ticket.messages.filter(author_kind=AuthorKind.CUSTOMER).order_by("-created_at").first()
+        body = (
+            ticket.messages.filter(author_kind=AuthorKind.CUSTOMER)
+            .order_by("-created_at", "-id")
+            .values_list("body", flat=True)
+            .first()
         )
-    return f"{ticket.subject}\n{message.body if message else ''}"
+        return f"{ticket.subject}\n{body or ''}"
+    return f"{ticket.subject}\n{message.body}"
 
 
 def policy_checks(

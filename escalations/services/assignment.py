@@ -100,7 +100,7 @@ def _pick(team: Team, ticket: Ticket) -> tuple[Agent | None, str]:
         return None, f"{team.name} assigns its tickets by hand."
     locking = connection.features.has_select_for_update
     team = (Team.objects.select_for_update() if locking else Team.objects).get(pk=team.pk)
-    candidates = Agent.objects.filter(memberships__team=team).order_by("pk")
+    candidates = Agent.objects.filter(memberships__team=team).select_related("user").order_by("pk")
     if team.only_available:
         candidates = candidates.filter(is_available=True)
     if locking:
@@ -193,7 +193,7 @@ def assignment_record(*, ticket: Ticket, route: Route, actor: Actor, note: str =
         message = f"Ticket {ticket.reference} is yours ({route.team.name}): {ticket.subject}"
         notification_send(
             ticket=ticket,
-            recipients=[route.agent.user.get_username()],
+            recipients=[route.agent.user],
             message=f"{message}\n\n{note}" if note else message,
             actor=actor,
             source="assignment",

@@ -10,12 +10,16 @@ from escalations.services.dispatch import service
 from escalations.services.events import event_record
 
 
-def resolve_recipients(ticket: Ticket, recipients: list[str]) -> list:
-    """Logins, `team:<slug>` (every member) and `assignee`, as users, without repeats."""
+def resolve_recipients(ticket: Ticket, recipients: list) -> list:
+    """Logins, `team:<slug>` (every member) and `assignee` (or users already at hand), as
+    users, without repeats."""
     users, unknown = {}, []
     user_model = get_user_model()
     for recipient in recipients:
-        if recipient == "assignee":
+        if isinstance(recipient, user_model):
+            if recipient.is_active:  # a disabled login is not told
+                users[recipient.pk] = recipient
+        elif recipient == "assignee":
             if ticket.assignee_id:
                 user = ticket.assignee.user
                 users[user.pk] = user
