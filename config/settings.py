@@ -89,6 +89,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite whose writers queue on a file lock (see escalations/db/sqlite/base.py).
+    DATABASES["default"]["ENGINE"] = "escalations.db.sqlite"
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     # Tests use a file too, so that a real django-q2 cluster started by a test can share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_handoff.sqlite3")}
