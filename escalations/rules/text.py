@@ -1,5 +1,6 @@
 """Text matching that ignores case and accents, with linear-time regular expressions (RE2)."""
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -52,3 +53,20 @@ def compile_pattern_set(patterns: tuple[bytes, ...]):
         pattern_set.Add(pattern)
     pattern_set.Compile()
     return pattern_set
+
+
+@lru_cache(maxsize=256)
+def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern | None:
+    """Phrases matched at the start of a word, over case- and accent-folded text."""
+    folded = [re.escape(normalise(p).strip()) for p in phrases if p.strip()]
+    if not folded:
+        return None
+    return re.compile(r"(?:^|\W)(" + "|".join(sorted(folded, key=len, reverse=True)) + ")")
+
+
+def phrases_found(phrases: list[str], text: str) -> list[str]:
+    """Which of the phrases the text contains (as folded), each once, sorted."""
+    pattern = _phrase_pattern(tuple(phrases))
+    if pattern is None or not text:
+        return []
+    return sorted({m.group(1) for m in pattern.finditer(normalise(text))})

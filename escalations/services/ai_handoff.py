@@ -7,10 +7,8 @@ ticket with every failing reason, and otherwise it stays with the AI. Each verdi
 decision is stored with the numbers behind it.
 """
 
-import re
 from dataclasses import asdict, dataclass
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -30,7 +28,7 @@ from escalations.models import (
     Ticket,
     Tier,
 )
-from escalations.rules.text import normalise
+from escalations.rules.text import phrases_found
 from escalations.services.config_cache import config_cached, workspace_kept
 from escalations.services.dispatch import service
 from escalations.services.events import event_record
@@ -63,22 +61,6 @@ def policy_for_intent(workspace_id: int, intent: str) -> EscalationPolicy | None
     if named:
         return named[0]
     return next((p for p in policies if p.is_default), None)
-
-
-@lru_cache(maxsize=256)
-def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern | None:
-    """Phrases matched at the start of a word, over case- and accent-folded text."""
-    folded = [re.escape(normalise(p).strip()) for p in phrases if p.strip()]
-    if not folded:
-        return None
-    return re.compile(r"(?:^|\W)(" + "|".join(sorted(folded, key=len, reverse=True)) + ")")
-
-
-def phrases_found(phrases: list[str], text: str) -> list[str]:
-    pattern = _phrase_pattern(tuple(phrases))
-    if pattern is None or not text:
-        return []
-    return sorted({m.group(1) for m in pattern.finditer(normalise(text))})
 
 
 def customer_text(ticket: Ticket, message: Message | None = None) -> str:
