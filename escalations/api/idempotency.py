@@ -9,10 +9,11 @@ are kept; a refused delivery leaves no key, so it can be corrected and sent agai
 import hashlib
 from functools import wraps
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from rest_framework import status
 from rest_framework.response import Response
 
+from escalations import clock
 from escalations.models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
@@ -39,23 +40,38 @@ def idempotent(view_method):
         ).hexdigest()
         try:
             with transaction.atomic():
-                try:
-                    with transaction.atomic():
-                        row = IdempotencyKey.objects.create(
-                            user=request.user, key=key, fingerprint=fingerprint
-                        )
-                except IntegrityError:
+                row_id = _claim(request.user.pk, key, fingerprint)
+                if row_id is None:
                     return _replay(request.user, key, fingerprint)
                 response = view_method(self, request, *args, **kwargs)
                 if not 200 <= response.status_code < 300:
                     raise _Refused(response)
-                row.status_code, row.response = response.status_code, response.data
-                row.save(update_fields=["status_code", "response"])
+                IdempotencyKey.objects.filter(pk=row_id).update(
+                    status_code=response.status_code, response=response.data
+                )
                 return response
         except _Refused as refused:
             return refused.response
 
     return wrapper
+
+
+def _claim(user_id: int, key: str, fingerprint: str) -> int | None:
+    """Insert the key, or find it taken (None). A retry arriving while the first delivery is
+    still running waits here, on the unique index, until that one commits or rolls back.
+    One statement, no savepoint: INSERT ... ON CONFLICT DO NOTHING (PostgreSQL, SQLite)."""
+    q = connection.ops.quote_name
+    created_at = connection.ops.adapt_datetimefield_value(clock.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {q(IdempotencyKey._meta.db_table)} "
+            f"({q('user_id')}, {q('key')}, {q('fingerprint')}, {q('created_at')}) "
+            f"VALUES (%s, %s, %s, %s) ON CONFLICT ({q('user_id')}, {q('key')}) DO NOTHING "
+            f"RETURNING {q('id')}",
+            [user_id, key, fingerprint, created_at],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def _replay(user, key: str, fingerprint: str) -> Response:
