@@ -9,12 +9,13 @@ are kept; a refused delivery leaves no key, so it can be corrected and sent agai
 import hashlib
 from functools import wraps
 
-from django.db import connection, transaction
+from django.db import connection
 from rest_framework import status
 from rest_framework.response import Response
 
 from escalations import clock
 from escalations.models import IdempotencyKey
+from escalations.services.dispatch import all_or_nothing
 
 HEADER = "Idempotency-Key"
 MAX_KEY = 200
@@ -39,7 +40,8 @@ def idempotent(view_method):
             request.method.encode() + b" " + request.path.encode() + b"\n" + request.body
         ).hexdigest()
         try:
-            with transaction.atomic():
+            # Whatever fails inside rolls back the whole delivery, key included.
+            with all_or_nothing():
                 row_id = _claim(request.user.pk, key, fingerprint)
                 if row_id is None:
                     return _replay(request.user, key, fingerprint)

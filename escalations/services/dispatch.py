@@ -25,6 +25,8 @@ class _Scope:
 
 
 _scope: ContextVar[_Scope | None] = ContextVar("handoff_unit_of_work", default=None)
+# Set inside a transaction that rolls back whole on any failure (see `all_or_nothing`).
+_all_or_nothing: ContextVar[bool] = ContextVar("handoff_all_or_nothing", default=False)
 # One request's memo, shared by the units of work it runs (see `request_memo`).
 _request_memo: ContextVar[dict | None] = ContextVar("handoff_request_memo", default=None)
 
@@ -45,11 +47,23 @@ def unit_of_work():
     scope = _Scope() if shared is None else _Scope(memo=shared)
     token = _scope.set(scope)
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=not _all_or_nothing.get()):
             yield
             _drain(scope)
     finally:
         _scope.reset(token)
+
+
+@contextmanager
+def all_or_nothing():
+    """A transaction that is rolled back whole if anything in it fails (an idempotent API
+    delivery): the units of work inside need no savepoint of their own."""
+    token = _all_or_nothing.set(True)
+    try:
+        with transaction.atomic():
+            yield
+    finally:
+        _all_or_nothing.reset(token)
 
 
 def service(function: Callable) -> Callable:
