@@ -50,6 +50,16 @@ def workspace_kept(workspace_id: int):
     return config_cached("workspace", workspace_id, lambda: Workspace.objects.get(pk=workspace_id))
 
 
+def team_kept(team_id: int | None):
+    """A team row, kept with the configuration (shared: read-only; its round-robin pointer is
+    read under a lock by the assignment, never from here)."""
+    if team_id is None:
+        return None
+    from escalations.models import Team
+
+    return config_cached("team", team_id, lambda: Team.objects.filter(pk=team_id).first())
+
+
 def config_changed() -> None:
     """Configuration changed in this transaction: a new token commits (or not) with it."""
     token = uuid.uuid4().hex

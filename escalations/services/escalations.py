@@ -14,6 +14,7 @@ from escalations.models import (
     Tier,
 )
 from escalations.services.assignment import Route, assignment_record, assignment_route
+from escalations.services.config_cache import team_kept
 from escalations.services.dispatch import service
 from escalations.services.events import event_record
 from escalations.services.messages import message_add
@@ -114,7 +115,7 @@ def escalation_create(
         kind=kind,
         trigger=trigger,
         reasons=list(reasons or []),
-        from_team=ticket.team,
+        from_team=team_kept(ticket.team_id),
         from_tier=ticket.tier,
         from_agent=ticket.assignee,
         to_team=to_team or ticket.team,

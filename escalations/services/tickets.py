@@ -22,7 +22,7 @@ from escalations.models import (
     Tier,
     Workspace,
 )
-from escalations.services.config_cache import config_cached
+from escalations.services.config_cache import config_cached, team_kept
 from escalations.services.dispatch import service
 from escalations.services.events import event_build, event_record, events_record_many
 
@@ -240,7 +240,7 @@ def ticket_update(*, ticket: Ticket, actor: Actor, changes: dict[str, Any], reas
         )
     locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
     ensure_not_closed(locked)
-    before = {field: getattr(locked, field) for field in changes}
+    before = {field: _current(locked, field) for field in changes}
     for field, value in changes.items():
         setattr(locked, field, value)
     ticket_validate(locked, changed=changes)
@@ -292,6 +292,13 @@ def default_custom_status(workspace_id: int, state: str) -> CustomStatus | None:
             workspace=workspace_id, lifecycle_state=state, is_default=True
         ).first(),
     )
+
+
+def _current(ticket: Ticket, field: str) -> Any:
+    """A field's value before an edit; the team from the kept configuration."""
+    if field == "team" and not Ticket.team.field.is_cached(ticket):
+        return team_kept(ticket.team_id)
+    return getattr(ticket, field)
 
 
 def _display(field: str, value: Any) -> str:
