@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from escalations.models import ConfigRevision
+from escalations.models import ConfigRevision, Team, Workspace
 from escalations.services.dispatch import memo_clear, memoised
 
 MAX_KEPT = 4096
@@ -45,8 +45,6 @@ def config_cached(name: str, key: Any, compute: Callable[[], Any]) -> Any:
 
 def workspace_kept(workspace_id: int):
     """The workspace row (its settings), kept with the configuration (shared: read-only)."""
-    from escalations.models import Workspace
-
     return config_cached("workspace", workspace_id, lambda: Workspace.objects.get(pk=workspace_id))
 
 
@@ -55,8 +53,6 @@ def team_kept(team_id: int | None):
     read under a lock by the assignment, never from here)."""
     if team_id is None:
         return None
-    from escalations.models import Team
-
     return config_cached("team", team_id, lambda: Team.objects.filter(pk=team_id).first())
 
 

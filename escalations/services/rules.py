@@ -1,8 +1,6 @@
 """Running the rules: facts for an event, the live rule set (compiled once per version), and
 the actions applied through the same services people use."""
 
-from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import datetime
 from functools import lru_cache
 
@@ -71,25 +69,8 @@ def no_reply_waits(workspace_id: int) -> set[int]:
     return {r.wait_minutes for r in ruleset.by_trigger.get("no_agent_reply", ()) if r.wait_minutes}
 
 
-_memo: ContextVar[dict | None] = ContextVar("handoff_live_rules_memo", default=None)
-
-
-@contextmanager
-def live_rules_memo():
-    """Within one batch (one transaction), look each workspace's live rule set up once."""
-    token = _memo.set({})
-    try:
-        yield
-    finally:
-        _memo.reset(token)
-
-
 def live_rule_set(workspace_id: int) -> CompiledRuleSet | None:
-    memo = _memo.get()
-    if memo is not None:
-        if workspace_id not in memo:
-            memo[workspace_id] = _live_rule_set(workspace_id)
-        return memo[workspace_id]
+    """The workspace's live rule set, compiled (kept with the configuration)."""
     return config_cached("live_rules", workspace_id, lambda: _live_rule_set(workspace_id))
 
 

@@ -29,7 +29,6 @@ from escalations.models import (
 )
 from escalations.services.dispatch import undispatched, unit_of_work
 from escalations.services.events import event_record, events_record_many
-from escalations.services.rules import live_rules_memo
 from escalations.services.sla_marks import SLA_ACTOR, sla_mark_event
 
 BATCH_SIZE = 200
@@ -74,8 +73,7 @@ def _sweep_batch(batch_size: int, result: SweepResult) -> int:
     with transaction.atomic():
         timers = list(_due(now)[:batch_size])
         fired = []
-        with live_rules_memo():
-            _fire_all(timers, fired, result)
+        _fire_all(timers, fired, result)
         if fired:
             # One statement for the batch: the mark commits with the firings, or neither does.
             Timer.objects.filter(pk__in=[t.pk for t in fired]).update(

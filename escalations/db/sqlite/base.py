@@ -10,6 +10,8 @@ then free. Waiting is bounded by the database `timeout` option, after which the 
 """
 
 import time
+from contextlib import contextmanager
+from functools import partial
 
 from django.db import OperationalError
 from django.db.backends.sqlite3 import base
@@ -26,34 +28,27 @@ LONGEST_PAUSE = 0.002
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
 
+class _Cursor(base.SQLiteCursorWrapper):
+    """A write outside a transaction (autocommit) queues on the lock too."""
+
+    def __init__(self, connection, *, wrapper):
+        super().__init__(connection)
+        self._wrapper = wrapper
+
+    def execute(self, query, params=None):
+        with _queued_if_alone(self._wrapper, query):
+            return super().execute(query, params)
+
+    def executemany(self, query, param_list):
+        with _queued_if_alone(self._wrapper, query):
+            return super().executemany(query, param_list)
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
     _write_lock_file = None
 
     def create_cursor(self, name=None):
-        wrapper = self
-
-        class Cursor(base.SQLiteCursorWrapper):
-            """A write outside a transaction (autocommit) queues on the lock too."""
-
-            def execute(self, query, params=None):
-                if not _alone(wrapper, query):
-                    return super().execute(query, params)
-                wrapper._write_lock_take()
-                try:
-                    return super().execute(query, params)
-                finally:
-                    wrapper._write_lock_give()
-
-            def executemany(self, query, param_list):
-                if not _alone(wrapper, query):
-                    return super().executemany(query, param_list)
-                wrapper._write_lock_take()
-                try:
-                    return super().executemany(query, param_list)
-                finally:
-                    wrapper._write_lock_give()
-
-        return self.connection.cursor(factory=Cursor)
+        return self.connection.cursor(factory=partial(_Cursor, wrapper=self))
 
     def _start_transaction_under_autocommit(self):
         self._write_lock_take()
@@ -106,6 +101,18 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def _write_lock_give(self) -> None:
         if self._write_lock_file is not None:
             fcntl.flock(self._write_lock_file, fcntl.LOCK_UN)
+
+
+@contextmanager
+def _queued_if_alone(wrapper: DatabaseWrapper, query: str):
+    if not _alone(wrapper, query):
+        yield
+        return
+    wrapper._write_lock_take()
+    try:
+        yield
+    finally:
+        wrapper._write_lock_give()
 
 
 def _alone(wrapper: DatabaseWrapper, query: str) -> bool:
