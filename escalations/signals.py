@@ -43,6 +43,7 @@ _CONFIGURATION = (
     "escalations.Workspace",
     "escalations.Team",
     "escalations.Agent",
+    "escalations.TeamMembership",
     "escalations.CustomStatus",
     "escalations.CustomFieldDefinition",
     "escalations.SignedCaller",

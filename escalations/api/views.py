@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import connection
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -39,6 +40,7 @@ from escalations.errors import IllegalTransition
 from escalations.models import Agent, Escalation, EscalationKind, Rule, SlaPolicy, Team, Ticket
 from escalations.services.ai_handoff import ai_verdict_record
 from escalations.services.escalations import escalation_create
+from escalations.services.held import ticket_hold
 from escalations.services.messages import message_add
 from escalations.services.snooze import snooze_end, ticket_snooze
 from escalations.services.tickets import ticket_open, ticket_update
@@ -60,14 +62,26 @@ class TicketViewSet(
     # Actions that write to one ticket look it up without the list's joins and filters.
     _WRITES_ON_ONE = frozenset({"messages", "verdicts", "snooze", "transition"})
 
+    def _writes_on_one(self) -> bool:
+        return self.action in self._WRITES_ON_ONE and self.request.method == "POST"
+
     def get_queryset(self):
-        if self.action in self._WRITES_ON_ONE and self.request.method == "POST":
+        if self._writes_on_one():
+            if connection.in_atomic_block:  # an idempotent delivery: lock it now, once
+                of = ("self",) if connection.features.has_select_for_update_of else ()
+                return Ticket.objects.select_for_update(of=of).select_related("customer")
             return Ticket.objects.select_related("customer")
         return (
             selectors.ticket_list_queryset()
             .prefetch_related("sla_clocks")
             .order_by("-created_at", "-id")
         )
+
+    def get_object(self):
+        ticket = super().get_object()
+        if self._writes_on_one() and connection.in_atomic_block:
+            ticket_hold(ticket)  # the services in this delivery work on this locked copy
+        return ticket
 
     def filter_queryset(self, queryset):
         if self.action != "list":

@@ -29,9 +29,10 @@ from escalations.models import (
     Tier,
 )
 from escalations.rules.text import phrases_found
-from escalations.services.config_cache import config_cached, workspace_kept
+from escalations.services.config_cache import config_cached, team_kept, workspace_kept
 from escalations.services.dispatch import service
 from escalations.services.events import event_record
+from escalations.services.held import ticket_for_update
 from escalations.services.tickets import field_definitions
 
 MAX_LIST = 50
@@ -66,13 +67,9 @@ def policy_for_intent(workspace_id: int, intent: str) -> EscalationPolicy | None
 def customer_text(ticket: Ticket, message: Message | None = None) -> str:
     """What the customer said this turn: the subject and their latest message."""
     if message is None or message.author_kind != AuthorKind.CUSTOMER:
-        body = (
-            ticket.messages.filter(author_kind=AuthorKind.CUSTOMER)
-            .order_by("-created_at", "-id")
-            .values_list("body", flat=True)
-            .first()
-        )
-        return f"{ticket.subject}\n{body or ''}"
+        from escalations.services.messages import latest_customer_body
+
+        return f"{ticket.subject}\n{latest_customer_body(ticket.pk)}"
     return f"{ticket.subject}\n{message.body}"
 
 
@@ -213,7 +210,7 @@ def ai_verdict_record(
         attempted_solutions=attempted_solutions,
         flags=flags,
     )
-    ticket = Ticket.objects.select_for_update().select_related("customer").get(pk=ticket.pk)
+    ticket = ticket_for_update(ticket.pk)
     if ticket.status not in ACTIVE_STATUSES:
         raise ValidationError(
             ERR_NOT_ACTIVE.format(ref=ticket.reference, status=ticket.get_status_display())
@@ -337,11 +334,16 @@ def _hand_over(ticket, policy, verdict: AiVerdict, *, kind: str, actor: Actor):
 def _destination(ticket: Ticket, policy: EscalationPolicy | None) -> tuple[Team | None, int]:
     tier = policy.to_tier if policy else min(ticket.tier + 1, Tier.L3)
     if policy is not None and policy.to_team_id:
-        return policy.to_team, policy.to_team.tier
-    team = (
-        Team.objects.filter(workspace=ticket.workspace_id, tier=tier, is_escalation_target=True)
-        .order_by("name", "pk")
-        .first()
+        team = team_kept(policy.to_team_id)
+        return team, team.tier
+    team = config_cached(
+        "escalation_target",
+        (ticket.workspace_id, tier),
+        lambda: (
+            Team.objects.filter(workspace=ticket.workspace_id, tier=tier, is_escalation_target=True)
+            .order_by("name", "pk")
+            .first()
+        ),
     )
     return team, tier
 

@@ -53,7 +53,7 @@ def assignment_route(*, team: Team, ticket: Ticket) -> Route:
     counted on until the caller's transaction ends."""
     passed_over: list[Team] = []
     current = team
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         while True:
             agent, reason = _pick(current, ticket)
             if agent is not None or current.fallback != AssignmentFallback.NEXT_TIER:
@@ -98,8 +98,9 @@ def needed_skills(ticket: Ticket) -> set[str]:
 def _pick(team: Team, ticket: Ticket) -> tuple[Agent | None, str]:
     if team.assignment_strategy == AssignmentStrategy.MANUAL:
         return None, f"{team.name} assigns its tickets by hand."
+    # The team's agents are locked (in id order) until the caller's transaction ends: two
+    # assignments to the same agents take turns, and the second counts the first's ticket.
     locking = connection.features.has_select_for_update
-    team = (Team.objects.select_for_update() if locking else Team.objects).get(pk=team.pk)
     candidates = Agent.objects.filter(memberships__team=team).select_related("user").order_by("pk")
     if team.only_available:
         candidates = candidates.filter(is_available=True)
@@ -150,7 +151,9 @@ def _least_open(agents: list[Agent], loads: dict[int, int]) -> Agent:
 
 def _next_in_turn(team: Team, free: list[Agent]) -> Agent:
     """The first free agent after the last one served (by id, wrapping round)."""
-    last = team.round_robin_last_id or 0
+    # Read now, under the agents' locks: the turn an assignment just took is seen.
+    last = Team.objects.filter(pk=team.pk).values_list("round_robin_last", flat=True).first()
+    last = last or 0
     agent = next((a for a in free if a.pk > last), free[0])
     Team.objects.filter(pk=team.pk).update(round_robin_last=agent)
     return agent

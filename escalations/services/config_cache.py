@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from escalations.models import ConfigRevision, Team, Workspace
+from escalations.models import Agent, ConfigRevision, Team, TeamMembership, Workspace
 from escalations.services.dispatch import memo_clear, memoised
 
 MAX_KEPT = 4096
@@ -54,6 +54,24 @@ def team_kept(team_id: int | None):
     if team_id is None:
         return None
     return config_cached("team", team_id, lambda: Team.objects.filter(pk=team_id).first())
+
+
+def team_members(team_id: int) -> frozenset[int]:
+    """The ids of a team's agents, kept with the configuration."""
+    return config_cached(
+        "team_members",
+        team_id,
+        lambda: frozenset(
+            TeamMembership.objects.filter(team=team_id).values_list("agent_id", flat=True)
+        ),
+    )
+
+
+def agent_names() -> dict[int, str]:
+    """Each agent's display name by their login's id, kept with the configuration."""
+    return config_cached(
+        "agent_names", None, lambda: dict(Agent.objects.values_list("user_id", "display_name"))
+    )
 
 
 def config_changed() -> None:

@@ -15,6 +15,8 @@ from functools import wraps
 from django.conf import settings
 from django.db import transaction
 
+from escalations.services.held import held_forget, holding
+
 
 @dataclass
 class _Scope:
@@ -40,16 +42,23 @@ def unit_of_work():
     if _scope.get() is not None:
         # A service called by a service: its writes stand or fall with its caller's. (A caller
         # that goes on after a failure opens its own savepoint, as the rules do per action.)
-        with transaction.atomic(savepoint=False):
-            yield
+        try:
+            with transaction.atomic(savepoint=False):
+                yield
+        except BaseException:
+            held_forget()  # a held ticket may be half-changed: whoever goes on reads it afresh
+            raise
         return
     shared = _request_memo.get()
     scope = _Scope() if shared is None else _Scope(memo=shared)
     token = _scope.set(scope)
     try:
-        with transaction.atomic(savepoint=not _all_or_nothing.get()):
+        with holding(), transaction.atomic(savepoint=not _all_or_nothing.get()):
             yield
             _drain(scope)
+    except BaseException:
+        held_forget()
+        raise
     finally:
         _scope.reset(token)
 
@@ -60,7 +69,7 @@ def all_or_nothing():
     delivery): the units of work inside need no savepoint of their own."""
     token = _all_or_nothing.set(True)
     try:
-        with transaction.atomic():
+        with holding(), transaction.atomic():
             yield
     finally:
         _all_or_nothing.reset(token)

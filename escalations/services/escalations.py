@@ -17,6 +17,7 @@ from escalations.services.assignment import Route, assignment_record, assignment
 from escalations.services.config_cache import team_kept
 from escalations.services.dispatch import service
 from escalations.services.events import event_record
+from escalations.services.held import ticket_for_update
 from escalations.services.messages import message_add
 from escalations.services.tickets import ticket_update
 from escalations.services.transitions import ticket_transition
@@ -91,7 +92,7 @@ def escalation_create(
         raise ValidationError(
             {"to_agent": ERR_AGENT_NOT_IN_TEAM.format(agent=to_agent, team=to_team)}
         )
-    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    ticket = ticket_for_update(ticket.pk)
     if to_team is not None and to_agent is None:
         route = assignment_route(team=to_team, ticket=ticket)
         to_team, to_agent = route.team, route.agent

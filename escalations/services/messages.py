@@ -5,8 +5,10 @@ from django.core.exceptions import ValidationError
 from escalations import clock
 from escalations.actors import Actor
 from escalations.models import AuthorKind, EventType, Message, Ticket
+from escalations.services.config_cache import agent_names
 from escalations.services.dispatch import service
 from escalations.services.events import event_record
+from escalations.services.held import held_fact, held_note, held_set, ticket_held
 from escalations.services.tickets import ensure_not_closed
 from escalations.services.timers import no_reply_timers_cancel, no_reply_timers_schedule
 
@@ -68,9 +70,27 @@ def message_add(
     elif author_kind == AuthorKind.AGENT and not is_internal:
         stamps["last_agent_message_at"] = now
     Ticket.objects.filter(pk=ticket.pk).update(**stamps)
+    held_set(ticket.pk, **stamps)
+    if author_kind == AuthorKind.CUSTOMER:
+        held_note(ticket.pk, "latest_customer_body", message.body)
     if author_kind == AuthorKind.CUSTOMER:
         _customer_wrote(ticket=ticket, message=message, actor=actor)
     return message
+
+
+def latest_customer_body(ticket_id: int) -> str:
+    """The text of the customer's latest message on the ticket ("" if none)."""
+    return held_fact(
+        ticket_id,
+        "latest_customer_body",
+        lambda: (
+            Message.objects.filter(ticket=ticket_id, author_kind=AuthorKind.CUSTOMER)
+            .order_by("-created_at", "-id")
+            .values_list("body", flat=True)
+            .first()
+            or ""
+        ),
+    )
 
 
 def _customer_wrote(*, ticket: Ticket, message: Message, actor: Actor) -> None:
@@ -80,7 +100,12 @@ def _customer_wrote(*, ticket: Ticket, message: Message, actor: Actor) -> None:
     from escalations.services.rules import no_reply_waits
     from escalations.services.snooze import snooze_end
 
-    if Ticket.objects.filter(pk=ticket.pk, snoozed_until__isnull=False).exists():
+    held = ticket_held(ticket.pk)
+    if (
+        held.snoozed_until is not None
+        if held is not None
+        else Ticket.objects.filter(pk=ticket.pk, snoozed_until__isnull=False).exists()
+    ):
         snooze_end(ticket=ticket, actor=actor, reason="The customer replied.")
     waits = no_reply_waits(ticket.workspace_id)
     if waits:
@@ -94,6 +119,7 @@ def _record_human_response(*, ticket: Ticket, actor: Actor, at) -> None:
     )
     if updated:
         ticket.first_response_at = at
+        held_set(ticket.pk, first_response_at=at)
         event_record(ticket=ticket, event_type=EventType.FIRST_RESPONSE, actor=actor)
     waiting = ticket.escalations.filter(
         first_human_response_at__isnull=True, resolved_at__isnull=True, is_rerouted=False
@@ -117,6 +143,6 @@ def _author_name(ticket: Ticket, author_kind: str, user) -> str:
     if author_kind == AuthorKind.SYSTEM:
         return "Handoff"
     if user is not None:
-        agent = getattr(user, "agent", None)
-        return agent.display_name if agent else (user.get_full_name() or user.get_username())
+        name = agent_names().get(user.pk)
+        return name or user.get_full_name() or user.get_username()
     return "Agent"

@@ -14,7 +14,6 @@ from escalations.models import (
     Agent,
     AuthorKind,
     EventType,
-    Message,
     Rule,
     RuleFiring,
     RuleSet,
@@ -30,6 +29,8 @@ from escalations.rules.scripts import ScriptError
 from escalations.services.config_cache import config_cached
 from escalations.services.dispatch import undispatched
 from escalations.services.events import event_record
+from escalations.services.held import held_forget, ticket_held
+from escalations.services.messages import latest_customer_body
 from escalations.services.rule_actions import apply_action, script_actions
 from escalations.services.sla_policies import workspace_calendar_today
 from escalations.services.tickets import custom_status_of
@@ -120,13 +121,7 @@ def facts_queryset():
 def ticket_facts(ticket: Ticket, event: TicketEvent | None, trigger: str | None) -> dict:
     """Everything a condition can read about the ticket at this event, as plain data."""
     last = {"customer": ticket.last_customer_message_at, "agent": ticket.last_agent_message_at}
-    body = (
-        Message.objects.filter(ticket=ticket.pk, author_kind=AuthorKind.CUSTOMER)
-        .order_by("-created_at", "-id")
-        .values_list("body", flat=True)
-        .first()
-        or ""
-    )
+    body = latest_customer_body(ticket.pk)
     state = {
         "id": ticket.pk,
         "subject": ticket.subject,
@@ -220,7 +215,7 @@ def rules_run_for_event(*, event: TicketEvent, depth: int, limit: int) -> list[R
     if ruleset is None or not ruleset.listens_to(trigger):
         return []
     # The workspace is read only if its calendar is not kept already.
-    ticket = facts_queryset().get(pk=event.ticket_id)
+    ticket = ticket_held(event.ticket_id) or facts_queryset().get(pk=event.ticket_id)
     if depth > limit:
         with undispatched():
             event_record(
@@ -293,6 +288,7 @@ def _fire(
                 apply_action(action, ticket_id=ticket.pk, actor=actor, trigger=trigger, rule=rule)
             applied.append(action["type"])
         except (ValidationError, HandoffError) as exc:
+            held_forget()  # the action's savepoint rolled back: read the ticket afresh
             message = _message(exc)
             problems.append({"action": action["type"], "problem": message})
             with undispatched():

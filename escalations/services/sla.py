@@ -26,6 +26,7 @@ from escalations.models import (
 )
 from escalations.services.dispatch import service
 from escalations.services.events import event_record
+from escalations.services.held import ticket_for_update
 from escalations.services.sla_deadlines import deadlines_reconcile
 from escalations.services.sla_marks import SLA_ACTOR, sla_breach_at_stop
 from escalations.services.sla_policies import (
@@ -77,7 +78,7 @@ def sla_on_event(event: TicketEvent) -> None:
 @service
 def sla_apply_policy(*, ticket: Ticket, policy: SlaPolicy | None, actor: Actor) -> Ticket:
     """Put a policy on the ticket by hand (a person or a rule); None goes back to matching."""
-    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    locked = ticket_for_update(ticket.pk)
     if policy is not None and policy.workspace_id != locked.workspace_id:
         from django.core.exceptions import ValidationError
 
@@ -97,9 +98,7 @@ def sla_sync(
     actor: Actor = SLA_ACTOR,
 ) -> None:
     now = clock.now()
-    ticket = (
-        Ticket.objects.select_for_update(of=("self",)).select_related("customer").get(pk=ticket_id)
-    )
+    ticket = ticket_for_update(ticket_id)
     if policy is None:
         policy = pinned_policy(ticket) if ticket.sla_policy_pinned else policy_for(ticket)
     if (policy.pk if policy else None) != ticket.sla_policy_id:
@@ -126,6 +125,7 @@ def sla_sync(
     )
     if due != ticket.sla_due_at:
         Ticket.objects.filter(pk=ticket.pk).update(sla_due_at=due)
+        ticket.sla_due_at = due
 
 
 def _record_policy(ticket: Ticket, policy: SlaPolicy | None, actor: Actor) -> None:

@@ -9,6 +9,7 @@ from escalations.actors import Actor
 from escalations.models import EventType, Ticket, TicketStatus
 from escalations.services.dispatch import service
 from escalations.services.events import event_record
+from escalations.services.held import ticket_for_update
 from escalations.services.tickets import ensure_not_closed
 from escalations.services.transitions import ticket_transition
 
@@ -34,7 +35,7 @@ def snooze_check(*, ticket: Ticket, until: datetime) -> None:
 def ticket_snooze(*, ticket: Ticket, until: datetime, actor: Actor, reason: str = "") -> Ticket:
     """Put the ticket aside until `until`; a working ticket first waits on the customer."""
     now = clock.now()
-    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    locked = ticket_for_update(ticket.pk)
     ensure_not_closed(locked)
     snooze_check(ticket=locked, until=until)
     if locked.status not in _WAITING:
@@ -65,7 +66,7 @@ def ticket_snooze(*, ticket: Ticket, until: datetime, actor: Actor, reason: str 
 @service
 def snooze_end(*, ticket: Ticket, actor: Actor, reason: str) -> Ticket:
     """Bring a snoozed ticket back to the queue (Open) and fire `snooze ended` for the rules."""
-    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    locked = ticket_for_update(ticket.pk)
     if locked.snoozed_until is None:
         return locked
     until = locked.snoozed_until

@@ -22,9 +22,10 @@ from escalations.models import (
     Tier,
     Workspace,
 )
-from escalations.services.config_cache import config_cached, team_kept
+from escalations.services.config_cache import config_cached, team_kept, team_members
 from escalations.services.dispatch import service
 from escalations.services.events import event_build, event_record, events_record_many
+from escalations.services.held import ticket_for_update
 
 # What a new ticket may be given (besides its first message).
 CREATE_FIELDS = (
@@ -125,7 +126,7 @@ def ticket_validate(ticket: Ticket, *, changed: Iterable[str] | None = None) -> 
         touched("team", "assignee")
         and ticket.team_id
         and ticket.assignee_id
-        and not ticket.team.memberships.filter(agent_id=ticket.assignee_id).exists()
+        and ticket.assignee_id not in team_members(ticket.team_id)
     ):
         errors.setdefault("assignee", []).append(
             ERR_ASSIGNEE_NOT_IN_TEAM.format(agent=ticket.assignee, team=ticket.team)
@@ -238,7 +239,7 @@ def ticket_update(*, ticket: Ticket, actor: Actor, changes: dict[str, Any], reas
         raise ValidationError(
             {field: ERR_NOT_EDITABLE.format(field=field) for field in not_editable}
         )
-    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    locked = ticket_for_update(ticket.pk)
     ensure_not_closed(locked)
     before = {field: _current(locked, field) for field in changes}
     for field, value in changes.items():

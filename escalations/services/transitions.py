@@ -9,6 +9,7 @@ from escalations.lifecycle import TRANSITION_NAMES, available_transitions, trans
 from escalations.models import CustomStatus, EventType, Ticket, TicketStatus
 from escalations.services.dispatch import service
 from escalations.services.events import event_record
+from escalations.services.held import ticket_for_update
 from escalations.services.tickets import (
     custom_status_of,
     default_custom_status,
@@ -54,7 +55,7 @@ def ticket_transition(
         raise IllegalTransition(
             ERR_NEEDS_ESCALATION, current=ticket.status, allowed=allowed_transitions(ticket)
         )
-    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    locked = ticket_for_update(ticket.pk)
     current = locked.status
     if expected_status is not None and expected_status != current:
         raise StaleTicket(
@@ -138,7 +139,7 @@ def ticket_set_custom_status(
             current=ticket.status,
             allowed=allowed_transitions(ticket),
         )
-    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    locked = ticket_for_update(ticket.pk)
     if custom_status is not None and custom_status.lifecycle_state != locked.status:
         step = _step_towards(locked, custom_status.lifecycle_state)
         if step is None:

@@ -113,3 +113,24 @@ def test_a_second_delivery_reads_no_configuration(bot, ticket, tagging_rule):
     )
     read = [q["sql"] for q in queries if any(f'FROM "{t}"' in q["sql"] for t in configuration)]
     assert read == []
+
+
+def test_an_agent_joining_or_leaving_a_team_counts_at_once(l1_team, ticket, actor):
+    from django.core.exceptions import ValidationError
+
+    from escalations.models import TeamMembership
+    from escalations.services.dispatch import request_memo as request_scope
+    from escalations.services.tickets import ticket_update
+    from tests.factories import AgentFactory
+
+    newcomer = AgentFactory()
+    with request_scope(), pytest.raises(ValidationError):
+        ticket_update(ticket=ticket, actor=actor, changes={"assignee": newcomer})
+    membership = TeamMembership.objects.create(team=l1_team, agent=newcomer)
+    with request_scope():
+        ticket_update(ticket=ticket, actor=actor, changes={"assignee": newcomer})
+    ticket.refresh_from_db()
+    assert ticket.assignee == newcomer
+    membership.delete()
+    with request_scope(), pytest.raises(ValidationError):
+        ticket_update(ticket=ticket, actor=actor, changes={"team": l1_team})
