@@ -7,8 +7,11 @@
 Seeds a throw-away test database with a workspace, its teams, 50 active rules, escalation
 policies and tickets; serves the API with gunicorn on 127.0.0.1; then a second process posts
 customer messages and AI verdicts (alternately, each with an Idempotency-Key) from
-`--concurrency` keep-alive connections with an integration's token. Prints one JSON line:
-`req_per_s`, `p50_ms`, `p99_ms` over all requests and `errors` (answers other than 201).
+`--concurrency` keep-alive connections with an integration's token. The first `--warmup`
+requests (every server process loading its configuration) are sent but not counted. Prints one
+JSON line: `req_per_s`, `p50_ms`, `p99_ms` over all counted requests, the same per kind
+(customer messages; verdicts the AI keeps; verdicts that hand the ticket over) and `errors`
+(answers other than 201).
 """
 
 import argparse
@@ -117,19 +120,23 @@ def wait_for(port: int, seconds: float = 30) -> None:
     raise RuntimeError("gunicorn did not start")
 
 
-def load(port: int, token: str, ids: list[int], requests: int, concurrency: int, out) -> None:
+def load(port, token, ids, requests: int, concurrency: int, warmup: int, out) -> None:
     """The second process: `concurrency` threads, each on its own keep-alive connection."""
     latencies, errors = [], []
-    by_kind = {"message": [], "verdict": []}
+    by_kind = {"message": [], "verdict": [], "handover": []}
     lock = threading.Lock()
-    counter = iter(range(requests))
+    counter = iter(range(requests + warmup))
+    started = None
 
     def worker():
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+        nonlocal started
         while True:
             with lock:
                 n = next(counter, None)
+                if n == warmup:
+                    started = time.perf_counter()
             if n is None:
                 break
             ticket = ids[n % len(ids)]
@@ -146,20 +153,25 @@ def load(port: int, token: str, ids: list[int], requests: int, concurrency: int,
                 path = f"/api/tickets/{ticket}/messages/"
                 body = {"author_kind": "customer", "body": f"Any news on order NW-{n}?"}
             data = json.dumps(body)
-            started = time.perf_counter()
+            sent = time.perf_counter()
             conn.request("POST", path, data, {**headers, "Idempotency-Key": f"bench-{n}"})
             response = conn.getresponse()
-            response.read()
-            elapsed = time.perf_counter() - started
+            answer = response.read()
+            elapsed = time.perf_counter() - sent
+            kind = "message"
+            if n % 2:
+                handed_over = response.status == 201 and b'"decision":"escalate"' in answer
+                kind = "handover" if handed_over else "verdict"
             with lock:
+                if n < warmup:
+                    continue
                 latencies.append(elapsed)
-                by_kind["verdict" if n % 2 else "message"].append(elapsed)
+                by_kind[kind].append(elapsed)
                 if response.status != 201:
                     errors.append(response.status)
         conn.close()
 
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -177,6 +189,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--warmup", type=int, default=40)
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) + 1)
     args = parser.parse_args()
 
@@ -206,6 +219,7 @@ def main() -> None:
                 f"127.0.0.1:{port}",
                 "--workers",
                 str(args.workers),
+                "--preload",
                 "--log-level",
                 "warning",
             ],
@@ -217,7 +231,8 @@ def main() -> None:
         wait_for(port)
         results = multiprocessing.Queue()
         loader = multiprocessing.Process(
-            target=load, args=(port, token, ids, args.requests, args.concurrency, results)
+            target=load,
+            args=(port, token, ids, args.requests, args.concurrency, args.warmup, results),
         )
         loader.start()
         wall, latencies, errors, by_kind = results.get(timeout=600)
@@ -230,8 +245,10 @@ def main() -> None:
     kinds = {
         f"{kind}_p{q}_ms": percentile(values, q / 100)
         for kind, values in by_kind.items()
+        if values
         for q in (50, 99)
     }
+    kinds["handovers"] = len(by_kind["handover"])
     print(
         json.dumps(
             {

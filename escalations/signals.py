@@ -52,6 +52,7 @@ _CONFIGURATION = (
     "auth.Group",
     "auth.Permission",
     "auth.User",
+    "knox.AuthToken",
 )
 
 

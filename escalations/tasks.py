@@ -7,10 +7,11 @@ def drill_run_task(drill_id: int) -> None:
     drill_run(drill_id=drill_id)
 
 
-def notification_email_task(notification_id: int) -> None:
+def notification_email_task(*notification_ids: int) -> None:
     from escalations.services.notifications import notification_email
 
-    notification_email(notification_id=notification_id)
+    for notification_id in notification_ids:  # one already e-mailed is not sent again
+        notification_email(notification_id=notification_id)
 
 
 def webhook_deliver_task(delivery_id: int) -> None:

@@ -8,6 +8,9 @@ import time
 
 from django.utils import timezone
 from knox.auth import TokenAuthentication
+from knox.crypto import hash_token
+from knox.models import AuthToken
+from knox.settings import CONSTANTS
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
@@ -47,6 +50,28 @@ class SignedTokenAuthentication(TokenAuthentication):
         if caller is not None:
             _verify(request, caller)
         return user, token
+
+    def authenticate_credentials(self, token: bytes):
+        """Knox's check (the token's hash against the stored digests of its key), with the
+        stored tokens kept like configuration: issuing, revoking or expiring a token renews
+        the configuration token, so the next request of every process sees it."""
+        raw = token.decode("utf-8")
+        key = raw[: CONSTANTS.TOKEN_KEY_LENGTH]
+        stored = config_cached(
+            "api_tokens",
+            key,
+            lambda: tuple(AuthToken.objects.filter(token_key=key).select_related("user")),
+        )
+        for auth_token in stored:
+            if self._cleanup_token(auth_token):
+                continue
+            try:
+                digest = hash_token(raw)
+            except (TypeError, ValueError):
+                break
+            if hmac.compare_digest(digest, auth_token.digest):
+                return self.validate_user(auth_token)
+        raise AuthenticationFailed("Invalid token.")
 
     def _cleanup_token(self, auth_token) -> bool:
         """Refuse (and forget) this token if it expired. Knox would also look through every

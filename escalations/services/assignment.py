@@ -26,8 +26,10 @@ from escalations.models import (
     EventType,
     MembershipRole,
     Team,
+    TeamMembership,
     Ticket,
 )
+from escalations.services.config_cache import config_cached
 from escalations.services.dispatch import service
 from escalations.services.events import event_record
 
@@ -221,8 +223,15 @@ def assignment_record(*, ticket: Ticket, route: Route, actor: Actor, note: str =
         )
 
 
-def _leads(team: Team) -> list[str]:
-    """The team's leads, or every member when it has none."""
-    memberships = team.memberships.select_related("agent__user")
-    leads = [m for m in memberships if m.role == MembershipRole.LEAD]
-    return [m.agent.user.get_username() for m in (leads or memberships) if m.agent.user.is_active]
+def _leads(team: Team) -> list:
+    """The team's leads, or every member when it has none (their logins, kept with the
+    configuration: shared, read-only)."""
+
+    def read():
+        memberships = list(
+            TeamMembership.objects.filter(team=team.pk).select_related("agent__user")
+        )
+        leads = [m for m in memberships if m.role == MembershipRole.LEAD]
+        return tuple(m.agent.user for m in (leads or memberships) if m.agent.user.is_active)
+
+    return list(config_cached("team_leads", team.pk, read))

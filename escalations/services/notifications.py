@@ -48,10 +48,9 @@ def notification_send(
 ) -> list[Notification]:
     users = resolve_recipients(ticket, recipients)
     text = message or f"Ticket {ticket.reference} needs your attention: {ticket.subject}"
-    notifications = [
-        Notification.objects.create(recipient=user, ticket=ticket, message=text, source=source)
-        for user in users
-    ]
+    notifications = Notification.objects.bulk_create(
+        [Notification(recipient=user, ticket=ticket, message=text, source=source) for user in users]
+    )
     event_record(
         ticket=ticket,
         event_type=EventType.NOTIFIED,
@@ -60,16 +59,17 @@ def notification_send(
         reason=text,
         data={"notifications": [n.pk for n in notifications]},
     )
-    for notification in notifications:
-        if notification.recipient.email:
-            transaction.on_commit(lambda pk=notification.pk: _enqueue_email(pk))
+    emailed = [n.pk for n in notifications if n.recipient.email]
+    if emailed:
+        transaction.on_commit(lambda: _enqueue_emails(emailed))
     return notifications
 
 
-def _enqueue_email(notification_id: int) -> None:
+def _enqueue_emails(notification_ids: list[int]) -> None:
+    """One task e-mails everyone told in the same transaction."""
     from django_q.tasks import async_task
 
-    async_task("escalations.tasks.notification_email_task", notification_id)
+    async_task("escalations.tasks.notification_email_task", *notification_ids)
 
 
 def notification_email(*, notification_id: int) -> None:

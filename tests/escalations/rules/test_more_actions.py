@@ -124,3 +124,28 @@ def test_assigning_by_strategy_without_a_team_is_refused_on_the_ticket(live, act
     ticket = make_ticket(workspace=rule_set_workspace, actor=actor, body="hi")
     refused = ticket.events.get(event_type=EventType.RULE_ACTION_REFUSED)
     assert "has no team to assign it by" in refused.reason
+
+
+def test_everyone_told_at_once_is_emailed_by_one_task_and_only_once(
+    live, l1_team, billing_team, actor, settings, django_capture_on_commit_callbacks
+):
+    from django_q.models import OrmQ
+    from django_q.signing import SignedPackage
+
+    from escalations.tasks import notification_email_task
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    AgentFactory(team=billing_team, user__email="priya@example.com")
+    AgentFactory(team=billing_team, user__email="omar@example.com")
+    rule(live, [{"type": "notify", "value": "team:billing"}])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_ticket(team=l1_team, actor=actor, body="hi")
+
+    assert Notification.objects.count() == 2
+    (queued,) = OrmQ.objects.all()
+    task = SignedPackage.loads(queued.payload)
+    assert task["func"] == "escalations.tasks.notification_email_task"
+    notification_email_task(*task["args"])
+    notification_email_task(*task["args"])  # a retried task sends nothing twice
+    assert sorted(m.to[0] for m in mail.outbox) == ["omar@example.com", "priya@example.com"]

@@ -99,12 +99,22 @@ def test_logging_in_is_not_a_change_of_configuration(client, manager_user):
     assert ConfigRevision.objects.get().token == changed
 
 
+def test_a_revoked_token_is_refused_at_the_next_request(bot, ticket):
+    from knox.models import AuthToken
+
+    user, client = bot
+    assert say(client, ticket).status_code == 201
+    AuthToken.objects.filter(user=user).delete()
+    assert say(client, ticket, "Still there?").status_code == 401
+
+
 def test_a_second_delivery_reads_no_configuration(bot, ticket, tagging_rule):
     _, client = bot
     assert say(client, ticket).status_code == 201
     with CaptureQueriesContext(connection) as queries:
         assert say(client, ticket, "And now?").status_code == 201
     configuration = (
+        "knox_authtoken",
         "auth_permission",
         "escalations_ruleset",
         "escalations_slapolicy",
