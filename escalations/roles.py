@@ -59,6 +59,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         # Logins for their agents; never superusers, never raw permissions (see the user admin).
         | _perms("add change view", ("user",), app="auth")
         | {"auth.view_group"}
+        | {"templates_catalog.view_workflowtemplate"}
     ),
     AGENT: (
         _perms("view", _ALL)
@@ -66,7 +67,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         | _perms("add", ("message", "escalation"))
         | {"escalations.transition_ticket"}
     ),
-    READ_ONLY: _perms("view", _ALL),
+    READ_ONLY: _perms("view", _ALL) | {"templates_catalog.view_workflowtemplate"},
     INTEGRATION: (
         _perms("view", ("ticket", "message", "escalation", "aiverdict", "team", "customer"))
         | _perms("view", ("rule", "ruleset", "slapolicy", "slatarget", "escalationpolicy"))

@@ -9,8 +9,8 @@ log = logging.getLogger("handoff.sweeper")
 
 @receiver(post_migrate, dispatch_uid="escalations_roles_sync")
 def _sync_roles_after_migrate(sender, app_config=None, **kwargs) -> None:
-    # After the last of the apps whose permissions the roles use.
-    if app_config is None or app_config.label != "escalations":
+    # After each app whose permissions the roles use (the catalog's come last).
+    if app_config is None or app_config.label not in ("escalations", "templates_catalog"):
         return
     from escalations.services.roles import roles_sync
     from escalations.services.sweeper import watchdog_schedule_ensure
@@ -83,13 +83,14 @@ for _model in _CONFIGURATION:
 def _connect_memberships() -> None:
     from django.contrib.auth.models import Group, User
 
-    from escalations.models import SlaPolicy
+    from escalations.models import CustomStatus, SlaPolicy
 
     for through in (
         User.groups.through,
         User.user_permissions.through,
         Group.permissions.through,
         SlaPolicy.pause_custom_statuses.through,
+        CustomStatus.next_statuses.through,
     ):
         m2m_changed.connect(
             _memberships_changed, sender=through, dispatch_uid=f"config_m2m_{through.__name__}"

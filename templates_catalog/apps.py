@@ -1,7 +1,18 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class TemplatesCatalogConfig(AppConfig):
     name = "templates_catalog"
     verbose_name = "Template catalog"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        post_migrate.connect(_load_catalog, sender=self, dispatch_uid="handoff_catalog_load")
+
+
+def _load_catalog(sender, using="default", **kwargs):
+    """First set-up (and every migrate after): the catalog matches the template files."""
+    from templates_catalog.services import catalog_load
+
+    catalog_load()

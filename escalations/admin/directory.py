@@ -35,8 +35,14 @@ class HistoryAdmin(DirectoryAdmin, SimpleHistoryAdmin):
 class CustomStatusInline(TabularInline):
     model = CustomStatus
     extra = 0
-    fields = ("name", "slug", "lifecycle_state", "is_default", "position")
+    fields = ("name", "slug", "lifecycle_state", "is_default", "position", "next_statuses")
     prepopulated_fields = {"slug": ("name",)}
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "next_statuses":  # only this workspace's statuses
+            workspace_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = CustomStatus.objects.filter(workspace=workspace_id or 0)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class CustomFieldInline(TabularInline):

@@ -80,8 +80,16 @@ class CustomStatus(models.Model):
         help_text="Applied automatically when a ticket enters this lifecycle state.",
     )
     position = models.PositiveSmallIntegerField(default=0)
+    next_statuses = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="+",
+        verbose_name="may move to",
+        help_text="The statuses a ticket in this one may be moved to. None chosen: any.",
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[next_statuses])
 
     class Meta:
         ordering = ["workspace", "position", "name"]

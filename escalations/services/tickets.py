@@ -284,6 +284,21 @@ def custom_status_of(ticket: Ticket) -> CustomStatus | None:
     return labels.get(ticket.custom_status_id) or ticket.custom_status
 
 
+def custom_status_moves(workspace_id: int) -> dict[int, frozenset[int]]:
+    """Where each custom status may lead; a status without chosen moves is absent (anywhere)."""
+
+    def read():
+        moves: dict[int, set[int]] = {}
+        rows = CustomStatus.next_statuses.through.objects.filter(
+            from_customstatus__workspace=workspace_id
+        ).values_list("from_customstatus_id", "to_customstatus_id")
+        for from_id, to_id in rows:
+            moves.setdefault(from_id, set()).add(to_id)
+        return {from_id: frozenset(to) for from_id, to in moves.items()}
+
+    return config_cached("custom_status_moves", workspace_id, read)
+
+
 def default_custom_status(workspace_id: int, state: str) -> CustomStatus | None:
     """The workspace's label for a lifecycle state, if it has one (shared: read-only)."""
     return config_cached(

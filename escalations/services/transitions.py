@@ -11,6 +11,7 @@ from escalations.services.dispatch import service
 from escalations.services.events import event_record
 from escalations.services.held import ticket_for_update
 from escalations.services.tickets import (
+    custom_status_moves,
     custom_status_of,
     default_custom_status,
     ticket_copy_saved,
@@ -140,6 +141,8 @@ def ticket_set_custom_status(
             allowed=allowed_transitions(ticket),
         )
     locked = ticket_for_update(ticket.pk)
+    if custom_status is not None:
+        _check_move(locked, custom_status)
     if custom_status is not None and custom_status.lifecycle_state != locked.status:
         step = _step_towards(locked, custom_status.lifecycle_state)
         if step is None:
@@ -168,6 +171,23 @@ def ticket_set_custom_status(
     if ticket is not locked:
         ticket.refresh_from_db()
     return locked
+
+
+def _check_move(ticket: Ticket, custom_status: CustomStatus) -> None:
+    """The moves a workspace allows out of the ticket's custom status, if it chose any."""
+    current = custom_status_of(ticket)
+    if current is None or current.pk == custom_status.pk:
+        return
+    allowed = custom_status_moves(ticket.workspace_id).get(current.pk)
+    if allowed is None or custom_status.pk in allowed:
+        return
+    names = CustomStatus.objects.filter(pk__in=allowed).values_list("name", flat=True)
+    raise IllegalTransition(
+        f"Ticket {ticket.reference} is {current.name}: from there it may move to "
+        f"{', '.join(names)}, not to {custom_status.name}.",
+        current=ticket.status,
+        allowed=allowed_transitions(ticket),
+    )
 
 
 def _allowed_sentence(ticket: Ticket, allowed: list[str]) -> str:

@@ -1,0 +1,88 @@
+"""The catalog in the admin: browse the ten templates, see what each one sets up, and use one
+to make a new workspace."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from unfold.admin import ModelAdmin
+from unfold.decorators import display
+
+from templates_catalog.forms import UseTemplateForm
+from templates_catalog.models import WorkflowTemplate
+from templates_catalog.selectors import template_preview, template_summary
+from templates_catalog.services import template_instantiate
+
+
+@admin.register(WorkflowTemplate)
+class WorkflowTemplateAdmin(ModelAdmin):
+    list_display = ("name", "category", "audience", "sets_up", "version")
+    list_filter = ("category",)
+    search_fields = ("name", "description", "audience")
+    fields = ("name", "category", "audience", "description", "version", "source", "loaded_at")
+    readonly_fields = fields
+    change_form_template = "templates_catalog/admin/template_detail.html"
+
+    @display(description="Sets up")
+    def sets_up(self, obj):
+        return template_summary(obj.spec)
+
+    def has_add_permission(self, request):
+        return False  # templates come from their files (manage.py handoff_templates)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        use = self.admin_site.admin_view(self.use_view)
+        return [
+            path("<int:pk>/use/", use, name="templates_catalog_workflowtemplate_use"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        template = self.get_object(request, object_id)
+        extra = {
+            "preview": template_preview(template.spec) if template else [],
+            "can_use": request.user.has_perm("escalations.add_workspace"),
+        }
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
+    def use_view(self, request, pk: int):
+        """Use template: a new workspace from it, named here."""
+        if not request.user.has_perm("escalations.add_workspace"):
+            raise PermissionDenied
+        template = get_object_or_404(WorkflowTemplate, pk=pk)
+        form = UseTemplateForm(request.POST or None, template=template)
+        if request.method == "POST" and form.is_valid():
+            try:
+                workspace = template_instantiate(
+                    template=template,
+                    name=form.cleaned_data["name"],
+                    slug=form.cleaned_data["slug"],
+                    members_from=form.members_from(),
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(
+                    request,
+                    f"{workspace.name} is ready, made from {template.name} "
+                    f"(v{template.version}): {template_summary(template.spec)}. Rename the "
+                    "teams and add their agents to start.",
+                )
+                return redirect("admin:escalations_workspace_change", workspace.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Use the template {template.name}",
+            "opts": self.model._meta,
+            "original": template,
+            "form": form,
+            "cancel_url": reverse("admin:templates_catalog_workflowtemplate_change", args=[pk]),
+        }
+        return TemplateResponse(request, "templates_catalog/admin/use_template.html", context)

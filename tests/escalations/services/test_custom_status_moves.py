@@ -1,0 +1,73 @@
+"""A workspace may choose which custom statuses lead where; a move it did not allow is
+refused and changes nothing, and a status with no moves chosen leads anywhere."""
+
+import pytest
+
+from escalations.errors import IllegalTransition
+from escalations.models import CustomStatus, EventType
+from escalations.services.dispatch import request_memo
+from escalations.services.transitions import ticket_set_custom_status
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def labels(ticket):
+    def label(name, state, **extra):
+        return CustomStatus.objects.create(
+            workspace=ticket.workspace,
+            name=name,
+            slug=name.lower().replace(" ", "-"),
+            lifecycle_state=state,
+            **extra,
+        )
+
+    return {
+        "triage": label("Triage", "new", is_default=True),
+        "working": label("Working", "open"),
+        "vendor": label("Waiting on vendor", "on_hold"),
+        "done": label("Done", "resolved"),
+    }
+
+
+def test_a_move_the_workspace_did_not_allow_is_refused_and_changes_nothing(ticket, actor, labels):
+    labels["triage"].next_statuses.set([labels["working"]])
+    ticket_set_custom_status(ticket=ticket, custom_status=labels["triage"], actor=actor)
+
+    with pytest.raises(IllegalTransition) as refused:
+        ticket_set_custom_status(ticket=ticket, custom_status=labels["vendor"], actor=actor)
+
+    assert "is Triage: from there it may move to Working, not to Waiting on vendor" in str(
+        refused.value
+    )
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.custom_status) == ("new", labels["triage"])
+    assert not ticket.events.filter(
+        event_type=EventType.CUSTOM_STATUS_CHANGED, to_value="Waiting on vendor"
+    ).exists()
+
+
+def test_an_allowed_move_goes_through_and_a_status_without_moves_leads_anywhere(
+    ticket, actor, labels
+):
+    labels["triage"].next_statuses.set([labels["working"]])
+    ticket_set_custom_status(ticket=ticket, custom_status=labels["triage"], actor=actor)
+
+    ticket_set_custom_status(ticket=ticket, custom_status=labels["working"], actor=actor)
+    ticket_set_custom_status(ticket=ticket, custom_status=labels["vendor"], actor=actor)
+
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.custom_status) == ("on_hold", labels["vendor"])
+
+
+def test_a_change_to_the_allowed_moves_counts_at_once(ticket, actor, labels):
+    ticket_set_custom_status(ticket=ticket, custom_status=labels["triage"], actor=actor)
+    with request_memo():
+        labels["triage"].next_statuses.set([labels["working"]])
+        with pytest.raises(IllegalTransition):
+            ticket_set_custom_status(ticket=ticket, custom_status=labels["done"], actor=actor)
+    with request_memo():
+        labels["triage"].next_statuses.add(labels["done"])
+        ticket_set_custom_status(ticket=ticket, custom_status=labels["done"], actor=actor)
+    ticket.refresh_from_db()
+    assert ticket.custom_status == labels["done"]
