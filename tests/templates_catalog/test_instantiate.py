@@ -1,0 +1,174 @@
+"""Using a template: a new workspace set up as the template says, working at once, independent
+of the template and of every other workspace made from it."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from escalations.actors import Actor
+from escalations.models import (
+    CustomStatus,
+    EscalationPolicy,
+    Rule,
+    SlaPolicy,
+    Team,
+    TicketStatus,
+    Workspace,
+)
+from escalations.services.ai_handoff import ai_verdict_record
+from escalations.services.transitions import ticket_set_custom_status, ticket_transition
+from templates_catalog.models import WorkflowTemplate
+from templates_catalog.services import TEMPLATE_DIR, template_instantiate
+from tests.factories import AgentFactory, CustomerFactory, TeamFactory, make_ticket
+
+pytestmark = pytest.mark.django_db
+SLUGS = [path.stem for path in sorted(TEMPLATE_DIR.glob("*.yaml"))]
+ACTOR = Actor.system("test")
+SAMPLE = {
+    "text": "Sample",
+    "number": 1,
+    "integer": 1,
+    "boolean": True,
+    "date": "2026-11-23",
+    "datetime": "2026-11-23T10:00:00+00:00",
+    "email": "someone@example.org",
+    "url": "https://example.org/",
+}
+
+
+def required_values(workspace) -> dict:
+    values = {}
+    for field in workspace.field_definitions.filter(is_required=True):
+        if field.choices:
+            first = field.choices[0]
+            values[field.key] = [first] if field.field_type == "multi_choice" else first
+        else:
+            values[field.key] = SAMPLE[field.field_type]
+    return values
+
+
+def use(slug: str, name: str, **kwargs) -> Workspace:
+    return template_instantiate(
+        template=WorkflowTemplate.objects.get(slug=slug), name=name, **kwargs
+    )
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_each_template_gives_a_workspace_where_a_ticket_moves_through_its_workflow(slug):
+    template = WorkflowTemplate.objects.get(slug=slug)
+    spec = template.spec
+
+    workspace = use(slug, f"From {slug}")
+
+    assert (workspace.template_slug, workspace.template_version) == (slug, str(template.version))
+    assert workspace.teams.count() == len(spec["teams"])
+    assert workspace.custom_statuses.count() == len(spec.get("statuses", []))
+    assert workspace.field_definitions.count() == len(spec.get("fields", []))
+    assert workspace.sla_policies.count() == len(spec.get("sla_policies", []))
+    assert workspace.ladders.count() == len(spec.get("ladders", []))
+    assert EscalationPolicy.objects.filter(workspace=workspace).count() == len(
+        spec.get("escalation_policies", [])
+    )
+    assert Rule.objects.filter(rule_set__workspace=workspace, rule_set__is_live=True).count() == (
+        len(spec.get("rules", []))
+    )
+    team = workspace.teams.order_by("tier", "pk").first()
+    ticket = make_ticket(
+        workspace=workspace,
+        team=team,
+        actor=ACTOR,
+        body="It does not work.",
+        custom_fields=required_values(workspace),
+    )
+    ticket_transition(ticket=ticket, transition="start_work", actor=ACTOR)
+    ticket_transition(ticket=ticket, transition="resolve", actor=ACTOR)
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.RESOLVED
+    if spec.get("statuses"):
+        resolved = [
+            s for s in spec["statuses"] if s["lifecycle"] == "resolved" and s.get("default")
+        ]
+        if resolved:
+            assert ticket.custom_status.name == resolved[0]["name"]
+
+
+def test_a_customer_service_workspace_hands_over_as_its_policies_say():
+    workspace = use("customer-service-escalation", "Acme support")
+    tier_1 = workspace.teams.get(slug="tier-1")
+    AgentFactory(team=tier_1)
+    ticket = make_ticket(workspace=workspace, team=tier_1, actor=ACTOR, body="Where is NW-1234?")
+
+    verdict = ai_verdict_record(
+        ticket=ticket, actor=ACTOR, confidence=Decimal("0.55"), intent="general_question"
+    )
+
+    ticket.refresh_from_db()
+    assert verdict.decision == "escalate" and verdict.policy_name == "Everything else"
+    assert ticket.status == TicketStatus.ESCALATED
+    assert ticket.custom_status.name == "With a specialist"
+    assert "AI confidence 0.55 is below 0.8." in verdict.reasons
+
+
+def test_the_allowed_status_moves_come_with_the_workspace():
+    from escalations.errors import IllegalTransition
+
+    workspace = use("customer-service-escalation", "Acme support")
+    statuses = {s.name: s for s in workspace.custom_statuses.all()}
+    assert set(statuses["New"].next_statuses.values_list("name", flat=True)) == {
+        "In progress",
+        "With a specialist",
+        "Solved",
+    }
+    ticket = make_ticket(workspace=workspace, actor=ACTOR)
+    ticket_set_custom_status(ticket=ticket, custom_status=statuses["New"], actor=ACTOR)
+    with pytest.raises(IllegalTransition, match="not to Waiting on customer"):
+        ticket_set_custom_status(
+            ticket=ticket, custom_status=statuses["Waiting on customer"], actor=ACTOR
+        )
+
+
+def test_using_a_template_twice_gives_two_independent_workspaces():
+    template = WorkflowTemplate.objects.get(slug="customer-service-escalation")
+    spec_before = template.spec
+    first = use("customer-service-escalation", "Team Europe")
+    second = use("customer-service-escalation", "Team Americas")
+
+    first.teams.filter(slug="tier-1").update(name="EU front line")
+    CustomStatus.objects.filter(workspace=first, name="New").update(name="Fresh")
+    SlaPolicy.objects.filter(workspace=first).delete()
+
+    assert second.teams.get(slug="tier-1").name == "Tier 1 support"
+    assert second.custom_statuses.filter(name="New").exists()
+    assert second.sla_policies.count() == 2
+    template.refresh_from_db()
+    assert template.spec == spec_before
+
+
+def test_a_name_already_taken_is_refused_and_creates_nothing():
+    use("customer-service-escalation", "Acme support")
+    counts = (Workspace.objects.count(), Team.objects.count(), CustomStatus.objects.count())
+
+    with pytest.raises(ValidationError, match="exists already"):
+        use("customer-service-escalation", "Acme  Support")
+
+    assert (Workspace.objects.count(), Team.objects.count(), CustomStatus.objects.count()) == counts
+
+
+def test_a_placeholder_team_can_take_the_members_of_an_existing_team():
+    existing = TeamFactory(name="Old helpdesk")
+    ada, bob = AgentFactory(team=existing), AgentFactory(team=existing)
+
+    workspace = use("customer-service-escalation", "Acme", members_from={"tier-1": existing})
+
+    members = set(workspace.teams.get(slug="tier-1").agents.all())
+    assert members == {ada, bob}
+    assert set(existing.agents.all()) == {ada, bob}  # they stay where they were, too
+
+
+def test_a_ticket_in_a_new_workspace_gets_the_customer_it_was_opened_for():
+    workspace = use("customer-service-escalation", "Acme")
+    customer = CustomerFactory(tier="vip")
+    ticket = make_ticket(workspace=workspace, customer=customer, actor=ACTOR, body="Help")
+    ticket.refresh_from_db()
+    assert ticket.sla_policy.name == "VIP customers"
