@@ -231,13 +231,14 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 
-def _nav(title, icon: str, model: str) -> dict:
-    """A sidebar link to a model's list, shown only to users who may view that model."""
+def _nav(title, icon: str, model: str, app: str = "escalations", page: str = "") -> dict:
+    """A sidebar link to a model's list (or one of its pages), shown only to users who may
+    view that model."""
     return {
         "title": title,
         "icon": icon,
-        "link": reverse_lazy(f"admin:escalations_{model}_changelist"),
-        "permission": lambda request: request.user.has_perm(f"escalations.view_{model}"),
+        "link": reverse_lazy(f"admin:{app}_{model}_{page or 'changelist'}"),
+        "permission": lambda request: request.user.has_perm(f"{app}.view_{model}"),
     }
 
 
@@ -270,6 +271,8 @@ UNFOLD = {
                     _nav(_("Customers"), "person", "customer"),
                     _nav(_("Agents"), "badge", "agent"),
                     _nav(_("Teams"), "groups", "team"),
+                    _nav(_("RACI matrices"), "table_chart", "racimatrix"),
+                    _nav(_("My RACI duties"), "assignment_ind", "racimatrix", page="mine"),
                 ],
             },
             {
@@ -293,6 +296,12 @@ UNFOLD = {
                     _nav(_("SLA policies"), "speed", "slapolicy"),
                     _nav(_("Escalation ladders"), "stairs", "escalationladder"),
                     _nav(_("Escalation policies (AI)"), "policy", "escalationpolicy"),
+                    _nav(
+                        _("Template catalog"),
+                        "library_books",
+                        "workflowtemplate",
+                        app="templates_catalog",
+                    ),
                 ],
             },
         ],

@@ -20,6 +20,10 @@ _CONFIG = (
     "escalationladder",
     "ladderlevel",
     "escalationpolicy",
+    "racimatrix",
+    "racirole",
+    "raciactivity",
+    "raciassignment",
 )
 _RULES = ("ruleset", "rule", "integration", "webhooksubscription")
 _ALL = (

@@ -49,6 +49,10 @@ _CONFIGURATION = (
     "escalations.SignedCaller",
     "escalations.Integration",
     "escalations.WebhookSubscription",
+    "escalations.RaciMatrix",
+    "escalations.RaciRole",
+    "escalations.RaciActivity",
+    "escalations.RaciAssignment",
     "auth.Group",
     "auth.Permission",
     "auth.User",
@@ -83,7 +87,7 @@ for _model in _CONFIGURATION:
 def _connect_memberships() -> None:
     from django.contrib.auth.models import Group, User
 
-    from escalations.models import CustomStatus, SlaPolicy
+    from escalations.models import CustomStatus, RaciRole, SlaPolicy
 
     for through in (
         User.groups.through,
@@ -91,6 +95,7 @@ def _connect_memberships() -> None:
         Group.permissions.through,
         SlaPolicy.pause_custom_statuses.through,
         CustomStatus.next_statuses.through,
+        RaciRole.people.through,
     ):
         m2m_changed.connect(
             _memberships_changed, sender=through, dispatch_uid=f"config_m2m_{through.__name__}"

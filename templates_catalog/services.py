@@ -29,6 +29,7 @@ from escalations.models import (
     TeamMembership,
     Workspace,
 )
+from escalations.services.raci import raci_matrix_create
 from escalations.services.rule_config import rule_save, rule_set_save
 from templates_catalog.models import WorkflowTemplate
 from templates_catalog.schema import TemplateError, template_check
@@ -142,6 +143,13 @@ def template_instantiate(
     _sla_policies(workspace, spec.get("sla_policies", []), statuses, ladders)
     _escalation_policies(workspace, spec.get("escalation_policies", []), teams)
     _rules(workspace, spec.get("rules", []))
+    if spec.get("raci"):
+        raci_matrix_create(
+            workspace=workspace,
+            name=template.name,
+            roles=[{"name": role} for role in spec["raci"]["roles"]],
+            activities=spec["raci"]["activities"],
+        )
     return workspace
 
 

@@ -5,6 +5,7 @@ from escalations.admin import (  # noqa: F401
     ai,
     directory,
     escalations,
+    raci,
     rules,
     sla,
     tickets,

@@ -24,6 +24,14 @@ from escalations.models.escalation import Escalation
 from escalations.models.event import AppendOnlyError, EventType, TicketEvent
 from escalations.models.integrations import Integration
 from escalations.models.notifications import Notification
+from escalations.models.raci import (
+    RACI_LETTERS,
+    AiInvolvement,
+    RaciActivity,
+    RaciAssignment,
+    RaciMatrix,
+    RaciRole,
+)
 from escalations.models.rules import Rule, RuleDrill, RuleFiring, RuleSet
 from escalations.models.sla import (
     ClimbWhen,
@@ -46,9 +54,11 @@ from escalations.models.workspace import CustomFieldDefinition, CustomStatus, Wo
 
 __all__ = [
     "ACTIVE_STATUSES",
+    "RACI_LETTERS",
     "SUBSCRIBABLE_EVENTS",
     "ActorKind",
     "Agent",
+    "AiInvolvement",
     "AiVerdict",
     "AppendOnlyError",
     "AssignmentFallback",
@@ -78,6 +88,10 @@ __all__ = [
     "Message",
     "Notification",
     "Priority",
+    "RaciActivity",
+    "RaciAssignment",
+    "RaciMatrix",
+    "RaciRole",
     "Rule",
     "RuleDrill",
     "RuleFiring",

@@ -10,6 +10,7 @@ from escalations.actors import Actor
 from escalations.models import (
     CustomStatus,
     EscalationPolicy,
+    RaciMatrix,
     Rule,
     SlaPolicy,
     Team,
@@ -73,6 +74,12 @@ def test_each_template_gives_a_workspace_where_a_ticket_moves_through_its_workfl
     assert Rule.objects.filter(rule_set__workspace=workspace, rule_set__is_live=True).count() == (
         len(spec.get("rules", []))
     )
+    raci = spec.get("raci")
+    matrices = RaciMatrix.objects.filter(workspace=workspace)
+    assert matrices.count() == (1 if raci else 0)
+    if raci:
+        assert matrices.get().activities.count() == len(raci["activities"])
+        assert matrices.get().roles.count() == len(raci["roles"])
     team = workspace.teams.order_by("tier", "pk").first()
     ticket = make_ticket(
         workspace=workspace,
