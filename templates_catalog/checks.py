@@ -155,6 +155,16 @@ def _document_problems(document: dict, team_keys: set) -> list[str]:
                 )
             seen.add((cell["level"], cell["severity"]))
             team_ref(f"cells[{i}].team", cell.get("team"))
+        missing = [
+            f"{level} with {severity}"
+            for level in document["levels"]
+            for severity in document["severities"]
+            if (level, severity) not in seen
+        ]
+        if missing:
+            problems.append(
+                f"cells: every level meets every severity; missing {', '.join(missing)}"
+            )
     elif kind == "checklist":
         types = {t["key"] for t in document["error_types"]}
         for i, item in enumerate(document["items"]):

@@ -194,3 +194,27 @@ def test_the_command_loads_the_catalog_and_refuses_a_broken_set(tmp_path, monkey
     )
     with pytest.raises(CommandError, match="version: 'two' is not of type 'integer'"):
         call_command("handoff_templates")
+
+
+def test_a_rule_may_read_the_custom_fields_the_template_declares():
+    spec = spec_of()
+    spec["rules"][0]["condition"] = {
+        "field": "custom.escalation_reason",
+        "op": "is",
+        "value": "High-risk topic",
+    }
+    assert template_problems(spec) == []
+    spec["rules"][0]["condition"]["value"] = "Not one of the choices"
+    assert any(p.startswith("rules[0].condition:") for p in template_problems(spec))
+    spec["rules"][0]["condition"]["field"] = "custom.not_declared"
+    assert any(p.startswith("rules[0].condition:") for p in template_problems(spec))
+
+
+def test_an_escalation_matrix_must_fill_every_cell():
+    spec = spec_of(TEMPLATE_DIR / "incident-escalation-matrix.yaml")
+    matrix = next(d for d in spec["documents"] if d["kind"] == "escalation_matrix")
+    gone = matrix["cells"].pop()
+    problems = template_problems(spec)
+    assert any(
+        f"missing {gone['level']} with {gone['severity']}" in problem for problem in problems
+    ), problems
