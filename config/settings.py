@@ -263,6 +263,7 @@ UNFOLD = {
                     _nav(_("Notifications"), "notifications", "notification"),
                     _nav(_("Deadlines"), "timer", "timer"),
                     _nav(_("AI verdicts"), "smart_toy", "aiverdict"),
+                    _nav(_("Incident communications"), "campaign", "incidentcommunication"),
                 ],
             },
             {
@@ -296,6 +297,7 @@ UNFOLD = {
                     _nav(_("SLA policies"), "speed", "slapolicy"),
                     _nav(_("Escalation ladders"), "stairs", "escalationladder"),
                     _nav(_("Escalation policies (AI)"), "policy", "escalationpolicy"),
+                    _nav(_("Communication plans"), "forum", "communicationplan"),
                     _nav(
                         _("Template catalog"),
                         "library_books",

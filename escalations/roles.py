@@ -24,6 +24,9 @@ _CONFIG = (
     "racirole",
     "raciactivity",
     "raciassignment",
+    "communicationplan",
+    "plancontact",
+    "planstep",
 )
 _RULES = ("ruleset", "rule", "integration", "webhooksubscription")
 _ALL = (
@@ -41,6 +44,8 @@ _ALL = (
     "slaclock",
     "timer",
     "aiverdict",
+    "incidentcommunication",
+    "statusupdate",
 )
 
 
@@ -59,6 +64,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         | _perms("view change", ("timer",))  # change: retry a parked deadline
         | _perms("add change view", ("ticket", "escalation"))
         | _perms("add view", ("message",))
+        | _perms("add view", ("incidentcommunication", "statusupdate"))
         | {"escalations.view_ticketevent", "escalations.transition_ticket"}
         # Logins for their agents; never superusers, never raw permissions (see the user admin).
         | _perms("add change view", ("user",), app="auth")
@@ -69,6 +75,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         _perms("view", _ALL)
         | _perms("add change", ("ticket", "customer"))
         | _perms("add", ("message", "escalation"))
+        | _perms("add", ("incidentcommunication", "statusupdate"))
         | {"escalations.transition_ticket"}
     ),
     READ_ONLY: _perms("view", _ALL) | {"templates_catalog.view_workflowtemplate"},

@@ -45,3 +45,9 @@ def sweeper_watchdog_task() -> bool:
     api_tokens_purge()
     webhook_retries_due()
     return sweeper_kick()
+
+
+def status_update_email_task(update_id: int) -> None:
+    from escalations.services.communications import status_update_email
+
+    status_update_email(update_id=update_id)

@@ -10,9 +10,9 @@ from unfold.admin import ModelAdmin
 from unfold.decorators import display
 
 from templates_catalog.forms import UseTemplateForm
+from templates_catalog.instantiate import template_instantiate
 from templates_catalog.models import WorkflowTemplate
 from templates_catalog.selectors import template_preview, template_summary
-from templates_catalog.services import template_instantiate
 
 
 @admin.register(WorkflowTemplate)

@@ -3,6 +3,7 @@
 from escalations.admin import (  # noqa: F401
     accounts,
     ai,
+    communications,
     directory,
     escalations,
     raci,

@@ -18,6 +18,14 @@ from escalations.models.choices import (
     TicketStatus,
     Tier,
 )
+from escalations.models.communications import (
+    CommunicationPlan,
+    ContactChannel,
+    IncidentCommunication,
+    PlanContact,
+    PlanStep,
+    StatusUpdate,
+)
 from escalations.models.config import ConfigRevision
 from escalations.models.customer import Customer
 from escalations.models.escalation import Escalation
@@ -69,7 +77,9 @@ __all__ = [
     "ClimbWhen",
     "ClockKind",
     "ClockState",
+    "CommunicationPlan",
     "ConfigRevision",
+    "ContactChannel",
     "CustomFieldDefinition",
     "CustomStatus",
     "Customer",
@@ -82,11 +92,14 @@ __all__ = [
     "EventType",
     "FieldType",
     "IdempotencyKey",
+    "IncidentCommunication",
     "Integration",
     "LadderLevel",
     "MembershipRole",
     "Message",
     "Notification",
+    "PlanContact",
+    "PlanStep",
     "Priority",
     "RaciActivity",
     "RaciAssignment",
@@ -100,6 +113,7 @@ __all__ = [
     "SlaClock",
     "SlaPolicy",
     "SlaTarget",
+    "StatusUpdate",
     "SweeperLease",
     "Team",
     "TeamMembership",

@@ -36,6 +36,10 @@ class EventType(models.TextChoices):
     NO_AGENT_REPLY = "ticket.no_agent_reply", "No agent reply"
     TIMER_PARKED = "timer.parked", "Deadline parked after failing"
     TIMER_RETRIED = "timer.retried", "Parked deadline retried"
+    COMMUNICATION_STARTED = "comms.started", "Communication plan started"
+    STATUS_UPDATE_DUE = "comms.update_due", "Status update due"
+    STATUS_UPDATE_SENT = "comms.update_sent", "Status update sent"
+    COMMUNICATION_ENDED = "comms.ended", "Communication plan ended"
 
 
 class AppendOnlyError(Exception):

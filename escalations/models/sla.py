@@ -281,6 +281,7 @@ class TimerKind(models.TextChoices):
     LADDER = "ladder", "Escalation ladder level"
     SNOOZE = "snooze", "Snooze ends"
     NO_AGENT_REPLY = "no_agent_reply", "No agent reply"
+    STATUS_UPDATE = "status_update", "Status update due"
 
 
 class TimerState(models.TextChoices):

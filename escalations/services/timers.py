@@ -250,6 +250,12 @@ def _no_agent_reply(timer: Timer) -> None:
     )
 
 
+def _status_update(timer: Timer) -> None:
+    from escalations.services.communications import status_update_due
+
+    status_update_due(timer)
+
+
 # One timer at a time…
 HANDLERS = {
     TimerKind.SLA_WARNING: lambda timer: _warnings([timer]),
@@ -257,6 +263,7 @@ HANDLERS = {
     TimerKind.LADDER: _ladder,
     TimerKind.SNOOZE: _snooze,
     TimerKind.NO_AGENT_REPLY: _no_agent_reply,
+    TimerKind.STATUS_UPDATE: _status_update,
 }
 # …or, for the kinds that can, a batch's worth at once.
 BATCH_HANDLERS = {TimerKind.SLA_WARNING: _warnings, TimerKind.SLA_BREACH: _breaches}

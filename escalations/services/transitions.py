@@ -125,6 +125,13 @@ def ticket_transition(
         locked.escalations.filter(resolved_at__isnull=True, is_rerouted=False).update(
             resolved_at=now
         )
+    if (
+        target in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
+        and locked.communications.filter(ended_at=None).exists()
+    ):
+        from escalations.services.communications import communications_end
+
+        communications_end(ticket=locked, actor=actor, reason=f"The ticket is {target}.")
     ticket_copy_saved(ticket, locked)
     return locked
 

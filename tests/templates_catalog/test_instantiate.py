@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from escalations.actors import Actor
 from escalations.models import (
+    CommunicationPlan,
     CustomStatus,
     EscalationPolicy,
     RaciMatrix,
@@ -19,8 +20,9 @@ from escalations.models import (
 )
 from escalations.services.ai_handoff import ai_verdict_record
 from escalations.services.transitions import ticket_set_custom_status, ticket_transition
+from templates_catalog.instantiate import template_instantiate
 from templates_catalog.models import WorkflowTemplate
-from templates_catalog.services import TEMPLATE_DIR, template_instantiate
+from templates_catalog.services import TEMPLATE_DIR
 from tests.factories import AgentFactory, CustomerFactory, TeamFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
@@ -74,6 +76,13 @@ def test_each_template_gives_a_workspace_where_a_ticket_moves_through_its_workfl
     assert Rule.objects.filter(rule_set__workspace=workspace, rule_set__is_live=True).count() == (
         len(spec.get("rules", []))
     )
+    comms = [d for d in spec.get("documents", []) if d["kind"] == "communication_plan"]
+    plans = CommunicationPlan.objects.filter(workspace=workspace)
+    assert sorted(p.title for p in plans) == sorted(d["title"] for d in comms)
+    for document in comms:
+        made = plans.get(title=document["title"])
+        assert made.contacts.count() == len(document["contacts"])
+        assert made.steps.count() == len(document["steps"])
     raci = spec.get("raci")
     matrices = RaciMatrix.objects.filter(workspace=workspace)
     assert matrices.count() == (1 if raci else 0)

@@ -1,0 +1,83 @@
+"""Communication plans in the admin: starting one for an incident, refused with the reason
+when it cannot run, and sending status updates."""
+
+import pytest
+
+from escalations.models import CommunicationPlan, IncidentCommunication, StatusUpdate
+from escalations.services.communications import communication_start
+from escalations.services.transitions import ticket_transition
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def plan(l1_team):
+    return CommunicationPlan.objects.create(
+        workspace=l1_team.workspace,
+        title="Critical incidents",
+        critical_incident="Checkout down.",
+        update_every_minutes=30,
+        update_channels=["status_page", "email"],
+    )
+
+
+def test_a_manager_starts_the_plan_for_an_incident(client, manager_user, plan, ticket):
+    client.force_login(manager_user)
+    response = client.post(
+        "/admin/escalations/incidentcommunication/add/",
+        {"plan": plan.pk, "ticket": ticket.pk, "owner": manager_user.pk},
+    )
+    assert response.status_code == 302
+    communication = IncidentCommunication.objects.get()
+    assert communication.next_update_due_at is not None
+    page = client.get(f"/admin/escalations/incidentcommunication/{communication.pk}/change/")
+    assert "A status update every 30 minutes" in page.content.decode()
+    assert 'id="send-status-update"' in page.content.decode()
+
+
+def test_a_plan_for_a_resolved_incident_is_refused_on_the_form(
+    client, manager_user, plan, ticket, actor
+):
+    ticket_transition(ticket=ticket, transition="resolve", actor=actor)
+    client.force_login(manager_user)
+    response = client.post(
+        "/admin/escalations/incidentcommunication/add/",
+        {"plan": plan.pk, "ticket": ticket.pk, "owner": manager_user.pk},
+    )
+    assert response.status_code == 200
+    assert "is no longer active" in response.content.decode()
+    assert not IncidentCommunication.objects.exists()
+
+
+def test_an_agent_sends_a_status_update_and_it_is_logged(
+    client, agent_user, manager_user, plan, ticket, actor
+):
+    communication = communication_start(plan=plan, ticket=ticket, owner=agent_user, actor=actor)
+    client.force_login(agent_user)
+    url = f"/admin/escalations/incidentcommunication/{communication.pk}/send/"
+    page = client.get(url)
+    assert page.status_code == 200 and "Status page" in page.content.decode()
+    assert "Pager" not in page.content.decode()  # only the plan's channels are offered
+
+    refused = client.post(url, {"text": "", "channels": ["email"]})
+    assert refused.status_code == 200 and not StatusUpdate.objects.exists()
+    response = client.post(url, {"text": "Fixed for most users.", "channels": ["status_page"]})
+
+    assert response.status_code == 302
+    update = StatusUpdate.objects.get()
+    assert (update.sent_by, update.channels, update.text) == (
+        agent_user,
+        ["status_page"],
+        "Fixed for most users.",
+    )
+
+
+def test_read_only_users_cannot_start_plans_or_send_updates(
+    client, read_only_user, plan, ticket, actor, manager_user
+):
+    communication = communication_start(plan=plan, ticket=ticket, owner=manager_user, actor=actor)
+    client.force_login(read_only_user)
+    assert client.get("/admin/escalations/incidentcommunication/add/").status_code == 403
+    url = f"/admin/escalations/incidentcommunication/{communication.pk}/send/"
+    assert client.post(url, {"text": "x", "channels": ["email"]}).status_code == 403
+    assert not StatusUpdate.objects.exists()
