@@ -264,6 +264,7 @@ UNFOLD = {
                     _nav(_("Deadlines"), "timer", "timer"),
                     _nav(_("AI verdicts"), "smart_toy", "aiverdict"),
                     _nav(_("Incident communications"), "campaign", "incidentcommunication"),
+                    _nav(_("Incident action plans"), "assignment", "incidentactionplan"),
                 ],
             },
             {

@@ -46,6 +46,9 @@ _ALL = (
     "aiverdict",
     "incidentcommunication",
     "statusupdate",
+    "incidentactionplan",
+    "planresponsibility",
+    "operationalperiod",
 )
 
 
@@ -65,6 +68,9 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         | _perms("add change view", ("ticket", "escalation"))
         | _perms("add view", ("message",))
         | _perms("add view", ("incidentcommunication", "statusupdate"))
+        | _perms("add change view", ("incidentactionplan", "planresponsibility"))
+        | _perms("add change view", ("operationalperiod",))
+        | {"escalations.approve_incidentactionplan"}
         | {"escalations.view_ticketevent", "escalations.transition_ticket"}
         # Logins for their agents; never superusers, never raw permissions (see the user admin).
         | _perms("add change view", ("user",), app="auth")
@@ -76,6 +82,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         | _perms("add change", ("ticket", "customer"))
         | _perms("add", ("message", "escalation"))
         | _perms("add", ("incidentcommunication", "statusupdate"))
+        | _perms("add change", ("incidentactionplan", "planresponsibility", "operationalperiod"))
         | {"escalations.transition_ticket"}
     ),
     READ_ONLY: _perms("view", _ALL) | {"templates_catalog.view_workflowtemplate"},

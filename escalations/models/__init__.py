@@ -32,6 +32,12 @@ from escalations.models.escalation import Escalation
 from escalations.models.event import AppendOnlyError, EventType, TicketEvent
 from escalations.models.integrations import Integration
 from escalations.models.notifications import Notification
+from escalations.models.plans import (
+    IncidentActionPlan,
+    OperationalPeriod,
+    PlanResponsibility,
+    PlanStatus,
+)
 from escalations.models.raci import (
     RACI_LETTERS,
     AiInvolvement,
@@ -92,13 +98,17 @@ __all__ = [
     "EventType",
     "FieldType",
     "IdempotencyKey",
+    "IncidentActionPlan",
     "IncidentCommunication",
     "Integration",
     "LadderLevel",
     "MembershipRole",
     "Message",
     "Notification",
+    "OperationalPeriod",
     "PlanContact",
+    "PlanResponsibility",
+    "PlanStatus",
     "PlanStep",
     "Priority",
     "RaciActivity",

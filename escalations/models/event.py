@@ -40,6 +40,8 @@ class EventType(models.TextChoices):
     STATUS_UPDATE_DUE = "comms.update_due", "Status update due"
     STATUS_UPDATE_SENT = "comms.update_sent", "Status update sent"
     COMMUNICATION_ENDED = "comms.ended", "Communication plan ended"
+    PLAN_STATUS_CHANGED = "plan.status_changed", "Incident action plan moved"
+    PLAN_HANDED_OVER = "plan.handed_over", "Operational period handed over"
 
 
 class AppendOnlyError(Exception):
