@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from unfold.admin import ModelAdmin
 from unfold.decorators import display
 
+from escalations.admin.forms import add_service_errors
 from templates_catalog.forms import UseTemplateForm
 from templates_catalog.instantiate import template_instantiate
 from templates_catalog.models import WorkflowTemplate
@@ -67,8 +68,7 @@ class WorkflowTemplateAdmin(ModelAdmin):
                     members_from=form.members_from(),
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -84,5 +84,8 @@ class WorkflowTemplateAdmin(ModelAdmin):
             "original": template,
             "form": form,
             "cancel_url": reverse("admin:templates_catalog_workflowtemplate_change", args=[pk]),
+            "intro": f"A new workspace set up as {template.name} (version {template.version}) "
+            "says. The template itself never changes.",
+            "submit_label": "Create the workspace",
         }
-        return TemplateResponse(request, "templates_catalog/admin/use_template.html", context)
+        return TemplateResponse(request, "escalations/admin/service_form.html", context)

@@ -13,6 +13,7 @@ from unfold.widgets import UnfoldAdminTextareaWidget
 
 from escalations.actors import Actor
 from escalations.admin.base import DirectoryAdmin
+from escalations.admin.forms import add_service_errors
 from escalations.models import (
     CommunicationPlan,
     ContactChannel,
@@ -84,8 +85,7 @@ class StartForm(forms.ModelForm):
                     plan=cleaned["plan"], ticket=cleaned["ticket"], owner=cleaned["owner"]
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    self.add_error(field, errors)
+                add_service_errors(self, exc)
         return cleaned
 
 
@@ -153,8 +153,7 @@ class IncidentCommunicationAdmin(ModelAdmin):
                     actor=Actor.for_user(request.user),
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "The status update is sent and logged.")
                 return redirect("admin:escalations_incidentcommunication_change", pk)
@@ -165,5 +164,8 @@ class IncidentCommunicationAdmin(ModelAdmin):
             "original": communication,
             "form": form,
             "cancel_url": reverse("admin:escalations_incidentcommunication_change", args=[pk]),
+            "intro": "The update is logged with who sent it, when and where; the next reminder "
+            "counts from now.",
+            "submit_label": "Send",
         }
-        return TemplateResponse(request, "escalations/admin/status_update.html", context)
+        return TemplateResponse(request, "escalations/admin/service_form.html", context)
