@@ -1,5 +1,7 @@
 """Reads: querysets shaped for the screens and the API that use them."""
 
+from dataclasses import dataclass, field
+
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
@@ -7,9 +9,14 @@ from escalations import clock
 from escalations.models import (
     ACTIVE_STATUSES,
     Escalation,
+    EscalationPolicy,
+    MembershipRole,
+    RaciAssignment,
     Ticket,
     TicketEvent,
     TicketStatus,
+    Tier,
+    Workspace,
 )
 
 
@@ -74,3 +81,95 @@ def work_overview(user) -> dict:
         "agent_id": agent.pk if agent else None,
         "escalations_awaiting_human": awaiting,
     }
+
+
+# The escalation procedure (SOP), read from the live configuration
+
+
+@dataclass
+class Level:
+    tier: str
+    teams: list = field(default_factory=list)  # (team, leads, member count, strategy)
+
+
+def procedure_document(workspace: Workspace) -> dict:
+    """Everything the printed procedure shows, read now (so it is never out of date)."""
+    written = getattr(workspace, "procedure", None)
+    levels = []
+    for value, label in Tier.choices:
+        teams = []
+        for team in workspace.teams.filter(tier=value).order_by("name"):
+            memberships = list(team.memberships.select_related("agent"))
+            leads = [m.agent.display_name for m in memberships if m.role == MembershipRole.LEAD]
+            teams.append(
+                {
+                    "team": team,
+                    "leads": leads,
+                    "members": len(memberships),
+                    "strategy": team.get_assignment_strategy_display(),
+                    "contact": team.notification_email,
+                }
+            )
+        if teams:
+            levels.append(Level(label, teams))
+    policies = [
+        {"policy": p, "triggers": _policy_triggers(p)}
+        for p in EscalationPolicy.objects.filter(workspace=workspace, is_active=True)
+        .select_related("to_team")
+        .order_by("-is_default", "name")
+    ]
+    ladders = [
+        {"ladder": ladder, "levels": list(ladder.levels.select_related("to_team"))}
+        for ladder in workspace.ladders.order_by("name")
+    ]
+    sla = [
+        {"policy": p, "targets": sorted(p.targets.all(), key=lambda t: -t.priority)}
+        for p in workspace.sla_policies.filter(is_active=True).prefetch_related("targets")
+    ]
+    told = list(
+        RaciAssignment.objects.filter(
+            activity__matrix__workspace=workspace, activity__escalation_level__isnull=False
+        )
+        .select_related("activity", "role")
+        .order_by("activity__escalation_level", "activity__position", "role__position")
+    )
+    return {
+        "workspace": workspace,
+        "written": written,
+        "levels": levels,
+        "phrases": workspace.human_request_phrases,
+        "policies": policies,
+        "ladders": ladders,
+        "sla": sla,
+        "raci": told,
+        "contacts": (written.contacts if written else [])
+        + [
+            {
+                "name": c.name,
+                "role": c.role,
+                "channel": c.get_channel_display(),
+                "address": c.address,
+            }
+            for plan in workspace.communication_plans.prefetch_related("contacts")
+            for c in plan.contacts.all()
+        ],
+    }
+
+
+def _policy_triggers(policy: EscalationPolicy) -> list[str]:
+    said = []
+    if policy.always_human:
+        said.append("always a person")
+    if policy.min_confidence is not None:
+        said.append(f"AI confidence below {policy.min_confidence}")
+    if policy.sentiment_floor is not None:
+        said.append(f"sentiment below {policy.sentiment_floor}")
+    if policy.keywords:
+        said.append("words: " + ", ".join(policy.keywords))
+    if policy.customer_tiers:
+        said.append("customer tiers: " + ", ".join(policy.customer_tiers))
+    if policy.escalate_on_flags:
+        said.append("flags: " + ", ".join(policy.escalate_on_flags))
+    if policy.required_fields:
+        said.append("missing fields: " + ", ".join(policy.required_fields))
+    return said

@@ -12,10 +12,12 @@ from escalations.models import (
     AssignmentStrategy,
     ClimbWhen,
     CommunicationPlan,
+    ContactChannel,
     CustomFieldDefinition,
     CustomStatus,
     EscalationLadder,
     EscalationPolicy,
+    EscalationProcedure,
     LadderLevel,
     PlanContact,
     PlanStep,
@@ -267,6 +269,30 @@ def _documents(workspace, specs: list[dict], teams: dict) -> None:
     for item in specs:
         if item["kind"] == "communication_plan":
             _communication_plan(workspace, item, teams)
+        elif item["kind"] == "procedure":
+            _procedure(workspace, item, teams)
+
+
+def _procedure(workspace, item: dict, teams: dict) -> None:
+    channels = dict(ContactChannel.choices)
+    _saved(
+        EscalationProcedure(
+            workspace=workspace,
+            title=item["title"],
+            purpose=item["purpose"],
+            scope=item["scope"],
+            triggers=item["triggers"],
+            contacts=[
+                {
+                    "name": c["name"],
+                    "role": c.get("role") or (teams[c["team"]].name if c.get("team") else ""),
+                    "channel": channels[c["channel"]],
+                    "address": c.get("address", ""),
+                }
+                for c in item.get("contacts", [])
+            ],
+        )
+    )
 
 
 def _communication_plan(workspace, item: dict, teams: dict) -> None:

@@ -14,6 +14,7 @@ from escalations.admin.forms import (
     PhraseListField,
     PrettyJSONField,
 )
+from escalations.admin.procedure import ProcedurePage
 from escalations.models import (
     ACTIVE_STATUSES,
     Agent,
@@ -73,16 +74,17 @@ class WorkspaceForm(forms.ModelForm):
 
 
 @admin.register(Workspace)
-class WorkspaceAdmin(HistoryAdmin):
+class WorkspaceAdmin(ProcedurePage, HistoryAdmin):
     form = WorkspaceForm
     list_display = ("name", "slug", "template_slug", "team_count", "open_ticket_count", "is_active")
     list_filter = ("is_active", "template_slug")
     search_fields = ("name", "slug", "description")
     prepopulated_fields = {"slug": ("name",)}
-    readonly_fields = ("template_slug", "template_version")
+    readonly_fields = ("template_slug", "template_version", "procedure_link")
     inlines = [CustomStatusInline, CustomFieldInline]
     fieldsets = (
         (None, {"fields": ("name", "slug", "description", "time_zone", "is_active")}),
+        ("Escalation procedure", {"fields": ("procedure_link",)}),
         ("Escalate form", {"fields": ("escalation_summary_required",)}),
         ("Customers asking for a person", {"fields": ("human_request_phrases",)}),
         (

@@ -38,6 +38,7 @@ from escalations.models.plans import (
     PlanResponsibility,
     PlanStatus,
 )
+from escalations.models.procedures import EscalationProcedure
 from escalations.models.raci import (
     RACI_LETTERS,
     AiInvolvement,
@@ -95,6 +96,7 @@ __all__ = [
     "EscalationKind",
     "EscalationLadder",
     "EscalationPolicy",
+    "EscalationProcedure",
     "EventType",
     "FieldType",
     "IdempotencyKey",

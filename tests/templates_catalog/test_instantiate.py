@@ -11,6 +11,7 @@ from escalations.models import (
     CommunicationPlan,
     CustomStatus,
     EscalationPolicy,
+    EscalationProcedure,
     RaciMatrix,
     Rule,
     SlaPolicy,
@@ -83,6 +84,11 @@ def test_each_template_gives_a_workspace_where_a_ticket_moves_through_its_workfl
         made = plans.get(title=document["title"])
         assert made.contacts.count() == len(document["contacts"])
         assert made.steps.count() == len(document["steps"])
+    procedures = [d for d in spec.get("documents", []) if d["kind"] == "procedure"]
+    made_procedure = EscalationProcedure.objects.filter(workspace=workspace).first()
+    assert (made_procedure.title if made_procedure else None) == (
+        procedures[0]["title"] if procedures else None
+    )
     raci = spec.get("raci")
     matrices = RaciMatrix.objects.filter(workspace=workspace)
     assert matrices.count() == (1 if raci else 0)

@@ -1,0 +1,51 @@
+"""The escalation procedure: one printable page read from the workspace's live configuration."""
+
+import pytest
+
+from escalations.models import EscalationPolicy, Team
+from templates_catalog.instantiate import template_instantiate
+from templates_catalog.models import WorkflowTemplate
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def workspace():
+    template = WorkflowTemplate.objects.get(slug="customer-service-escalation")
+    return template_instantiate(template=template, name="Acme support")
+
+
+def test_the_procedure_page_shows_levels_triggers_and_contacts(client, manager_user, workspace):
+    client.force_login(manager_user)
+    page = client.get(f"/admin/escalations/workspace/{workspace.pk}/procedure/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "When the AI hands over" in text
+    assert "Purpose" in text and "Every conversation the AI assistant answers" in text
+    assert "Tier 2 specialists" in text and "Tier 3 engineering" in text
+    assert "AI confidence below 0.80" in text
+    assert "Missed first response" in text and "Tier 2 takes over" in text
+    assert "Who is told at each level" in text and "Fix defects and outages" in text
+    assert "speak to a human" in text
+
+
+def test_the_page_follows_the_live_configuration(client, manager_user, workspace):
+    Team.objects.filter(workspace=workspace, slug="tier-3").update(name="Platform engineering")
+    EscalationPolicy.objects.filter(workspace=workspace, name="Everything else").update(
+        min_confidence="0.65"
+    )
+    client.force_login(manager_user)
+    text = client.get(f"/admin/escalations/workspace/{workspace.pk}/procedure/").content.decode()
+    assert "Platform engineering" in text and "Tier 3 engineering" not in text
+    assert "AI confidence below 0.65" in text
+
+
+def test_the_workspace_page_links_to_it_and_it_needs_the_right_to_see_workspaces(
+    client, manager_user, workspace
+):
+    client.force_login(manager_user)
+    page = client.get(f"/admin/escalations/workspace/{workspace.pk}/change/")
+    assert f"/admin/escalations/workspace/{workspace.pk}/procedure/" in page.content.decode()
+    client.force_login(UserFactory())  # staff, but no role
+    assert client.get(f"/admin/escalations/workspace/{workspace.pk}/procedure/").status_code == 403
