@@ -299,6 +299,7 @@ UNFOLD = {
                     _nav(_("Escalation ladders"), "stairs", "escalationladder"),
                     _nav(_("Escalation policies (AI)"), "policy", "escalationpolicy"),
                     _nav(_("Communication plans"), "forum", "communicationplan"),
+                    _nav(_("Escalation matrices"), "grid_on", "escalationmatrix"),
                     _nav(
                         _("Template catalog"),
                         "library_books",

@@ -27,6 +27,9 @@ _CONFIG = (
     "communicationplan",
     "plancontact",
     "planstep",
+    "escalationmatrix",
+    "escalationmatrixcell",
+    "escalationprocedure",
 )
 _RULES = ("ruleset", "rule", "integration", "webhooksubscription")
 _ALL = (

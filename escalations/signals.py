@@ -53,6 +53,8 @@ _CONFIGURATION = (
     "escalations.RaciRole",
     "escalations.RaciActivity",
     "escalations.RaciAssignment",
+    "escalations.EscalationMatrix",
+    "escalations.EscalationMatrixCell",
     "auth.Group",
     "auth.Permission",
     "auth.User",

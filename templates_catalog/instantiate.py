@@ -16,6 +16,8 @@ from escalations.models import (
     CustomFieldDefinition,
     CustomStatus,
     EscalationLadder,
+    EscalationMatrix,
+    EscalationMatrixCell,
     EscalationPolicy,
     EscalationProcedure,
     LadderLevel,
@@ -271,6 +273,44 @@ def _documents(workspace, specs: list[dict], teams: dict) -> None:
             _communication_plan(workspace, item, teams)
         elif item["kind"] == "procedure":
             _procedure(workspace, item, teams)
+        elif item["kind"] == "escalation_matrix":
+            _matrix(workspace, item, teams)
+
+
+def _matrix(workspace, item: dict, teams: dict) -> None:
+    """The matrix; a ticket's severity is read from a custom field whose choices are the
+    matrix's severities, if the template has one, else from its priority."""
+    source = next(
+        (
+            f.key
+            for f in workspace.field_definitions.all()
+            if f.choices and set(f.choices) == set(item["severities"])
+        ),
+        "priority",
+    )
+    matrix = _saved(
+        EscalationMatrix(
+            workspace=workspace,
+            title=item["title"],
+            summary=item.get("summary", ""),
+            severities=item["severities"],
+            levels=item["levels"],
+            severity_source=source,
+        )
+    )
+    for cell in item["cells"]:
+        _saved(
+            EscalationMatrixCell(
+                matrix=matrix,
+                level=cell["level"],
+                severity=cell["severity"],
+                contact=cell["contact"],
+                team=teams.get(cell.get("team")),
+                channel=cell.get("channel", ""),
+                respond_within_minutes=cell["respond_within_minutes"],
+                highlight=cell.get("highlight", ""),
+            )
+        )
 
 
 def _procedure(workspace, item: dict, teams: dict) -> None:

@@ -6,6 +6,7 @@ from escalations.admin import (  # noqa: F401
     communications,
     directory,
     escalations,
+    matrix,
     plans,
     raci,
     rules,

@@ -31,6 +31,7 @@ from escalations.models.customer import Customer
 from escalations.models.escalation import Escalation
 from escalations.models.event import AppendOnlyError, EventType, TicketEvent
 from escalations.models.integrations import Integration
+from escalations.models.matrix import EscalationMatrix, EscalationMatrixCell, Highlight
 from escalations.models.notifications import Notification
 from escalations.models.plans import (
     IncidentActionPlan,
@@ -95,10 +96,13 @@ __all__ = [
     "Escalation",
     "EscalationKind",
     "EscalationLadder",
+    "EscalationMatrix",
+    "EscalationMatrixCell",
     "EscalationPolicy",
     "EscalationProcedure",
     "EventType",
     "FieldType",
+    "Highlight",
     "IdempotencyKey",
     "IncidentActionPlan",
     "IncidentCommunication",

@@ -18,6 +18,7 @@ from escalations.services.config_cache import team_kept
 from escalations.services.dispatch import service
 from escalations.services.events import event_record
 from escalations.services.held import ticket_for_update
+from escalations.services.matrix import matrix_tell_escalation
 from escalations.services.messages import message_add
 from escalations.services.raci import raci_tell_escalation
 from escalations.services.tickets import ticket_update
@@ -168,6 +169,7 @@ def escalation_create(
     if route is not None:
         assignment_record(ticket=ticket, route=route, actor=actor, note=summary.strip())
     raci_tell_escalation(escalation=escalation, actor=actor)
+    matrix_tell_escalation(escalation=escalation, actor=actor)
     return escalation
 
 

@@ -10,6 +10,7 @@ from escalations.actors import Actor
 from escalations.models import (
     CommunicationPlan,
     CustomStatus,
+    EscalationMatrix,
     EscalationPolicy,
     EscalationProcedure,
     RaciMatrix,
@@ -89,6 +90,11 @@ def test_each_template_gives_a_workspace_where_a_ticket_moves_through_its_workfl
     assert (made_procedure.title if made_procedure else None) == (
         procedures[0]["title"] if procedures else None
     )
+    grids = [d for d in spec.get("documents", []) if d["kind"] == "escalation_matrix"]
+    matrices_made = EscalationMatrix.objects.filter(workspace=workspace)
+    assert sorted(m.title for m in matrices_made) == sorted(d["title"] for d in grids)
+    for document in grids:
+        assert matrices_made.get(title=document["title"]).cells.count() == len(document["cells"])
     raci = spec.get("raci")
     matrices = RaciMatrix.objects.filter(workspace=workspace)
     assert matrices.count() == (1 if raci else 0)

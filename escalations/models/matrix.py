@@ -1,0 +1,76 @@
+"""Incident escalation matrices: levels by severities → who is contacted, how, and how fast;
+when a ticket reaches a level, the contact for its severity is told."""
+
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from escalations.models.team import Team
+from escalations.models.workspace import Workspace
+
+PRIORITY_SOURCE = "priority"
+
+
+class Highlight(models.TextChoices):
+    CRITICAL = "critical", "Critical"
+    HIGH = "high", "High"
+    MEDIUM = "medium", "Medium"
+    LOW = "low", "Low"
+
+
+class EscalationMatrix(models.Model):
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="escalation_matrices"
+    )
+    title = models.CharField(max_length=160)
+    summary = models.TextField(blank=True)
+    severities = models.JSONField(help_text="Most severe first, e.g. SEV1, SEV2, SEV3, SEV4.")
+    levels = models.JSONField(help_text="In the order a ticket climbs them, e.g. L1, L2, L3.")
+    severity_source = models.CharField(
+        max_length=60,
+        default=PRIORITY_SOURCE,
+        help_text="Where a ticket's severity is read: 'priority' (the most severe is Urgent, "
+        "then High, Normal, Low) or the key of a custom field whose values are the severities.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["workspace", "title"]
+        verbose_name_plural = "escalation matrices"
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "title"], name="matrix_unique_title")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EscalationMatrixCell(models.Model):
+    matrix = models.ForeignKey(EscalationMatrix, on_delete=models.CASCADE, related_name="cells")
+    level = models.CharField(max_length=80)
+    severity = models.CharField(max_length=40)
+    contact = models.CharField(max_length=160)
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Reaching this team is reaching the level; its members are told.",
+    )
+    channel = models.CharField(max_length=20, blank=True)
+    respond_within_minutes = models.PositiveIntegerField()
+    highlight = models.CharField(max_length=10, choices=Highlight.choices, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["matrix", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["matrix", "level", "severity"], name="matrix_cell_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level}, {self.severity}: {self.contact}"
