@@ -30,6 +30,7 @@ _CONFIG = (
     "escalationmatrix",
     "escalationmatrixcell",
     "escalationprocedure",
+    "prioritymatrix",
 )
 _RULES = ("ruleset", "rule", "integration", "webhooksubscription")
 _ALL = (

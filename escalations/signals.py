@@ -55,6 +55,7 @@ _CONFIGURATION = (
     "escalations.RaciAssignment",
     "escalations.EscalationMatrix",
     "escalations.EscalationMatrixCell",
+    "escalations.PriorityMatrix",
     "auth.Group",
     "auth.Permission",
     "auth.User",

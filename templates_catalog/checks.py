@@ -75,8 +75,9 @@ def cross_checks(spec: dict) -> list[str]:
         problems.append("escalation_policies: at most one default policy")
     problems += _rule_problems(spec, team_keys, fields)
     problems += _raci_problems(spec.get("raci"))
-    if sum(1 for d in spec.get("documents", []) if d["kind"] == "procedure") > 1:
-        problems.append("documents: at most one procedure (a workspace has one)")
+    for kind in ("procedure", "change_process"):
+        if sum(1 for d in spec.get("documents", []) if d["kind"] == kind) > 1:
+            problems.append(f"documents: at most one {kind} (a workspace has one)")
     for i, document in enumerate(spec.get("documents", [])):
         problems += [f"documents[{i}].{p}" for p in _document_problems(document, team_keys)]
     return problems

@@ -23,6 +23,7 @@ from escalations.models import (
     LadderLevel,
     PlanContact,
     PlanStep,
+    PriorityMatrix,
     Rule,
     RuleSet,
     SlaPolicy,
@@ -275,6 +276,28 @@ def _documents(workspace, specs: list[dict], teams: dict) -> None:
             _procedure(workspace, item, teams)
         elif item["kind"] == "escalation_matrix":
             _matrix(workspace, item, teams)
+        elif item["kind"] == "change_process":
+            _priority_matrix(workspace, item)
+
+
+def _priority_matrix(workspace, item: dict) -> None:
+    """Priority from impact and urgency, read from the custom fields whose choices are the
+    document's impacts and urgencies (`impact` and `urgency` if none match)."""
+    fields = list(workspace.field_definitions.all())
+
+    def key_for(values, fallback):
+        return next((f.key for f in fields if f.choices == values), fallback)
+
+    _saved(
+        PriorityMatrix(
+            workspace=workspace,
+            impact_field=key_for(item["impact"], "impact"),
+            urgency_field=key_for(item["urgency"], "urgency"),
+            impacts=item["impact"],
+            urgencies=item["urgency"],
+            priorities=item["priority_matrix"],
+        )
+    )
 
 
 def _matrix(workspace, item: dict, teams: dict) -> None:

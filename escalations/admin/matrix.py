@@ -5,7 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import TabularInline
 
 from escalations.admin.base import DirectoryAdmin
-from escalations.models import EscalationMatrix, EscalationMatrixCell
+from escalations.models import EscalationMatrix, EscalationMatrixCell, PriorityMatrix
 
 
 class CellInline(TabularInline):
@@ -49,3 +49,10 @@ def matrix_grid(matrix: EscalationMatrix) -> dict:
             for level in matrix.levels
         ],
     }
+
+
+@admin.register(PriorityMatrix)
+class PriorityMatrixAdmin(DirectoryAdmin, SimpleHistoryAdmin):
+    list_display = ("__str__", "impact_field", "urgency_field")
+    list_filter = ("workspace",)
+    fields = ("workspace", "impact_field", "urgency_field", "impacts", "urgencies", "priorities")

@@ -31,7 +31,12 @@ from escalations.models.customer import Customer
 from escalations.models.escalation import Escalation
 from escalations.models.event import AppendOnlyError, EventType, TicketEvent
 from escalations.models.integrations import Integration
-from escalations.models.matrix import EscalationMatrix, EscalationMatrixCell, Highlight
+from escalations.models.matrix import (
+    EscalationMatrix,
+    EscalationMatrixCell,
+    Highlight,
+    PriorityMatrix,
+)
 from escalations.models.notifications import Notification
 from escalations.models.plans import (
     IncidentActionPlan,
@@ -117,6 +122,7 @@ __all__ = [
     "PlanStatus",
     "PlanStep",
     "Priority",
+    "PriorityMatrix",
     "RaciActivity",
     "RaciAssignment",
     "RaciMatrix",

@@ -74,3 +74,44 @@ class EscalationMatrixCell(models.Model):
 
     def __str__(self) -> str:
         return f"{self.level}, {self.severity}: {self.contact}"
+
+
+class PriorityMatrix(models.Model):
+    """Priority from impact and urgency: a ticket whose two fields are set gets the priority
+    where its impact's row meets its urgency's column."""
+
+    workspace = models.OneToOneField(
+        Workspace, on_delete=models.CASCADE, related_name="priority_matrix"
+    )
+    impact_field = models.CharField(max_length=60, default="impact")
+    urgency_field = models.CharField(max_length=60, default="urgency")
+    impacts = models.JSONField(help_text="The rows, highest impact first.")
+    urgencies = models.JSONField(help_text="The columns, most urgent first.")
+    priorities = models.JSONField(
+        help_text="One row per impact, one priority (urgent, high, normal, low) per urgency."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "priority matrices"
+
+    def __str__(self) -> str:
+        return f"Priority matrix of {self.workspace}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from escalations.models.choices import Priority
+
+        names = {label.lower() for _, label in Priority.choices}
+        rows = self.priorities if isinstance(self.priorities, list) else []
+        if len(rows) != len(self.impacts or []) or any(
+            not isinstance(row, list) or len(row) != len(self.urgencies or []) for row in rows
+        ):
+            raise ValidationError({"priorities": "One row per impact, one column per urgency."})
+        unknown = sorted({p for row in rows for p in row} - names)
+        if unknown:
+            raise ValidationError(
+                {"priorities": f"Not a priority: {', '.join(map(str, unknown))}."}
+            )

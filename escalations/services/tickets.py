@@ -26,6 +26,7 @@ from escalations.services.config_cache import config_cached, team_kept, team_mem
 from escalations.services.dispatch import service
 from escalations.services.events import event_build, event_record, events_record_many
 from escalations.services.held import ticket_for_update
+from escalations.services.priority_matrix import matrix_priority
 
 # What a new ticket may be given (besides its first message).
 CREATE_FIELDS = (
@@ -190,6 +191,9 @@ def ticket_create(
         status_changed_at=now,
     )
     ticket.custom_status = default_custom_status(ticket.workspace_id, ticket.status)
+    derived = matrix_priority(workspace.pk, ticket.custom_fields)
+    if derived is not None:
+        ticket.priority = derived[0]
     ticket_validate(ticket)
     ticket.save()
     event_record(
@@ -241,6 +245,12 @@ def ticket_update(*, ticket: Ticket, actor: Actor, changes: dict[str, Any], reas
         )
     locked = ticket_for_update(ticket.pk)
     ensure_not_closed(locked)
+    why = {}
+    if "custom_fields" in changes and "priority" not in changes:
+        derived = matrix_priority(locked.workspace_id, changes["custom_fields"])
+        if derived is not None:
+            changes = {**changes, "priority": derived[0]}
+            why["priority"] = derived[1]
     before = {field: _current(locked, field) for field in changes}
     for field, value in changes.items():
         setattr(locked, field, value)
@@ -258,7 +268,7 @@ def ticket_update(*, ticket: Ticket, actor: Actor, changes: dict[str, Any], reas
                 actor=actor,
                 from_value=_display(field, before[field]),
                 to_value=_display(field, getattr(locked, field)),
-                reason=reason,
+                reason=why.get(field, reason),
                 data={
                     "field": field,
                     "from": _raw(before[field]),
