@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str, load_env_file
@@ -258,6 +259,13 @@ UNFOLD = {
                 "title": _("Work"),
                 "items": [
                     _nav(_("Tickets"), "confirmation_number", "ticket"),
+                    {
+                        **_nav(_("Escalated now"), "priority_high", "ticket"),
+                        "link": format_lazy(
+                            "{}?status__exact=escalated",
+                            reverse_lazy("admin:escalations_ticket_changelist"),
+                        ),
+                    },
                     _nav(_("Escalations"), "trending_up", "escalation"),
                     _nav(_("Audit trail"), "history", "ticketevent"),
                     _nav(_("Notifications"), "notifications", "notification"),

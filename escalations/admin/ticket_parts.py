@@ -1,6 +1,7 @@
 """The pieces of the ticket page and list: inlines and list filters."""
 
 from django.contrib import admin
+from django.db.models import Q
 from unfold.admin import TabularInline
 from unfold.decorators import display
 
@@ -104,4 +105,23 @@ class QueueFilter(admin.SimpleListFilter):
             return queryset.filter(snoozed_until__gt=now)
         if self.value() == "done":
             return queryset.exclude(status__in=ACTIVE_STATUSES)
+        return queryset
+
+
+class HandledByFilter(admin.SimpleListFilter):
+    """AI-handled work apart from people's: a ticket is the AI's while nobody holds it and it
+    was never handed to a person."""
+
+    title = "handled by"
+    parameter_name = "handled_by"
+
+    def lookups(self, request, model_admin):
+        return (("ai", "The AI"), ("people", "People"))
+
+    def queryset(self, request, queryset):
+        by_ai = Q(assignee__isnull=True, escalations__isnull=True, ai_intent__gt="")
+        if self.value() == "ai":
+            return queryset.filter(by_ai)
+        if self.value() == "people":
+            return queryset.exclude(by_ai)
         return queryset

@@ -20,6 +20,7 @@ from escalations.admin.forms import (
 from escalations.admin.ticket_parts import (
     AuditTrailInline,
     EscalationInline,
+    HandledByFilter,
     NewMessageInline,
     OpenEscalationFilter,
     QueueFilter,
@@ -89,6 +90,7 @@ class TicketAdmin(ModelAdmin):
         "tier",
         "channel",
         OpenEscalationFilter,
+        HandledByFilter,
         "custom_status",
         "workspace",
         "team",

@@ -282,3 +282,19 @@ def test_a_new_ticket_from_the_admin_goes_through_the_service(client, agent_user
     assert (ticket.status, ticket.tags, ticket.custom_fields) == ("new", ["login"], {})
     created = ticket.events.get(event_type=EventType.TICKET_CREATED)
     assert created.actor_user == agent_user
+
+
+def test_ai_handled_work_is_listed_apart_from_peoples(client, manager_user, l1_team, actor):
+    from escalations.models import Ticket
+    from tests.factories import make_ticket
+
+    by_ai = make_ticket(team=l1_team, actor=actor, subject="Where is my parcel", ai_intent="order")
+    Ticket.objects.filter(pk=by_ai.pk).update(ai_intent="order_status")
+    by_people = make_ticket(team=l1_team, actor=actor, subject="Refund dispute")
+    client.force_login(manager_user)
+
+    ai_page = client.get("/admin/escalations/ticket/?handled_by=ai").content.decode()
+    people_page = client.get("/admin/escalations/ticket/?handled_by=people").content.decode()
+
+    assert by_ai.subject in ai_page and by_people.subject not in ai_page
+    assert by_people.subject in people_page and by_ai.subject not in people_page
