@@ -308,6 +308,7 @@ UNFOLD = {
                     _nav(_("Escalation policies (AI)"), "policy", "escalationpolicy"),
                     _nav(_("Communication plans"), "forum", "communicationplan"),
                     _nav(_("Escalation matrices"), "grid_on", "escalationmatrix"),
+                    _nav(_("Quality checklists"), "checklist", "qualitychecklist"),
                     _nav(
                         _("Template catalog"),
                         "library_books",

@@ -31,6 +31,7 @@ _CONFIG = (
     "escalationmatrixcell",
     "escalationprocedure",
     "prioritymatrix",
+    "qualitychecklist",
 )
 _RULES = ("ruleset", "rule", "integration", "webhooksubscription")
 _ALL = (
@@ -53,6 +54,7 @@ _ALL = (
     "incidentactionplan",
     "planresponsibility",
     "operationalperiod",
+    "qualityflag",
 )
 
 

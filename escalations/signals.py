@@ -56,6 +56,7 @@ _CONFIGURATION = (
     "escalations.EscalationMatrix",
     "escalations.EscalationMatrixCell",
     "escalations.PriorityMatrix",
+    "escalations.QualityChecklist",
     "auth.Group",
     "auth.Permission",
     "auth.User",

@@ -24,8 +24,10 @@ from escalations.models import (
     PlanContact,
     PlanStep,
     PriorityMatrix,
+    QualityChecklist,
     Rule,
     RuleSet,
+    Severity,
     SlaPolicy,
     SlaTarget,
     Team,
@@ -278,6 +280,29 @@ def _documents(workspace, specs: list[dict], teams: dict) -> None:
             _matrix(workspace, item, teams)
         elif item["kind"] == "change_process":
             _priority_matrix(workspace, item)
+        elif item["kind"] == "checklist":
+            _checklist(workspace, item, teams)
+
+
+def _checklist(workspace, item: dict, teams: dict) -> None:
+    """Critical error types escalate at once; those under `escalate_on` when they recur."""
+    escalate = item.get("escalate_on") or {}
+    _saved(
+        QualityChecklist(
+            workspace=workspace,
+            title=item["title"],
+            summary=item.get("summary", ""),
+            error_types=item["error_types"],
+            items=item["items"],
+            escalate_at_once=[
+                t["key"] for t in item["error_types"] if t["severity"] == Severity.CRITICAL
+            ],
+            recurring_types=escalate.get("error_types", []),
+            recurrences=escalate.get("recurrences"),
+            within_hours=escalate.get("within_hours"),
+            to_team=teams.get(escalate.get("to_team")),
+        )
+    )
 
 
 def _priority_matrix(workspace, item: dict) -> None:

@@ -45,6 +45,7 @@ from escalations.models.plans import (
     PlanStatus,
 )
 from escalations.models.procedures import EscalationProcedure
+from escalations.models.quality import QualityChecklist, QualityFlag, Severity
 from escalations.models.raci import (
     RACI_LETTERS,
     AiInvolvement,
@@ -123,6 +124,8 @@ __all__ = [
     "PlanStep",
     "Priority",
     "PriorityMatrix",
+    "QualityChecklist",
+    "QualityFlag",
     "RaciActivity",
     "RaciAssignment",
     "RaciMatrix",
@@ -131,6 +134,7 @@ __all__ = [
     "RuleDrill",
     "RuleFiring",
     "RuleSet",
+    "Severity",
     "SignedCaller",
     "SlaClock",
     "SlaPolicy",

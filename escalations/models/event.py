@@ -42,6 +42,7 @@ class EventType(models.TextChoices):
     COMMUNICATION_ENDED = "comms.ended", "Communication plan ended"
     PLAN_STATUS_CHANGED = "plan.status_changed", "Incident action plan moved"
     PLAN_HANDED_OVER = "plan.handed_over", "Operational period handed over"
+    QUALITY_FLAGGED = "quality.flagged", "Quality check flagged errors"
 
 
 class AppendOnlyError(Exception):

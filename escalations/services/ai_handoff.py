@@ -284,6 +284,10 @@ def ai_verdict_record(
         kind = EscalationKind.REACTIVE if handoff_requested else EscalationKind.PROACTIVE
         row.escalation = _hand_over(ticket, policy, row, kind=kind, actor=actor)
         row.save(update_fields=["escalation"])
+    if verdict["flags"]:
+        from escalations.services.quality import quality_after_verdict
+
+        quality_after_verdict(verdict=row, ticket=ticket, actor=actor)
     return row
 
 

@@ -13,6 +13,7 @@ from escalations.models import (
     EscalationMatrix,
     EscalationPolicy,
     EscalationProcedure,
+    QualityChecklist,
     RaciMatrix,
     Rule,
     SlaPolicy,
@@ -95,6 +96,8 @@ def test_each_template_gives_a_workspace_where_a_ticket_moves_through_its_workfl
     assert sorted(m.title for m in matrices_made) == sorted(d["title"] for d in grids)
     for document in grids:
         assert matrices_made.get(title=document["title"]).cells.count() == len(document["cells"])
+    checklists = [d for d in spec.get("documents", []) if d["kind"] == "checklist"]
+    assert QualityChecklist.objects.filter(workspace=workspace).count() == len(checklists)
     raci = spec.get("raci")
     matrices = RaciMatrix.objects.filter(workspace=workspace)
     assert matrices.count() == (1 if raci else 0)
