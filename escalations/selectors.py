@@ -98,8 +98,9 @@ def procedure_document(workspace: Workspace) -> dict:
     levels = []
     for value, label in Tier.choices:
         teams = []
-        for team in workspace.teams.filter(tier=value).order_by("name"):
-            memberships = list(team.memberships.select_related("agent"))
+        teams_of_tier = workspace.teams.filter(tier=value).order_by("name")
+        for team in teams_of_tier.prefetch_related("memberships__agent"):
+            memberships = list(team.memberships.all())
             leads = [m.agent.display_name for m in memberships if m.role == MembershipRole.LEAD]
             teams.append(
                 {

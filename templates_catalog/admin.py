@@ -9,7 +9,7 @@ from django.urls import path, reverse
 from unfold.admin import ModelAdmin
 from unfold.decorators import display
 
-from escalations.admin.forms import add_service_errors
+from escalations.admin.base import add_service_errors
 from templates_catalog.forms import UseTemplateForm
 from templates_catalog.instantiate import template_instantiate
 from templates_catalog.models import WorkflowTemplate

@@ -11,23 +11,13 @@ from escalations.models import (
     AssignmentFallback,
     AssignmentStrategy,
     ClimbWhen,
-    CommunicationPlan,
-    ContactChannel,
     CustomFieldDefinition,
     CustomStatus,
     EscalationLadder,
-    EscalationMatrix,
-    EscalationMatrixCell,
     EscalationPolicy,
-    EscalationProcedure,
     LadderLevel,
-    PlanContact,
-    PlanStep,
-    PriorityMatrix,
-    QualityChecklist,
     Rule,
     RuleSet,
-    Severity,
     SlaPolicy,
     SlaTarget,
     Team,
@@ -36,6 +26,7 @@ from escalations.models import (
 )
 from escalations.services.raci import raci_matrix_create
 from escalations.services.rule_config import rule_save, rule_set_save
+from templates_catalog.documents import documents_create, saved
 from templates_catalog.models import WorkflowTemplate
 from templates_catalog.shapes import PRIORITIES
 
@@ -60,7 +51,7 @@ def template_instantiate(
     if Workspace.objects.filter(slug=slug).exists():
         raise ValidationError({"name": f"A workspace called {slug!r} exists already."})
     settings_ = spec.get("workspace", {})
-    workspace = _saved(
+    workspace = saved(
         Workspace(
             name=name,
             slug=slug,
@@ -79,7 +70,7 @@ def template_instantiate(
     _sla_policies(workspace, spec.get("sla_policies", []), statuses, ladders)
     _escalation_policies(workspace, spec.get("escalation_policies", []), teams)
     _rules(workspace, spec.get("rules", []))
-    _documents(workspace, spec.get("documents", []), teams)
+    documents_create(workspace, spec.get("documents", []), teams)
     if spec.get("raci"):
         raci_matrix_create(
             workspace=workspace,
@@ -90,16 +81,10 @@ def template_instantiate(
     return workspace
 
 
-def _saved(instance):
-    instance.full_clean()
-    instance.save()
-    return instance
-
-
 def _teams(workspace, specs: list[dict], members_from: dict[str, Team]) -> dict[str, Team]:
     teams = {}
     for item in specs:
-        teams[item["key"]] = _saved(
+        teams[item["key"]] = saved(
             Team(
                 workspace=workspace,
                 name=item["name"],
@@ -131,7 +116,7 @@ def _teams(workspace, specs: list[dict], members_from: dict[str, Team]) -> dict[
 def _statuses(workspace, spec: dict) -> dict[str, CustomStatus]:
     statuses = {}
     for position, item in enumerate(spec.get("statuses", []), start=1):
-        statuses[item["name"]] = _saved(
+        statuses[item["name"]] = saved(
             CustomStatus(
                 workspace=workspace,
                 name=item["name"],
@@ -148,7 +133,7 @@ def _statuses(workspace, spec: dict) -> dict[str, CustomStatus]:
 
 def _fields(workspace, specs: list[dict]) -> None:
     for position, item in enumerate(specs, start=1):
-        _saved(
+        saved(
             CustomFieldDefinition(
                 workspace=workspace,
                 key=item["key"],
@@ -166,7 +151,7 @@ def _fields(workspace, specs: list[dict]) -> None:
 def _ladders(workspace, specs: list[dict], teams: dict) -> dict[str, EscalationLadder]:
     ladders = {}
     for item in specs:
-        ladder = _saved(
+        ladder = saved(
             EscalationLadder(
                 workspace=workspace,
                 name=item["name"],
@@ -175,7 +160,7 @@ def _ladders(workspace, specs: list[dict], teams: dict) -> dict[str, EscalationL
             )
         )
         for position, level in enumerate(item["levels"], start=1):
-            _saved(
+            saved(
                 LadderLevel(
                     ladder=ladder,
                     position=position,
@@ -209,10 +194,10 @@ def _sla_policies(workspace, specs: list[dict], statuses: dict, ladders: dict) -
         )
         if "warning_percent" in item:
             policy.warning_percent = item["warning_percent"]
-        _saved(policy)
+        saved(policy)
         policy.pause_custom_statuses.set(statuses[n] for n in item.get("pause_statuses", []))
         for target in item["targets"]:
-            _saved(
+            saved(
                 SlaTarget(
                     policy=policy,
                     priority=PRIORITIES[target["priority"]],
@@ -245,7 +230,7 @@ def _escalation_policies(workspace, specs: list[dict], teams: dict) -> None:
             policy.to_tier = item["to_tier"]
         elif policy.to_team is not None:
             policy.to_tier = policy.to_team.tier
-        _saved(policy)
+        saved(policy)
 
 
 def _rules(workspace, specs: list[dict]) -> None:
@@ -266,152 +251,5 @@ def _rules(workspace, specs: list[dict]) -> None:
                 condition=item.get("condition") or {},
                 actions=item["actions"],
                 is_active=item.get("active", True),
-            )
-        )
-
-
-def _documents(workspace, specs: list[dict], teams: dict) -> None:
-    for item in specs:
-        if item["kind"] == "communication_plan":
-            _communication_plan(workspace, item, teams)
-        elif item["kind"] == "procedure":
-            _procedure(workspace, item, teams)
-        elif item["kind"] == "escalation_matrix":
-            _matrix(workspace, item, teams)
-        elif item["kind"] == "change_process":
-            _priority_matrix(workspace, item)
-        elif item["kind"] == "checklist":
-            _checklist(workspace, item, teams)
-
-
-def _checklist(workspace, item: dict, teams: dict) -> None:
-    """Critical error types escalate at once; those under `escalate_on` when they recur."""
-    escalate = item.get("escalate_on") or {}
-    _saved(
-        QualityChecklist(
-            workspace=workspace,
-            title=item["title"],
-            summary=item.get("summary", ""),
-            error_types=item["error_types"],
-            items=item["items"],
-            escalate_at_once=[
-                t["key"] for t in item["error_types"] if t["severity"] == Severity.CRITICAL
-            ],
-            recurring_types=escalate.get("error_types", []),
-            recurrences=escalate.get("recurrences"),
-            within_hours=escalate.get("within_hours"),
-            to_team=teams.get(escalate.get("to_team")),
-        )
-    )
-
-
-def _priority_matrix(workspace, item: dict) -> None:
-    """Priority from impact and urgency, read from the custom fields whose choices are the
-    document's impacts and urgencies (`impact` and `urgency` if none match)."""
-    fields = list(workspace.field_definitions.all())
-
-    def key_for(values, fallback):
-        return next((f.key for f in fields if f.choices == values), fallback)
-
-    _saved(
-        PriorityMatrix(
-            workspace=workspace,
-            impact_field=key_for(item["impact"], "impact"),
-            urgency_field=key_for(item["urgency"], "urgency"),
-            impacts=item["impact"],
-            urgencies=item["urgency"],
-            priorities=item["priority_matrix"],
-        )
-    )
-
-
-def _matrix(workspace, item: dict, teams: dict) -> None:
-    """The matrix; a ticket's severity is read from a custom field whose choices are the
-    matrix's severities, if the template has one, else from its priority."""
-    source = next(
-        (
-            f.key
-            for f in workspace.field_definitions.all()
-            if f.choices and set(f.choices) == set(item["severities"])
-        ),
-        "priority",
-    )
-    matrix = _saved(
-        EscalationMatrix(
-            workspace=workspace,
-            title=item["title"],
-            summary=item.get("summary", ""),
-            severities=item["severities"],
-            levels=item["levels"],
-            severity_source=source,
-        )
-    )
-    for cell in item["cells"]:
-        _saved(
-            EscalationMatrixCell(
-                matrix=matrix,
-                level=cell["level"],
-                severity=cell["severity"],
-                contact=cell["contact"],
-                team=teams.get(cell.get("team")),
-                channel=cell.get("channel", ""),
-                respond_within_minutes=cell["respond_within_minutes"],
-                highlight=cell.get("highlight", ""),
-            )
-        )
-
-
-def _procedure(workspace, item: dict, teams: dict) -> None:
-    channels = dict(ContactChannel.choices)
-    _saved(
-        EscalationProcedure(
-            workspace=workspace,
-            title=item["title"],
-            purpose=item["purpose"],
-            scope=item["scope"],
-            triggers=item["triggers"],
-            contacts=[
-                {
-                    "name": c["name"],
-                    "role": c.get("role") or (teams[c["team"]].name if c.get("team") else ""),
-                    "channel": channels[c["channel"]],
-                    "address": c.get("address", ""),
-                }
-                for c in item.get("contacts", [])
-            ],
-        )
-    )
-
-
-def _communication_plan(workspace, item: dict, teams: dict) -> None:
-    plan = CommunicationPlan(
-        workspace=workspace,
-        title=item["title"],
-        critical_incident=item["critical_incident"],
-        update_channels=item.get("update_channels", []),
-    )
-    if item.get("update_every_minutes"):
-        plan.update_every_minutes = item["update_every_minutes"]
-    _saved(plan)
-    for position, contact in enumerate(item["contacts"], start=1):
-        _saved(
-            PlanContact(
-                plan=plan,
-                position=position,
-                name=contact["name"],
-                role=contact.get("role", ""),
-                team=teams.get(contact.get("team")),
-                channel=contact["channel"],
-                address=contact.get("address", ""),
-            )
-        )
-    for position, step in enumerate(item["steps"], start=1):
-        _saved(
-            PlanStep(
-                plan=plan,
-                position=position,
-                action=step["action"],
-                owner=step.get("owner", ""),
-                within_minutes=step.get("within_minutes"),
             )
         )

@@ -38,3 +38,9 @@ class DirectoryAdmin(ModelAdmin):
             f"{obj} was not deleted: {count} record(s) still refer to it.",
             level=messages.ERROR,
         )
+
+
+def add_service_errors(form, exc) -> None:
+    """Show a service's ValidationError on the form: by field where the form has it."""
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)

@@ -12,8 +12,7 @@ from unfold.admin import ModelAdmin, TabularInline
 from unfold.widgets import UnfoldAdminTextareaWidget
 
 from escalations.actors import Actor
-from escalations.admin.base import DirectoryAdmin
-from escalations.admin.forms import add_service_errors
+from escalations.admin.base import DirectoryAdmin, add_service_errors
 from escalations.models import (
     CommunicationPlan,
     ContactChannel,
@@ -95,7 +94,7 @@ class UpdateForm(forms.Form):
 
     def __init__(self, *args, plan: CommunicationPlan, **kwargs):
         super().__init__(*args, **kwargs)
-        allowed = set(plan.update_channels) or set(ContactChannel.values)
+        allowed = plan.channels_allowed()
         self.fields["channels"].choices = [c for c in ContactChannel.choices if c[0] in allowed]
 
 

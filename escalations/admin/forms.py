@@ -393,9 +393,3 @@ class EscalationCorrectionForm(forms.ModelForm):
 
     def clean_reasons(self):
         return [line.strip() for line in self.cleaned_data["reasons"].splitlines() if line.strip()]
-
-
-def add_service_errors(form, exc) -> None:
-    """Show a service's ValidationError on the form: by field where the form has it."""
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)

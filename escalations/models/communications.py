@@ -51,6 +51,10 @@ class CommunicationPlan(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def channels_allowed(self) -> set[str]:
+        """Where its updates may go: the plan's channels, or any if it names none."""
+        return set(self.update_channels) or set(ContactChannel.values)
+
 
 class PlanContact(models.Model):
     """A key person or stakeholder, and how to reach them."""

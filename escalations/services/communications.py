@@ -114,7 +114,7 @@ def status_update_send(
         errors["communication"] = "The plan has ended for this incident: nothing more is sent."
     if not text or not text.strip():
         errors["text"] = "Say what changed."
-    allowed = set(locked.plan.update_channels) or set(ContactChannel.values)
+    allowed = locked.plan.channels_allowed()
     unknown = [c for c in channels if c not in allowed]
     if not channels:
         errors["channels"] = "Choose where the update goes."
