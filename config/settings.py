@@ -227,9 +227,12 @@ HANDOFF_SCRIPT_TIMEOUT_SECONDS = env_int("HANDOFF_SCRIPT_TIMEOUT_MS", 2000) / 10
 HANDOFF_SWEEPER_IDLE_MS = env_int("HANDOFF_SWEEPER_IDLE_MS", 200)
 HANDOFF_SWEEPER_LOOP_SECONDS = env_int("HANDOFF_SWEEPER_LOOP_SECONDS", 10)
 
-IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
-IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# Spreadsheets: importing needs a model's "import" permission (and "change"), exporting its
+# "export" permission; every import runs in one transaction, all or nothing.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 
 def _nav(title, icon: str, model: str, app: str = "escalations", page: str = "") -> dict:

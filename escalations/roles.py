@@ -34,6 +34,15 @@ _CONFIG = (
     "qualitychecklist",
 )
 _RULES = ("ruleset", "rule", "integration", "webhooksubscription")
+# Configuration that goes out to spreadsheets and comes back (escalations.spreadsheets).
+_SHEETS = (
+    "escalationmatrix",
+    "racimatrix",
+    "slapolicy",
+    "escalationladder",
+    "communicationplan",
+    "rule",
+)
 _ALL = (
     *_CONFIG,
     *_RULES,
@@ -82,6 +91,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         | _perms("add change view", ("user",), app="auth")
         | {"auth.view_group"}
         | {"templates_catalog.view_workflowtemplate"}
+        | _perms("import export", _SHEETS)
     ),
     AGENT: (
         _perms("view", _ALL)
@@ -91,7 +101,11 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         | _perms("add change", ("incidentactionplan", "planresponsibility", "operationalperiod"))
         | {"escalations.transition_ticket"}
     ),
-    READ_ONLY: _perms("view", _ALL) | {"templates_catalog.view_workflowtemplate"},
+    READ_ONLY: (
+        _perms("view", _ALL)
+        | {"templates_catalog.view_workflowtemplate"}
+        | _perms("export", _SHEETS)
+    ),
     INTEGRATION: (
         _perms("view", ("ticket", "message", "escalation", "aiverdict", "team", "customer"))
         | _perms("view", ("rule", "ruleset", "slapolicy", "slatarget", "escalationpolicy"))

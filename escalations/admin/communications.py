@@ -13,6 +13,7 @@ from unfold.widgets import UnfoldAdminTextareaWidget
 
 from escalations.actors import Actor
 from escalations.admin.base import DirectoryAdmin, add_service_errors
+from escalations.admin.spreadsheets import SpreadsheetAdmin
 from escalations.models import (
     CommunicationPlan,
     ContactChannel,
@@ -26,6 +27,7 @@ from escalations.services.communications import (
     communication_start,
     status_update_send,
 )
+from escalations.spreadsheets.contacts import ContactResource
 
 
 class PlanContactInline(TabularInline):
@@ -51,7 +53,8 @@ class CommunicationPlanForm(forms.ModelForm):
 
 
 @admin.register(CommunicationPlan)
-class CommunicationPlanAdmin(DirectoryAdmin, SimpleHistoryAdmin):
+class CommunicationPlanAdmin(SpreadsheetAdmin, DirectoryAdmin, SimpleHistoryAdmin):
+    resource_classes = [ContactResource]
     form = CommunicationPlanForm
     list_display = ("title", "workspace", "update_every_minutes")
     list_filter = ("workspace",)

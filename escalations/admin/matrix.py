@@ -5,7 +5,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import TabularInline
 
 from escalations.admin.base import DirectoryAdmin
+from escalations.admin.spreadsheets import SpreadsheetAdmin
 from escalations.models import EscalationMatrix, EscalationMatrixCell, PriorityMatrix
+from escalations.spreadsheets.matrix import MatrixCellResource
 
 
 class CellInline(TabularInline):
@@ -23,7 +25,8 @@ class CellInline(TabularInline):
 
 
 @admin.register(EscalationMatrix)
-class EscalationMatrixAdmin(DirectoryAdmin, SimpleHistoryAdmin):
+class EscalationMatrixAdmin(SpreadsheetAdmin, DirectoryAdmin, SimpleHistoryAdmin):
+    resource_classes = [MatrixCellResource]
     list_display = ("title", "workspace", "severity_source")
     list_filter = ("workspace",)
     search_fields = ("title", "summary")

@@ -10,6 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import TabularInline
 
 from escalations.admin.base import DirectoryAdmin
+from escalations.admin.spreadsheets import SpreadsheetAdmin
 from escalations.models import (
     RACI_LETTERS,
     Agent,
@@ -19,6 +20,7 @@ from escalations.models import (
     RaciRole,
 )
 from escalations.services.raci import activity_problems, letters_clean, raci_duties_of
+from escalations.spreadsheets.raci import RaciResource
 
 
 class RaciRoleInline(TabularInline):
@@ -36,7 +38,8 @@ class RaciActivityInline(TabularInline):
 
 
 @admin.register(RaciMatrix)
-class RaciMatrixAdmin(DirectoryAdmin, SimpleHistoryAdmin):
+class RaciMatrixAdmin(SpreadsheetAdmin, DirectoryAdmin, SimpleHistoryAdmin):
+    resource_classes = [RaciResource]
     list_display = ("name", "workspace")
     list_filter = ("workspace",)
     search_fields = ("name", "description")

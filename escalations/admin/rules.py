@@ -16,6 +16,7 @@ from unfold.widgets import (
 
 from escalations.actors import Actor
 from escalations.admin.condition_builder import ActionListWidget, ConditionBuilderWidget
+from escalations.admin.spreadsheets import SpreadsheetAdmin
 from escalations.models import (
     SUBSCRIBABLE_EVENTS,
     Integration,
@@ -41,6 +42,7 @@ from escalations.services.rule_config import (
     rule_set_save,
     rule_validate,
 )
+from escalations.spreadsheets.rules import RuleResource
 
 CONDITION_HELP = (
     'Rows {"field": …, "op": …, "value": …} in groups {"all": [...]}, {"any": [...]}, '
@@ -202,7 +204,8 @@ class RuleSetAdmin(SimpleHistoryAdmin, ModelAdmin):
 
 
 @admin.register(Rule)
-class RuleAdmin(SimpleHistoryAdmin, ModelAdmin):
+class RuleAdmin(SpreadsheetAdmin, SimpleHistoryAdmin, ModelAdmin):
+    resource_classes = [RuleResource]
     form = RuleForm
     list_display = (
         "name",

@@ -10,6 +10,7 @@ from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 from escalations.actors import Actor
 from escalations.admin.directory import HistoryAdmin
 from escalations.admin.forms import WordListField
+from escalations.admin.spreadsheets import SpreadsheetAdmin
 from escalations.models import (
     EscalationLadder,
     LadderLevel,
@@ -21,6 +22,7 @@ from escalations.models import (
 )
 from escalations.services.sla import sla_policy_changed
 from escalations.services.timers import timer_retry
+from escalations.spreadsheets.sla import LadderResource, SlaPolicyResource
 
 
 class SlaTargetInline(TabularInline):
@@ -76,7 +78,8 @@ def report_recomputed(model_admin, request, count: int) -> None:
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(HistoryAdmin):
+class SlaPolicyAdmin(SpreadsheetAdmin, HistoryAdmin):
+    resource_classes = [SlaPolicyResource]
     form = SlaPolicyForm
     inlines = [SlaTargetInline]
     list_display = (
@@ -143,7 +146,8 @@ class LadderLevelInline(TabularInline):
 
 
 @admin.register(EscalationLadder)
-class EscalationLadderAdmin(HistoryAdmin):
+class EscalationLadderAdmin(SpreadsheetAdmin, HistoryAdmin):
+    resource_classes = [LadderResource]
     inlines = [LadderLevelInline]
     list_display = ("name", "workspace", "repeat", "level_count")
     list_filter = ("workspace",)

@@ -47,6 +47,13 @@ class CommunicationPlan(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["workspace", "title"], name="comms_plan_unique")
         ]
+        permissions = [
+            (
+                "import_communicationplan",
+                "Can import plan contacts from a spreadsheet",
+            ),
+            ("export_communicationplan", "Can export plan contacts to a spreadsheet"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -40,6 +40,10 @@ class EscalationMatrix(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["workspace", "title"], name="matrix_unique_title")
         ]
+        permissions = [
+            ("import_escalationmatrix", "Can import escalation matrices from a spreadsheet"),
+            ("export_escalationmatrix", "Can export escalation matrices to a spreadsheet"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -74,6 +78,26 @@ class EscalationMatrixCell(models.Model):
 
     def __str__(self) -> str:
         return f"{self.level}, {self.severity}: {self.contact}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if not self.matrix_id:
+            return
+        errors = {}
+        if self.level not in self.matrix.levels:
+            errors["level"] = (
+                f"{self.level!r} is not a level of the matrix ({', '.join(self.matrix.levels)})."
+            )
+        if self.severity not in self.matrix.severities:
+            errors["severity"] = (
+                f"{self.severity!r} is not a severity of the matrix "
+                f"({', '.join(self.matrix.severities)})."
+            )
+        if self.team_id and self.team.workspace_id != self.matrix.workspace_id:
+            errors["team"] = "The team belongs to another workspace."
+        if errors:
+            raise ValidationError(errors)
 
 
 class PriorityMatrix(models.Model):

@@ -32,6 +32,10 @@ class RaciMatrix(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["workspace", "name"], name="raci_matrix_unique_name")
         ]
+        permissions = [
+            ("import_racimatrix", "Can import RACI matrices from a spreadsheet"),
+            ("export_racimatrix", "Can export RACI matrices to a spreadsheet"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -87,6 +87,10 @@ class Rule(models.Model):
 
     class Meta:
         ordering = ["rule_set", "position", "id"]
+        permissions = [
+            ("import_rule", "Can import rules from a spreadsheet"),
+            ("export_rule", "Can export rules to a spreadsheet"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -36,6 +36,10 @@ class EscalationLadder(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["workspace", "name"], name="ladder_name_unique")
         ]
+        permissions = [
+            ("import_escalationladder", "Can import escalation ladders from a spreadsheet"),
+            ("export_escalationladder", "Can export escalation ladders to a spreadsheet"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -164,6 +168,10 @@ class SlaPolicy(models.Model):
                 condition=models.Q(is_default=True),
                 name="sla_one_default_policy_per_workspace",
             )
+        ]
+        permissions = [
+            ("import_slapolicy", "Can import SLA policies from a spreadsheet"),
+            ("export_slapolicy", "Can export SLA policies to a spreadsheet"),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,238 @@
+"""What every configuration sheet shares: rows that name their workspace, related records
+looked up by name within it, errors reported by column, writes through the services, and an
+import that is all or nothing (one bad row and no row is saved)."""
+
+from collections.abc import Callable
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
+from import_export import fields, resources, widgets
+
+from escalations.models import Workspace
+from escalations.services.directory import directory_delete, directory_save
+from escalations.spreadsheets.formats import FIRST_COLUMN, SheetLayout
+
+REMOVE_COLUMN = "Remove"
+YES = {"yes", "y", "x", "true", "1", "remove", "delete"}
+
+
+def text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def workspace_of(row: dict) -> Workspace:
+    slug = text(row.get(FIRST_COLUMN))
+    if not slug:
+        raise ValueError("Give the workspace (its slug).")
+    try:
+        return Workspace.objects.get(slug=slug)
+    except Workspace.DoesNotExist:
+        raise ValueError(f"There is no workspace {slug!r}.") from None
+
+
+class Lookup(widgets.Widget):
+    """A related record by a key (its name, slug or login), looked up within what the row
+    names (its workspace, its matrix…); optionally created when missing."""
+
+    def __init__(
+        self,
+        model: type[models.Model],
+        label: str,
+        scope: Callable[[dict], dict],
+        key: str = "name",
+        optional: bool = False,
+        create: Callable[[str, dict], models.Model] | None = None,
+    ):
+        super().__init__()
+        self.model, self.label, self.scope, self.key = model, label, scope, key
+        self.optional, self.create = optional, create
+
+    def clean(self, value, row=None, **kwargs):
+        name = text(value)
+        if not name:
+            if self.optional:
+                return None
+            raise ValueError(f"Give the {self.label}.")
+        scope = self.scope(row or {})
+        found = self.model.objects.filter(**scope, **{self.key: name}).first()
+        if found is not None:
+            return found
+        if self.create is not None:
+            return self.create(name, scope)
+        where = ", ".join(str(v) for v in scope.values())
+        raise ValueError(f"There is no {self.label} {name!r}" + (f" in {where}." if where else "."))
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        for part in self.key.split("__"):
+            value = getattr(value, part)
+        return value
+
+
+class Text(widgets.Widget):
+    """Text as written; an empty cell is empty text, a whole number is its digits."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return str(value)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+class Choice(widgets.Widget):
+    """A choice by its label or its stored value, any case; written as the label."""
+
+    def __init__(self, choices, optional: bool = False, integer: bool = False):
+        super().__init__()
+        self.choices, self.optional, self.integer = list(choices), optional, integer
+
+    def clean(self, value, row=None, **kwargs):
+        given = text(value)
+        if not given:
+            if self.optional:
+                return "" if not self.integer else None
+            raise ValueError("Choose one of: " + ", ".join(str(c[1]) for c in self.choices))
+        for stored, label in self.choices:
+            if given.lower() in (str(stored).lower(), str(label).lower()):
+                return stored
+        raise ValueError(
+            f"{given!r} is not one of: " + ", ".join(str(label) for _, label in self.choices)
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return next((str(label) for stored, label in self.choices if stored == value), "")
+
+
+class WordList(widgets.Widget):
+    """A list of words, written comma-separated."""
+
+    def clean(self, value, row=None, **kwargs):
+        return [word.strip() for word in text(value).split(",") if word.strip()]
+
+    def render(self, value, obj=None, **kwargs):
+        return ", ".join(str(v) for v in value or [])
+
+
+class Whole(widgets.Widget):
+    """A whole number, 0 or more; an empty cell is none."""
+
+    what = "a whole number"
+
+    def clean(self, value, row=None, **kwargs):
+        given = text(value)
+        if not given:
+            return None
+        try:
+            number = float(given)
+        except ValueError:
+            number = None
+        if number is None or not number.is_integer() or number < 0:
+            raise ValueError(f"Give {self.what}, 0 or more; not {given!r}.")
+        return int(number)
+
+    def render(self, value, obj=None, **kwargs):
+        return value
+
+
+class Minutes(Whole):
+    what = "a number of minutes"
+
+
+def column(attribute: str, name: str, widget=None, **kwargs) -> fields.Field:
+    return fields.Field(attribute=attribute, column_name=name, widget=widget or Text(), **kwargs)
+
+
+class SheetResource(resources.ModelResource):
+    """A configuration sheet. Subclasses give the layout, how to read rows from a parent
+    selection (a matrix, a plan…), and, if they need it, a check of the whole import."""
+
+    layout: SheetLayout
+    parents: dict[type[models.Model], str] = {}  # a parent model → the lookup of its rows
+
+    remove = fields.Field(column_name=REMOVE_COLUMN, readonly=True)
+
+    class Meta:
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+        use_transactions = True
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.saved: list[models.Model] = []
+
+    # Export -------------------------------------------------------------------------------
+    def dehydrate_remove(self, obj) -> str:
+        return ""
+
+    def rows_of(self, queryset):
+        if queryset is None or queryset.model is self._meta.model:
+            return queryset
+        lookup = self.parents[queryset.model]
+        return self._meta.model.objects.filter(**{lookup: queryset})
+
+    def export(self, queryset=None, **kwargs):
+        dataset = super().export(queryset=self.rows_of(queryset), **kwargs)
+        dataset.title = self.layout.title
+        dataset.sheet_layout = self.layout
+        return dataset
+
+    # Import -------------------------------------------------------------------------------
+    def import_data(self, dataset, **kwargs):
+        kwargs["rollback_on_validation_errors"] = True
+        return super().import_data(dataset, **kwargs)
+
+    def _by_column(self, errors: dict) -> dict:
+        columns = {f.attribute: f.column_name for f in self.fields.values() if f.attribute}
+        return {
+            key if key == NON_FIELD_ERRORS else columns.get(key, key): value
+            for key, value in errors.items()
+        }
+
+    def get_instance(self, instance_loader, row):
+        params, errors = {}, {}
+        for name in self.get_import_id_fields():
+            field = self.fields[name]
+            try:
+                params[field.attribute] = field.clean(row)
+            except ValueError as exc:
+                errors[field.column_name] = [str(exc)]
+        if errors:
+            raise ValidationError(errors)
+        found = list(self.get_queryset().filter(**params)[:2])
+        if len(found) > 1:
+            raise ValidationError(
+                {NON_FIELD_ERRORS: ["Two records match this row; make their names distinct."]}
+            )
+        return found[0] if found else None
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        try:
+            super().validate_instance(instance, import_validation_errors, validate_unique)
+            self.check_instance(instance)
+        except ValidationError as exc:
+            raise ValidationError(self._by_column(exc.message_dict)) from None
+
+    def check_instance(self, instance) -> None:
+        """More checks of one row's record; raise ValidationError."""
+
+    def for_delete(self, row, instance):
+        return text(row.get(REMOVE_COLUMN)).lower() in YES
+
+    def do_instance_save(self, instance, is_create):
+        directory_save(instance=instance)
+        self.saved.append(instance)
+
+    def delete_instance(self, instance, row, **kwargs):
+        self.before_delete_instance(instance, row, **kwargs)
+        directory_delete(instance=instance)
+        self.after_delete_instance(instance, row, **kwargs)

@@ -1,0 +1,146 @@
+"""A file with any bad row imports nothing, and says which rows and columns are wrong."""
+
+import pytest
+
+from escalations.models import EscalationMatrixCell, Rule
+from escalations.spreadsheets.formats import SheetCSV
+from escalations.spreadsheets.matrix import MatrixCellResource
+from escalations.spreadsheets.raci import RaciResource
+from escalations.spreadsheets.rules import RuleResource
+from escalations.spreadsheets.sla import SlaPolicyResource
+from tests.spreadsheets.conftest import errors_of, export_file, import_file, snapshot
+
+
+def edited_csv(resource, edit) -> str:
+    """The resource's CSV export with edit(rows) applied to its rows (lists of strings)."""
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(export_file(resource, SheetCSV))))
+    edit(rows)
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue()
+
+
+def set_cell(rows, number: int, column: str, value: str) -> None:
+    rows[number][rows[0].index(column)] = value
+
+
+def test_a_bad_row_among_good_ones_imports_nothing_and_names_row_and_column(workspaces):
+    before = snapshot()
+
+    def edit(rows):
+        set_cell(rows, 1, "Contact", "Changed, and would be saved if the file were good")
+        set_cell(rows, 3, "Level", "L9")
+        set_cell(rows, 3, "Respond within (minutes)", "soon")
+
+    result = import_file(MatrixCellResource, edited_csv(MatrixCellResource, edit), SheetCSV)
+    problems = errors_of(result)
+    assert any(p.startswith("row 3, Respond within (minutes):") for p in problems), problems
+    assert any(p.startswith("row 3") and "L9" in p for p in problems), problems
+    assert not any(p.startswith("row 1") for p in problems)
+    assert snapshot() == before
+    assert not EscalationMatrixCell.objects.filter(contact__startswith="Changed").exists()
+
+
+def test_an_unknown_workspace_or_matrix_is_named(workspaces):
+    def edit(rows):
+        set_cell(rows, 1, "Workspace", "no-such-workspace")
+        set_cell(rows, 2, "Matrix", "No such matrix")
+
+    problems = errors_of(
+        import_file(MatrixCellResource, edited_csv(MatrixCellResource, edit), SheetCSV)
+    )
+    assert "row 1, Matrix: There is no workspace 'no-such-workspace'." in problems
+    assert any(
+        p.startswith("row 2, Matrix: There is no matrix 'No such matrix'") for p in problems
+    ), problems
+
+
+def test_a_raci_activity_left_with_two_accountables_imports_nothing(workspaces):
+    before = snapshot()
+    first_r = {}
+
+    def edit(rows):
+        letters = rows[0].index("Letters")
+        activity = rows[0].index("Activity")
+        for number, row in enumerate(rows[1:], start=1):
+            if row[letters] == "R" and not first_r:
+                first_r.update(number=number, activity=row[activity])
+                row[letters] = "A"
+
+    result = import_file(RaciResource, edited_csv(RaciResource, edit), SheetCSV)
+    problems = errors_of(result)
+    assert len(problems) == 1, problems
+    assert f"Row {first_r['number']}" in problems[0] or "Rows" in problems[0]
+    assert "exactly one role must be Accountable (A); 2 are" in problems[0]
+    assert snapshot() == before
+
+
+def test_raci_letters_other_than_r_a_c_i_are_refused(workspaces):
+    def edit(rows):
+        set_cell(rows, 1, "Letters", "RX")
+
+    problems = errors_of(import_file(RaciResource, edited_csv(RaciResource, edit), SheetCSV))
+    assert problems == ["row 1, Letters: 'RX': use R, A, C and I (each at most once), e.g. RA."]
+
+
+def test_a_rule_whose_condition_does_not_compile_is_refused_by_column(workspaces):
+    def edit(rows):
+        set_cell(rows, 1, "Condition (CEL)", "ticket.priority >")
+        set_cell(rows, 2, "Actions", "[not json")
+
+    problems = errors_of(import_file(RuleResource, edited_csv(RuleResource, edit), SheetCSV))
+    assert any(p.startswith("row 1, Condition (CEL): Condition:") for p in problems), problems
+    assert any(p.startswith("row 2, Actions: Not JSON:") for p in problems), problems
+    assert not Rule.objects.filter(condition_cel="ticket.priority >").exists()
+
+
+def test_sla_targets_must_be_minutes(workspaces):
+    def edit(rows):
+        set_cell(rows, 1, "Urgent: resolution (min)", "-5")
+        set_cell(rows, 1, "Pause custom statuses", "not-a-status")
+
+    problems = errors_of(
+        import_file(SlaPolicyResource, edited_csv(SlaPolicyResource, edit), SheetCSV)
+    )
+    assert (
+        "row 1, Urgent: resolution (min): Give a number of minutes, 0 or more; not '-5'."
+        in problems
+    )
+    assert "row 1, Pause custom statuses: No custom status not-a-status here." in problems
+
+
+def test_a_dry_run_reports_the_changes_and_saves_none(workspaces):
+    def edit(rows):
+        set_cell(rows, 1, "Contact", "Dry-run contact")
+
+    result = import_file(
+        MatrixCellResource, edited_csv(MatrixCellResource, edit), SheetCSV, dry_run=True
+    )
+    assert errors_of(result) == []
+    assert result.totals["update"] == 1
+    assert result.totals["skip"] == len(result.rows) - 1
+    assert not EscalationMatrixCell.objects.filter(contact="Dry-run contact").exists()
+
+
+@pytest.mark.parametrize("value", ["=1+1", '=HYPERLINK("http://x")'])
+def test_text_that_looks_like_a_formula_stays_text(workspaces, value):
+    from escalations.spreadsheets.formats import SheetXLSX
+
+    cell = EscalationMatrixCell.objects.first()
+    cell.contact = value
+    cell.save()
+    data = export_file(MatrixCellResource, SheetXLSX)
+    import io
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+    found = [c for row in sheet.iter_rows() for c in row if c.value == value]
+    assert found and all(c.data_type == "s" for c in found)
+    EscalationMatrixCell.objects.filter(pk=cell.pk).update(contact="x")
+    assert errors_of(import_file(MatrixCellResource, data, SheetXLSX)) == []
+    cell.refresh_from_db()
+    assert cell.contact == value
