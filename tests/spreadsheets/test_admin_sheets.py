@@ -1,0 +1,110 @@
+"""Spreadsheets in the admin: export and import buttons on the configuration pages, guarded by
+the import and export permissions; an import is shown as a dry run first and a bad file can't
+be confirmed."""
+
+import re
+from html import unescape
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from escalations.models import EscalationMatrix, EscalationMatrixCell
+from escalations.spreadsheets.formats import SheetXLSX
+from escalations.spreadsheets.matrix import MatrixCellResource
+from tests.spreadsheets.conftest import export_file
+from tests.spreadsheets.test_bad_files import edited_csv, set_cell
+
+MATRIX = "/admin/escalations/escalationmatrix"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture
+def matrix_workspace(db):
+    from templates_catalog.instantiate import template_instantiate
+    from templates_catalog.models import WorkflowTemplate
+
+    return template_instantiate(
+        template=WorkflowTemplate.objects.get(slug="incident-escalation-matrix"), name="Ops"
+    )
+
+
+def export_post(client):
+    return client.post(f"{MATRIX}/export/", {"format": "0", "resource": "0"})
+
+
+def upload(client, data: bytes, name: str = "matrix.xlsx", file_format: str = "0"):
+    return client.post(
+        f"{MATRIX}/import/",
+        {
+            "format": file_format,
+            "resource": "0",
+            "import_file": SimpleUploadedFile(name, data),
+        },
+    )
+
+
+def test_a_read_only_user_exports_the_matrix_as_xlsx(client, read_only_user, matrix_workspace):
+    client.force_login(read_only_user)
+    assert client.get(f"{MATRIX}/export/").status_code == 200
+    response = export_post(client)
+    assert response.status_code == 200
+    assert response["Content-Type"] == XLSX_TYPE
+    dataset = SheetXLSX().create_dataset(response.content)
+    assert dataset.height == EscalationMatrixCell.objects.count() == 16
+    assert dataset.headers[:4] == ["Workspace", "Matrix", "Level", "Severity"]
+
+
+def test_without_the_export_permission_there_is_no_export(client, agent_user, matrix_workspace):
+    client.force_login(agent_user)
+    assert client.get(f"{MATRIX}/").status_code == 200  # agents may read the matrix
+    assert export_post(client).status_code == 403
+
+
+def test_a_read_only_user_may_not_import(client, read_only_user, matrix_workspace):
+    client.force_login(read_only_user)
+    assert client.get(f"{MATRIX}/import/").status_code == 403
+    assert upload(client, export_file(MatrixCellResource)).status_code == 403
+    assert client.post(f"{MATRIX}/process_import/", {}).status_code == 403
+
+
+def test_an_import_is_shown_as_a_dry_run_then_saved_on_confirm(
+    client, manager_user, matrix_workspace
+):
+    client.force_login(manager_user)
+
+    def edit(rows):
+        set_cell(rows, 1, "Contact", "Duty manager, new number")
+
+    data = edited_csv(MatrixCellResource, edit).encode()
+    page = upload(client, data, "matrix.csv", file_format="1")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Duty manager, new number" in html
+    assert "Update" in html and "Skip" in html
+    assert not EscalationMatrixCell.objects.filter(contact__startswith="Duty manager").exists()
+    confirm = {
+        name: re.search(rf'name="{name}" value="([^"]*)"', html).group(1)
+        for name in ("import_file_name", "original_file_name", "format", "resource")
+    }
+    done = client.post(f"{MATRIX}/process_import/", confirm)
+    assert done.status_code == 302
+    assert EscalationMatrixCell.objects.filter(contact="Duty manager, new number").count() == 1
+
+
+def test_a_bad_file_in_the_admin_shows_its_errors_and_cannot_be_confirmed(
+    client, manager_user, matrix_workspace
+):
+    client.force_login(manager_user)
+
+    def edit(rows):
+        set_cell(rows, 1, "Contact", "Would be saved")
+        set_cell(rows, 2, "Severity", "SEV9")
+
+    page = upload(client, edited_csv(MatrixCellResource, edit).encode(), "m.csv", "1")
+    html = unescape(page.content.decode())
+    assert page.status_code == 200
+    assert "'SEV9' is not a severity of the matrix" in html
+    assert "Severity" in html
+    assert 'name="import_file_name"' not in html  # no confirm form
+    assert not EscalationMatrixCell.objects.filter(contact="Would be saved").exists()
+    assert EscalationMatrix.objects.count() == 1
