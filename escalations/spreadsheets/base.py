@@ -177,8 +177,7 @@ class SheetResource(resources.ModelResource):
     def rows_of(self, queryset):
         if queryset is None or queryset.model is self._meta.model:
             return queryset
-        lookup = self.parents[queryset.model]
-        return self._meta.model.objects.filter(**{lookup: queryset})
+        return self.get_queryset().filter(**{self.parents[queryset.model]: queryset})
 
     def export(self, queryset=None, **kwargs):
         dataset = super().export(queryset=self.rows_of(queryset), **kwargs)

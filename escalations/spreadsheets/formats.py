@@ -44,16 +44,42 @@ def layout_of(dataset: tablib.Dataset) -> SheetLayout | None:
     return getattr(dataset, "sheet_layout", None)
 
 
-def _write(cell, value) -> None:
+def _write(cell, value, style: str = "") -> None:
     cell.value = value
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"  # text, not a formula
+    if style:
+        cell.style = style
 
 
-def _fill(colour: str):
-    from openpyxl.styles import PatternFill
+class Styles:
+    """Named styles, registered once per workbook: setting a named style on a cell is cheap,
+    setting a font or fill object on each of 100,000 cells is not."""
 
-    return PatternFill("solid", start_color=colour, end_color=colour)
+    def __init__(self, book):
+        self.book, self.known = book, set()
+
+    def get(self, kind: str, colour: str = "") -> str:
+        name = f"handoff {kind} {colour}".strip()
+        if name not in self.known:
+            from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
+
+            style = NamedStyle(name=name)
+            if kind == "title":
+                style.font = Font(bold=True, size=14)
+            elif kind in ("note", "legend"):
+                style.font = Font(italic=True, color="374151")
+            elif kind == "header":
+                style.font = Font(bold=True, color=HEADER_FONT)
+                colour = HEADER_FILL
+            elif kind in ("grid", "grid-first"):
+                style.alignment = Alignment(wrap_text=True, vertical="top")
+                style.font = Font(bold=kind == "grid-first")
+            if colour:
+                style.fill = PatternFill("solid", start_color=colour, end_color=colour)
+            self.book.add_named_style(style)
+            self.known.add(name)
+        return name
 
 
 def _sizes(sheet, widths: dict[int, int]) -> None:
@@ -68,76 +94,56 @@ def _sizes(sheet, widths: dict[int, int]) -> None:
         sheet.column_dimensions[get_column_letter(index)].width = min(MAX_WIDTH, width + 2)
 
 
-def _rows_sheet(sheet, dataset: tablib.Dataset, layout: SheetLayout) -> None:
-    from openpyxl.styles import Font
-
+def _rows_sheet(sheet, dataset: tablib.Dataset, layout: SheetLayout, styles: Styles) -> None:
     sheet.title = layout.title[:31]
-    _write(sheet.cell(row=1, column=1), layout.heading)
-    sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
+    _write(sheet.cell(row=1, column=1), layout.heading, styles.get("title"))
     top = 2
     for note in layout.notes:
-        _write(sheet.cell(row=top, column=1), note)
-        sheet.cell(row=top, column=1).font = Font(italic=True, color="4B5563")
+        _write(sheet.cell(row=top, column=1), note, styles.get("note"))
         top += 1
     header_row = top + 1
     widths: dict[int, int] = {}
+    header = styles.get("header")
     for index, name in enumerate(dataset.headers, start=1):
-        cell = sheet.cell(row=header_row, column=index)
-        _write(cell, name)
-        cell.font = Font(bold=True, color=HEADER_FONT)
-        cell.fill = _fill(HEADER_FILL)
+        _write(sheet.cell(row=header_row, column=index), name, header)
         widths[index] = len(str(name))
+    headers = dataset.headers
     for offset, values in enumerate(dataset, start=1):
-        colour = layout.row_fill(dict(zip(dataset.headers, values, strict=True)))
+        colour = layout.row_fill(dict(zip(headers, values, strict=True)))
+        style = styles.get("row", colour) if colour else ""
         for index, value in enumerate(values, start=1):
-            cell = sheet.cell(row=header_row + offset, column=index)
-            _write(cell, value)
-            if colour:
-                cell.fill = _fill(colour)
-            widths[index] = max(widths[index], len(str(value if value is not None else "")))
+            _write(sheet.cell(row=header_row + offset, column=index), value, style)
+            size = len(str(value)) if value is not None else 0
+            if size > widths[index]:
+                widths[index] = size
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
     if dataset.height:
-        last = sheet.cell(row=header_row + dataset.height, column=len(dataset.headers))
+        last = sheet.cell(row=header_row + dataset.height, column=len(headers))
         sheet.auto_filter.ref = f"A{header_row}:{last.coordinate}"
     _sizes(sheet, widths)
 
 
-def _grid_sheet(sheet, grids: list[Grid], layout: SheetLayout) -> None:
-    from openpyxl.styles import Alignment, Font
-
+def _grid_sheet(sheet, grids: list[Grid], layout: SheetLayout, styles: Styles) -> None:
     sheet.title = layout.grid_title[:31]
     row = 1
     widths: dict[int, int] = {}
     for grid in grids:
-        _write(sheet.cell(row=row, column=1), grid.title)
-        sheet.cell(row=row, column=1).font = Font(bold=True, size=13)
+        _write(sheet.cell(row=row, column=1), grid.title, styles.get("title"))
         if grid.legend:
             row += 1
             for index, (label, colour) in enumerate(grid.legend, start=1):
-                cell = sheet.cell(row=row, column=index)
-                _write(cell, label)
-                cell.font = Font(italic=True, color="374151")
-                if colour:
-                    cell.fill = _fill(colour)
+                _write(sheet.cell(row=row, column=index), label, styles.get("legend", colour))
         row += 1
         for index, heading in enumerate(grid.headings, start=1):
-            cell = sheet.cell(row=row, column=index)
-            _write(cell, heading)
-            cell.font = Font(bold=True, color=HEADER_FONT)
-            cell.fill = _fill(HEADER_FILL)
+            _write(sheet.cell(row=row, column=index), heading, styles.get("header"))
             widths[index] = max(widths.get(index, 0), len(heading))
         for cells in grid.rows:
             row += 1
             lines = max((str(text).count("\n") + 1 for text, _ in cells), default=1)
             sheet.row_dimensions[row].height = 15 * lines + 2
             for index, (text, colour) in enumerate(cells, start=1):
-                cell = sheet.cell(row=row, column=index)
-                _write(cell, text)
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-                if index == 1:
-                    cell.font = Font(bold=True)
-                if colour:
-                    cell.fill = _fill(colour)
+                kind = "grid-first" if index == 1 else "grid"
+                _write(sheet.cell(row=row, column=index), text, styles.get(kind, colour))
                 longest = max((len(line) for line in str(text).splitlines()), default=0)
                 widths[index] = max(widths.get(index, 0), longest)
         row += 2
@@ -150,10 +156,11 @@ def workbook_bytes(dataset: tablib.Dataset) -> bytes:
 
     layout = layout_of(dataset) or SheetLayout(title=dataset.title or "Rows", heading="")
     book = Workbook()
-    _rows_sheet(book.active, dataset, layout)
+    styles = Styles(book)
+    _rows_sheet(book.active, dataset, layout, styles)
     grids = layout.grids(dataset)
     if grids:
-        _grid_sheet(book.create_sheet(), grids, layout)
+        _grid_sheet(book.create_sheet(), grids, layout, styles)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
