@@ -276,6 +276,13 @@ UNFOLD = {
                     _nav(_("AI verdicts"), "smart_toy", "aiverdict"),
                     _nav(_("Incident communications"), "campaign", "incidentcommunication"),
                     _nav(_("Incident action plans"), "assignment", "incidentactionplan"),
+                    {
+                        **_nav(_("Sign-offs for me"), "approval", "stepsignoff"),
+                        "link": format_lazy(
+                            "{}?whose=mine",
+                            reverse_lazy("admin:escalations_stepsignoff_changelist"),
+                        ),
+                    },
                 ],
             },
             {
@@ -312,6 +319,7 @@ UNFOLD = {
                     _nav(_("Communication plans"), "forum", "communicationplan"),
                     _nav(_("Escalation matrices"), "grid_on", "escalationmatrix"),
                     _nav(_("Quality checklists"), "checklist", "qualitychecklist"),
+                    _nav(_("Work processes"), "route", "workprocess"),
                     _nav(
                         _("Template catalog"),
                         "library_books",

@@ -32,6 +32,9 @@ _CONFIG = (
     "escalationprocedure",
     "prioritymatrix",
     "qualitychecklist",
+    "workprocess",
+    "processstep",
+    "actionplanblueprint",
 )
 _RULES = ("ruleset", "rule", "integration", "webhooksubscription")
 # Configuration that goes out to spreadsheets and comes back (escalations.spreadsheets).
@@ -64,6 +67,7 @@ _ALL = (
     "planresponsibility",
     "operationalperiod",
     "qualityflag",
+    "stepsignoff",
 )
 
 
@@ -86,6 +90,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         | _perms("add change view", ("incidentactionplan", "planresponsibility"))
         | _perms("add change view", ("operationalperiod",))
         | {"escalations.approve_incidentactionplan"}
+        | _perms("view change", ("stepsignoff",))
         | {"escalations.view_ticketevent", "escalations.transition_ticket"}
         # Logins for their agents; never superusers, never raw permissions (see the user admin).
         | _perms("add change view", ("user",), app="auth")
@@ -99,6 +104,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         | _perms("add", ("message", "escalation"))
         | _perms("add", ("incidentcommunication", "statusupdate"))
         | _perms("add change", ("incidentactionplan", "planresponsibility", "operationalperiod"))
+        | _perms("change", ("stepsignoff",))
         | {"escalations.transition_ticket"}
     ),
     READ_ONLY: (

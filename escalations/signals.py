@@ -57,6 +57,8 @@ _CONFIGURATION = (
     "escalations.EscalationMatrixCell",
     "escalations.PriorityMatrix",
     "escalations.QualityChecklist",
+    "escalations.WorkProcess",
+    "escalations.ProcessStep",
     "auth.Group",
     "auth.Permission",
     "auth.User",
@@ -91,7 +93,7 @@ for _model in _CONFIGURATION:
 def _connect_memberships() -> None:
     from django.contrib.auth.models import Group, User
 
-    from escalations.models import CustomStatus, RaciRole, SlaPolicy
+    from escalations.models import CustomStatus, RaciRole, SlaPolicy, WorkProcess
 
     for through in (
         User.groups.through,
@@ -100,6 +102,7 @@ def _connect_memberships() -> None:
         SlaPolicy.pause_custom_statuses.through,
         CustomStatus.next_statuses.through,
         RaciRole.people.through,
+        WorkProcess.gated_statuses.through,
     ):
         m2m_changed.connect(
             _memberships_changed, sender=through, dispatch_uid=f"config_m2m_{through.__name__}"

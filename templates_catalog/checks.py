@@ -75,11 +75,13 @@ def cross_checks(spec: dict) -> list[str]:
         problems.append("escalation_policies: at most one default policy")
     problems += _rule_problems(spec, team_keys, fields)
     problems += _raci_problems(spec.get("raci"))
-    for kind in ("procedure", "change_process"):
+    for kind in ("procedure", "change_process", "incident_action_plan"):
         if sum(1 for d in spec.get("documents", []) if d["kind"] == kind) > 1:
             problems.append(f"documents: at most one {kind} (a workspace has one)")
     for i, document in enumerate(spec.get("documents", [])):
-        problems += [f"documents[{i}].{p}" for p in _document_problems(document, team_keys)]
+        problems += [
+            f"documents[{i}].{p}" for p in _document_problems(document, team_keys, status_names)
+        ]
     return problems
 
 
@@ -133,9 +135,15 @@ def _raci_problems(raci: dict | None) -> list[str]:
     return problems
 
 
-def _document_problems(document: dict, team_keys: set) -> list[str]:
+def _document_problems(document: dict, team_keys: set, status_names: set) -> list[str]:
     problems = []
     kind = document["kind"]
+    named = [("open_status", document.get("open_status"))] + [
+        (f"gated_statuses[{j}]", name) for j, name in enumerate(document.get("gated_statuses", []))
+    ]
+    for where, name in named:
+        if name is not None and name not in status_names:
+            problems.append(f"{where}: no status {name!r} in this template")
 
     def team_ref(where: str, value: str | None) -> None:
         if value is not None and value not in team_keys:

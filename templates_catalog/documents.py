@@ -1,7 +1,10 @@
 """The documents a template brings into a workspace: communication plans, the escalation
-procedure, escalation and priority matrices, quality checklists."""
+procedure, escalation and priority matrices, quality checklists, the incident action plan
+blueprint, and work processes (an ITSM
+request workflow with its approval steps, an integration chain with its checkpoints)."""
 
 from escalations.models import (
+    ActionPlanBlueprint,
     CommunicationPlan,
     ContactChannel,
     EscalationMatrix,
@@ -10,8 +13,11 @@ from escalations.models import (
     PlanContact,
     PlanStep,
     PriorityMatrix,
+    ProcessKind,
+    ProcessStep,
     QualityChecklist,
     Severity,
+    WorkProcess,
 )
 
 
@@ -22,7 +28,7 @@ def saved(instance):
     return instance
 
 
-def documents_create(workspace, specs: list[dict], teams: dict) -> None:
+def documents_create(workspace, specs: list[dict], teams: dict, statuses: dict) -> None:
     for item in specs:
         if item["kind"] == "communication_plan":
             _communication_plan(workspace, item, teams)
@@ -32,8 +38,55 @@ def documents_create(workspace, specs: list[dict], teams: dict) -> None:
             _matrix(workspace, item, teams)
         elif item["kind"] == "change_process":
             _priority_matrix(workspace, item)
+            _process(workspace, item, teams, statuses)
+        elif item["kind"] == "integration_chain":
+            _process(workspace, item, teams, statuses)
+        elif item["kind"] == "incident_action_plan":
+            saved(
+                ActionPlanBlueprint(
+                    workspace=workspace,
+                    title=item["title"],
+                    summary=item.get("summary", ""),
+                    sections=item["sections"],
+                    period_hours=item.get("operational_period_hours", 12),
+                    priorities=item.get("priorities", []),
+                    responsibilities=item.get("responsibilities", []),
+                    next_actions=item.get("next_actions", []),
+                )
+            )
         elif item["kind"] == "checklist":
             _checklist(workspace, item, teams)
+
+
+def _process(workspace, item: dict, teams: dict, statuses: dict) -> None:
+    """A request workflow's steps (approval steps need a sign-off), or a chain's checkpoints
+    (each confirmed by its owner)."""
+    chain = item["kind"] == "integration_chain"
+    process = saved(
+        WorkProcess(
+            workspace=workspace,
+            kind=ProcessKind.CHAIN if chain else ProcessKind.REQUEST,
+            title=item["title"],
+            summary=item.get("summary", ""),
+            request_types=[] if chain else item["request_types"],
+            task_types=item.get("task_types", []),
+            flags=item.get("flags", []),
+            open_status=statuses.get(item.get("open_status")),
+        )
+    )
+    process.gated_statuses.set(statuses[name] for name in item.get("gated_statuses", []))
+    for position, step in enumerate(item["checkpoints"] if chain else item["steps"], start=1):
+        saved(
+            ProcessStep(
+                process=process,
+                position=position,
+                name=step["system"] if chain else step["name"],
+                owner_team=teams[step["owner_team"]],
+                sign_off=True if chain else step.get("approval", False),
+                request_types=step.get("request_types", []),
+                confirms=step.get("confirms", ""),
+            )
+        )
 
 
 def _checklist(workspace, item: dict, teams: dict) -> None:

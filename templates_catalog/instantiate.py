@@ -70,7 +70,7 @@ def template_instantiate(
     _sla_policies(workspace, spec.get("sla_policies", []), statuses, ladders)
     _escalation_policies(workspace, spec.get("escalation_policies", []), teams)
     _rules(workspace, spec.get("rules", []))
-    documents_create(workspace, spec.get("documents", []), teams)
+    documents_create(workspace, spec.get("documents", []), teams, statuses)
     if spec.get("raci"):
         raci_matrix_create(
             workspace=workspace,

@@ -71,6 +71,27 @@ def template_preview(spec: dict) -> list[PreviewSection]:
                 [f"{len(raci['activities'])} activities, {len(raci['roles'])} roles"],
             )
         )
+    teams = {t["key"]: t["name"] for t in spec["teams"]}
+    sections.append(
+        (
+            "Steps and sign-offs",
+            [
+                f"{d['title']}: "
+                + " → ".join(
+                    f"{step.get('name') or step['system']} ({teams[step['owner_team']]}"
+                    + (
+                        ", signs off"
+                        if d["kind"] == "integration_chain" or step.get("approval")
+                        else ""
+                    )
+                    + ")"
+                    for step in d.get("steps") or d["checkpoints"]
+                )
+                for d in spec.get("documents", [])
+                if d["kind"] in ("change_process", "integration_chain")
+            ],
+        )
+    )
     sections.append(
         (
             "Documents",

@@ -37,6 +37,9 @@ def list_of(items: dict, **extra) -> dict:
     return {"type": "array", "items": items, **extra}
 
 
+REQUEST_TYPE = {"enum": ["service_request", "incident", "change"]}
+# Where a process asks for its sign-offs, and the statuses a ticket enters only with all of them.
+GATES = {"open_status": text(60), "gated_statuses": list_of(text(60), uniqueItems=True)}
 KEY = text(60, pattern=r"^[a-z0-9][a-z0-9_-]*$")
 MINUTES = {"type": "integer", "minimum": 1, "maximum": 525_600}
 TEAM_REF = KEY  # a team's key in the same file
@@ -137,18 +140,23 @@ DOCUMENTS = {
             minItems=2,
         ),
         "flags": list_of({"enum": ["api_error", "data_conflict", "sync_delay"]}, uniqueItems=True),
+        **GATES,
     },
     "change_process": {
-        "request_types": list_of(
-            {"enum": ["service_request", "incident", "change"]}, minItems=1, uniqueItems=True
-        ),
+        "request_types": list_of(REQUEST_TYPE, minItems=1, uniqueItems=True),
         "steps": list_of(
             obj(
-                {"name": text(80), "owner_team": TEAM_REF, "approval": {"type": "boolean"}},
+                {
+                    "name": text(80),
+                    "owner_team": TEAM_REF,
+                    "approval": {"type": "boolean"},
+                    "request_types": list_of(REQUEST_TYPE, minItems=1, uniqueItems=True),
+                },
                 ("name", "owner_team"),
             ),
             minItems=2,
         ),
+        **GATES,
         "impact": list_of(text(40), minItems=2, uniqueItems=True),
         "urgency": list_of(text(40), minItems=2, uniqueItems=True),
         "priority_matrix": list_of(list_of(PRIORITY, minItems=2), minItems=2),

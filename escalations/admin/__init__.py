@@ -8,6 +8,7 @@ from escalations.admin import (  # noqa: F401
     escalations,
     matrix,
     plans,
+    processes,
     quality,
     raci,
     rules,

@@ -10,9 +10,16 @@ from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin, TabularInline
 
 from escalations.actors import Actor
+from escalations.admin.base import DirectoryAdmin
 from escalations.admin.forms import PhraseListField
 from escalations.errors import IllegalTransition
-from escalations.models import Agent, IncidentActionPlan, OperationalPeriod, PlanResponsibility
+from escalations.models import (
+    ActionPlanBlueprint,
+    Agent,
+    IncidentActionPlan,
+    OperationalPeriod,
+    PlanResponsibility,
+)
 from escalations.models.plans import EDITABLE
 from escalations.services.plans import (
     LABELS,
@@ -78,7 +85,12 @@ class IncidentActionPlanAdmin(SimpleHistoryAdmin, ModelAdmin):
     def save_model(self, request, obj, form, change):
         actor = Actor.for_user(request.user)
         if not change:
-            fields = {name: form.cleaned_data[name] for name in (*PLAN_FIELDS, "period_hours")}
+            # Parts left empty (and an unchanged period) start from the workspace's blueprint.
+            names = [
+                *PLAN_FIELDS,
+                *(["period_hours"] if "period_hours" in form.changed_data else []),
+            ]
+            fields = {name: form.cleaned_data[name] for name in names}
             created = plan_create(ticket=form.cleaned_data["ticket"], actor=actor, **fields)
             obj.pk = created.pk
             return
@@ -153,3 +165,12 @@ class IncidentActionPlanAdmin(SimpleHistoryAdmin, ModelAdmin):
         else:
             messages.success(request, f"{agent} is the responder now.")
         return redirect("admin:escalations_incidentactionplan_change", pk)
+
+
+@admin.register(ActionPlanBlueprint)
+class ActionPlanBlueprintAdmin(DirectoryAdmin, SimpleHistoryAdmin):
+    """A workspace's way of writing action plans; new plans start from it."""
+
+    list_display = ("title", "workspace", "period_hours")
+    list_filter = ("workspace",)
+    search_fields = ("title", "summary")

@@ -39,12 +39,21 @@ from escalations.models.matrix import (
 )
 from escalations.models.notifications import Notification
 from escalations.models.plans import (
+    ActionPlanBlueprint,
     IncidentActionPlan,
     OperationalPeriod,
     PlanResponsibility,
     PlanStatus,
 )
 from escalations.models.procedures import EscalationProcedure
+from escalations.models.processes import (
+    IntegrationFlag,
+    ProcessKind,
+    ProcessStep,
+    SignOffState,
+    StepSignOff,
+    WorkProcess,
+)
 from escalations.models.quality import QualityChecklist, QualityFlag, Severity
 from escalations.models.raci import (
     RACI_LETTERS,
@@ -78,6 +87,7 @@ __all__ = [
     "ACTIVE_STATUSES",
     "RACI_LETTERS",
     "SUBSCRIBABLE_EVENTS",
+    "ActionPlanBlueprint",
     "ActorKind",
     "Agent",
     "AiInvolvement",
@@ -113,6 +123,7 @@ __all__ = [
     "IncidentActionPlan",
     "IncidentCommunication",
     "Integration",
+    "IntegrationFlag",
     "LadderLevel",
     "MembershipRole",
     "Message",
@@ -124,6 +135,8 @@ __all__ = [
     "PlanStep",
     "Priority",
     "PriorityMatrix",
+    "ProcessKind",
+    "ProcessStep",
     "QualityChecklist",
     "QualityFlag",
     "RaciActivity",
@@ -135,11 +148,13 @@ __all__ = [
     "RuleFiring",
     "RuleSet",
     "Severity",
+    "SignOffState",
     "SignedCaller",
     "SlaClock",
     "SlaPolicy",
     "SlaTarget",
     "StatusUpdate",
+    "StepSignOff",
     "SweeperLease",
     "Team",
     "TeamMembership",
@@ -152,5 +167,6 @@ __all__ = [
     "TimerState",
     "WebhookDelivery",
     "WebhookSubscription",
+    "WorkProcess",
     "Workspace",
 ]

@@ -43,6 +43,9 @@ class EventType(models.TextChoices):
     PLAN_STATUS_CHANGED = "plan.status_changed", "Incident action plan moved"
     PLAN_HANDED_OVER = "plan.handed_over", "Operational period handed over"
     QUALITY_FLAGGED = "quality.flagged", "Quality check flagged errors"
+    SIGN_OFF_ASKED = "process.sign_off_asked", "Sign-offs asked for"
+    SIGN_OFF_GIVEN = "process.sign_off_given", "Step signed off"
+    SIGN_OFF_REFUSED = "process.sign_off_refused", "Step refused"
 
 
 class AppendOnlyError(Exception):

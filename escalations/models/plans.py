@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from escalations.clock import now as clock_now
 from escalations.models.team import Agent
 from escalations.models.ticket import Ticket
+from escalations.models.workspace import Workspace
 
 
 class PlanStatus(models.TextChoices):
@@ -114,3 +115,51 @@ class OperationalPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"Period {self.number} ({self.responder})"
+
+
+class ActionPlanBlueprint(models.Model):
+    """How a workspace writes its incident action plans: the sections, the standing
+    priorities, the roles and their duties, the first actions and the length of an operational
+    period. A new plan for one of the workspace's tickets starts from it."""
+
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="plan_blueprints"
+    )
+    title = models.CharField(max_length=160)
+    summary = models.TextField(blank=True)
+    sections = models.JSONField(
+        default=list, blank=True, help_text="Headings the execution plan starts with."
+    )
+    period_hours = models.PositiveSmallIntegerField(
+        "operational period (hours)",
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(72)],
+    )
+    priorities = models.JSONField(default=list, blank=True, help_text="In order.")
+    responsibilities = models.JSONField(
+        default=list, blank=True, help_text='[{"role": …, "duty": …}], one per role.'
+    )
+    next_actions = models.JSONField(default=list, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["workspace", "title"]
+        verbose_name = "action plan blueprint"
+        constraints = [
+            models.UniqueConstraint(fields=["workspace"], name="one_plan_blueprint_per_workspace")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        rows = self.responsibilities
+        if not isinstance(rows, list) or not all(
+            isinstance(r, dict) and r.get("role") and r.get("duty") for r in rows
+        ):
+            raise ValidationError(
+                {"responsibilities": 'A list of {"role": …, "duty": …}, each with both.'}
+            )

@@ -10,10 +10,12 @@ from escalations import clock
 from escalations.actors import Actor
 from escalations.errors import IllegalTransition
 from escalations.models import (
+    ActionPlanBlueprint,
     Agent,
     EventType,
     IncidentActionPlan,
     OperationalPeriod,
+    PlanResponsibility,
     PlanStatus,
     Ticket,
 )
@@ -33,11 +35,36 @@ LABELS = {
 }
 
 
+def _from_blueprint(ticket: Ticket, title: str, fields: dict) -> tuple[str, dict, list]:
+    """What the workspace's blueprint fills in where the writer left a part empty: the title,
+    the execution plan's section headings, the priorities, next actions, the period's length
+    and the roles with their duties."""
+    blueprint = ActionPlanBlueprint.objects.filter(workspace=ticket.workspace_id).first()
+    if blueprint is None:
+        return title, fields, []
+    sections = [s for s in blueprint.sections if s.lower() != "situation summary"]
+    filled = {
+        "execution_plan": "\n\n".join(f"{section}:\n" for section in sections),
+        "priorities": list(blueprint.priorities),
+        "next_actions": list(blueprint.next_actions),
+        "period_hours": blueprint.period_hours,
+    }
+    for name, value in filled.items():
+        if not fields.get(name):
+            fields[name] = value
+    return title or blueprint.title, fields, blueprint.responsibilities
+
+
 @service
 def plan_create(*, ticket: Ticket, title: str, actor: Actor, **fields) -> IncidentActionPlan:
+    """A new plan, in draft; parts left empty start from the workspace's blueprint."""
+    title, fields, duties = _from_blueprint(ticket, title, dict(fields))
     plan = IncidentActionPlan(ticket=ticket, title=title, created_by=actor.user, **fields)
     plan.full_clean(exclude=["status"])
     plan.save()
+    PlanResponsibility.objects.bulk_create(
+        PlanResponsibility(plan=plan, role=duty["role"], duty=duty["duty"]) for duty in duties
+    )
     _event(plan, actor, "", PlanStatus.DRAFT, "Plan written.")
     return plan
 

@@ -10,6 +10,7 @@ from escalations.models import CustomStatus, EventType, Ticket, TicketStatus
 from escalations.services.dispatch import service
 from escalations.services.events import event_record
 from escalations.services.held import ticket_for_update
+from escalations.services.processes import process_gate, process_status_entered
 from escalations.services.tickets import (
     custom_status_moves,
     custom_status_of,
@@ -81,6 +82,12 @@ def ticket_transition(
             current=current,
             allowed=allowed,
         )
+    old_custom = custom_status_of(locked)
+    new_custom = default_custom_status(
+        locked.workspace_id, method._django_fsm.get_transition(current).target
+    )
+    if new_custom is not None and new_custom != old_custom:
+        process_gate(locked, new_custom)
     method()
     now = clock.now()
     target = locked.status
@@ -94,8 +101,7 @@ def ticket_transition(
         locked.closed_at = now
     if target not in (TicketStatus.PENDING, TicketStatus.ON_HOLD):
         locked.snoozed_until = None
-    old_custom = custom_status_of(locked)
-    locked.custom_status = default_custom_status(locked.workspace_id, target)
+    locked.custom_status = new_custom
     locked.save(
         update_fields=[
             "status",
@@ -121,6 +127,8 @@ def ticket_transition(
             **(data or {}),
         },
     )
+    if new_custom is not None and new_custom != old_custom:
+        process_status_entered(locked, new_custom, actor)
     if target == TicketStatus.RESOLVED:
         locked.escalations.filter(resolved_at__isnull=True, is_rerouted=False).update(
             resolved_at=now
@@ -150,6 +158,7 @@ def ticket_set_custom_status(
     locked = ticket_for_update(ticket.pk)
     if custom_status is not None:
         _check_move(locked, custom_status)
+        process_gate(locked, custom_status)
     if custom_status is not None and custom_status.lifecycle_state != locked.status:
         step = _step_towards(locked, custom_status.lifecycle_state)
         if step is None:
@@ -175,6 +184,8 @@ def ticket_set_custom_status(
         to_value=custom_status.name if custom_status else "",
         reason=reason,
     )
+    if custom_status is not None:
+        process_status_entered(locked, custom_status, actor)
     if ticket is not locked:
         ticket.refresh_from_db()
     return locked

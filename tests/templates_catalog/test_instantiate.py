@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from escalations.actors import Actor
 from escalations.models import (
+    ActionPlanBlueprint,
     CommunicationPlan,
     CustomStatus,
     EscalationMatrix,
@@ -17,16 +18,19 @@ from escalations.models import (
     RaciMatrix,
     Rule,
     SlaPolicy,
+    StepSignOff,
     Team,
     TicketStatus,
+    WorkProcess,
     Workspace,
 )
 from escalations.services.ai_handoff import ai_verdict_record
+from escalations.services.processes import sign_off_decide
 from escalations.services.transitions import ticket_set_custom_status, ticket_transition
 from templates_catalog.instantiate import template_instantiate
 from templates_catalog.models import WorkflowTemplate
 from templates_catalog.services import TEMPLATE_DIR
-from tests.factories import AgentFactory, CustomerFactory, TeamFactory, make_ticket
+from tests.factories import AgentFactory, CustomerFactory, TeamFactory, UserFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
 SLUGS = [path.stem for path in sorted(TEMPLATE_DIR.glob("*.yaml"))]
@@ -96,6 +100,16 @@ def test_each_template_gives_a_workspace_where_a_ticket_moves_through_its_workfl
     assert sorted(m.title for m in matrices_made) == sorted(d["title"] for d in grids)
     for document in grids:
         assert matrices_made.get(title=document["title"]).cells.count() == len(document["cells"])
+    processes = [
+        d for d in spec.get("documents", []) if d["kind"] in ("change_process", "integration_chain")
+    ]
+    made_processes = WorkProcess.objects.filter(workspace=workspace)
+    assert sorted(p.title for p in made_processes) == sorted(d["title"] for d in processes)
+    for document in processes:
+        steps = document.get("steps") or document["checkpoints"]
+        assert made_processes.get(title=document["title"]).steps.count() == len(steps)
+    blueprints = [d for d in spec.get("documents", []) if d["kind"] == "incident_action_plan"]
+    assert ActionPlanBlueprint.objects.filter(workspace=workspace).count() == len(blueprints)
     checklists = [d for d in spec.get("documents", []) if d["kind"] == "checklist"]
     assert QualityChecklist.objects.filter(workspace=workspace).count() == len(checklists)
     raci = spec.get("raci")
@@ -113,6 +127,10 @@ def test_each_template_gives_a_workspace_where_a_ticket_moves_through_its_workfl
         custom_fields=required_values(workspace),
     )
     ticket_transition(ticket=ticket, transition="start_work", actor=ACTOR)
+    # A process's checkpoints are confirmed by their owners (a superuser stands in here).
+    owner = Actor.for_user(UserFactory(is_superuser=True))
+    for sign_off in StepSignOff.objects.filter(ticket=ticket):
+        sign_off_decide(sign_off=sign_off, approve=True, actor=owner)
     ticket_transition(ticket=ticket, transition="resolve", actor=ACTOR)
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.RESOLVED

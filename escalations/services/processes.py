@@ -1,0 +1,218 @@
+"""Work processes on tickets: the sign-offs a ticket needs are asked for when it enters its
+process's opening status, given or refused by a member of each step's owner team, and checked
+before the ticket enters a gated status (an ITSM change is not implemented before the CAB
+approves it; a hand-over is not completed before every checkpoint is confirmed)."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+
+from escalations import clock
+from escalations.actors import Actor
+from escalations.errors import IllegalTransition
+from escalations.models import (
+    CustomStatus,
+    EventType,
+    SignOffState,
+    StepSignOff,
+    TeamMembership,
+    Ticket,
+    WorkProcess,
+)
+from escalations.services.config_cache import config_cached
+from escalations.services.dispatch import service
+from escalations.services.events import event_record
+
+
+@dataclass(frozen=True)
+class Step:
+    id: int
+    name: str
+    team_id: int
+    team_slug: str
+    team_name: str
+    request_types: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Process:
+    id: int
+    title: str
+    request_types: tuple[str, ...]
+    open_status_id: int | None
+    gated_ids: frozenset[int]
+    sign_offs: tuple[Step, ...]  # the steps that need one, in order
+
+    def steps_for(self, topic: str) -> list[Step]:
+        if self.request_types and topic not in self.request_types:
+            return []
+        return [s for s in self.sign_offs if not s.request_types or topic in s.request_types]
+
+
+def processes_of(workspace_id: int) -> tuple[Process, ...]:
+    """A workspace's processes, kept with the configuration (read on every status move)."""
+
+    def read():
+        found = []
+        for process in (
+            WorkProcess.objects.filter(workspace=workspace_id)
+            .prefetch_related("gated_statuses", "steps__owner_team")
+            .order_by("id")
+        ):
+            found.append(
+                Process(
+                    id=process.pk,
+                    title=process.title,
+                    request_types=tuple(process.request_types),
+                    open_status_id=process.open_status_id,
+                    gated_ids=frozenset(s.pk for s in process.gated_statuses.all()),
+                    sign_offs=tuple(
+                        Step(
+                            id=step.pk,
+                            name=step.name,
+                            team_id=step.owner_team_id,
+                            team_slug=step.owner_team.slug,
+                            team_name=step.owner_team.name,
+                            request_types=tuple(step.request_types),
+                        )
+                        for step in process.steps.all()
+                        if step.sign_off
+                    ),
+                )
+            )
+        return tuple(found)
+
+    return config_cached("work_processes", workspace_id, read)
+
+
+def process_gate(ticket: Ticket, custom_status: CustomStatus) -> None:
+    """Refuse the move into a gated status while a sign-off the ticket needs is missing."""
+    for process in processes_of(ticket.workspace_id):
+        if custom_status.pk not in process.gated_ids:
+            continue
+        steps = process.steps_for(ticket.topic)
+        if not steps:
+            continue
+        given = set(
+            StepSignOff.objects.filter(
+                ticket=ticket, step__in=[s.id for s in steps], state=SignOffState.APPROVED
+            ).values_list("step_id", flat=True)
+        )
+        missing = [s for s in steps if s.id not in given]
+        if missing:
+            from escalations.services.transitions import allowed_transitions
+
+            raise IllegalTransition(
+                f"Ticket {ticket.reference} cannot be {custom_status.name} yet: {process.title} "
+                "still needs " + "; ".join(f"{s.name} (by {s.team_name})" for s in missing) + ".",
+                current=ticket.status,
+                allowed=allowed_transitions(ticket),
+            )
+
+
+def process_status_entered(ticket: Ticket, custom_status: CustomStatus, actor: Actor) -> None:
+    """The ticket entered a status: the processes that open there ask for their sign-offs."""
+    for process in processes_of(ticket.workspace_id):
+        if process.open_status_id == custom_status.pk:
+            sign_offs_ask(ticket=ticket, process=process, actor=actor)
+
+
+def sign_offs_ask(*, ticket: Ticket, process: Process, actor: Actor) -> list[StepSignOff]:
+    """Ask each owner for the sign-offs the ticket needs; a refused one is asked for again
+    (re-approval), a given one stands."""
+    steps = process.steps_for(ticket.topic)
+    if not steps:
+        return []
+    existing = {
+        s.step_id: s
+        for s in StepSignOff.objects.filter(ticket=ticket, step__in=[s.id for s in steps])
+    }
+    asked = []
+    for step in steps:
+        sign_off = existing.get(step.id)
+        if sign_off is None:
+            sign_off = StepSignOff.objects.create(ticket=ticket, step_id=step.id)
+        elif sign_off.state == SignOffState.REJECTED:
+            sign_off.state, sign_off.asked_at = SignOffState.PENDING, clock.now()
+            sign_off.decided_by = sign_off.decided_at = None
+            sign_off.save()
+        else:
+            continue
+        asked.append((step, sign_off))
+    if not asked:
+        return []
+    event_record(
+        ticket=ticket,
+        event_type=EventType.SIGN_OFF_ASKED,
+        actor=actor,
+        to_value=", ".join(step.name for step, _ in asked)[:250],
+        data={"process": process.title, "steps": [step.id for step, _ in asked]},
+    )
+    from escalations.services.notifications import notification_send
+
+    staffed = set(
+        TeamMembership.objects.filter(team__in={step.team_id for step, _ in asked}).values_list(
+            "team_id", flat=True
+        )
+    )
+    for team_slug in dict.fromkeys(step.team_slug for step, _ in asked if step.team_id in staffed):
+        names = [step.name for step, _ in asked if step.team_slug == team_slug]
+        notification_send(
+            ticket=ticket,
+            recipients=[f"team:{team_slug}"],
+            message=f"Ticket {ticket.reference} needs your sign-off ({', '.join(names)}): "
+            f"{ticket.subject}",
+            actor=actor,
+            source="process",
+        )
+    return [sign_off for _, sign_off in asked]
+
+
+def may_sign(user, sign_off: StepSignOff) -> bool:
+    """Members of the step's owner team sign; superusers may stand in."""
+    if user is None or not user.is_active:
+        return False
+    return (
+        user.is_superuser
+        or TeamMembership.objects.filter(
+            team=sign_off.step.owner_team_id, agent__user=user
+        ).exists()
+    )
+
+
+@service
+def sign_off_decide(
+    *, sign_off: StepSignOff, approve: bool, actor: Actor, note: str = ""
+) -> StepSignOff:
+    locked = (
+        StepSignOff.objects.select_for_update()
+        .select_related("step__owner_team")
+        .get(pk=sign_off.pk)
+    )
+    if not may_sign(actor.user, locked):
+        raise IllegalTransition(
+            f"Only a member of {locked.step.owner_team.name} may sign off {locked.step.name}.",
+            current=locked.state,
+            allowed=[],
+        )
+    if locked.state != SignOffState.PENDING:
+        raise IllegalTransition(
+            f"{locked.step.name} is already {locked.get_state_display().lower()}; it is asked "
+            "for again when the ticket comes back for approval.",
+            current=locked.state,
+            allowed=[],
+        )
+    if not approve and not note.strip():
+        raise ValidationError({"note": "Say why it is refused."})
+    locked.state = SignOffState.APPROVED if approve else SignOffState.REJECTED
+    locked.decided_by, locked.decided_at, locked.note = actor.user, clock.now(), note.strip()
+    locked.save()
+    event_record(
+        ticket=Ticket.objects.get(pk=locked.ticket_id),
+        event_type=EventType.SIGN_OFF_GIVEN if approve else EventType.SIGN_OFF_REFUSED,
+        actor=actor,
+        to_value=locked.step.name[:250],
+        reason=locked.note,
+        data={"sign_off": locked.pk, "step": locked.step_id},
+    )
+    return locked
