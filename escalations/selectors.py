@@ -134,9 +134,14 @@ def procedure_document(workspace: Workspace) -> dict:
         .select_related("activity", "role")
         .order_by("activity__escalation_level", "activity__position", "role__position")
     )
+    processes = [
+        {"process": process, "steps": list(process.steps.all())}
+        for process in workspace.processes.prefetch_related("steps__owner_team", "gated_statuses")
+    ]
     return {
         "workspace": workspace,
         "written": written,
+        "processes": processes,
         "levels": levels,
         "phrases": workspace.human_request_phrases,
         "policies": policies,

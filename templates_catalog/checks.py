@@ -138,8 +138,12 @@ def _raci_problems(raci: dict | None) -> list[str]:
 def _document_problems(document: dict, team_keys: set, status_names: set) -> list[str]:
     problems = []
     kind = document["kind"]
-    named = [("open_status", document.get("open_status"))] + [
-        (f"gated_statuses[{j}]", name) for j, name in enumerate(document.get("gated_statuses", []))
+    approval = document.get("approval") or {}
+    gates = [("", document), ("approval.", approval)]
+    named = [(f"{at}open_status", part.get("open_status")) for at, part in gates] + [
+        (f"{at}gated_statuses[{j}]", name)
+        for at, part in gates
+        for j, name in enumerate(part.get("gated_statuses", []))
     ]
     for where, name in named:
         if name is not None and name not in status_names:
@@ -148,6 +152,9 @@ def _document_problems(document: dict, team_keys: set, status_names: set) -> lis
     def team_ref(where: str, value: str | None) -> None:
         if value is not None and value not in team_keys:
             problems.append(f"{where}: no team {value!r} in this template")
+
+    if approval:
+        team_ref("approval.owner_team", approval["owner_team"])
 
     for i, contact in enumerate(document.get("contacts", [])):
         team_ref(f"contacts[{i}].team", contact.get("team"))

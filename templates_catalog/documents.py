@@ -56,6 +56,29 @@ def documents_create(workspace, specs: list[dict], teams: dict, statuses: dict) 
             )
         elif item["kind"] == "checklist":
             _checklist(workspace, item, teams)
+            if item.get("approval"):
+                approval = item["approval"]
+                _process(
+                    workspace,
+                    {
+                        "kind": "checklist",
+                        "title": f"{item['title']}: approval",
+                        "summary": "Flagged items are approved by the owner team before they "
+                        "are closed as approved; an item that comes back is approved again.",
+                        "request_types": [],
+                        "open_status": approval["open_status"],
+                        "gated_statuses": approval["gated_statuses"],
+                        "steps": [
+                            {
+                                "name": approval["step"],
+                                "owner_team": approval["owner_team"],
+                                "approval": True,
+                            }
+                        ],
+                    },
+                    teams,
+                    statuses,
+                )
 
 
 def _process(workspace, item: dict, teams: dict, statuses: dict) -> None:

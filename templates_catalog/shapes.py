@@ -127,6 +127,10 @@ DOCUMENTS = {
             },
             ("to_team",),
         ),
+        "approval": obj(
+            {"step": text(120), "owner_team": TEAM_REF, **GATES},
+            ("step", "owner_team", "open_status", "gated_statuses"),
+        ),
     },
     "integration_chain": {
         "task_types": list_of(

@@ -140,6 +140,11 @@ class StepSignOff(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     note = models.TextField(blank=True)
+    used_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the ticket went ahead on it; coming back for approval asks again.",
+    )
 
     history = HistoricalRecords()
 

@@ -99,6 +99,11 @@ def process_gate(ticket: Ticket, custom_status: CustomStatus) -> None:
             ).values_list("step_id", flat=True)
         )
         missing = [s for s in steps if s.id not in given]
+        if not missing:  # the ticket goes ahead on these sign-offs
+            StepSignOff.objects.filter(
+                ticket=ticket, step__in=[s.id for s in steps], used_at=None
+            ).update(used_at=clock.now())
+            continue
         if missing:
             from escalations.services.transitions import allowed_transitions
 
@@ -118,8 +123,9 @@ def process_status_entered(ticket: Ticket, custom_status: CustomStatus, actor: A
 
 
 def sign_offs_ask(*, ticket: Ticket, process: Process, actor: Actor) -> list[StepSignOff]:
-    """Ask each owner for the sign-offs the ticket needs; a refused one is asked for again
-    (re-approval), a given one stands."""
+    """Ask each owner for the sign-offs the ticket needs. A refused one is asked for again, and
+    so is one the ticket already went ahead on (re-approval); one given and not yet used
+    stands."""
     steps = process.steps_for(ticket.topic)
     if not steps:
         return []
@@ -132,9 +138,9 @@ def sign_offs_ask(*, ticket: Ticket, process: Process, actor: Actor) -> list[Ste
         sign_off = existing.get(step.id)
         if sign_off is None:
             sign_off = StepSignOff.objects.create(ticket=ticket, step_id=step.id)
-        elif sign_off.state == SignOffState.REJECTED:
+        elif sign_off.state == SignOffState.REJECTED or sign_off.used_at is not None:
             sign_off.state, sign_off.asked_at = SignOffState.PENDING, clock.now()
-            sign_off.decided_by = sign_off.decided_at = None
+            sign_off.decided_by = sign_off.decided_at = sign_off.used_at = None
             sign_off.save()
         else:
             continue

@@ -104,7 +104,10 @@ def test_each_template_gives_a_workspace_where_a_ticket_moves_through_its_workfl
         d for d in spec.get("documents", []) if d["kind"] in ("change_process", "integration_chain")
     ]
     made_processes = WorkProcess.objects.filter(workspace=workspace)
-    assert sorted(p.title for p in made_processes) == sorted(d["title"] for d in processes)
+    approvals = [f"{d['title']}: approval" for d in spec.get("documents", []) if d.get("approval")]
+    assert sorted(p.title for p in made_processes) == sorted(
+        [d["title"] for d in processes] + approvals
+    )
     for document in processes:
         steps = document.get("steps") or document["checkpoints"]
         assert made_processes.get(title=document["title"]).steps.count() == len(steps)
@@ -127,7 +130,12 @@ def test_each_template_gives_a_workspace_where_a_ticket_moves_through_its_workfl
         custom_fields=required_values(workspace),
     )
     ticket_transition(ticket=ticket, transition="start_work", actor=ACTOR)
-    # A process's checkpoints are confirmed by their owners (a superuser stands in here).
+    # The ticket passes through its processes' approval points, where their owners sign off
+    # (a superuser stands in here).
+    for process in WorkProcess.objects.filter(workspace=workspace, open_status__isnull=False):
+        ticket.refresh_from_db()
+        if process.applies_to(ticket.topic) and ticket.custom_status != process.open_status:
+            ticket_set_custom_status(ticket=ticket, custom_status=process.open_status, actor=ACTOR)
     owner = Actor.for_user(UserFactory(is_superuser=True))
     for sign_off in StepSignOff.objects.filter(ticket=ticket):
         sign_off_decide(sign_off=sign_off, approve=True, actor=owner)

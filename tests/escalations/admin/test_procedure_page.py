@@ -49,3 +49,13 @@ def test_the_workspace_page_links_to_it_and_it_needs_the_right_to_see_workspaces
     assert f"/admin/escalations/workspace/{workspace.pk}/procedure/" in page.content.decode()
     client.force_login(UserFactory())  # staff, but no role
     assert client.get(f"/admin/escalations/workspace/{workspace.pk}/procedure/").status_code == 403
+
+
+def test_the_procedure_lists_each_process_step_with_its_owner_and_sign_off(client, manager_user):
+    template = WorkflowTemplate.objects.get(slug="itsm")
+    itsm = template_instantiate(template=template, name="IT desk")
+    client.force_login(manager_user)
+    text = client.get(f"/admin/escalations/workspace/{itsm.pk}/procedure/").content.decode()
+    assert "Steps, owners and sign-offs" in text
+    assert "Sign-offs are asked for at Awaiting approval;" in text
+    assert "<td>4. CAB approval</td><td>Change advisory board</td><td>yes (change)</td>" in text

@@ -147,3 +147,27 @@ def test_a_hand_over_is_completed_only_when_every_checkpoint_is_confirmed():
         move(ticket, workspace, "Completed")
     sign(ticket, "Human agent", owners["Human agent"])
     assert move(ticket, workspace, "Completed").custom_status.name == "Completed"
+
+
+def test_a_reviewed_item_is_approved_by_a_senior_and_approved_again_when_it_comes_back():
+    workspace = workspace_from("quality-control-checklist")
+    senior = member_of(workspace, "senior-review")
+    from tests.templates_catalog.test_instantiate import required_values
+
+    item = make_ticket(workspace=workspace, actor=SYSTEM, custom_fields=required_values(workspace))
+    with pytest.raises(IllegalTransition, match="Flagged by AI: from there it may move to"):
+        move(item, workspace, "Approved")  # a flagged item always gets a human review
+    move(item, workspace, "In review")
+    move(item, workspace, "Awaiting Approval")
+    with pytest.raises(IllegalTransition, match="still needs Senior moderator approval"):
+        move(item, workspace, "Approved")
+    sign(item, "Senior moderator approval", senior)
+    move(item, workspace, "Approved")
+
+    move(item, workspace, "Re-approval")  # appealed: the earlier approval no longer counts
+    move(item, workspace, "Awaiting Approval")
+    assert StepSignOff.objects.get(ticket=item).state == SignOffState.PENDING
+    with pytest.raises(IllegalTransition, match="still needs Senior moderator approval"):
+        move(item, workspace, "Approved")
+    sign(item, "Senior moderator approval", senior)
+    assert move(item, workspace, "Approved").custom_status.name == "Approved"
