@@ -269,6 +269,13 @@ UNFOLD = {
                             reverse_lazy("admin:escalations_ticket_changelist"),
                         ),
                     },
+                    {
+                        **_nav(_("Escalated incidents"), "crisis_alert", "ticket"),
+                        "link": format_lazy(
+                            "{}?status__exact=escalated&topic=incident",
+                            reverse_lazy("admin:escalations_ticket_changelist"),
+                        ),
+                    },
                     _nav(_("Escalations"), "trending_up", "escalation"),
                     _nav(_("Audit trail"), "history", "ticketevent"),
                     _nav(_("Notifications"), "notifications", "notification"),

@@ -179,3 +179,20 @@ def _policy_triggers(policy: EscalationPolicy) -> list[str]:
     if policy.required_fields:
         said.append("missing fields: " + ", ".join(policy.required_fields))
     return said
+
+
+def known_request_types() -> tuple[str, ...]:
+    """The request types (ticket topics) the configuration names: SLA policies' topics and work
+    processes' request types; kept with the configuration."""
+    from escalations.models import SlaPolicy, WorkProcess
+    from escalations.services.config_cache import config_cached
+
+    def read():
+        found = set()
+        for topics in SlaPolicy.objects.values_list("match_topics", flat=True):
+            found.update(t for t in topics or [] if isinstance(t, str))
+        for topics in WorkProcess.objects.values_list("request_types", flat=True):
+            found.update(t for t in topics or [] if isinstance(t, str))
+        return tuple(sorted(found))
+
+    return config_cached("request_types", None, read)

@@ -125,3 +125,18 @@ class HandledByFilter(admin.SimpleListFilter):
         if self.value() == "people":
             return queryset.exclude(by_ai)
         return queryset
+
+
+class RequestTypeFilter(admin.SimpleListFilter):
+    """The ticket's request type (topic), among those the configuration names."""
+
+    title = "request type"
+    parameter_name = "topic"
+
+    def lookups(self, request, model_admin):
+        from escalations.selectors import known_request_types
+
+        return [(topic, topic.replace("_", " ").capitalize()) for topic in known_request_types()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(topic=self.value()) if self.value() else queryset

@@ -24,6 +24,7 @@ from escalations.admin.ticket_parts import (
     NewMessageInline,
     OpenEscalationFilter,
     QueueFilter,
+    RequestTypeFilter,
 )
 from escalations.admin.ticket_sla import SlaFilter, clocks_panel, time_left_text
 from escalations.admin.ticket_views import (
@@ -91,6 +92,7 @@ class TicketAdmin(ModelAdmin):
         "channel",
         OpenEscalationFilter,
         HandledByFilter,
+        RequestTypeFilter,
         "custom_status",
         "workspace",
         "team",

@@ -171,3 +171,25 @@ def test_a_reviewed_item_is_approved_by_a_senior_and_approved_again_when_it_come
         move(item, workspace, "Approved")
     sign(item, "Senior moderator approval", senior)
     assert move(item, workspace, "Approved").custom_status.name == "Approved"
+
+
+def test_the_ticket_list_shows_escalated_incidents_apart(client, manager_user, itsm):
+    incident = change_ticket(itsm, topic="incident")
+    change = change_ticket(itsm, topic="change")
+    from escalations.services.escalations import escalation_create
+
+    for ticket in (incident, change):
+        escalation_create(
+            ticket=ticket,
+            kind="agent_initiated",
+            actor=SYSTEM,
+            trigger="agent_button",
+            to_team=itsm.teams.get(slug="infrastructure"),
+            summary="Needs infrastructure.",
+        )
+    client.force_login(manager_user)
+    page = client.get("/admin/escalations/ticket/?status__exact=escalated&topic=incident")
+    assert page.status_code == 200
+    listed = page.context["cl"].result_list
+    assert [t.pk for t in listed] == [incident.pk]
+    assert "Escalated incidents" in page.content.decode()
