@@ -197,6 +197,11 @@ class AiVerdict(models.Model):
     checks = models.JSONField(
         default=list, blank=True, help_text="Every check: value, threshold, passed."
     )
+    confidence_only = models.BooleanField(
+        default=False,
+        help_text="Only the confidence threshold decided: it stayed with every check passed, "
+        "or it escalated on confidence alone (what the threshold report learns from).",
+    )
     escalation = models.ForeignKey(
         "escalations.Escalation",
         on_delete=models.SET_NULL,

@@ -263,6 +263,7 @@ def ai_verdict_record(
         decision=decision,
         reasons=[c.detail for c in failing],
         checks=[_plain(c) for c in checks],
+        confidence_only=all(c.name == "confidence" for c in failing),
     )
     event_record(
         ticket=ticket,

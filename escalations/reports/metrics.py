@@ -1,0 +1,193 @@
+"""The escalation figures, computed in the database: counts, averages and percentiles are SQL
+aggregations over indexed columns, grouped where a chart needs groups; nothing loops over
+tickets in Python. Every figure takes the same filter: a period, and optionally a workspace
+and a team (the team an escalation went to)."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from escalations.models import (
+    Escalation,
+    EscalationKind,
+    SlaClock,
+    Ticket,
+    Tier,
+)
+from escalations.reports.percentiles import percentiles
+
+DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Days from `start` to `end`, both included, in the server's time zone."""
+
+    start: date
+    end: date
+    workspace_id: int | None = None
+    team_id: int | None = None
+
+    @property
+    def since(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.start, time.min))
+
+    @property
+    def until(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.end + DAY, time.min))
+
+    @property
+    def days(self) -> list[date]:
+        return [self.start + DAY * n for n in range((self.end - self.start).days + 1)]
+
+    def shifted(self, start: date, end: date) -> "Period":
+        return Period(start, end, self.workspace_id, self.team_id)
+
+
+def escalations_in(period: Period):
+    rows = Escalation.objects.filter(triggered_at__gte=period.since, triggered_at__lt=period.until)
+    if period.workspace_id:
+        rows = rows.filter(ticket__workspace=period.workspace_id)
+    if period.team_id:
+        rows = rows.filter(to_team=period.team_id)
+    return rows
+
+
+def _seconds(value) -> float | None:
+    if value is None:
+        return None
+    return value.total_seconds() if isinstance(value, timedelta) else float(value) / 1e6
+
+
+def volume(period: Period) -> dict:
+    """Escalations per day by kind, and in the period by task category, team and tier."""
+    rows = escalations_in(period)
+    per_day = {
+        (row["day"], row["kind"]): row["n"]
+        for row in rows.annotate(day=TruncDate("triggered_at"))
+        .values("day", "kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    kinds = dict(EscalationKind.choices)
+    tiers = dict(Tier.choices)
+    return {
+        "total": rows.count(),
+        "days": [day.isoformat() for day in period.days],
+        "by_kind_per_day": {
+            kind: [per_day.get((day, kind), 0) for day in period.days] for kind in kinds
+        },
+        "kind_labels": kinds,
+        "by_kind": _grouped(rows, "kind", kinds),
+        "by_category": _grouped(rows, "ticket__ai_intent", None, blank="(no category)"),
+        "by_team": _grouped(rows, "to_team__name", None, blank="(no team)"),
+        "by_tier": _grouped(rows, "to_tier", tiers),
+    }
+
+
+def _grouped(rows, field: str, labels: dict | None, blank: str = "—") -> list[dict]:
+    found = rows.values(field).annotate(n=Count("id")).order_by("-n", field)
+    return [
+        {
+            "label": (labels or {}).get(row[field], row[field]) or blank,
+            "value": row[field],
+            "count": row["n"],
+        }
+        for row in found
+    ]
+
+
+def first_response(period: Period) -> dict:
+    """Time from the escalation's trigger to the first human response: p50 and p90 (seconds),
+    over the escalations answered so far."""
+    answered = escalations_in(period).filter(first_human_response_at__isnull=False)
+    wait = ExpressionWrapper(
+        F("first_human_response_at") - F("triggered_at"), output_field=DurationField()
+    )
+    p50, p90 = percentiles(answered, wait, (0.5, 0.9))
+    return {
+        "answered": answered.count(),
+        "waiting": escalations_in(period).filter(first_human_response_at__isnull=True).count(),
+        "p50_seconds": _seconds(p50),
+        "p90_seconds": _seconds(p90),
+    }
+
+
+def resolution(period: Period) -> dict:
+    """Resolution time of the tickets resolved in the period, escalated against not."""
+    tickets = Ticket.objects.filter(resolved_at__gte=period.since, resolved_at__lt=period.until)
+    if period.workspace_id:
+        tickets = tickets.filter(workspace=period.workspace_id)
+    if period.team_id:
+        tickets = tickets.filter(team=period.team_id)
+    took = ExpressionWrapper(F("resolved_at") - F("created_at"), output_field=DurationField())
+    escalated = Exists(Escalation.objects.filter(ticket=OuterRef("pk")))
+    figures = {}
+    for name, part in (
+        ("escalated", tickets.filter(escalated)),
+        ("not_escalated", tickets.exclude(escalated)),
+    ):
+        summary = part.aggregate(n=Count("id"), mean=Avg(took))
+        (p50,) = percentiles(part, took, (0.5,))
+        figures[name] = {
+            "tickets": summary["n"],
+            "mean_seconds": _seconds(summary["mean"]),
+            "p50_seconds": _seconds(p50),
+        }
+    return figures
+
+
+def first_contact(period: Period) -> dict:
+    """Of the escalations that ended (resolved or handed on), the share resolved by the first
+    human they reached, without re-routing."""
+    rows = escalations_in(period).aggregate(
+        resolved_first=Count("id", filter=Q(resolved_at__isnull=False, is_rerouted=False)),
+        rerouted=Count("id", filter=Q(is_rerouted=True)),
+    )
+    ended = rows["resolved_first"] + rows["rerouted"]
+    return {
+        "ended": ended,
+        "resolved_first": rows["resolved_first"],
+        "rerouted": rows["rerouted"],
+        "share": rows["resolved_first"] / ended if ended else None,
+    }
+
+
+def sla_breaches(period: Period) -> list[dict]:
+    """Per SLA policy: the clocks started in the period and the share of them breached."""
+    clocks = SlaClock.objects.filter(started_at__gte=period.since, started_at__lt=period.until)
+    if period.workspace_id:
+        clocks = clocks.filter(ticket__workspace=period.workspace_id)
+    if period.team_id:
+        clocks = clocks.filter(ticket__team=period.team_id)
+    rows = (
+        clocks.values("policy__name")
+        .annotate(n=Count("id"), breached=Count("id", filter=Q(breached_at__isnull=False)))
+        .order_by("policy__name")
+    )
+    return [
+        {
+            "policy": row["policy__name"] or "(no policy)",
+            "clocks": row["n"],
+            "breached": row["breached"],
+            "rate": row["breached"] / row["n"] if row["n"] else None,
+        }
+        for row in rows
+    ]
+
+
+def dashboard(period: Period) -> dict:
+    from escalations.reports.bottlenecks import bottlenecks
+
+    return {
+        "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
+        "volume": volume(period),
+        "first_response": first_response(period),
+        "resolution": resolution(period),
+        "first_contact": first_contact(period),
+        "sla": sla_breaches(period),
+        "bottlenecks": bottlenecks(period),
+    }

@@ -1,0 +1,155 @@
+"""How each AI confidence threshold performs, per task category, and what it should be.
+
+The verdicts decided by confidence alone are labelled from what happened next:
+- escalated, and the person resolved it at first contact without changing the AI's answer
+  (no reply of their own, or the AI's proposed reply as it was): *too early*;
+- stayed with the AI, and the ticket later breached an SLA target, was reopened or was
+  escalated anyway: *too late*.
+The database counts them per category and per confidence percent; a proposed threshold is the
+one that would have made the fewest of both on that history (ties go to the current one)."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Floor, Lower, Trim
+
+from escalations.models import (
+    AiVerdict,
+    AuthorKind,
+    Decision,
+    Escalation,
+    EscalationPolicy,
+    EventType,
+    Message,
+    SlaClock,
+    TicketEvent,
+)
+
+
+@dataclass
+class CategoryThreshold:
+    category: str
+    policy_id: int | None
+    policy: str
+    current: float | None
+    verdicts: int
+    too_early: int  # observed
+    too_late: int  # observed
+    proposed: float
+    expected_too_early: int  # on this history, with the proposed threshold
+    expected_too_late: int
+    modelled_too_early: int  # the same model with the current threshold, for comparison
+    modelled_too_late: int
+
+
+def _labelled(period):
+    verdicts = AiVerdict.objects.filter(
+        received_at__gte=period.since,
+        received_at__lt=period.until,
+        confidence__isnull=False,
+        confidence_only=True,
+        decision__in=(Decision.ESCALATE, Decision.STAY),
+    )
+    if period.workspace_id:
+        verdicts = verdicts.filter(ticket__workspace=period.workspace_id)
+    if period.team_id:
+        verdicts = verdicts.filter(ticket__team=period.team_id)
+    first_reply = (
+        Message.objects.filter(
+            ticket=OuterRef("ticket"),
+            author_kind=AuthorKind.AGENT,
+            is_internal=False,
+            created_at__gte=OuterRef("escalation__triggered_at"),
+        )
+        .order_by("created_at", "id")
+        .values("body")[:1]
+    )
+    later = {"ticket": OuterRef("ticket")}
+    went_wrong = (
+        Exists(SlaClock.objects.filter(**later, breached_at__gte=OuterRef("received_at")))
+        | Exists(
+            TicketEvent.objects.filter(
+                **later,
+                event_type=EventType.STATUS_CHANGED,
+                data__transition="reopen",
+                created_at__gte=OuterRef("received_at"),
+            )
+        )
+        | Exists(Escalation.objects.filter(**later, triggered_at__gte=OuterRef("received_at")))
+    )
+    verdicts = verdicts.annotate(
+        reply=Subquery(first_reply), went_wrong=went_wrong, percent=Floor(F("confidence") * 100)
+    )
+    verdicts = verdicts.annotate(trimmed_reply=Lower(Trim("reply")))
+    unchanged = Q(reply__isnull=True) | Q(trimmed_reply=Lower(Trim(F("proposed_reply"))))
+    too_early = (
+        Q(
+            decision=Decision.ESCALATE,
+            escalation__resolved_at__isnull=False,
+            escalation__is_rerouted=False,
+        )
+        & unchanged
+    )
+    too_late = Q(decision=Decision.STAY, went_wrong=True)
+    fine_if_kept = too_early | Q(decision=Decision.STAY, went_wrong=False)
+    return (
+        verdicts.values("intent", "policy", "percent")
+        .annotate(
+            n=Count("id"),
+            too_early=Count("id", filter=too_early),
+            too_late=Count("id", filter=too_late),
+            fine=Count("id", filter=fine_if_kept),
+        )
+        .order_by("intent", "policy", "percent")
+    )
+
+
+def _outcomes(buckets: dict[int, tuple[int, int]], cut: int) -> tuple[int, int]:
+    """Too early and too late on this history had the threshold been cut/100: below it every
+    verdict escalates (the fine ones needlessly), at or above it every verdict stays (the bad
+    ones wrongly)."""
+    early = sum(fine for percent, (fine, _) in buckets.items() if percent < cut)
+    late = sum(bad for percent, (_, bad) in buckets.items() if percent >= cut)
+    return early, late
+
+
+def _best(buckets: dict[int, tuple[int, int]], current: float | None) -> int:
+    now = round((current or 0) * 100)
+    return min(range(0, 101), key=lambda cut: (sum(_outcomes(buckets, cut)), abs(cut - now)))
+
+
+def threshold_review(period) -> list[CategoryThreshold]:
+    groups: dict[tuple, dict] = {}
+    for row in _labelled(period):
+        key = (row["intent"], row["policy"])
+        group = groups.setdefault(key, {"n": 0, "early": 0, "late": 0, "buckets": {}})
+        group["n"] += row["n"]
+        group["early"] += row["too_early"]
+        group["late"] += row["too_late"]
+        bad = row["n"] - row["fine"]
+        group["buckets"][int(row["percent"])] = (row["fine"], bad)
+    policies = EscalationPolicy.objects.in_bulk({policy for _, policy in groups if policy})
+    found = []
+    for (intent, policy_id), group in sorted(groups.items(), key=lambda item: -item[1]["n"]):
+        policy = policies.get(policy_id)
+        current = float(policy.min_confidence) if policy and policy.min_confidence else None
+        cut = _best(group["buckets"], current)
+        early, late = _outcomes(group["buckets"], cut)
+        now_early, now_late = _outcomes(group["buckets"], round((current or 0) * 100))
+        found.append(
+            CategoryThreshold(
+                category=intent or "(no category)",
+                policy_id=policy_id,
+                policy=policy.name if policy else "(no policy)",
+                current=current,
+                verdicts=group["n"],
+                too_early=group["early"],
+                too_late=group["late"],
+                proposed=cut / 100,
+                expected_too_early=early,
+                expected_too_late=late,
+                modelled_too_early=now_early,
+                modelled_too_late=now_late,
+            )
+        )
+    return found

@@ -1,0 +1,141 @@
+"""Each dashboard figure against values worked out by hand on a small, fixed history."""
+
+from datetime import date, datetime, timedelta
+from datetime import timezone as tz
+
+import pytest
+
+from escalations.models import (
+    ClockKind,
+    ClockState,
+    Escalation,
+    EventType,
+    SlaClock,
+    SlaPolicy,
+    Ticket,
+    TicketEvent,
+)
+from escalations.reports.metrics import Period, dashboard
+from tests.factories import TeamFactory, WorkspaceFactory, make_ticket
+
+pytestmark = pytest.mark.django_db
+DAY1 = datetime(2026, 1, 10, tzinfo=tz.utc)
+H = timedelta(hours=1)
+M = timedelta(minutes=1)
+
+
+def at(hours: float) -> datetime:
+    return DAY1 + timedelta(hours=hours)
+
+
+@pytest.fixture
+def history(settings):
+    settings.TIME_ZONE = "UTC"
+    workspace = WorkspaceFactory()
+    front, back = (TeamFactory(workspace=workspace, slug=s, name=s.title()) for s in "ab")
+    tickets = [make_ticket(workspace=workspace, team=front) for _ in range(5)]
+    t1, t2, t3, t4, t5 = tickets
+
+    def escalation(ticket, kind, team, tier, hours, answered=None, resolved=False, moved=False):
+        return Escalation.objects.create(
+            ticket=ticket,
+            kind=kind,
+            trigger="test",
+            from_tier=1,
+            to_tier=tier,
+            to_team=team,
+            triggered_at=at(hours),
+            first_human_response_at=at(hours) + answered if answered else None,
+            resolved_at=at(hours + 5) if resolved else None,
+            is_rerouted=moved,
+        )
+
+    escalation(t1, "reactive", front, 2, 1, answered=10 * M, resolved=True)
+    escalation(t2, "proactive", front, 2, 3, answered=30 * M, moved=True)
+    escalation(t3, "agent_initiated", back, 3, 25, answered=60 * M, resolved=True)
+    escalation(t4, "time_based", back, 2, 26)
+    Ticket.objects.filter(pk=t1.pk).update(created_at=at(0), resolved_at=at(2))
+    Ticket.objects.filter(pk=t3.pk).update(created_at=at(24), resolved_at=at(27))
+    Ticket.objects.filter(pk=t5.pk).update(created_at=at(-1), resolved_at=at(0))
+    Ticket.objects.filter(pk__in=[t1.pk, t2.pk, t3.pk, t4.pk, t5.pk]).update(
+        ai_intent="billing"
+    )
+    for ticket, state, hours in [
+        (t1, "open", 0),
+        (t1, "escalated", 1),
+        (t1, "resolved", 2),
+        (t3, "escalated", 25),
+        (t3, "pending", 27),
+        (t3, "open", 28),
+    ]:
+        TicketEvent.objects.create(
+            ticket=ticket,
+            event_type=EventType.STATUS_CHANGED,
+            actor_kind="system",
+            to_value=state,
+            created_at=at(hours),
+        )
+    policy = SlaPolicy.objects.create(workspace=workspace, name="Standard")
+    for n, ticket in enumerate(tickets[:4]):
+        SlaClock.objects.create(
+            ticket=ticket,
+            kind=ClockKind.FIRST_RESPONSE,
+            policy=policy,
+            state=ClockState.RUNNING,
+            target_seconds=3600,
+            started_at=at(n),
+            breached_at=at(n + 1) if n == 0 else None,
+        )
+    return workspace, front, back
+
+
+def test_every_figure_matches_the_hand_worked_values(history):
+    workspace, front, back = history
+    figures = dashboard(Period(date(2026, 1, 10), date(2026, 1, 11), workspace.pk))
+
+    volume = figures["volume"]
+    assert volume["total"] == 4
+    assert volume["by_kind_per_day"]["reactive"] == [1, 0]
+    assert volume["by_kind_per_day"]["time_based"] == [0, 1]
+    assert {row["label"]: row["count"] for row in volume["by_team"]} == {"A": 2, "B": 2}
+    assert {row["label"]: row["count"] for row in volume["by_tier"]} == {"L2": 3, "L3": 1}
+    assert volume["by_category"] == [{"label": "billing", "value": "billing", "count": 4}]
+
+    # Answered after 600, 1800 and 3600 s: the median is 1800; p90 lies 80 % of the way
+    # from the 2nd to the 3rd value: 1800 + 0.8 * 1800 = 3240.
+    assert figures["first_response"] == {
+        "answered": 3,
+        "waiting": 1,
+        "p50_seconds": 1800.0,
+        "p90_seconds": 3240.0,
+    }
+    # Escalated tickets took 2 h and 3 h; the one never escalated 1 h.
+    assert figures["resolution"] == {
+        "escalated": {"tickets": 2, "mean_seconds": 9000.0, "p50_seconds": 9000.0},
+        "not_escalated": {"tickets": 1, "mean_seconds": 3600.0, "p50_seconds": 3600.0},
+    }
+    # Two resolved by the first team they reached, one handed on: 2 of 3.
+    assert figures["first_contact"]["share"] == pytest.approx(2 / 3)
+    assert figures["sla"] == [{"policy": "Standard", "clocks": 4, "breached": 1, "rate": 0.25}]
+    # Escalated stays: 1 h (t1) and 2 h (t3); open 1 h (t1); pending 1 h (t3).
+    states = {row["state"]: row for row in figures["bottlenecks"]["states"]}
+    assert figures["bottlenecks"]["states"][0]["state"] == "Escalated"
+    assert states["Escalated"]["stays"] == 2
+    assert states["Escalated"]["mean_seconds"] == pytest.approx(5400)
+    assert states["Escalated"]["longest_seconds"] == pytest.approx(7200)
+    assert states["Pending"]["mean_seconds"] == pytest.approx(3600)
+    teams = figures["bottlenecks"]["teams"]
+    assert [(row["team"], row["mean_seconds"]) for row in teams] == [("B", 3600.0), ("A", 1200.0)]
+
+
+def test_the_filters_narrow_every_figure(history):
+    workspace, front, back = history
+    only_b = dashboard(Period(date(2026, 1, 10), date(2026, 1, 11), workspace.pk, back.pk))
+    assert only_b["volume"]["total"] == 2
+    assert only_b["first_response"]["answered"] == 1
+    first_day = dashboard(Period(date(2026, 1, 10), date(2026, 1, 10), workspace.pk))
+    assert first_day["volume"]["total"] == 2
+    elsewhere = dashboard(Period(date(2026, 1, 10), date(2026, 1, 11), WorkspaceFactory().pk))
+    assert elsewhere["volume"]["total"] == 0
+    assert elsewhere["first_response"]["p50_seconds"] is None
+    assert elsewhere["first_contact"]["share"] is None
