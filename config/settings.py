@@ -277,6 +277,7 @@ UNFOLD = {
                         ),
                     },
                     _nav(_("Escalations"), "trending_up", "escalation"),
+                    _nav(_("Reports"), "monitoring", "escalation", page="reports"),
                     _nav(_("Audit trail"), "history", "ticketevent"),
                     _nav(_("Notifications"), "notifications", "notification"),
                     _nav(_("Deadlines"), "timer", "timer"),

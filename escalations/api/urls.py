@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
+from escalations.api.reports import EscalationReportView
 from escalations.api.views import (
     EscalationViewSet,
     RuleViewSet,
@@ -31,5 +32,6 @@ urlpatterns = [
         SpectacularRedocView.as_view(url_name="schema", permission_classes=[AllowAny]),
         name="api-redoc",
     ),
+    path("reports/escalations/", EscalationReportView.as_view(), name="report-escalations"),
     *router.urls,
 ]

@@ -10,7 +10,7 @@ one that would have made the fewest of both on that history (ties go to the curr
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Floor, Lower, Trim
 
 from escalations.models import (
@@ -78,7 +78,10 @@ def _labelled(period):
         | Exists(Escalation.objects.filter(**later, triggered_at__gte=OuterRef("received_at")))
     )
     verdicts = verdicts.annotate(
-        reply=Subquery(first_reply), went_wrong=went_wrong, percent=Floor(F("confidence") * 100)
+        reply=Subquery(first_reply),
+        went_wrong=went_wrong,
+        # 0.57 * 100 is 56.99999999999999 in floating point: nudge before the floor.
+        percent=Floor(F("confidence") * 100 + Value(1e-6)),
     )
     verdicts = verdicts.annotate(trimmed_reply=Lower(Trim("reply")))
     unchanged = Q(reply__isnull=True) | Q(trimmed_reply=Lower(Trim(F("proposed_reply"))))

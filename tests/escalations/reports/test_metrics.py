@@ -1,7 +1,6 @@
 """Each dashboard figure against values worked out by hand on a small, fixed history."""
 
-from datetime import date, datetime, timedelta
-from datetime import timezone as tz
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -19,7 +18,7 @@ from escalations.reports.metrics import Period, dashboard
 from tests.factories import TeamFactory, WorkspaceFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
-DAY1 = datetime(2026, 1, 10, tzinfo=tz.utc)
+DAY1 = datetime(2026, 1, 10, tzinfo=UTC)
 H = timedelta(hours=1)
 M = timedelta(minutes=1)
 
@@ -57,9 +56,7 @@ def history(settings):
     Ticket.objects.filter(pk=t1.pk).update(created_at=at(0), resolved_at=at(2))
     Ticket.objects.filter(pk=t3.pk).update(created_at=at(24), resolved_at=at(27))
     Ticket.objects.filter(pk=t5.pk).update(created_at=at(-1), resolved_at=at(0))
-    Ticket.objects.filter(pk__in=[t1.pk, t2.pk, t3.pk, t4.pk, t5.pk]).update(
-        ai_intent="billing"
-    )
+    Ticket.objects.filter(pk__in=[t1.pk, t2.pk, t3.pk, t4.pk, t5.pk]).update(ai_intent="billing")
     for ticket, state, hours in [
         (t1, "open", 0),
         (t1, "escalated", 1),
@@ -90,7 +87,7 @@ def history(settings):
 
 
 def test_every_figure_matches_the_hand_worked_values(history):
-    workspace, front, back = history
+    workspace, _, _ = history
     figures = dashboard(Period(date(2026, 1, 10), date(2026, 1, 11), workspace.pk))
 
     volume = figures["volume"]
@@ -129,7 +126,7 @@ def test_every_figure_matches_the_hand_worked_values(history):
 
 
 def test_the_filters_narrow_every_figure(history):
-    workspace, front, back = history
+    workspace, _, back = history
     only_b = dashboard(Period(date(2026, 1, 10), date(2026, 1, 11), workspace.pk, back.pk))
     assert only_b["volume"]["total"] == 2
     assert only_b["first_response"]["answered"] == 1

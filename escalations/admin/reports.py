@@ -1,0 +1,166 @@
+"""The escalation dashboard in the admin: charts of the figures for a period, workspace and
+team; the confidence thresholds per task category with a proposed value to apply; a
+before/after comparison around a change; and the figures as CSV or XLSX."""
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
+
+from escalations.actors import Actor
+from escalations.models import EscalationKind, EscalationPolicy
+from escalations.reports.compare import before_after
+from escalations.reports.export import figures_dataset
+from escalations.reports.filters import ReportFilter
+from escalations.reports.metrics import dashboard
+from escalations.reports.thresholds import threshold_review
+from escalations.services.ai_policies import policy_threshold_apply
+from escalations.spreadsheets.formats import SheetXLSX
+
+COLOURS = {
+    EscalationKind.REACTIVE: "#8b5cf6",
+    EscalationKind.PROACTIVE: "#0ea5e9",
+    EscalationKind.AGENT_INITIATED: "#f59e0b",
+    EscalationKind.TIME_BASED: "#ef4444",
+}
+BAR = "#6366f1"
+
+
+def _chart(labels, datasets) -> str:
+    return json.dumps({"labels": labels, "datasets": datasets})
+
+
+def _bars(rows: list[dict], label: str) -> str:
+    return _chart(
+        [row["label"] for row in rows],
+        [{"label": label, "data": [row["count"] for row in rows], "backgroundColor": BAR}],
+    )
+
+
+def charts(figures: dict) -> dict:
+    volume = figures["volume"]
+    resolution = figures["resolution"]
+    hours = [
+        (resolution[key]["mean_seconds"] or 0) / 3600 for key in ("escalated", "not_escalated")
+    ]
+    return {
+        "volume": _chart(
+            volume["days"],
+            [
+                {
+                    "label": volume["kind_labels"][kind],
+                    "data": counts,
+                    "backgroundColor": COLOURS[kind],
+                    "borderColor": COLOURS[kind],
+                }
+                for kind, counts in volume["by_kind_per_day"].items()
+            ],
+        ),
+        "category": _bars(volume["by_category"], "Escalations"),
+        "team": _bars(volume["by_team"], "Escalations"),
+        "tier": _bars(volume["by_tier"], "Escalations"),
+        "resolution": _chart(
+            ["Escalated", "Not escalated"],
+            [{"label": "Mean hours to resolve", "data": hours, "backgroundColor": BAR}],
+        ),
+        "sla": _chart(
+            [row["policy"] for row in figures["sla"]],
+            [
+                {
+                    "label": "Breached (%)",
+                    "data": [round((row["rate"] or 0) * 100, 1) for row in figures["sla"]],
+                    "backgroundColor": "#ef4444",
+                }
+            ],
+        ),
+    }
+
+
+class ReportsMixin:
+    """Added to the escalation admin: /admin/escalations/escalation/reports/."""
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("reports/", wrap(self.reports_view), name="escalations_escalation_reports"),
+            path(
+                "reports/threshold/<int:pk>/",
+                wrap(self.threshold_view),
+                name="escalations_escalation_threshold",
+            ),
+            *super().get_urls(),
+        ]
+
+    def reports_view(self, request):
+        if not request.user.has_perm("escalations.view_escalation"):
+            raise PermissionDenied
+        form = ReportFilter(request.GET or None)
+        if request.GET and not form.is_valid():
+            figures, period = None, None
+        else:
+            if not request.GET:
+                form = ReportFilter({})
+                form.is_valid()
+            period = form.period()
+            figures = dashboard(period)
+        wanted = request.GET.get("download")
+        if figures is not None and wanted in ("csv", "xlsx"):
+            return _download(figures, threshold_review(period), wanted)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Escalation reports",
+            "form": form,
+            "figures": figures,
+        }
+        if figures is not None:
+            context["charts"] = charts(figures)
+            context["thresholds"] = threshold_review(period)
+            context["may_apply"] = request.user.has_perm("escalations.change_escalationpolicy")
+            if form.cleaned_data.get("changed_on"):
+                context["comparison"] = before_after(period, form.cleaned_data["changed_on"])
+        return TemplateResponse(request, "escalations/admin/reports.html", context)
+
+    def threshold_view(self, request, pk: int):
+        """Apply a proposed threshold (POST) to the category's policy."""
+        return _apply(request, pk)
+
+
+@require_POST
+def _apply(request, pk: int):
+    policy = get_object_or_404(EscalationPolicy, pk=pk)
+    if not request.user.has_perm("escalations.change_escalationpolicy"):
+        raise PermissionDenied
+    try:
+        policy_threshold_apply(
+            policy=policy,
+            value=request.POST.get("value", ""),
+            actor=Actor.for_user(request.user),
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, f"{policy.name}: the minimum AI confidence is now {policy.min_confidence}."
+        )
+    back = request.POST.get("next", "")
+    reports = reverse("admin:escalations_escalation_reports")
+    return redirect(back if back.startswith(reports) else reports)
+
+
+def _download(figures: dict, thresholds, kind: str) -> HttpResponse:
+    dataset = figures_dataset(figures, thresholds)
+    name = f"escalations-{figures['period']['start']}-{figures['period']['end']}.{kind}"
+    if kind == "csv":
+        response = HttpResponse(dataset.export("csv"), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            SheetXLSX().export_data(dataset), content_type=SheetXLSX.CONTENT_TYPE
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
