@@ -274,6 +274,8 @@ class SlaClock(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["ticket", "kind", "cycle"], name="sla_clock_cycle")
         ]
+        # The reports: breach rates of the clocks started in a period.
+        indexes = [models.Index(fields=["started_at"], name="sla_clock_started")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} clock of #{self.ticket_id}"

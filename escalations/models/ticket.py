@@ -105,6 +105,8 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["workspace", "status"], name="ticket_workspace_status"),
             models.Index(fields=["team", "status"], name="ticket_team_status"),
             models.Index(fields=["assignee", "status"], name="ticket_assignee_status"),
+            # The reports: tickets resolved in a period.
+            models.Index(fields=["resolved_at"], name="ticket_resolved_at"),
         ]
         permissions = [("transition_ticket", "Can move a ticket through its lifecycle")]
 
