@@ -7,6 +7,12 @@ from types import SimpleNamespace
 from escalations.models.choices import FieldType
 
 
+def _lifecycle_steps() -> set[tuple[str, str]]:
+    from escalations.lifecycle import transitions
+
+    return {(source, target) for source, _, target in transitions()}
+
+
 def _duplicates(items: list, key: str) -> set:
     seen, twice = set(), set()
     for item in items:
@@ -47,6 +53,17 @@ def cross_checks(spec: dict) -> list[str]:
         for name in [move["from"], *move["to"]]:
             if name not in status_names:
                 problems.append(f"status_transitions[{i}]: no status {name!r} in this template")
+    lifecycle = {s["name"]: s["lifecycle"] for s in statuses}
+    steps = _lifecycle_steps()
+    for i, move in enumerate(spec.get("status_transitions", [])):
+        source = lifecycle.get(move["from"])
+        for name in move["to"]:
+            target = lifecycle.get(name)
+            if source and target and source != target and (source, target) not in steps:
+                problems.append(
+                    f"status_transitions[{i}]: {move['from']} ({source}) cannot move to "
+                    f"{name} ({target}) in one lifecycle step"
+                )
     for i, field in enumerate(fields):
         kind = field["type"]
         if kind in (FieldType.CHOICE, FieldType.MULTI_CHOICE) and not field.get("choices"):
@@ -141,9 +158,10 @@ def _document_problems(document: dict, team_keys: set, status_names: set) -> lis
     approval = document.get("approval") or {}
     gates = [("", document), ("approval.", approval)]
     named = [(f"{at}open_status", part.get("open_status")) for at, part in gates] + [
-        (f"{at}gated_statuses[{j}]", name)
+        (f"{at}{key}[{j}]", name)
         for at, part in gates
-        for j, name in enumerate(part.get("gated_statuses", []))
+        for key in ("gated_statuses", "reopen_statuses")
+        for j, name in enumerate(part.get(key, []))
     ]
     for where, name in named:
         if name is not None and name not in status_names:

@@ -68,6 +68,7 @@ def documents_create(workspace, specs: list[dict], teams: dict, statuses: dict) 
                         "request_types": [],
                         "open_status": approval["open_status"],
                         "gated_statuses": approval["gated_statuses"],
+                        "reopen_statuses": approval.get("reopen_statuses", []),
                         "steps": [
                             {
                                 "name": approval["step"],
@@ -95,9 +96,11 @@ def _process(workspace, item: dict, teams: dict, statuses: dict) -> None:
             task_types=item.get("task_types", []),
             flags=item.get("flags", []),
             open_status=statuses.get(item.get("open_status")),
+            type_field=item.get("type_field", ""),
         )
     )
     process.gated_statuses.set(statuses[name] for name in item.get("gated_statuses", []))
+    process.reopen_statuses.set(statuses[name] for name in item.get("reopen_statuses", []))
     for position, step in enumerate(item["checkpoints"] if chain else item["steps"], start=1):
         saved(
             ProcessStep(

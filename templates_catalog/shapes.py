@@ -37,10 +37,17 @@ def list_of(items: dict, **extra) -> dict:
     return {"type": "array", "items": items, **extra}
 
 
+KEY = text(60, pattern=r"^[a-z0-9][a-z0-9_-]*$")
 REQUEST_TYPE = {"enum": ["service_request", "incident", "change"]}
 # Where a process asks for its sign-offs, and the statuses a ticket enters only with all of them.
-GATES = {"open_status": text(60), "gated_statuses": list_of(text(60), uniqueItems=True)}
-KEY = text(60, pattern=r"^[a-z0-9][a-z0-9_-]*$")
+GATES = {
+    "open_status": text(60),
+    "gated_statuses": list_of(text(60), uniqueItems=True),
+    # Entering one of these asks for every sign-off again (re-approval).
+    "reopen_statuses": list_of(text(60), uniqueItems=True),
+    # A custom field holding the request type when a ticket has no topic.
+    "type_field": KEY,
+}
 MINUTES = {"type": "integer", "minimum": 1, "maximum": 525_600}
 TEAM_REF = KEY  # a team's key in the same file
 PRIORITY = {"enum": list(PRIORITIES)}

@@ -4,6 +4,7 @@ wait for, with a page where an owner approves or refuses one."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, Value
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,7 +17,14 @@ from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextareaWidget
 from escalations.actors import Actor
 from escalations.admin.base import DirectoryAdmin, add_service_errors
 from escalations.errors import IllegalTransition
-from escalations.models import ProcessStep, SignOffState, StepSignOff, WorkProcess
+from escalations.models import (
+    ProcessStep,
+    SignOffState,
+    StepSignOff,
+    TeamMembership,
+    TicketStatus,
+    WorkProcess,
+)
 from escalations.services.processes import may_sign, sign_off_decide
 
 
@@ -32,7 +40,7 @@ class WorkProcessAdmin(DirectoryAdmin, SimpleHistoryAdmin):
     list_filter = ("workspace", "kind")
     search_fields = ("title", "summary")
     inlines = [StepInline]
-    filter_horizontal = ("gated_statuses",)
+    filter_horizontal = ("gated_statuses", "reopen_statuses")
 
 
 class WaitingForMeFilter(admin.SimpleListFilter):
@@ -47,7 +55,7 @@ class WaitingForMeFilter(admin.SimpleListFilter):
             return queryset.filter(
                 state=SignOffState.PENDING,
                 step__owner_team__memberships__agent__user=request.user,
-            )
+            ).exclude(ticket__status__in=(TicketStatus.RESOLVED, TicketStatus.CLOSED))
         return queryset
 
 
@@ -85,9 +93,16 @@ class StepSignOffAdmin(ModelAdmin):
     def owner(self, obj):
         return obj.step.owner_team.name
 
+    def get_queryset(self, request):
+        mine = TeamMembership.objects.filter(
+            team=OuterRef("step__owner_team"), agent__user=request.user
+        )
+        signable = Exists(mine) | Value(request.user.is_superuser)
+        return super().get_queryset(request).annotate(signable=signable)
+
     @display(description="")
     def sign(self, obj):
-        if obj.state != SignOffState.PENDING:
+        if obj.state != SignOffState.PENDING or not obj.signable:
             return ""
         url = reverse("admin:escalations_signoff_decide", args=[obj.pk])
         return format_html('<a href="{}" class="text-primary-600">Sign off…</a>', url)

@@ -60,8 +60,20 @@ class WorkProcess(models.Model):
         related_name="+",
         help_text="A ticket enters these only when every sign-off it needs is given.",
     )
+    reopen_statuses = models.ManyToManyField(
+        CustomStatus,
+        blank=True,
+        related_name="+",
+        help_text="Entering one (e.g. Re-approval) asks for every sign-off again, given or not.",
+    )
+    type_field = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="A custom field to read the request type from when the ticket has no topic; "
+        "its value 'Service request' reads as service_request.",
+    )
 
-    history = HistoricalRecords(m2m_fields=[gated_statuses])
+    history = HistoricalRecords(m2m_fields=[gated_statuses, reopen_statuses])
 
     class Meta:
         ordering = ["workspace", "kind", "title"]
@@ -83,6 +95,17 @@ class WorkProcess(models.Model):
 
     def applies_to(self, topic: str) -> bool:
         return not self.request_types or topic in self.request_types
+
+    def request_type_of(self, ticket) -> str:
+        return request_type(ticket, self.type_field)
+
+
+def request_type(ticket, type_field: str = "") -> str:
+    """The ticket's topic, else the value of the process's type field as a code."""
+    if ticket.topic or not type_field:
+        return ticket.topic
+    value = str((ticket.custom_fields or {}).get(type_field) or "")
+    return "_".join(value.lower().replace("-", " ").split())
 
 
 class ProcessStep(models.Model):

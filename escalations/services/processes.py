@@ -13,12 +13,15 @@ from escalations.errors import IllegalTransition
 from escalations.models import (
     CustomStatus,
     EventType,
+    ProcessKind,
     SignOffState,
     StepSignOff,
     TeamMembership,
     Ticket,
+    TicketStatus,
     WorkProcess,
 )
+from escalations.models.processes import request_type
 from escalations.services.config_cache import config_cached
 from escalations.services.dispatch import service
 from escalations.services.events import event_record
@@ -41,12 +44,15 @@ class Process:
     request_types: tuple[str, ...]
     open_status_id: int | None
     gated_ids: frozenset[int]
+    reopen_ids: frozenset[int]
+    type_field: str
     sign_offs: tuple[Step, ...]  # the steps that need one, in order
 
-    def steps_for(self, topic: str) -> list[Step]:
-        if self.request_types and topic not in self.request_types:
+    def steps_for(self, ticket: Ticket) -> list[Step]:
+        kind = request_type(ticket, self.type_field)
+        if self.request_types and kind not in self.request_types:
             return []
-        return [s for s in self.sign_offs if not s.request_types or topic in s.request_types]
+        return [s for s in self.sign_offs if not s.request_types or kind in s.request_types]
 
 
 def processes_of(workspace_id: int) -> tuple[Process, ...]:
@@ -56,7 +62,7 @@ def processes_of(workspace_id: int) -> tuple[Process, ...]:
         found = []
         for process in (
             WorkProcess.objects.filter(workspace=workspace_id)
-            .prefetch_related("gated_statuses", "steps__owner_team")
+            .prefetch_related("gated_statuses", "reopen_statuses", "steps__owner_team")
             .order_by("id")
         ):
             found.append(
@@ -66,6 +72,8 @@ def processes_of(workspace_id: int) -> tuple[Process, ...]:
                     request_types=tuple(process.request_types),
                     open_status_id=process.open_status_id,
                     gated_ids=frozenset(s.pk for s in process.gated_statuses.all()),
+                    reopen_ids=frozenset(s.pk for s in process.reopen_statuses.all()),
+                    type_field=process.type_field,
                     sign_offs=tuple(
                         Step(
                             id=step.pk,
@@ -90,7 +98,7 @@ def process_gate(ticket: Ticket, custom_status: CustomStatus) -> None:
     for process in processes_of(ticket.workspace_id):
         if custom_status.pk not in process.gated_ids:
             continue
-        steps = process.steps_for(ticket.topic)
+        steps = process.steps_for(ticket)
         if not steps:
             continue
         given = set(
@@ -118,15 +126,19 @@ def process_gate(ticket: Ticket, custom_status: CustomStatus) -> None:
 def process_status_entered(ticket: Ticket, custom_status: CustomStatus, actor: Actor) -> None:
     """The ticket entered a status: the processes that open there ask for their sign-offs."""
     for process in processes_of(ticket.workspace_id):
-        if process.open_status_id == custom_status.pk:
+        if custom_status.pk in process.reopen_ids:
+            sign_offs_ask(ticket=ticket, process=process, actor=actor, again=True)
+        elif process.open_status_id == custom_status.pk:
             sign_offs_ask(ticket=ticket, process=process, actor=actor)
 
 
-def sign_offs_ask(*, ticket: Ticket, process: Process, actor: Actor) -> list[StepSignOff]:
+def sign_offs_ask(
+    *, ticket: Ticket, process: Process, actor: Actor, again: bool = False
+) -> list[StepSignOff]:
     """Ask each owner for the sign-offs the ticket needs. A refused one is asked for again, and
     so is one the ticket already went ahead on (re-approval); one given and not yet used
-    stands."""
-    steps = process.steps_for(ticket.topic)
+    stands, unless the ticket came back for approval (`again`: a re-approval status)."""
+    steps = process.steps_for(ticket)
     if not steps:
         return []
     existing = {
@@ -138,7 +150,7 @@ def sign_offs_ask(*, ticket: Ticket, process: Process, actor: Actor) -> list[Ste
         sign_off = existing.get(step.id)
         if sign_off is None:
             sign_off = StepSignOff.objects.create(ticket=ticket, step_id=step.id)
-        elif sign_off.state == SignOffState.REJECTED or sign_off.used_at is not None:
+        elif again or sign_off.state == SignOffState.REJECTED or sign_off.used_at is not None:
             sign_off.state, sign_off.asked_at = SignOffState.PENDING, clock.now()
             sign_off.decided_by = sign_off.decided_at = sign_off.used_at = None
             sign_off.save()
@@ -208,13 +220,34 @@ def sign_off_decide(
             current=locked.state,
             allowed=[],
         )
+    ticket = Ticket.objects.get(pk=locked.ticket_id)
+    if ticket.status in (TicketStatus.RESOLVED, TicketStatus.CLOSED):
+        raise IllegalTransition(
+            f"Ticket {ticket.reference} is {ticket.get_status_display().lower()}: nothing waits "
+            "for this sign-off any more.",
+            current=locked.state,
+            allowed=[],
+        )
+    if approve and locked.step.process.kind == ProcessKind.CHAIN:
+        earlier = StepSignOff.objects.filter(
+            ticket=ticket,
+            step__process=locked.step.process_id,
+            step__position__lt=locked.step.position,
+        ).exclude(state=SignOffState.APPROVED)
+        waiting = [s.step.name for s in earlier.select_related("step").order_by("step__position")]
+        if waiting:
+            raise IllegalTransition(
+                f"Confirm the checkpoints in order: {', '.join(waiting)} first.",
+                current=locked.state,
+                allowed=[],
+            )
     if not approve and not note.strip():
         raise ValidationError({"note": "Say why it is refused."})
     locked.state = SignOffState.APPROVED if approve else SignOffState.REJECTED
     locked.decided_by, locked.decided_at, locked.note = actor.user, clock.now(), note.strip()
     locked.save()
     event_record(
-        ticket=Ticket.objects.get(pk=locked.ticket_id),
+        ticket=ticket,
         event_type=EventType.SIGN_OFF_GIVEN if approve else EventType.SIGN_OFF_REFUSED,
         actor=actor,
         to_value=locked.step.name[:250],

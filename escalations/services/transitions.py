@@ -41,6 +41,7 @@ def ticket_transition(
     expected_status: str | None = None,
     data: dict | None = None,
     _via_escalation: bool = False,
+    _custom_status: CustomStatus | None = None,
 ) -> Ticket:
     """Move the ticket one step along its lifecycle, or refuse and change nothing.
 
@@ -86,8 +87,11 @@ def ticket_transition(
     new_custom = default_custom_status(
         locked.workspace_id, method._django_fsm.get_transition(current).target
     )
-    if new_custom is not None and new_custom != old_custom:
-        process_gate(locked, new_custom)
+    # Where the ticket lands: the custom status the caller moves it to next, else the state's
+    # default one; a process may refuse it.
+    landing = _custom_status or new_custom
+    if landing is not None and landing != old_custom:
+        process_gate(locked, landing)
     method()
     now = clock.now()
     target = locked.status
@@ -127,7 +131,7 @@ def ticket_transition(
             **(data or {}),
         },
     )
-    if new_custom is not None and new_custom != old_custom:
+    if new_custom is not None and new_custom != old_custom and _custom_status in (None, new_custom):
         process_status_entered(locked, new_custom, actor)
     if target == TicketStatus.RESOLVED:
         locked.escalations.filter(resolved_at__isnull=True, is_rerouted=False).update(
@@ -169,7 +173,13 @@ def ticket_set_custom_status(
                 current=locked.status,
                 allowed=allowed_transitions(locked),
             )
-        locked = ticket_transition(ticket=locked, transition=step, actor=actor, reason=reason)
+        locked = ticket_transition(
+            ticket=locked,
+            transition=step,
+            actor=actor,
+            reason=reason,
+            _custom_status=custom_status,
+        )
     old = locked.custom_status
     if old == custom_status:
         return locked

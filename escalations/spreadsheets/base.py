@@ -58,7 +58,7 @@ class Lookup(widgets.Widget):
                 return None
             raise ValueError(f"Give the {self.label}.")
         scope = self.scope(row or {})
-        found = self.model.objects.filter(**scope, **{self.key: name}).first()
+        found = self.model.objects.filter(**scope, **{f"{self.key}__iexact": name}).first()
         if found is not None:
             return found
         if self.create is not None:
@@ -86,6 +86,27 @@ class Text(widgets.Widget):
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else str(value)
+
+
+class YesNo(widgets.Widget):
+    """Yes or no: yes, y, true, x, 1 / no, n, false, 0 or blank, any case; anything else is an
+    error rather than a silent no."""
+
+    YES = {"yes", "y", "true", "x", "1", "on"}
+    NO = {"no", "n", "false", "0", "off", ""}
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, bool):
+            return value
+        given = text(value).lower()
+        if given in self.YES:
+            return True
+        if given in self.NO:
+            return False
+        raise ValueError(f"Write yes or no, not {text(value)!r}.")
+
+    def render(self, value, obj=None, **kwargs):
+        return bool(value)
 
 
 class Choice(widgets.Widget):
@@ -189,6 +210,38 @@ class SheetResource(resources.ModelResource):
     def import_data(self, dataset, **kwargs):
         kwargs["rollback_on_validation_errors"] = True
         return super().import_data(dataset, **kwargs)
+
+    def before_import(self, dataset, **kwargs):
+        """Headers in any case and spacing; rows that repeat an earlier row's key, or that the
+        file as a whole refuses (see check_file), are errors on those rows."""
+        known = {f.column_name.lower(): f.column_name for f in self.fields.values()}
+        dataset.headers = [known.get(str(h).strip().lower(), h) for h in dataset.headers]
+        self.row_problems = self.check_file(dataset)
+        columns = [self.fields[name].column_name for name in self.get_import_id_fields()]
+        if all(column in dataset.headers for column in columns):
+            first_seen: dict[tuple, int] = {}
+            for number, row in enumerate(dataset.dict, start=1):
+                key = (
+                    text(row.get(FIRST_COLUMN)).lower(),
+                    *(text(row[column]).lower() for column in columns),
+                )
+                if key in first_seen:
+                    self.row_problems.setdefault(
+                        number,
+                        f"Row {number} repeats row {first_seen[key]}: the same "
+                        f"{', '.join(columns)}. Keep one of them.",
+                    )
+                else:
+                    first_seen[key] = number
+
+    def check_file(self, dataset) -> dict[int, str]:
+        """Problems of the file as a whole, by row number; none by default."""
+        return {}
+
+    def before_import_row(self, row, **kwargs):
+        problem = getattr(self, "row_problems", {}).get(kwargs.get("row_number"))
+        if problem:
+            raise ValidationError({NON_FIELD_ERRORS: [problem]})
 
     def _by_column(self, errors: dict) -> dict:
         columns = {f.attribute: f.column_name for f in self.fields.values() if f.attribute}

@@ -7,6 +7,8 @@ that starts with "=" is written as text, never as a formula. On import the heade
 by its first column, so the title above it and the drawn grid are ignored.
 """
 
+import codecs
+import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -166,36 +168,62 @@ def workbook_bytes(dataset: tablib.Dataset) -> bytes:
     return out.getvalue()
 
 
+def dataset_from_rows(rows: list[list]) -> tablib.Dataset:
+    """The rows under the header: the first row (of the first 20) with a cell saying
+    "Workspace", else the first row that is not blank. Blank rows are left out."""
+    rows = [list(row) for row in rows]
+    start = next(
+        (
+            i
+            for i, row in enumerate(rows[:20])
+            if any(str(v).strip().lower() == FIRST_COLUMN.lower() for v in row if v is not None)
+        ),
+        next((i for i, row in enumerate(rows) if any(v not in (None, "") for v in row)), None),
+    )
+    dataset = tablib.Dataset()
+    if start is None:
+        return dataset
+    headers = [str(value).strip() if value is not None else "" for value in rows[start]]
+    while headers and not headers[-1]:
+        headers.pop()
+    dataset.headers = headers
+    for row in rows[start + 1 :]:
+        values = (row + [None] * len(headers))[: len(headers)]
+        if any(value not in (None, "") for value in values):
+            dataset.append(values)
+    return dataset
+
+
 def dataset_from_workbook(data: bytes) -> tablib.Dataset:
-    """The rows under the first header row found (a row whose first cell is "Workspace");
-    a sheet without one is read from its first row. Blank rows are left out."""
+    """The first sheet with a "Workspace" header (the rows sheet), else the active one."""
     from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     chosen = None
     for sheet in book.worksheets:
         rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-        for index, row in enumerate(rows):
-            if row and row[0] == FIRST_COLUMN:
-                chosen = rows[index:]
-                break
-        if chosen:
+        if any(
+            str(v).strip().lower() == FIRST_COLUMN.lower()
+            for row in rows[:20]
+            for v in row
+            if v is not None
+        ):
+            chosen = rows
             break
     if chosen is None:
         chosen = [list(row) for row in book.active.iter_rows(values_only=True)]
     book.close()
-    dataset = tablib.Dataset()
-    if not chosen:
-        return dataset
-    headers = [str(value).strip() if value is not None else "" for value in chosen[0]]
-    while headers and not headers[-1]:
-        headers.pop()
-    dataset.headers = headers
-    for row in chosen[1:]:
-        values = (list(row) + [None] * len(headers))[: len(headers)]
-        if any(value not in (None, "") for value in values):
-            dataset.append(values)
-    return dataset
+    return dataset_from_rows(chosen)
+
+
+def text_of(data: bytes) -> str:
+    """Spreadsheet programs save CSV as UTF-8 (with or without a BOM), UTF-16 or Windows-1252."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
 
 
 class SheetXLSX(base_formats.XLSX):
@@ -209,12 +237,19 @@ class SheetXLSX(base_formats.XLSX):
 
 
 class SheetCSV(base_formats.CSV):
-    """Plain CSV rows; a byte-order mark is accepted on import (spreadsheets add one)."""
+    """Plain CSV rows. On import: any common encoding, comma, semicolon or tab, title rows
+    above the header and blank rows are all fine."""
 
     def create_dataset(self, in_stream, **kwargs):
-        if isinstance(in_stream, bytes):
-            in_stream = in_stream.decode(self.encoding or "utf-8-sig")
-        return super().create_dataset(in_stream.removeprefix("\ufeff"), **kwargs)
+        content = text_of(in_stream) if isinstance(in_stream, bytes) else in_stream
+        content = content.removeprefix("\ufeff")
+        lines = content.splitlines()[:20]
+        header = next(
+            (line for line in lines if FIRST_COLUMN.lower() in line.lower()),
+            next((line for line in lines if line.strip()), ""),
+        )
+        delimiter = max(",;\t", key=header.count)
+        return dataset_from_rows(list(csv.reader(io.StringIO(content), delimiter=delimiter)))
 
 
 FORMATS = [SheetXLSX, SheetCSV]

@@ -6,7 +6,15 @@ from import_export import widgets
 
 from escalations.models import Rule, RuleSet
 from escalations.services.rule_config import rule_save, rule_validate
-from escalations.spreadsheets.base import Lookup, Minutes, SheetResource, Whole, WordList, column
+from escalations.spreadsheets.base import (
+    Lookup,
+    Minutes,
+    SheetResource,
+    Whole,
+    WordList,
+    YesNo,
+    column,
+)
 from escalations.spreadsheets.formats import SheetLayout
 from escalations.spreadsheets.matrix import _by_workspace
 
@@ -52,14 +60,14 @@ class RuleResource(SheetResource):
     rule_set = column("rule_set", "Rule set", Lookup(RuleSet, "rule set", _by_workspace))
     name = column("name", "Name")
     position = column("position", "Position", Whole())
-    active = column("is_active", "Active", widgets.BooleanWidget())
+    active = column("is_active", "Active", YesNo())
     triggers = column("triggers", "Triggers", WordList())
     wait = column("wait_minutes", "Wait (min)", Minutes())
     condition = column("condition", "Condition", Json(dict))
     condition_cel = column("condition_cel", "Condition (CEL)")
     actions = column("actions", "Actions", Json(list))
     script = column("script", "Script")
-    stop = column("stop_processing", "Stop processing", widgets.BooleanWidget())
+    stop = column("stop_processing", "Stop processing", YesNo())
     description = column("description", "Description")
 
     class Meta(SheetResource.Meta):

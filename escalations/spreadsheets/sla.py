@@ -3,7 +3,7 @@ time counts, and its targets per priority in columns. A ladder level is one row;
 for the first time is added. After an import the tickets the policies cover get new deadlines."""
 
 from django.core.exceptions import ValidationError
-from import_export import fields, widgets
+from import_export import fields
 
 from escalations.models import (
     Agent,
@@ -27,6 +27,7 @@ from escalations.spreadsheets.base import (
     SheetResource,
     Whole,
     WordList,
+    YesNo,
     column,
     text,
 )
@@ -61,14 +62,14 @@ class SlaPolicyResource(SheetResource):
     workspace = column("workspace", "Workspace", _workspace_lookup())
     name = column("name", "Name")
     position = column("position", "Position", Whole())
-    active = column("is_active", "Active", widgets.BooleanWidget())
-    default = column("is_default", "Default", widgets.BooleanWidget())
+    active = column("is_active", "Active", YesNo())
+    default = column("is_default", "Default", YesNo())
     topics = column("match_topics", "Topics", WordList())
     tiers = column("match_customer_tiers", "Customer tiers", WordList())
     segments = column("match_segments", "Segments", WordList())
     channels = column("match_channels", "Channels", WordList())
     stores = column("match_stores", "Stores", WordList())
-    business_hours = column("business_hours", "Business hours", widgets.BooleanWidget())
+    business_hours = column("business_hours", "Business hours", YesNo())
     calendar = column(
         "calendar", "Calendar", Lookup(BusinessCalendar, "calendar", _by_workspace, optional=True)
     )
@@ -208,6 +209,47 @@ class SlaPolicyResource(SheetResource):
             for policy in self.saved:
                 sla_policy_changed(policy)
 
+    def check_file(self, dataset) -> dict[int, str]:
+        """One default policy per workspace in the file."""
+        defaults: dict[str, list[int]] = {}
+        for number, row in enumerate(dataset.dict, start=1):
+            try:
+                is_default = YesNo().clean(row.get("Default"))
+            except ValueError:
+                continue  # reported against the cell
+            if is_default:
+                defaults.setdefault(text(row.get("Workspace")).lower(), []).append(number)
+        return {
+            number: f"Rows {', '.join(map(str, numbers))} are all the default policy of their "
+            "workspace; a workspace has one."
+            for numbers in defaults.values()
+            if len(numbers) > 1
+            for number in numbers[1:]
+        }
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """A new default is not refused for the old one: saving it takes over (below)."""
+        try:
+            super().validate_instance(instance, import_validation_errors, validate_unique)
+        except ValidationError as exc:
+            errors = exc.message_dict
+            if instance.is_default:
+                errors = {
+                    key: kept
+                    for key, messages in errors.items()
+                    if (kept := [m for m in messages if "one_default_policy" not in m])
+                }
+            if errors:
+                raise ValidationError(errors) from None
+
+    def do_instance_save(self, instance, is_create):
+        """A new default takes over from the old one, whichever row comes first."""
+        if instance.is_default:
+            SlaPolicy.objects.filter(workspace=instance.workspace, is_default=True).exclude(
+                pk=instance.pk
+            ).update(is_default=False)
+        super().do_instance_save(instance, is_create)
+
 
 class LadderResource(SheetResource):
     layout = SheetLayout(
@@ -228,7 +270,7 @@ class LadderResource(SheetResource):
         "to_agent", "To agent", Lookup(Agent, "agent", lambda row: {}, "user__username", True)
     )
     to_tier = column("to_tier", "To tier", Choice(Tier.choices, optional=True, integer=True))
-    raise_priority = column("raise_priority", "Raise priority", widgets.BooleanWidget())
+    raise_priority = column("raise_priority", "Raise priority", YesNo())
     notify = column("notify", "Notify", WordList())
 
     class Meta(SheetResource.Meta):
@@ -257,6 +299,7 @@ class LadderResource(SheetResource):
 
     def before_import_row(self, row, **kwargs):
         """A ladder named for the first time is added to the workspace."""
+        super().before_import_row(row, **kwargs)
         try:
             workspace = _by_workspace(row)["workspace"]
         except ValueError:

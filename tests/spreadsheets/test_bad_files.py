@@ -144,3 +144,78 @@ def test_text_that_looks_like_a_formula_stays_text(workspaces, value):
     assert errors_of(import_file(MatrixCellResource, data, SheetXLSX)) == []
     cell.refresh_from_db()
     assert cell.contact == value
+
+
+def test_yes_and_no_are_read_in_any_spelling_and_anything_else_is_an_error(workspaces):
+    from escalations.models import SlaPolicy
+
+    def edit(rows):
+        set_cell(rows, 1, "Active", "No")
+        set_cell(rows, 2, "Active", "maybe")
+
+    first = SlaPolicy.objects.order_by("workspace__slug", "position", "id").first()
+    problems = errors_of(
+        import_file(SlaPolicyResource, edited_csv(SlaPolicyResource, edit), SheetCSV)
+    )
+    assert problems == ["row 2, Active: Write yes or no, not 'maybe'."]
+    first.refresh_from_db()
+    assert first.is_active  # nothing saved
+
+    def fixed(rows):
+        set_cell(rows, 1, "Active", " NO ")
+
+    assert (
+        errors_of(import_file(SlaPolicyResource, edited_csv(SlaPolicyResource, fixed), SheetCSV))
+        == []
+    )
+    first.refresh_from_db()
+    assert not first.is_active
+
+
+def test_a_row_repeating_another_rows_key_is_refused(workspaces):
+    def edit(rows):
+        rows.append(list(rows[1]))
+        set_cell(rows, len(rows) - 1, "Contact", "Someone else")
+
+    result = import_file(MatrixCellResource, edited_csv(MatrixCellResource, edit), SheetCSV)
+    problems = errors_of(result)
+    assert len(problems) == 1
+    assert problems[0].endswith(
+        "repeats row 1: the same Matrix, Level, Severity. Keep one of them."
+    )
+
+
+def test_the_default_sla_policy_moves_whichever_row_comes_first(workspaces):
+    from escalations.models import SlaPolicy
+
+    workspace = SlaPolicy.objects.filter(is_default=True).first().workspace
+    old = SlaPolicy.objects.get(workspace=workspace, is_default=True)
+    new = SlaPolicy.objects.filter(workspace=workspace, is_default=False).first()
+
+    def edit(rows):
+        name, default = rows[0].index("Name"), rows[0].index("Default")
+        for row in rows[1:]:
+            if row[rows[0].index("Workspace")] == workspace.slug:
+                row[default] = "yes" if row[name] == new.name else "no"
+        rows[1:] = sorted(rows[1:], key=lambda row: row[name] != new.name)
+
+    assert (
+        errors_of(import_file(SlaPolicyResource, edited_csv(SlaPolicyResource, edit), SheetCSV))
+        == []
+    )
+    old.refresh_from_db()
+    new.refresh_from_db()
+    assert (old.is_default, new.is_default) == (False, True)
+
+
+def test_files_as_spreadsheet_programs_save_them_are_read(workspaces):
+    before = snapshot()
+    text = export_file(MatrixCellResource, SheetCSV)
+    semicolons = "\n".join(
+        ";".join(cell.strip('"') for cell in line.split(",")) for line in text.splitlines()
+    )
+    headers, rest = semicolons.split("\n", 1)
+    messy = "Escalation matrix export\n\n" + headers.upper() + "\n" + rest + "\n;;;;\n"
+    data = messy.encode("cp1252")
+    assert errors_of(import_file(MatrixCellResource, data, SheetCSV)) == []
+    assert snapshot() == before

@@ -218,3 +218,22 @@ def test_an_escalation_matrix_must_fill_every_cell():
     assert any(
         f"missing {gone['level']} with {gone['severity']}" in problem for problem in problems
     ), problems
+
+
+def test_a_status_move_the_lifecycle_cannot_make_in_one_step_is_refused():
+    import copy
+
+    import yaml
+
+    from templates_catalog.schema import template_problems
+    from templates_catalog.services import TEMPLATE_DIR
+
+    spec = yaml.safe_load((TEMPLATE_DIR / "itsm.yaml").read_text())
+    broken = copy.deepcopy(spec)
+    broken["statuses"].append({"name": "Archived", "lifecycle": "closed"})
+    broken["status_transitions"].append({"from": "Logged", "to": ["Archived"]})
+    assert template_problems(spec) == []
+    assert template_problems(broken) == [
+        "status_transitions[10]: Logged (new) cannot move to Archived (closed) in one "
+        "lifecycle step"
+    ]

@@ -134,7 +134,8 @@ def test_each_template_gives_a_workspace_where_a_ticket_moves_through_its_workfl
     # (a superuser stands in here).
     for process in WorkProcess.objects.filter(workspace=workspace, open_status__isnull=False):
         ticket.refresh_from_db()
-        if process.applies_to(ticket.topic) and ticket.custom_status != process.open_status:
+        kind = process.request_type_of(ticket)
+        if process.applies_to(kind) and ticket.custom_status != process.open_status:
             ticket_set_custom_status(ticket=ticket, custom_status=process.open_status, actor=ACTOR)
     owner = Actor.for_user(UserFactory(is_superuser=True))
     for sign_off in StepSignOff.objects.filter(ticket=ticket):

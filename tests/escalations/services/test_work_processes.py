@@ -193,3 +193,47 @@ def test_the_ticket_list_shows_escalated_incidents_apart(client, manager_user, i
     listed = page.context["cl"].result_list
     assert [t.pk for t in listed] == [incident.pk]
     assert "Escalated incidents" in page.content.decode()
+
+
+def test_an_approved_item_sent_back_for_re_approval_cannot_be_resolved_without_it():
+    workspace = workspace_from("quality-control-checklist")
+    senior = member_of(workspace, "senior-review")
+    from escalations.services.transitions import ticket_transition
+    from tests.templates_catalog.test_instantiate import required_values
+
+    item = make_ticket(workspace=workspace, actor=SYSTEM, custom_fields=required_values(workspace))
+    for status in ("In review", "Awaiting Approval"):
+        move(item, workspace, status)
+    sign(item, "Senior moderator approval", senior)
+    move(item, workspace, "Approved")
+    move(item, workspace, "Re-approval")
+    with pytest.raises(IllegalTransition, match="still needs Senior moderator approval"):
+        ticket_transition(ticket=item, transition="resolve", actor=SYSTEM)
+
+
+def test_a_ticket_without_a_topic_is_typed_by_its_escalation_type(itsm):
+    ticket = make_ticket(workspace=itsm, actor=SYSTEM, custom_fields=ITSM_FIELDS)  # a Change
+    move(ticket, itsm, "Being assessed")
+    for status in ("Implementing", "Done"):
+        with pytest.raises(IllegalTransition, match="still needs Service owner approval"):
+            move(ticket, itsm, status)
+    assert move(ticket, itsm, "Rejected").custom_status.name == "Rejected"
+
+
+def test_checkpoints_are_confirmed_in_order():
+    workspace = workspace_from("software-integration")
+    ticket = make_ticket(
+        workspace=workspace, actor=SYSTEM, custom_fields={"task_type": "Data", "system": "CRM"}
+    )
+    move(ticket, workspace, "Running")
+    with pytest.raises(IllegalTransition, match="in order: Chatbot, CRM, Support queue first"):
+        sign(ticket, "Human agent", member_of(workspace, "support-agents"))
+
+
+def test_a_resolved_ticket_has_nothing_left_to_sign(itsm):
+    cab = member_of(itsm, "cab")
+    ticket = change_ticket(itsm)
+    move(ticket, itsm, "Awaiting approval")
+    move(ticket, itsm, "Rejected")
+    with pytest.raises(IllegalTransition, match="nothing waits for this sign-off"):
+        sign(ticket, "CAB approval", cab)
