@@ -155,6 +155,7 @@ def seed(count: int) -> None:
             "kind": "(CASE (n / 5) % 4 WHEN 0 THEN 'reactive' WHEN 1 THEN 'proactive' "
             "WHEN 2 THEN 'agent_initiated' ELSE 'time_based' END)",
             "trigger": "'bench'",
+            "category": category,
             "from_tier": "1",
             "to_tier": "2 + (n / 5) % 2",
             "to_team": pick([t.pk for t in teams[1:]], "n / 5"),

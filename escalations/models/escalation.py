@@ -16,6 +16,12 @@ class Escalation(models.Model):
         max_length=80, help_text="What set it off, e.g. agent_button, low_confidence, sla_breach."
     )
     reasons = models.JSONField(default=list, blank=True)
+    category = models.CharField(
+        "task category",
+        max_length=100,
+        blank=True,
+        help_text="The AI's task category (intent) for the ticket when it was escalated.",
+    )
 
     from_team = models.ForeignKey(
         Team, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -6,7 +6,7 @@ and a team (the team an escalation went to)."""
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -17,7 +17,7 @@ from escalations.models import (
     Ticket,
     Tier,
 )
-from escalations.reports.percentiles import percentiles
+from escalations.reports.percentiles import percentiles, summary_by
 
 DAY = timedelta(days=1)
 
@@ -63,40 +63,42 @@ def _seconds(value) -> float | None:
 
 
 def volume(period: Period) -> dict:
-    """Escalations per day by kind, and in the period by task category, team and tier."""
-    rows = escalations_in(period)
-    per_day = {
-        (row["day"], row["kind"]): row["n"]
-        for row in rows.annotate(day=TruncDate("triggered_at"))
-        .values("day", "kind")
+    """Escalations per day by kind, and in the period by task category, team and tier: one
+    grouped query; the groups (not the escalations) are summed here."""
+    groups = list(
+        escalations_in(period)
+        .annotate(day=TruncDate("triggered_at"))
+        .values("day", "kind", "category", "to_team__name", "to_tier")
         .annotate(n=Count("id"))
         .order_by()
-    }
+    )
     kinds = dict(EscalationKind.choices)
     tiers = dict(Tier.choices)
+    per_day: dict = {}
+    for row in groups:
+        per_day[row["day"], row["kind"]] = per_day.get((row["day"], row["kind"]), 0) + row["n"]
     return {
-        "total": rows.count(),
+        "total": sum(row["n"] for row in groups),
         "days": [day.isoformat() for day in period.days],
         "by_kind_per_day": {
             kind: [per_day.get((day, kind), 0) for day in period.days] for kind in kinds
         },
         "kind_labels": kinds,
-        "by_kind": _grouped(rows, "kind", kinds),
-        "by_category": _grouped(rows, "ticket__ai_intent", None, blank="(no category)"),
-        "by_team": _grouped(rows, "to_team__name", None, blank="(no team)"),
-        "by_tier": _grouped(rows, "to_tier", tiers),
+        "by_kind": _grouped(groups, "kind", kinds),
+        "by_category": _grouped(groups, "category", None, blank="(no category)"),
+        "by_team": _grouped(groups, "to_team__name", None, blank="(no team)"),
+        "by_tier": _grouped(groups, "to_tier", tiers),
     }
 
 
-def _grouped(rows, field: str, labels: dict | None, blank: str = "—") -> list[dict]:
-    found = rows.values(field).annotate(n=Count("id")).order_by("-n", field)
+def _grouped(groups: list[dict], field: str, labels: dict | None, blank: str = "—") -> list:
+    counts: dict = {}
+    for row in groups:
+        counts[row[field]] = counts.get(row[field], 0) + row["n"]
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], str(item[0])))
     return [
-        {
-            "label": (labels or {}).get(row[field], row[field]) or blank,
-            "value": row[field],
-            "count": row["n"],
-        }
-        for row in found
+        {"label": (labels or {}).get(value, value) or blank, "value": value, "count": count}
+        for value, count in ordered
     ]
 
 
@@ -124,20 +126,14 @@ def resolution(period: Period) -> dict:
     if period.team_id:
         tickets = tickets.filter(team=period.team_id)
     took = ExpressionWrapper(F("resolved_at") - F("created_at"), output_field=DurationField())
-    escalated = Exists(Escalation.objects.filter(ticket=OuterRef("pk")))
-    figures = {}
-    for name, part in (
-        ("escalated", tickets.filter(escalated)),
-        ("not_escalated", tickets.exclude(escalated)),
-    ):
-        summary = part.aggregate(n=Count("id"), mean=Avg(took))
-        (p50,) = percentiles(part, took, (0.5,))
-        figures[name] = {
-            "tickets": summary["n"],
-            "mean_seconds": _seconds(summary["mean"]),
-            "p50_seconds": _seconds(p50),
-        }
-    return figures
+    tickets = tickets.annotate(escalated=Exists(Escalation.objects.filter(ticket=OuterRef("pk"))))
+    found = summary_by(
+        tickets, {"escalated": Q(escalated=True), "not_escalated": Q(escalated=False)}, took
+    )
+    return {
+        name: {"tickets": n, "mean_seconds": _seconds(mean), "p50_seconds": _seconds(median)}
+        for name, (n, mean, median) in found.items()
+    }
 
 
 def first_contact(period: Period) -> dict:

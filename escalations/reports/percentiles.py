@@ -45,3 +45,33 @@ def percentiles(queryset, expression, fractions: tuple[float, ...]) -> tuple:
         above = ordered[high] if high != low else below
         found.append(below + (above - below) * (rank - low))
     return tuple(found)
+
+
+def summary_by(queryset, groups: dict, measure) -> dict:
+    """Per named group (a Q each): the count, mean and median of `measure`. PostgreSQL does it
+    in one pass with conditional aggregates; elsewhere a count, a mean and the ranks per group."""
+    from django.db.models import Avg, Count
+
+    if connection.vendor == "postgresql":
+        output = measure.output_field
+        row = queryset.aggregate(
+            **{
+                f"{name}__{part}": aggregate
+                for name, condition in groups.items()
+                for part, aggregate in (
+                    ("n", Count("pk", filter=condition)),
+                    ("mean", Avg(measure, filter=condition)),
+                    ("p50", PercentileCont(measure, 0.5, filter=condition, output_field=output)),
+                )
+            }
+        )
+        return {
+            name: (row[f"{name}__n"], row[f"{name}__mean"], row[f"{name}__p50"]) for name in groups
+        }
+    found = {}
+    for name, condition in groups.items():
+        part = queryset.filter(condition)
+        totals = part.aggregate(n=Count("pk"), mean=Avg(measure))
+        (median,) = percentiles(part, measure, (0.5,))
+        found[name] = (totals["n"], totals["mean"], median)
+    return found

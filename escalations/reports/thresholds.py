@@ -77,34 +77,43 @@ def _labelled(period):
         )
         | Exists(Escalation.objects.filter(**later, triggered_at__gte=OuterRef("received_at")))
     )
-    verdicts = verdicts.annotate(
-        reply=Subquery(first_reply),
-        went_wrong=went_wrong,
-        # 0.57 * 100 is 56.99999999999999 in floating point: nudge before the floor.
-        percent=Floor(F("confidence") * 100 + Value(1e-6)),
-    )
-    verdicts = verdicts.annotate(trimmed_reply=Lower(Trim("reply")))
+    # 0.57 * 100 is 56.99999999999999 in floating point: nudge before the floor.
+    verdicts = verdicts.annotate(percent=Floor(F("confidence") * 100 + Value(1e-6)))
+    keys = ("intent", "policy", "percent")
+    # Escalated: too early when resolved at first contact with the AI's answer unchanged.
+    escalated = verdicts.filter(decision=Decision.ESCALATE).annotate(reply=Subquery(first_reply))
     unchanged = Q(reply__isnull=True) | Q(trimmed_reply=Lower(Trim(F("proposed_reply"))))
-    too_early = (
-        Q(
-            decision=Decision.ESCALATE,
-            escalation__resolved_at__isnull=False,
-            escalation__is_rerouted=False,
-        )
-        & unchanged
+    needless = Q(escalation__resolved_at__isnull=False, escalation__is_rerouted=False) & unchanged
+    escalated = (
+        escalated.annotate(trimmed_reply=Lower(Trim("reply")))
+        .values(*keys)
+        .annotate(n=Count("id"), too_early=Count("id", filter=needless))
+        .order_by()
     )
-    too_late = Q(decision=Decision.STAY, went_wrong=True)
-    fine_if_kept = too_early | Q(decision=Decision.STAY, went_wrong=False)
-    return (
-        verdicts.values("intent", "policy", "percent")
-        .annotate(
-            n=Count("id"),
-            too_early=Count("id", filter=too_early),
-            too_late=Count("id", filter=too_late),
-            fine=Count("id", filter=fine_if_kept),
-        )
-        .order_by("intent", "policy", "percent")
+    # Stayed: too late when something went wrong afterwards.
+    stayed = (
+        verdicts.filter(decision=Decision.STAY)
+        .annotate(went_wrong=went_wrong)
+        .values(*keys)
+        .annotate(n=Count("id"), too_late=Count("id", filter=Q(went_wrong=True)))
+        .order_by()
     )
+    rows: dict[tuple, dict] = {}
+    for row in escalated:
+        entry = rows.setdefault(tuple(row[k] for k in keys), _empty(row, keys))
+        entry["n"] += row["n"]
+        entry["too_early"] += row["too_early"]
+        entry["fine"] += row["too_early"]  # would have been fine with the AI
+    for row in stayed:
+        entry = rows.setdefault(tuple(row[k] for k in keys), _empty(row, keys))
+        entry["n"] += row["n"]
+        entry["too_late"] += row["too_late"]
+        entry["fine"] += row["n"] - row["too_late"]
+    return [rows[key] for key in sorted(rows, key=lambda k: (k[0], k[1] or 0, k[2]))]
+
+
+def _empty(row: dict, keys: tuple) -> dict:
+    return {**{k: row[k] for k in keys}, "n": 0, "too_early": 0, "too_late": 0, "fine": 0}
 
 
 def _outcomes(buckets: dict[int, tuple[int, int]], cut: int) -> tuple[int, int]:

@@ -124,6 +124,7 @@ def escalation_create(
         to_team=to_team or ticket.team,
         to_tier=to_tier,
         to_agent=to_agent,
+        category=ticket.ai_intent,
         summary=summary.strip(),
         ai_attempts=list(ai_attempts or []),
         created_by=actor.user,

@@ -40,6 +40,7 @@ def history(settings):
             ticket=ticket,
             kind=kind,
             trigger="test",
+            category="billing",
             from_tier=1,
             to_tier=tier,
             to_team=team,
@@ -136,3 +137,20 @@ def test_the_filters_narrow_every_figure(history):
     assert elsewhere["volume"]["total"] == 0
     assert elsewhere["first_response"]["p50_seconds"] is None
     assert elsewhere["first_contact"]["share"] is None
+
+
+def test_an_escalation_records_the_task_category_at_hand_over(l1_team, billing_team, actor):
+    from escalations.services.escalations import escalation_create
+
+    ticket = make_ticket(team=l1_team, actor=actor, ai_intent="billing.refund")
+    escalation = escalation_create(
+        ticket=ticket,
+        kind="agent_initiated",
+        actor=actor,
+        trigger="agent_button",
+        to_team=billing_team,
+        summary="Refund above the limit.",
+    )
+    Ticket.objects.filter(pk=ticket.pk).update(ai_intent="billing.invoice")
+    escalation.refresh_from_db()
+    assert escalation.category == "billing.refund"
