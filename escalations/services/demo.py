@@ -158,6 +158,11 @@ def demo_seed(*, now: datetime | None = None, seed: int = 7) -> DemoResult:
         age = timedelta(hours=rng.randint(2, 24 * 14), minutes=rng.randint(0, 59))
         story = _Story(rng=rng, start=now - age, end=now - timedelta(minutes=1))
         _play(scenario, end_state, customer, teams, agents, story)
+    from escalations.services.demo_ai import demo_ai_history
+
+    played = demo_ai_history(
+        workspace=workspace, teams=teams, agents=agents, customers=customers, now=now
+    )
     workspace.human_request_phrases = default_human_request_phrases()
     directory_save(instance=workspace)
     # What came due during the played history fires now, once; a ladder level that fires can
@@ -165,7 +170,7 @@ def demo_seed(*, now: datetime | None = None, seed: int = 7) -> DemoResult:
     fired = timers_sweep().fired
     while fired:
         fired = timers_sweep().fired
-    return DemoResult(workspace, created=True, tickets=len(END_STATES))
+    return DemoResult(workspace, created=True, tickets=len(END_STATES) + played)
 
 
 def _service_levels(workspace, data: dict, teams: dict) -> None:

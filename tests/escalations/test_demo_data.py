@@ -13,6 +13,10 @@ from escalations.models import (
     TicketStatus,
 )
 from escalations.services.demo import demo_accounts_reset, demo_seed
+from escalations.services.demo_ai import CONVERSATIONS
+
+# The played tickets, one per end state, and the chatbot's conversations.
+TICKETS = 50 + sum(len(runs) for *_, runs in CONVERSATIONS)
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +44,7 @@ def test_demo_has_the_four_teams_with_their_tiers(seeded):
 def test_demo_has_about_fifty_tickets_in_every_state(seeded):
     by_status = dict(Ticket.objects.values_list("status").annotate(n=Count("id")))
     assert set(by_status) == set(TicketStatus.values)
-    assert sum(by_status.values()) == 50
+    assert sum(by_status.values()) == TICKETS
 
 
 def test_demo_conversations_have_every_kind_of_message(seeded):
@@ -63,7 +67,7 @@ def test_every_escalated_demo_ticket_has_an_owner_and_a_package(seeded):
 
 
 def test_demo_history_is_in_the_audit_trail(seeded):
-    assert TicketEvent.objects.filter(event_type=EventType.TICKET_CREATED).count() == 50
+    assert TicketEvent.objects.filter(event_type=EventType.TICKET_CREATED).count() == TICKETS
     closed = Ticket.objects.filter(status=TicketStatus.CLOSED).first()
     moves = closed.events.filter(event_type=EventType.STATUS_CHANGED)
     assert list(moves.values_list("to_value", flat=True))[-2:] == ["resolved", "closed"]
@@ -73,7 +77,7 @@ def test_demo_history_is_in_the_audit_trail(seeded):
 def test_seeding_twice_changes_nothing(seeded):
     again = demo_seed()
     assert not again.created
-    assert Ticket.objects.count() == 50
+    assert Ticket.objects.count() == TICKETS
 
 
 def test_demo_accounts_share_the_printed_password(seeded):
@@ -100,3 +104,17 @@ def test_demo_tickets_run_on_sla_policies_and_what_came_due_has_fired(seeded):
     assert SlaClock.objects.filter(state=ClockState.BREACHED).exists()
     assert not Timer.objects.filter(state=TimerState.PENDING, due_at__lte=timezone.now()).exists()
     assert not Timer.objects.exclude(last_error="").exists()
+
+
+def test_the_demo_gives_the_threshold_report_a_history(seeded):
+    from datetime import timedelta
+
+    from escalations.reports.metrics import Period
+    from escalations.reports.thresholds import threshold_review
+
+    today = timezone.localdate()
+    review = {row.category: row for row in threshold_review(Period(today - timedelta(29), today))}
+    assert set(review) == {"order.delivery_status", "billing.refund"}
+    delivery = review["order.delivery_status"]
+    assert (delivery.too_early, delivery.too_late, delivery.current) == (3, 2, 0.6)
+    assert delivery.proposed < delivery.current
