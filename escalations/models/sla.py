@@ -275,7 +275,14 @@ class SlaClock(models.Model):
             models.UniqueConstraint(fields=["ticket", "kind", "cycle"], name="sla_clock_cycle")
         ]
         # The reports: breach rates of the clocks started in a period.
-        indexes = [models.Index(fields=["started_at"], name="sla_clock_started")]
+        indexes = [
+            models.Index(fields=["started_at"], name="sla_clock_started"),
+            models.Index(
+                fields=["breached_at"],
+                condition=models.Q(breached_at__isnull=False),
+                name="sla_clock_breached",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} clock of #{self.ticket_id}"

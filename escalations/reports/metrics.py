@@ -6,7 +6,7 @@ and a team (the team an escalation went to)."""
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -126,9 +126,15 @@ def resolution(period: Period) -> dict:
     if period.team_id:
         tickets = tickets.filter(team=period.team_id)
     took = ExpressionWrapper(F("resolved_at") - F("created_at"), output_field=DurationField())
-    tickets = tickets.annotate(escalated=Exists(Escalation.objects.filter(ticket=OuterRef("pk"))))
+    # "In the set of escalated tickets": a semi-join (and an anti-join), not a subquery per
+    # ticket.
+    escalated = Escalation.objects.values("ticket_id")
     found = summary_by(
-        tickets, {"escalated": Q(escalated=True), "not_escalated": Q(escalated=False)}, took
+        {
+            "escalated": tickets.filter(pk__in=escalated),
+            "not_escalated": tickets.exclude(pk__in=escalated),
+        },
+        took,
     )
     return {
         name: {"tickets": n, "mean_seconds": _seconds(mean), "p50_seconds": _seconds(median)}

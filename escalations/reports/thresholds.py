@@ -10,7 +10,8 @@ one that would have made the fewest of both on that history (ties go to the curr
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
+from django.db import connection
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Floor, Lower, Trim
 
 from escalations.models import (
@@ -64,19 +65,6 @@ def _labelled(period):
         .order_by("created_at", "id")
         .values("body")[:1]
     )
-    later = {"ticket": OuterRef("ticket")}
-    went_wrong = (
-        Exists(SlaClock.objects.filter(**later, breached_at__gte=OuterRef("received_at")))
-        | Exists(
-            TicketEvent.objects.filter(
-                **later,
-                event_type=EventType.STATUS_CHANGED,
-                data__transition="reopen",
-                created_at__gte=OuterRef("received_at"),
-            )
-        )
-        | Exists(Escalation.objects.filter(**later, triggered_at__gte=OuterRef("received_at")))
-    )
     # 0.57 * 100 is 56.99999999999999 in floating point: nudge before the floor.
     verdicts = verdicts.annotate(percent=Floor(F("confidence") * 100 + Value(1e-6)))
     keys = ("intent", "policy", "percent")
@@ -91,13 +79,7 @@ def _labelled(period):
         .order_by()
     )
     # Stayed: too late when something went wrong afterwards.
-    stayed = (
-        verdicts.filter(decision=Decision.STAY)
-        .annotate(went_wrong=went_wrong)
-        .values(*keys)
-        .annotate(n=Count("id"), too_late=Count("id", filter=Q(went_wrong=True)))
-        .order_by()
-    )
+    stayed = _stayed(verdicts.filter(decision=Decision.STAY), period)
     rows: dict[tuple, dict] = {}
     for row in escalated:
         entry = rows.setdefault(tuple(row[k] for k in keys), _empty(row, keys))
@@ -110,6 +92,59 @@ def _labelled(period):
         entry["too_late"] += row["too_late"]
         entry["fine"] += row["n"] - row["too_late"]
     return [rows[key] for key in sorted(rows, key=lambda k: (k[0], k[1] or 0, k[2]))]
+
+
+def _stayed(verdicts, period) -> list[dict]:
+    """Per category, policy and percent: the verdicts kept by the AI, and how many of their
+    tickets breached, were reopened or were escalated after the verdict. The bad things of the
+    period are gathered once, their latest time per ticket, and joined (not looked up per
+    verdict)."""
+    since = period.since
+    bad = (
+        SlaClock.objects.filter(breached_at__gte=since)
+        .annotate(tid=F("ticket_id"), at=F("breached_at"))
+        .values("tid", "at")
+        .order_by()
+        .union(
+            TicketEvent.objects.filter(
+                event_type=EventType.STATUS_CHANGED,
+                data__transition="reopen",
+                created_at__gte=since,
+            )
+            .annotate(tid=F("ticket_id"), at=F("created_at"))
+            .values("tid", "at")
+            .order_by(),
+            Escalation.objects.filter(triggered_at__gte=since)
+            .annotate(tid=F("ticket_id"), at=F("triggered_at"))
+            .values("tid", "at")
+            .order_by(),
+            all=True,
+        )
+    )
+    kept = (
+        verdicts.annotate(
+            tid=F("ticket_id"), got=F("received_at"), cat=F("intent"), pol=F("policy_id")
+        )
+        .values("tid", "got", "cat", "pol", "percent")
+        .order_by()
+    )
+    bad_sql, bad_params = bad.query.sql_with_params()
+    kept_sql, kept_params = kept.query.sql_with_params()
+    sql = f"""
+        SELECT k.cat, k.pol, k.percent, COUNT(*),
+               COUNT(*) FILTER (WHERE w.last_bad IS NOT NULL AND w.last_bad >= k.got)
+        FROM ({kept_sql}) k
+        LEFT JOIN (SELECT tid, MAX(at) AS last_bad FROM ({bad_sql}) u GROUP BY tid) w
+            ON w.tid = k.tid
+        GROUP BY k.cat, k.pol, k.percent
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*kept_params, *bad_params])
+        found = cursor.fetchall()
+    return [
+        {"intent": cat, "policy": pol, "percent": percent, "n": n, "too_late": late}
+        for cat, pol, percent, n, late in found
+    ]
 
 
 def _empty(row: dict, keys: tuple) -> dict:
