@@ -140,6 +140,7 @@ def seed(count: int) -> None:
             "updated_at": created,
             "status_changed_at": created,
             "resolved_at": f"CASE WHEN n % 10 < 7 THEN {later(created, '60 + (n % 2880)')} END",
+            "escalated_at": f"CASE WHEN n % 5 = 0 THEN {later(created, '30')} END",
         },
     )
     base = Ticket.objects.order_by("pk").values_list("pk", flat=True).first() - 1

@@ -94,6 +94,9 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
     # read as "minutes since ...".
     last_customer_message_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_agent_message_at = models.DateTimeField(null=True, blank=True, editable=False)
+    escalated_at = models.DateTimeField(
+        "first escalated at", null=True, blank=True, help_text="Its first hand-over to people."
+    )
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 

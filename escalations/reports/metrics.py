@@ -6,7 +6,6 @@ and a team (the team an escalation went to)."""
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db import connection
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -127,47 +126,14 @@ def resolution(period: Period) -> dict:
     if period.team_id:
         tickets = tickets.filter(team=period.team_id)
     took = ExpressionWrapper(F("resolved_at") - F("created_at"), output_field=DurationField())
-    if connection.vendor == "postgresql":
-        return _resolution_in_one_pass(tickets, took)
-    # "In the set of escalated tickets": a semi-join (and an anti-join), not a subquery per
-    # ticket.
-    escalated = Escalation.objects.values("ticket_id")
     found = summary_by(
-        {
-            "escalated": tickets.filter(pk__in=escalated),
-            "not_escalated": tickets.exclude(pk__in=escalated),
-        },
+        tickets,
+        {"escalated": Q(escalated_at__isnull=False), "not_escalated": Q(escalated_at__isnull=True)},
         took,
     )
     return {
         name: {"tickets": n, "mean_seconds": _seconds(mean), "p50_seconds": _seconds(median)}
         for name, (n, mean, median) in found.items()
-    }
-
-
-def _resolution_in_one_pass(tickets, took) -> dict:
-    """PostgreSQL: the tickets joined once to the set of escalated tickets, grouped by it."""
-    rows_sql, params = (
-        tickets.annotate(tid=F("pk"), took=took).values("tid", "took").order_by().query
-    ).sql_with_params()
-    escalation = Escalation._meta.db_table
-    sql = f"""
-        SELECT e.tid IS NOT NULL, COUNT(*), AVG(t.took),
-               PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY t.took)
-        FROM ({rows_sql}) t
-        LEFT JOIN (SELECT DISTINCT ticket_id AS tid FROM {escalation}) e ON e.tid = t.tid
-        GROUP BY 1
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        found = {escalated: (n, mean, median) for escalated, n, mean, median in cursor}
-    return {
-        name: {
-            "tickets": found.get(flag, (0,))[0],
-            "mean_seconds": _seconds(found.get(flag, (0, None))[1]),
-            "p50_seconds": _seconds(found.get(flag, (0, None, None))[2]),
-        }
-        for name, flag in (("escalated", True), ("not_escalated", False))
     }
 
 

@@ -47,22 +47,35 @@ def percentiles(queryset, expression, fractions: tuple[float, ...]) -> tuple:
     return tuple(found)
 
 
-def summary_by(groups: dict, measure) -> dict:
-    """Per named queryset: the count, mean and median of `measure` (one query each on
-    PostgreSQL; elsewhere a count and mean, then the ranks)."""
+def summary_by(queryset, groups: dict, measure) -> dict:
+    """Per named group (a Q each): the count, mean and median of `measure`. PostgreSQL does it
+    in one pass with filtered aggregates; elsewhere a count, a mean and the ranks per group."""
     from django.db.models import Avg, Count
 
+    if connection.vendor == "postgresql":
+        row = queryset.aggregate(
+            **{
+                f"{name}__{part}": aggregate
+                for name, condition in groups.items()
+                for part, aggregate in (
+                    ("n", Count("pk", filter=condition)),
+                    ("mean", Avg(measure, filter=condition)),
+                    (
+                        "p50",
+                        PercentileCont(
+                            measure, 0.5, filter=condition, output_field=measure.output_field
+                        ),
+                    ),
+                )
+            }
+        )
+        return {
+            name: (row[f"{name}__n"], row[f"{name}__mean"], row[f"{name}__p50"]) for name in groups
+        }
     found = {}
-    for name, part in groups.items():
-        if connection.vendor == "postgresql":
-            row = part.aggregate(
-                n=Count("pk"),
-                mean=Avg(measure),
-                p50=PercentileCont(measure, 0.5, output_field=measure.output_field),
-            )
-            found[name] = (row["n"], row["mean"], row["p50"])
-        else:
-            totals = part.aggregate(n=Count("pk"), mean=Avg(measure))
-            (median,) = percentiles(part, measure, (0.5,))
-            found[name] = (totals["n"], totals["mean"], median)
+    for name, condition in groups.items():
+        part = queryset.filter(condition)
+        totals = part.aggregate(n=Count("pk"), mean=Avg(measure))
+        (median,) = percentiles(part, measure, (0.5,))
+        found[name] = (totals["n"], totals["mean"], median)
     return found

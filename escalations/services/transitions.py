@@ -105,6 +105,8 @@ def ticket_transition(
         locked.closed_at = now
     if target not in (TicketStatus.PENDING, TicketStatus.ON_HOLD):
         locked.snoozed_until = None
+    if target == TicketStatus.ESCALATED and locked.escalated_at is None:
+        locked.escalated_at = now
     locked.custom_status = new_custom
     locked.save(
         update_fields=[
@@ -115,6 +117,7 @@ def ticket_transition(
             "closed_at",
             "snoozed_until",
             "custom_status",
+            "escalated_at",
         ]
     )
     event_record(

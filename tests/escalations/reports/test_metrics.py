@@ -36,6 +36,7 @@ def history(settings):
     t1, t2, t3, t4, t5 = tickets
 
     def escalation(ticket, kind, team, tier, hours, answered=None, resolved=False, moved=False):
+        Ticket.objects.filter(pk=ticket.pk).update(escalated_at=at(hours))
         return Escalation.objects.create(
             ticket=ticket,
             kind=kind,
@@ -154,3 +155,33 @@ def test_an_escalation_records_the_task_category_at_hand_over(l1_team, billing_t
     Ticket.objects.filter(pk=ticket.pk).update(ai_intent="billing.invoice")
     escalation.refresh_from_db()
     assert escalation.category == "billing.refund"
+
+
+def test_a_ticket_keeps_the_time_it_was_first_escalated(l1_team, billing_team, actor):
+    from escalations.services.escalations import escalation_create
+    from escalations.services.transitions import ticket_transition
+
+    ticket = make_ticket(team=l1_team, actor=actor)
+    assert ticket.escalated_at is None
+    first = escalation_create(
+        ticket=ticket,
+        kind="agent_initiated",
+        actor=actor,
+        trigger="agent_button",
+        to_team=billing_team,
+        summary="Over to billing.",
+    )
+    ticket.refresh_from_db()
+    stamped = ticket.escalated_at
+    assert abs(stamped - first.triggered_at) < timedelta(seconds=1)
+    ticket_transition(ticket=ticket, transition="wait_on_customer", actor=actor)
+    escalation_create(
+        ticket=ticket,
+        kind="agent_initiated",
+        actor=actor,
+        trigger="agent_button",
+        to_team=billing_team,
+        summary="Again.",
+    )
+    ticket.refresh_from_db()
+    assert ticket.escalated_at == stamped
