@@ -24,6 +24,7 @@ from escalations.models import (
     Message,
     SlaClock,
     TicketEvent,
+    TicketStatus,
 )
 
 
@@ -106,9 +107,12 @@ def _stayed(verdicts, period) -> list[dict]:
         .values("tid", "at")
         .order_by()
         .union(
+            # Resolved → open is a reopening (the only move between the two); plain columns
+            # instead of the event's JSON.
             TicketEvent.objects.filter(
                 event_type=EventType.STATUS_CHANGED,
-                data__transition="reopen",
+                from_value=TicketStatus.RESOLVED,
+                to_value=TicketStatus.OPEN,
                 created_at__gte=since,
             )
             .annotate(tid=F("ticket_id"), at=F("created_at"))

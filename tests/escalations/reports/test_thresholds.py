@@ -137,3 +137,15 @@ def test_applying_needs_the_right_to_change_policies_and_a_sane_value(
     client.post(url, {"value": "1.7"})
     history.refresh_from_db()
     assert history.min_confidence == Decimal("0.800")
+
+
+def test_a_kept_ticket_reopened_later_counts_as_too_late(history, l1_team):
+    from escalations.services.transitions import ticket_transition
+
+    ticket = make_ticket(team=l1_team, actor=BOT, body="Where is my refund?")
+    ai_verdict_record(ticket=ticket, actor=BOT, confidence=0.95, intent="billing")
+    ticket_transition(ticket=ticket, transition="resolve", actor=BOT)
+    (before,) = threshold_review(period_around_today(history.workspace_id))
+    ticket_transition(ticket=ticket, transition="reopen", actor=BOT)
+    (after,) = threshold_review(period_around_today(history.workspace_id))
+    assert (before.too_late, after.too_late) == (2, 3)
