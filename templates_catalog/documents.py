@@ -22,8 +22,15 @@ from escalations.models import (
 
 
 def saved(instance):
-    """Checked like a form would, then saved."""
-    instance.full_clean()
+    """Checked like a form would, then saved. The foreign keys point at rows this same
+    instantiation just made or read, so their existence is not asked of the database again."""
+    instance.full_clean(
+        exclude=[
+            f.name
+            for f in instance._meta.concrete_fields
+            if f.many_to_one and getattr(instance, f.attname) is not None
+        ]
+    )
     instance.save()
     return instance
 
