@@ -18,10 +18,11 @@ from escalations.reports.metrics import (
 def key_figures(period: Period) -> dict:
     sla = sla_breaches(period)
     clocks = sum(row["clocks"] for row in sla)
+    response = first_response(period)
     return {
         "Escalations": escalations_in(period).count(),
-        "First human response, p50 (min)": _minutes(first_response(period)["p50_seconds"]),
-        "First human response, p90 (min)": _minutes(first_response(period)["p90_seconds"]),
+        "First human response, p50 (min)": _minutes(response["p50_seconds"]),
+        "First human response, p90 (min)": _minutes(response["p90_seconds"]),
         "Resolved at first contact (%)": _percent(first_contact(period)["share"]),
         "Escalated tickets: mean resolution (h)": _hours(
             resolution(period)["escalated"]["mean_seconds"]

@@ -110,9 +110,13 @@ def first_response(period: Period) -> dict:
         F("first_human_response_at") - F("triggered_at"), output_field=DurationField()
     )
     p50, p90 = percentiles(answered, wait, (0.5, 0.9))
+    counts = escalations_in(period).aggregate(
+        answered=Count("id", filter=Q(first_human_response_at__isnull=False)),
+        waiting=Count("id", filter=Q(first_human_response_at__isnull=True)),
+    )
     return {
-        "answered": answered.count(),
-        "waiting": escalations_in(period).filter(first_human_response_at__isnull=True).count(),
+        "answered": counts["answered"],
+        "waiting": counts["waiting"],
         "p50_seconds": _seconds(p50),
         "p90_seconds": _seconds(p90),
     }

@@ -34,6 +34,11 @@ def workspace_of(row: dict) -> Workspace:
         raise ValueError(f"There is no workspace {slug!r}.") from None
 
 
+def in_workspace(row: dict) -> dict:
+    """The lookup scope of a row's related records: its workspace."""
+    return {"workspace": workspace_of(row)}
+
+
 class Lookup(widgets.Widget):
     """A related record by a key (its name, slug or login), looked up within what the row
     names (its workspace, its matrix…); optionally created when missing."""

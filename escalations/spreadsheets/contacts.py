@@ -3,9 +3,8 @@ and how to reach them."""
 
 from escalations.models import CommunicationPlan, PlanContact, Team
 from escalations.models.communications import ContactChannel
-from escalations.spreadsheets.base import Choice, Lookup, SheetResource, Whole, column
+from escalations.spreadsheets.base import Choice, Lookup, SheetResource, Whole, column, in_workspace
 from escalations.spreadsheets.formats import SheetLayout
-from escalations.spreadsheets.matrix import _by_workspace
 
 
 class ContactResource(SheetResource):
@@ -16,11 +15,11 @@ class ContactResource(SheetResource):
     parents = {CommunicationPlan: "plan__in"}
 
     workspace = column("plan__workspace__slug", "Workspace", readonly=True)
-    plan = column("plan", "Plan", Lookup(CommunicationPlan, "plan", _by_workspace, "title"))
+    plan = column("plan", "Plan", Lookup(CommunicationPlan, "plan", in_workspace, "title"))
     position = column("position", "Position", Whole())
     name = column("name", "Name")
     role = column("role", "Role")
-    team = column("team", "Team", Lookup(Team, "team", _by_workspace, "slug", optional=True))
+    team = column("team", "Team", Lookup(Team, "team", in_workspace, "slug", optional=True))
     channel = column("channel", "Channel", Choice(ContactChannel.choices))
     address = column("address", "Address")
 

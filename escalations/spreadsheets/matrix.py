@@ -9,8 +9,8 @@ from escalations.spreadsheets.base import (
     Minutes,
     SheetResource,
     column,
+    in_workspace,
     text,
-    workspace_of,
 )
 from escalations.spreadsheets.formats import Grid, SheetLayout
 
@@ -20,10 +20,6 @@ HIGHLIGHT_FILLS = {
     Highlight.MEDIUM.label: "FDE68A",
     Highlight.LOW.label: "BBF7D0",
 }
-
-
-def _by_workspace(row: dict) -> dict:
-    return {"workspace": workspace_of(row)}
 
 
 def matrix_grids(dataset) -> list[Grid]:
@@ -82,11 +78,11 @@ class MatrixCellResource(SheetResource):
     parents = {EscalationMatrix: "matrix__in"}
 
     workspace = column("matrix__workspace__slug", "Workspace", readonly=True)
-    matrix = column("matrix", "Matrix", Lookup(EscalationMatrix, "matrix", _by_workspace, "title"))
+    matrix = column("matrix", "Matrix", Lookup(EscalationMatrix, "matrix", in_workspace, "title"))
     level = column("level", "Level")
     severity = column("severity", "Severity")
     contact = column("contact", "Contact")
-    team = column("team", "Team", Lookup(Team, "team", _by_workspace, "slug", optional=True))
+    team = column("team", "Team", Lookup(Team, "team", in_workspace, "slug", optional=True))
     channel = column("channel", "Channel")
     respond = column("respond_within_minutes", "Respond within (minutes)", Minutes())
     highlight = column("highlight", "Highlight", Choice(Highlight.choices, optional=True))

@@ -15,16 +15,16 @@ from escalations.spreadsheets.base import (
     Lookup,
     SheetResource,
     column,
+    in_workspace,
     text,
 )
 from escalations.spreadsheets.formats import Grid, SheetLayout
-from escalations.spreadsheets.matrix import _by_workspace
 
 LETTER_FILLS = {"A": "FDBA74", "R": "BFDBFE"}
 
 
 def _matrix_of(row: dict) -> dict:
-    matrix = Lookup(RaciMatrix, "RACI matrix", _by_workspace).clean(row.get("Matrix"), row)
+    matrix = Lookup(RaciMatrix, "RACI matrix", in_workspace).clean(row.get("Matrix"), row)
     return {"matrix": matrix}
 
 

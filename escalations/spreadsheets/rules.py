@@ -14,9 +14,9 @@ from escalations.spreadsheets.base import (
     WordList,
     YesNo,
     column,
+    in_workspace,
 )
 from escalations.spreadsheets.formats import SheetLayout
-from escalations.spreadsheets.matrix import _by_workspace
 
 INACTIVE_FILL = "E5E7EB"
 
@@ -57,7 +57,7 @@ class RuleResource(SheetResource):
     parents = {RuleSet: "rule_set__in"}
 
     workspace = column("rule_set__workspace__slug", "Workspace", readonly=True)
-    rule_set = column("rule_set", "Rule set", Lookup(RuleSet, "rule set", _by_workspace))
+    rule_set = column("rule_set", "Rule set", Lookup(RuleSet, "rule set", in_workspace))
     name = column("name", "Name")
     position = column("position", "Position", Whole())
     active = column("is_active", "Active", YesNo())

@@ -29,10 +29,10 @@ from escalations.spreadsheets.base import (
     WordList,
     YesNo,
     column,
+    in_workspace,
     text,
 )
 from escalations.spreadsheets.formats import SheetLayout
-from escalations.spreadsheets.matrix import _by_workspace
 
 CLOCKS = (
     ("first_response_minutes", "first response"),
@@ -71,12 +71,12 @@ class SlaPolicyResource(SheetResource):
     stores = column("match_stores", "Stores", WordList())
     business_hours = column("business_hours", "Business hours", YesNo())
     calendar = column(
-        "calendar", "Calendar", Lookup(BusinessCalendar, "calendar", _by_workspace, optional=True)
+        "calendar", "Calendar", Lookup(BusinessCalendar, "calendar", in_workspace, optional=True)
     )
     warning = column("warning_percent", "Warning at (%)", Whole())
     pauses = column("pause_statuses", "Pause statuses", WordList())
     ladder = column(
-        "ladder", "Ladder", Lookup(EscalationLadder, "ladder", _by_workspace, optional=True)
+        "ladder", "Ladder", Lookup(EscalationLadder, "ladder", in_workspace, optional=True)
     )
 
     class Meta(SheetResource.Meta):
@@ -260,12 +260,12 @@ class LadderResource(SheetResource):
     parents = {EscalationLadder: "ladder__in"}
 
     workspace = column("ladder__workspace__slug", "Workspace", readonly=True)
-    ladder = column("ladder", "Ladder", Lookup(EscalationLadder, "ladder", _by_workspace))
+    ladder = column("ladder", "Ladder", Lookup(EscalationLadder, "ladder", in_workspace))
     position = column("position", "Position", Whole())
     name = column("name", "Level")
     after = column("after_minutes", "After (min)", Minutes())
     climb = column("climb_when", "Climb when", Choice(ClimbWhen.choices))
-    to_team = column("to_team", "To team", Lookup(Team, "team", _by_workspace, "slug", True))
+    to_team = column("to_team", "To team", Lookup(Team, "team", in_workspace, "slug", True))
     to_agent = column(
         "to_agent", "To agent", Lookup(Agent, "agent", lambda row: {}, "user__username", True)
     )
@@ -301,7 +301,7 @@ class LadderResource(SheetResource):
         """A ladder named for the first time is added to the workspace."""
         super().before_import_row(row, **kwargs)
         try:
-            workspace = _by_workspace(row)["workspace"]
+            workspace = in_workspace(row)["workspace"]
         except ValueError:
             return  # reported against the row's columns
         name = text(row.get("Ladder"))
