@@ -167,7 +167,12 @@ def seed(count: int) -> None:
             "is_rerouted": "(n % 7 = 0)",
         },
     )
-    for state, offset in (("open", "0"), ("escalated", "30"), ("resolved", "630")):
+    # Each status change with the stay it ended (minutes since the previous one).
+    for left, state, offset, stayed in (
+        ("new", "open", 0, 0),
+        ("open", "escalated", 30, 30),
+        ("escalated", "resolved", 630, 600),
+    ):
         insert(
             TicketEvent,
             count,
@@ -176,8 +181,10 @@ def seed(count: int) -> None:
                 "ticket": ticket,
                 "event_type": "'ticket.status_changed'",
                 "actor_kind": "'system'",
+                "from_value": f"'{left}'",
                 "to_value": f"'{state}'",
-                "created_at": later(created, offset),
+                "stay_seconds": str(stayed * 60),
+                "created_at": later(created, str(offset)),
             },
         )
     insert(
@@ -194,6 +201,7 @@ def seed(count: int) -> None:
             "breached_at": f"CASE WHEN n % 9 = 0 THEN {later(created, '60')} END",
         },
     )
+    first_escalation = Escalation.objects.order_by("pk").values_list("pk", flat=True).first()
     insert(
         AiVerdict,
         count,
@@ -206,11 +214,15 @@ def seed(count: int) -> None:
             "policy": str(ai_policy.pk),
             "policy_name": "'AI'",
             "decision": "CASE WHEN n % 100 < 60 THEN 'escalate' ELSE 'stay' END",
+            # A verdict that escalated started the ticket's escalation.
+            "escalation": f"CASE WHEN n % 100 < 60 AND n % 5 = 0 "
+            f"THEN {first_escalation - 1} + n / 5 END",
             "confidence_only": literal(True),
         },
     )
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        # As a database in service would be: vacuumed (what index-only reads rely on), analysed.
+        cursor.execute("VACUUM ANALYZE" if PG else "ANALYZE")
 
 
 def main() -> None:

@@ -14,11 +14,9 @@ from django.views.decorators.http import require_POST
 
 from escalations.actors import Actor
 from escalations.models import EscalationKind, EscalationPolicy
-from escalations.reports.compare import before_after
 from escalations.reports.export import figures_dataset
 from escalations.reports.filters import ReportFilter
-from escalations.reports.metrics import dashboard
-from escalations.reports.thresholds import threshold_review
+from escalations.reports.report import escalation_report
 from escalations.services.ai_policies import policy_threshold_apply
 from escalations.spreadsheets.formats import SheetXLSX
 
@@ -101,16 +99,15 @@ class ReportsMixin:
             raise PermissionDenied
         form = ReportFilter(request.GET or None)
         if request.GET and not form.is_valid():
-            figures, period = None, None
+            figures = None
         else:
             if not request.GET:
                 form = ReportFilter({})
                 form.is_valid()
-            period = form.period()
-            figures = dashboard(period)
+            figures = escalation_report(form.period(), form.cleaned_data.get("changed_on"))
         wanted = request.GET.get("download")
         if figures is not None and wanted in ("csv", "xlsx"):
-            return _download(figures, threshold_review(period), wanted)
+            return _download(figures, figures["thresholds"], wanted)
         context = {
             **self.admin_site.each_context(request),
             "title": "Escalation reports",
@@ -119,10 +116,9 @@ class ReportsMixin:
         }
         if figures is not None:
             context["charts"] = charts(figures)
-            context["thresholds"] = threshold_review(period)
+            context["thresholds"] = figures["thresholds"]
             context["may_apply"] = request.user.has_perm("escalations.change_escalationpolicy")
-            if form.cleaned_data.get("changed_on"):
-                context["comparison"] = before_after(period, form.cleaned_data["changed_on"])
+            context["comparison"] = figures.get("comparison")
         return TemplateResponse(request, "escalations/admin/reports.html", context)
 
     def threshold_view(self, request, pk: int):

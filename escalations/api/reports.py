@@ -9,10 +9,8 @@ from rest_framework import permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from escalations.reports.compare import before_after
 from escalations.reports.filters import ReportFilter
-from escalations.reports.metrics import dashboard
-from escalations.reports.thresholds import threshold_review
+from escalations.reports.report import escalation_report
 
 
 class CanReadEscalations(permissions.BasePermission):
@@ -45,9 +43,6 @@ class EscalationReportView(APIView):
         if not form.is_valid():
             errors = {field: list(messages) for field, messages in form.errors.items()}
             return Response(errors, status=status.HTTP_400_BAD_REQUEST)
-        period = form.period()
-        figures = dashboard(period)
-        figures["thresholds"] = [asdict(row) for row in threshold_review(period)]
-        if form.cleaned_data.get("changed_on"):
-            figures["comparison"] = before_after(period, form.cleaned_data["changed_on"])
+        figures = escalation_report(form.period(), form.cleaned_data.get("changed_on"))
+        figures["thresholds"] = [asdict(row) for row in figures["thresholds"]]
         return Response(figures)

@@ -170,7 +170,7 @@ class AiVerdict(models.Model):
     message = models.ForeignKey(
         Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    received_at = models.DateTimeField(default=clock_now, db_index=True)
+    received_at = models.DateTimeField(default=clock_now)
 
     confidence = models.FloatField(null=True, blank=True)
     intent = models.CharField("task category", max_length=100, blank=True)
@@ -212,7 +212,25 @@ class AiVerdict(models.Model):
 
     class Meta:
         ordering = ["-received_at", "-id"]
-        indexes = [models.Index(fields=["ticket", "received_at"], name="verdict_ticket_time")]
+        indexes = [
+            models.Index(fields=["ticket", "received_at"], name="verdict_ticket_time"),
+            # The threshold review: the verdicts of a period, read from the index alone
+            # (PostgreSQL; the proposed reply is read only where a person replied).
+            models.Index(
+                fields=["received_at"],
+                include=[
+                    "id",
+                    "ticket",
+                    "confidence",
+                    "intent",
+                    "policy",
+                    "decision",
+                    "confidence_only",
+                    "escalation",
+                ],
+                name="verdict_period",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"AI verdict on #{self.ticket_id}: {self.get_decision_display()}"

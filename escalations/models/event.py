@@ -78,6 +78,11 @@ class TicketEvent(models.Model):
     to_value = models.CharField(max_length=250, blank=True)
     reason = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
+    stay_seconds = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="On a status change: seconds the ticket spent in the status it left.",
+    )
     created_at = models.DateTimeField(default=clock.now)
 
     objects = TicketEventQuerySet.as_manager()
@@ -89,6 +94,22 @@ class TicketEvent(models.Model):
         indexes = [
             models.Index(fields=["ticket", "created_at"], name="event_ticket_time"),
             models.Index(fields=["event_type", "created_at"], name="event_type_time"),
+            # The reports: a ticket's stays in each status (the waits per state) and the
+            # reopenings since a day, without reading the other events.
+            models.Index(
+                fields=["ticket"],
+                include=["from_value", "stay_seconds"],
+                condition=models.Q(event_type="ticket.status_changed"),
+                name="event_status_stays",
+            ),
+            models.Index(
+                fields=["created_at"],
+                include=["ticket"],
+                condition=models.Q(
+                    event_type="ticket.status_changed", from_value="resolved", to_value="open"
+                ),
+                name="event_reopened",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -6,7 +6,7 @@ and a team (the team an escalation went to)."""
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -14,10 +14,12 @@ from escalations.models import (
     Escalation,
     EscalationKind,
     SlaClock,
+    SlaPolicy,
+    Team,
     Ticket,
     Tier,
 )
-from escalations.reports.percentiles import percentiles, summary_by
+from escalations.reports.percentiles import Seconds, percentiles, summary_by
 
 DAY = timedelta(days=1)
 
@@ -57,9 +59,12 @@ def escalations_in(period: Period):
 
 
 def _seconds(value) -> float | None:
-    if value is None:
-        return None
-    return value.total_seconds() if isinstance(value, timedelta) else float(value) / 1e6
+    return None if value is None else float(value)
+
+
+def team_names(ids) -> dict:
+    """Team names by id, for groups counted by team id (the counting reads no team rows)."""
+    return dict(Team.objects.filter(pk__in=[i for i in ids if i]).values_list("pk", "name"))
 
 
 def volume(period: Period) -> dict:
@@ -68,10 +73,13 @@ def volume(period: Period) -> dict:
     groups = list(
         escalations_in(period)
         .annotate(day=TruncDate("triggered_at"))
-        .values("day", "kind", "category", "to_team__name", "to_tier")
-        .annotate(n=Count("id"))
+        .values("day", "kind", "category", "to_team", "to_tier")
+        .annotate(n=Count("*"))
         .order_by()
     )
+    names = team_names({row["to_team"] for row in groups})
+    for row in groups:
+        row["team"] = names.get(row["to_team"])
     kinds = dict(EscalationKind.choices)
     tiers = dict(Tier.choices)
     per_day: dict = {}
@@ -86,7 +94,7 @@ def volume(period: Period) -> dict:
         "kind_labels": kinds,
         "by_kind": _grouped(groups, "kind", kinds),
         "by_category": _grouped(groups, "category", None, blank="(no category)"),
-        "by_team": _grouped(groups, "to_team__name", None, blank="(no team)"),
+        "by_team": _grouped(groups, "team", None, blank="(no team)"),
         "by_tier": _grouped(groups, "to_tier", tiers),
     }
 
@@ -106,13 +114,11 @@ def first_response(period: Period) -> dict:
     """Time from the escalation's trigger to the first human response: p50 and p90 (seconds),
     over the escalations answered so far."""
     answered = escalations_in(period).filter(first_human_response_at__isnull=False)
-    wait = ExpressionWrapper(
-        F("first_human_response_at") - F("triggered_at"), output_field=DurationField()
-    )
+    wait = Seconds("first_human_response_at", "triggered_at")
     p50, p90 = percentiles(answered, wait, (0.5, 0.9))
     counts = escalations_in(period).aggregate(
-        answered=Count("id", filter=Q(first_human_response_at__isnull=False)),
-        waiting=Count("id", filter=Q(first_human_response_at__isnull=True)),
+        answered=Count("triggered_at", filter=Q(first_human_response_at__isnull=False)),
+        waiting=Count("triggered_at", filter=Q(first_human_response_at__isnull=True)),
     )
     return {
         "answered": counts["answered"],
@@ -129,7 +135,7 @@ def resolution(period: Period) -> dict:
         tickets = tickets.filter(workspace=period.workspace_id)
     if period.team_id:
         tickets = tickets.filter(team=period.team_id)
-    took = ExpressionWrapper(F("resolved_at") - F("created_at"), output_field=DurationField())
+    took = Seconds("resolved_at", "created_at")
     found = summary_by(
         tickets,
         {"escalated": Q(escalated_at__isnull=False), "not_escalated": Q(escalated_at__isnull=True)},
@@ -145,8 +151,10 @@ def first_contact(period: Period) -> dict:
     """Of the escalations that ended (resolved or handed on), the share resolved by the first
     human they reached, without re-routing."""
     rows = escalations_in(period).aggregate(
-        resolved_first=Count("id", filter=Q(resolved_at__isnull=False, is_rerouted=False)),
-        rerouted=Count("id", filter=Q(is_rerouted=True)),
+        resolved_first=Count(
+            "triggered_at", filter=Q(resolved_at__isnull=False, is_rerouted=False)
+        ),
+        rerouted=Count("triggered_at", filter=Q(is_rerouted=True)),
     )
     ended = rows["resolved_first"] + rows["rerouted"]
     return {
@@ -164,20 +172,28 @@ def sla_breaches(period: Period) -> list[dict]:
         clocks = clocks.filter(ticket__workspace=period.workspace_id)
     if period.team_id:
         clocks = clocks.filter(ticket__team=period.team_id)
-    rows = (
-        clocks.values("policy__name")
-        .annotate(n=Count("id"), breached=Count("id", filter=Q(breached_at__isnull=False)))
-        .order_by("policy__name")
+    rows = list(
+        clocks.values("policy")
+        .annotate(
+            n=Count("started_at"), breached=Count("started_at", filter=Q(breached_at__isnull=False))
+        )
+        .order_by()
     )
-    return [
+    names = dict(
+        SlaPolicy.objects.filter(pk__in=[r["policy"] for r in rows if r["policy"]]).values_list(
+            "pk", "name"
+        )
+    )
+    found = [
         {
-            "policy": row["policy__name"] or "(no policy)",
+            "policy": names.get(row["policy"]) or "(no policy)",
             "clocks": row["n"],
             "breached": row["breached"],
             "rate": row["breached"] / row["n"] if row["n"] else None,
         }
         for row in rows
     ]
+    return sorted(found, key=lambda row: row["policy"])
 
 
 def dashboard(period: Period) -> dict:

@@ -1,11 +1,40 @@
-"""Percentiles in the database. PostgreSQL computes them with percentile_cont; elsewhere the
-values at the two ranks around each percentile are read from the ordered rows (one short
-query each) and interpolated the same way percentile_cont does."""
+"""Durations and percentiles in the database. A duration is a number of seconds (a float:
+cheaper to sort and average than an interval). PostgreSQL computes percentiles with
+percentile_cont; elsewhere the values at the two ranks around each percentile are read from the
+ordered rows (one short query each) and interpolated the same way percentile_cont does."""
 
 import math
 
 from django.db import connection
-from django.db.models import Aggregate, FloatField
+from django.db.models import Aggregate, FloatField, Func
+
+
+class Seconds(Func):
+    """Seconds from `earlier` to `later` (two date-time columns or expressions)."""
+
+    arity = 2
+    output_field = FloatField()
+
+    def __init__(self, later, earlier, **extra):
+        super().__init__(later, earlier, **extra)
+
+    def as_sql(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="date_part('epoch', %(expressions)s)",
+            arg_joiner=" - ",
+            **extra,
+        )
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # Django's own SQLite function: the difference in microseconds, exactly.
+        return super().as_sql(
+            compiler,
+            connection,
+            template="(django_timestamp_diff(%(expressions)s) / 1000000.0)",
+            **extra,
+        )
 
 
 class PercentileCont(Aggregate):
@@ -58,7 +87,7 @@ def summary_by(queryset, groups: dict, measure) -> dict:
                 f"{name}__{part}": aggregate
                 for name, condition in groups.items()
                 for part, aggregate in (
-                    ("n", Count("pk", filter=condition)),
+                    ("n", Count(measure, filter=condition)),
                     ("mean", Avg(measure, filter=condition)),
                     (
                         "p50",
@@ -75,7 +104,7 @@ def summary_by(queryset, groups: dict, measure) -> dict:
     found = {}
     for name, condition in groups.items():
         part = queryset.filter(condition)
-        totals = part.aggregate(n=Count("pk"), mean=Avg(measure))
+        totals = part.aggregate(n=Count("*"), mean=Avg(measure))
         (median,) = percentiles(part, measure, (0.5,))
         found[name] = (totals["n"], totals["mean"], median)
     return found

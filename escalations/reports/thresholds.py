@@ -8,11 +8,13 @@ The verdicts decided by confidence alone are labelled from what happened next:
 The database counts them per category and per confidence percent; a proposed threshold is the
 one that would have made the fewest of both on that history (ties go to the current one)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import connection
-from django.db.models import Count, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Floor, Lower, Trim
+from django.db.models import F, Value
+from django.db.models.functions import Floor
 
 from escalations.models import (
     AiVerdict,
@@ -44,7 +46,9 @@ class CategoryThreshold:
     modelled_too_late: int
 
 
-def _labelled(period):
+def threshold_queries(period) -> dict[str, Callable[[], list[dict]]]:
+    """The review's two database queries (the verdicts that escalated, those that stayed), each
+    ready to run on its own."""
     verdicts = AiVerdict.objects.filter(
         received_at__gte=period.since,
         received_at__lt=period.until,
@@ -56,31 +60,16 @@ def _labelled(period):
         verdicts = verdicts.filter(ticket__workspace=period.workspace_id)
     if period.team_id:
         verdicts = verdicts.filter(ticket__team=period.team_id)
-    first_reply = (
-        Message.objects.filter(
-            ticket=OuterRef("ticket"),
-            author_kind=AuthorKind.AGENT,
-            is_internal=False,
-            created_at__gte=OuterRef("escalation__triggered_at"),
-        )
-        .order_by("created_at", "id")
-        .values("body")[:1]
-    )
     # 0.57 * 100 is 56.99999999999999 in floating point: nudge before the floor.
     verdicts = verdicts.annotate(percent=Floor(F("confidence") * 100 + Value(1e-6)))
+    return {
+        "escalated": partial(_escalated, verdicts.filter(decision=Decision.ESCALATE), period),
+        "stayed": partial(_stayed, verdicts.filter(decision=Decision.STAY), period),
+    }
+
+
+def _labelled(escalated: list[dict], stayed: list[dict]) -> list[dict]:
     keys = ("intent", "policy", "percent")
-    # Escalated: too early when resolved at first contact with the AI's answer unchanged.
-    escalated = verdicts.filter(decision=Decision.ESCALATE).annotate(reply=Subquery(first_reply))
-    unchanged = Q(reply__isnull=True) | Q(trimmed_reply=Lower(Trim(F("proposed_reply"))))
-    needless = Q(escalation__resolved_at__isnull=False, escalation__is_rerouted=False) & unchanged
-    escalated = (
-        escalated.annotate(trimmed_reply=Lower(Trim("reply")))
-        .values(*keys)
-        .annotate(n=Count("id"), too_early=Count("id", filter=needless))
-        .order_by()
-    )
-    # Stayed: too late when something went wrong afterwards.
-    stayed = _stayed(verdicts.filter(decision=Decision.STAY), period)
     rows: dict[tuple, dict] = {}
     for row in escalated:
         entry = rows.setdefault(tuple(row[k] for k in keys), _empty(row, keys))
@@ -93,6 +82,49 @@ def _labelled(period):
         entry["too_late"] += row["too_late"]
         entry["fine"] += row["n"] - row["too_late"]
     return [rows[key] for key in sorted(rows, key=lambda k: (k[0], k[1] or 0, k[2]))]
+
+
+def _escalated(verdicts, period) -> list[dict]:
+    """Per category, policy and percent: the verdicts that escalated, and how many of them were
+    needless: resolved by the first person reached, not re-routed, and that person's first
+    public reply was none or the AI's proposed reply (case and spaces aside). The reply and the
+    proposed one are read only for those resolved escalations."""
+    q = connection.ops.quote_name
+    kept = (
+        verdicts.annotate(
+            tid=F("ticket_id"), esc=F("escalation_id"), cat=F("intent"), pol=F("policy_id")
+        )
+        .values("id", "tid", "esc", "cat", "pol", "percent")
+        .order_by()
+    )
+    kept_sql, kept_params = kept.query.sql_with_params()
+    message, escalation = Message._meta.db_table, Escalation._meta.db_table
+    verdict = AiVerdict._meta.db_table
+    first_reply = f"""
+        SELECT LOWER(TRIM(m.body)) FROM {q(message)} m
+        WHERE m.ticket_id = k.tid AND m.author_kind = %s AND NOT m.is_internal
+          AND m.created_at >= e.triggered_at
+        ORDER BY m.created_at, m.id LIMIT 1
+    """
+    proposed = f"SELECT LOWER(TRIM(x.proposed_reply)) FROM {q(verdict)} x WHERE x.id = k.id"
+    sql = f"""
+        SELECT k.cat, k.pol, k.percent, COUNT(*),
+               COUNT(*) FILTER (WHERE CASE
+                   WHEN e.resolved_at IS NULL OR e.is_rerouted THEN FALSE
+                   ELSE COALESCE(({first_reply}) = ({proposed}), TRUE) END)
+        FROM ({kept_sql}) k
+        LEFT JOIN {q(escalation)} e ON e.id = k.esc AND e.triggered_at >= %s
+        GROUP BY k.cat, k.pol, k.percent
+    """
+    # A verdict's escalation is the one it started, never triggered before the verdict came.
+    since = connection.ops.adapt_datetimefield_value(period.since)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [AuthorKind.AGENT, *kept_params, since])
+        found = cursor.fetchall()
+    return [
+        {"intent": cat, "policy": pol, "percent": percent, "n": n, "too_early": early}
+        for cat, pol, percent, n, early in found
+    ]
 
 
 def _stayed(verdicts, period) -> list[dict]:
@@ -136,7 +168,7 @@ def _stayed(verdicts, period) -> list[dict]:
     kept_sql, kept_params = kept.query.sql_with_params()
     sql = f"""
         SELECT k.cat, k.pol, k.percent, COUNT(*),
-               COUNT(*) FILTER (WHERE w.last_bad IS NOT NULL AND w.last_bad >= k.got)
+               COUNT(*) FILTER (WHERE w.last_bad >= k.got)
         FROM ({kept_sql}) k
         LEFT JOIN (SELECT tid, MAX(at) AS last_bad FROM ({bad_sql}) u GROUP BY tid) w
             ON w.tid = k.tid
@@ -169,9 +201,13 @@ def _best(buckets: dict[int, tuple[int, int]], current: float | None) -> int:
     return min(range(0, 101), key=lambda cut: (sum(_outcomes(buckets, cut)), abs(cut - now)))
 
 
-def threshold_review(period) -> list[CategoryThreshold]:
+def threshold_review(period, found: dict[str, list[dict]] | None = None) -> list[CategoryThreshold]:
+    """Per category and policy: the observed and the proposed threshold's figures. `found` is
+    what `threshold_queries` gave, when they were run already."""
+    if found is None:
+        found = {name: query() for name, query in threshold_queries(period).items()}
     groups: dict[tuple, dict] = {}
-    for row in _labelled(period):
+    for row in _labelled(found["escalated"], found["stayed"]):
         key = (row["intent"], row["policy"])
         group = groups.setdefault(key, {"n": 0, "early": 0, "late": 0, "buckets": {}})
         group["n"] += row["n"]

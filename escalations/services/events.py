@@ -14,6 +14,7 @@ def event_record(
     to_value: Any = "",
     reason: str = "",
     data: dict | None = None,
+    stay_seconds: float | None = None,
 ) -> TicketEvent:
     """Append one audit row; call it inside the transaction that makes the change.
 
@@ -27,6 +28,7 @@ def event_record(
         to_value=to_value,
         reason=reason,
         data=data,
+        stay_seconds=stay_seconds,
     )
     event.save()
     _recorded(event)
@@ -50,6 +52,7 @@ def event_build(
     to_value: Any = "",
     reason: str = "",
     data: dict | None = None,
+    stay_seconds: float | None = None,
 ) -> TicketEvent:
     return TicketEvent(
         ticket=ticket,
@@ -61,6 +64,7 @@ def event_build(
         to_value=_text(to_value),
         reason=reason,
         data=data or {},
+        stay_seconds=stay_seconds,
     )
 
 

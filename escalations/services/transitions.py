@@ -95,6 +95,7 @@ def ticket_transition(
     method()
     now = clock.now()
     target = locked.status
+    stayed = (now - locked.status_changed_at).total_seconds()
     locked.status_changed_at = now
     locked.updated_at = now
     if target == TicketStatus.RESOLVED:
@@ -127,6 +128,7 @@ def ticket_transition(
         from_value=current,
         to_value=target,
         reason=reason,
+        stay_seconds=stayed,
         data={
             "transition": transition,
             "custom_status": locked.custom_status.name if locked.custom_status else None,

@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.utils import timezone
 
 from escalations.models import (
     ClockKind,
@@ -59,19 +60,22 @@ def history(settings):
     Ticket.objects.filter(pk=t3.pk).update(created_at=at(24), resolved_at=at(27))
     Ticket.objects.filter(pk=t5.pk).update(created_at=at(-1), resolved_at=at(0))
     Ticket.objects.filter(pk__in=[t1.pk, t2.pk, t3.pk, t4.pk, t5.pk]).update(ai_intent="billing")
-    for ticket, state, hours in [
-        (t1, "open", 0),
-        (t1, "escalated", 1),
-        (t1, "resolved", 2),
-        (t3, "escalated", 25),
-        (t3, "pending", 27),
-        (t3, "open", 28),
+    # Status changes as the lifecycle records them: the stay each one ended (t3 was created at
+    # 24 h and first escalated at 25 h).
+    for ticket, left, entered, hours, stayed in [
+        (t1, "open", "escalated", 1, 1),
+        (t1, "escalated", "resolved", 2, 1),
+        (t3, "open", "escalated", 25, 1),
+        (t3, "escalated", "pending", 27, 2),
+        (t3, "pending", "open", 28, 1),
     ]:
         TicketEvent.objects.create(
             ticket=ticket,
             event_type=EventType.STATUS_CHANGED,
             actor_kind="system",
-            to_value=state,
+            from_value=left,
+            to_value=entered,
+            stay_seconds=stayed * 3600,
             created_at=at(hours),
         )
     policy = SlaPolicy.objects.create(workspace=workspace, name="Standard")
@@ -116,13 +120,14 @@ def test_every_figure_matches_the_hand_worked_values(history):
     # Two resolved by the first team they reached, one handed on: 2 of 3.
     assert figures["first_contact"]["share"] == pytest.approx(2 / 3)
     assert figures["sla"] == [{"policy": "Standard", "clocks": 4, "breached": 1, "rate": 0.25}]
-    # Escalated stays: 1 h (t1) and 2 h (t3); open 1 h (t1); pending 1 h (t3).
+    # Escalated stays: 1 h (t1) and 2 h (t3); open 1 h twice; pending 1 h (t3).
     states = {row["state"]: row for row in figures["bottlenecks"]["states"]}
     assert figures["bottlenecks"]["states"][0]["state"] == "Escalated"
     assert states["Escalated"]["stays"] == 2
     assert states["Escalated"]["mean_seconds"] == pytest.approx(5400)
     assert states["Escalated"]["longest_seconds"] == pytest.approx(7200)
     assert states["Pending"]["mean_seconds"] == pytest.approx(3600)
+    assert states["Open"]["stays"] == 2
     teams = figures["bottlenecks"]["teams"]
     assert [(row["team"], row["mean_seconds"]) for row in teams] == [("B", 3600.0), ("A", 1200.0)]
 
@@ -185,3 +190,67 @@ def test_a_ticket_keeps_the_time_it_was_first_escalated(l1_team, billing_team, a
     )
     ticket.refresh_from_db()
     assert ticket.escalated_at == stamped
+
+
+def test_a_status_change_records_how_long_the_ticket_stayed_in_the_status_it_left(l1_team, actor):
+    from escalations.services.transitions import ticket_transition
+
+    ticket = make_ticket(team=l1_team, actor=actor)
+    Ticket.objects.filter(pk=ticket.pk).update(status_changed_at=timezone.now() - 2 * H)
+    ticket_transition(ticket=ticket, transition="wait_on_customer", actor=actor)
+    event = TicketEvent.objects.filter(ticket=ticket, event_type=EventType.STATUS_CHANGED).latest(
+        "id"
+    )
+    assert event.from_value == "new"
+    assert event.stay_seconds == pytest.approx(7200, abs=5)
+    ticket_transition(ticket=ticket, transition="resume", actor=actor)
+    back = TicketEvent.objects.filter(ticket=ticket, event_type=EventType.STATUS_CHANGED).latest(
+        "id"
+    )
+    assert back.from_value == "pending"
+    assert 0 <= back.stay_seconds < 5
+
+
+def test_the_upgrade_fills_in_the_stays_of_status_changes_recorded_before_it(l1_team, actor):
+    from importlib import import_module
+
+    from django.db import DatabaseError, connection, transaction
+
+    upgrade = import_module("escalations.migrations.0033_report_indexes_and_stays")
+    ticket = make_ticket(team=l1_team, actor=actor)
+    Ticket.objects.filter(pk=ticket.pk).update(created_at=at(0))
+    rows = [
+        (EventType.STATUS_CHANGED, "open", "escalated", 1),
+        (EventType.MESSAGE_ADDED, "", "", 2),
+        (EventType.STATUS_CHANGED, "escalated", "resolved", 3.5),
+    ]
+    made = [
+        TicketEvent.objects.create(
+            ticket=ticket,
+            event_type=kind,
+            actor_kind="system",
+            from_value=left,
+            to_value=entered,
+            created_at=at(hours),
+        )
+        for kind, left, entered, hours in rows
+    ]
+
+    class Editor:  # what the migration needs of a schema editor
+        def __init__(self):
+            self.connection = connection
+
+        def execute(self, sql):
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+
+    upgrade.stays_fill(None, Editor())
+    stays = [TicketEvent.objects.get(pk=event.pk).stay_seconds for event in made]
+    assert stays[0] == pytest.approx(3600)
+    assert stays[1] is None
+    assert stays[2] == pytest.approx(2.5 * 3600)
+    # The audit trail refuses updates again.
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE escalations_ticketevent SET reason = 'x' WHERE id = %s", [made[0].pk]
+        )

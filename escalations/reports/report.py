@@ -1,0 +1,116 @@
+"""The whole report for a period: the dashboard's figures, the threshold review and, when a
+day is given, the before/after comparison.
+
+Its parts are independent queries. On PostgreSQL they run side by side, each on its own
+connection from a small pool of threads (HANDOFF_REPORTS_CONNECTIONS, 3 by default; 1 runs them
+one after the other): the page then takes about as long as its slowest part. Each part reads
+its own snapshot, so under heavy writing two figures may be a moment apart. Inside a
+transaction (a test, or a caller's unit of work) the parts run in that transaction, in turn,
+since other connections cannot see what it has not committed.
+"""
+
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from datetime import date
+from functools import partial
+from threading import Lock
+
+from django.conf import settings
+from django.db import close_old_connections, connection, transaction
+
+from escalations.reports.bottlenecks import state_waits, team_waits
+from escalations.reports.compare import before_after
+from escalations.reports.metrics import (
+    Period,
+    first_contact,
+    first_response,
+    resolution,
+    sla_breaches,
+    volume,
+)
+from escalations.reports.thresholds import threshold_queries, threshold_review
+
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = Lock()
+
+
+@contextmanager
+def reading():
+    """One transaction for the figures read together. On PostgreSQL without JIT compilation:
+    these aggregations run in tens of milliseconds, and compiling one costs as much again."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        yield
+
+
+def side_by_side() -> int:
+    """How many connections the parts may use at once (1: one after the other)."""
+    default = 3 if connection.vendor == "postgresql" else 1
+    wanted = getattr(settings, "HANDOFF_REPORTS_CONNECTIONS", None)
+    return max(1, default if wanted is None else int(wanted))
+
+
+def escalation_report(period: Period, changed_on: date | None = None) -> dict:
+    queries = threshold_queries(period)
+    # The slowest first, so the pool's threads finish together.
+    parts = {
+        "states": partial(state_waits, period),
+        "thresholds_escalated": queries["escalated"],
+        "thresholds_stayed": queries["stayed"],
+        "resolution": partial(resolution, period),
+        "sla": partial(sla_breaches, period),
+        "volume": partial(volume, period),
+        "teams": partial(team_waits, period),
+        "first_response": partial(first_response, period),
+        "first_contact": partial(first_contact, period),
+    }
+    if changed_on is not None:
+        parts["comparison"] = partial(before_after, period, changed_on)
+    found = _run(parts)
+    figures = {
+        "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
+        **{k: found[k] for k in ("volume", "first_response", "resolution", "first_contact")},
+        "sla": found["sla"],
+        "bottlenecks": {"states": found["states"], "teams": found["teams"]},
+        "thresholds": threshold_review(
+            period,
+            {"escalated": found["thresholds_escalated"], "stayed": found["thresholds_stayed"]},
+        ),
+    }
+    if changed_on is not None:
+        figures["comparison"] = found["comparison"]
+    return figures
+
+
+def _run(parts: dict) -> dict:
+    width = side_by_side()
+    if width == 1 or connection.in_atomic_block:
+        with reading():
+            return {name: part() for name, part in parts.items()}
+    pool = _threads(width)
+    futures = {name: pool.submit(_on_own_connection, part) for name, part in parts.items()}
+    return {name: future.result() for name, future in futures.items()}
+
+
+def _threads(width: int) -> ThreadPoolExecutor:
+    """The pool, made on first use (after a server forks its workers) and kept: its threads keep
+    their connections between reports, as request threads do (HANDOFF_DB_CONN_MAX_AGE)."""
+    global _pool
+    with _pool_lock:
+        if _pool is None or _pool._max_workers != width:
+            if _pool is not None:
+                _pool.shutdown(wait=False)
+            _pool = ThreadPoolExecutor(max_workers=width, thread_name_prefix="handoff-report")
+        return _pool
+
+
+def _on_own_connection(part):
+    close_old_connections()  # too old, or broken by an earlier failure: a fresh one
+    try:
+        with reading():
+            return part()
+    except Exception:
+        connection.close()
+        raise
