@@ -230,6 +230,13 @@ HANDOFF_SCRIPT_TIMEOUT_SECONDS = env_int("HANDOFF_SCRIPT_TIMEOUT_MS", 2000) / 10
 HANDOFF_SWEEPER_IDLE_MS = env_int("HANDOFF_SWEEPER_IDLE_MS", 200)
 HANDOFF_SWEEPER_LOOP_SECONDS = env_int("HANDOFF_SWEEPER_LOOP_SECONDS", 10)
 
+# Reports: how many connections the parts of one report may use at once (each part is one
+# aggregation; 1 runs them one after the other, the default on SQLite).
+HANDOFF_REPORTS_CONNECTIONS = env_int(
+    "HANDOFF_REPORTS_CONNECTIONS",
+    3 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" else 1,
+)
+
 # Spreadsheets: importing needs a model's "import" permission (and "change"), exporting its
 # "export" permission; every import runs in one transaction, all or nothing.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"

@@ -152,8 +152,8 @@ class Migration(migrations.Migration):
             model_name="ticketevent",
             index=models.Index(
                 condition=models.Q(("event_type", "ticket.status_changed")),
-                fields=["ticket"],
-                include=("from_value", "stay_seconds"),
+                fields=["created_at"],
+                include=("ticket", "from_value", "stay_seconds"),
                 name="event_status_stays",
             ),
         ),

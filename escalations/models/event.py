@@ -94,11 +94,11 @@ class TicketEvent(models.Model):
         indexes = [
             models.Index(fields=["ticket", "created_at"], name="event_ticket_time"),
             models.Index(fields=["event_type", "created_at"], name="event_type_time"),
-            # The reports: a ticket's stays in each status (the waits per state) and the
-            # reopenings since a day, without reading the other events.
+            # The reports: the stays in each status that ended in a period (the waits per state)
+            # and the reopenings since a day, without reading the other events.
             models.Index(
-                fields=["ticket"],
-                include=["from_value", "stay_seconds"],
+                fields=["created_at"],
+                include=["ticket", "from_value", "stay_seconds"],
                 condition=models.Q(event_type="ticket.status_changed"),
                 name="event_status_stays",
             ),

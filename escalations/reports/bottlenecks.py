@@ -8,14 +8,17 @@ from escalations.models import EventType, TicketEvent, TicketStatus
 
 
 def state_waits(period) -> list[dict]:
-    """Per lifecycle state: how many stays in it the escalated tickets of the period had, and
-    their mean and longest length in seconds. Each status change records the stay it ended,
-    so this is one grouped read of those changes (stays still going are not counted)."""
+    """Per lifecycle state: the stays in it that the period's escalated tickets ended during the
+    period, their mean and longest length in seconds. Each status change records the stay it
+    ended, so this is one grouped read of the period's changes (stays still going are not
+    counted)."""
     from escalations.reports.metrics import escalations_in
 
     rows = (
         TicketEvent.objects.filter(
             event_type=EventType.STATUS_CHANGED,
+            created_at__gte=period.since,
+            created_at__lt=period.until,
             stay_seconds__isnull=False,
             ticket__in=escalations_in(period).values("ticket_id"),
         )

@@ -1,9 +1,10 @@
 """The whole report for a period: the dashboard's figures, the threshold review and, when a
 day is given, the before/after comparison.
 
-Its parts are independent queries. On PostgreSQL they run side by side, each on its own
-connection from a small pool of threads (HANDOFF_REPORTS_CONNECTIONS, 3 by default; 1 runs them
-one after the other): the page then takes about as long as its slowest part. Each part reads
+Its parts are independent queries. They run side by side, each on its own connection from a
+small pool of threads (HANDOFF_REPORTS_CONNECTIONS: 3 by default on PostgreSQL; 1, the default
+on SQLite, runs them one after the other): the page then takes about as long as its slowest
+part. Each part reads
 its own snapshot, so under heavy writing two figures may be a moment apart. Inside a
 transaction (a test, or a caller's unit of work) the parts run in that transaction, in turn,
 since other connections cannot see what it has not committed.
@@ -13,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date
 from functools import partial
-from threading import Lock
+from threading import Barrier, Lock
 
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
@@ -35,30 +36,33 @@ _pool_lock = Lock()
 
 
 @contextmanager
-def reading():
+def reading(*, alongside: bool = False):
     """One transaction for the figures read together. On PostgreSQL without JIT compilation:
-    these aggregations run in tens of milliseconds, and compiling one costs as much again."""
+    these aggregations run in tens of milliseconds, and compiling one costs as much again.
+    A part running `alongside` the others also does without parallel workers of its own: the
+    cores are busy with the other parts already, and each worker would build the same hash
+    tables again."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL jit = off")
+                if alongside:
+                    cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         yield
 
 
 def side_by_side() -> int:
     """How many connections the parts may use at once (1: one after the other)."""
-    default = 3 if connection.vendor == "postgresql" else 1
-    wanted = getattr(settings, "HANDOFF_REPORTS_CONNECTIONS", None)
-    return max(1, default if wanted is None else int(wanted))
+    return max(1, int(getattr(settings, "HANDOFF_REPORTS_CONNECTIONS", 1)))
 
 
 def escalation_report(period: Period, changed_on: date | None = None) -> dict:
     queries = threshold_queries(period)
     # The slowest first, so the pool's threads finish together.
     parts = {
-        "states": partial(state_waits, period),
         "thresholds_escalated": queries["escalated"],
         "thresholds_stayed": queries["stayed"],
+        "states": partial(state_waits, period),
         "resolution": partial(resolution, period),
         "sla": partial(sla_breaches, period),
         "volume": partial(volume, period),
@@ -106,10 +110,30 @@ def _threads(width: int) -> ThreadPoolExecutor:
         return _pool
 
 
+def report_connections_close() -> None:
+    """Close the pool's connections and let its threads go (before a test database is dropped,
+    or when a process winds down)."""
+    global _pool
+    with _pool_lock:
+        pool, _pool = _pool, None
+    if pool is None:
+        return
+    width = pool._max_workers
+    everyone = Barrier(width)  # one closing task on each of the pool's threads
+
+    def close():
+        connection.close()
+        everyone.wait(timeout=30)
+
+    for future in [pool.submit(close) for _ in range(width)]:
+        future.result()
+    pool.shutdown()
+
+
 def _on_own_connection(part):
     close_old_connections()  # too old, or broken by an earlier failure: a fresh one
     try:
-        with reading():
+        with reading(alongside=True):
             return part()
     except Exception:
         connection.close()

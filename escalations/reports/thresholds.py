@@ -100,18 +100,22 @@ def _escalated(verdicts, period) -> list[dict]:
     kept_sql, kept_params = kept.query.sql_with_params()
     message, escalation = Message._meta.db_table, Escalation._meta.db_table
     verdict = AiVerdict._meta.db_table
-    first_reply = f"""
-        SELECT LOWER(TRIM(m.body)) FROM {q(message)} m
+    # The first public reply after the hand-over, compared with the proposed one (read only when
+    # there is a reply); no reply at all counts as unchanged.
+    same_reply = f"""
+        SELECT LOWER(TRIM(m.body)) = (
+            SELECT LOWER(TRIM(x.proposed_reply)) FROM {q(verdict)} x WHERE x.id = k.id
+        )
+        FROM {q(message)} m
         WHERE m.ticket_id = k.tid AND m.author_kind = %s AND NOT m.is_internal
           AND m.created_at >= e.triggered_at
         ORDER BY m.created_at, m.id LIMIT 1
     """
-    proposed = f"SELECT LOWER(TRIM(x.proposed_reply)) FROM {q(verdict)} x WHERE x.id = k.id"
     sql = f"""
         SELECT k.cat, k.pol, k.percent, COUNT(*),
                COUNT(*) FILTER (WHERE CASE
                    WHEN e.resolved_at IS NULL OR e.is_rerouted THEN FALSE
-                   ELSE COALESCE(({first_reply}) = ({proposed}), TRUE) END)
+                   ELSE COALESCE(({same_reply}), TRUE) END)
         FROM ({kept_sql}) k
         LEFT JOIN {q(escalation)} e ON e.id = k.esc AND e.triggered_at >= %s
         GROUP BY k.cat, k.pol, k.percent

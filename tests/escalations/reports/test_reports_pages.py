@@ -88,3 +88,22 @@ def test_the_period_defaults_to_the_last_30_days(client, manager_user):
     page = client.get(PAGE)
     start, end = (date.fromisoformat(v) for v in page.context["figures"]["period"].values())
     assert (end - start).days == 29
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_parts_read_side_by_side_give_the_same_report(settings, history):  # noqa: F811
+    from escalations.reports import report
+    from escalations.reports.metrics import Period
+
+    period = Period(date(2026, 1, 10), date(2026, 1, 11))
+    settings.HANDOFF_REPORTS_CONNECTIONS = 1
+    one_by_one = report.escalation_report(period, date(2026, 1, 11))
+    settings.HANDOFF_REPORTS_CONNECTIONS = 3
+    try:
+        side_by_side = report.escalation_report(period, date(2026, 1, 11))
+        assert report._pool is not None  # the parts went to the pool's threads
+    finally:
+        report.report_connections_close()
+    assert side_by_side == one_by_one
+    assert side_by_side["volume"]["total"] == 4
+    assert report._pool is None
