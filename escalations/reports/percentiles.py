@@ -28,11 +28,12 @@ class Seconds(Func):
         )
 
     def as_sqlite(self, compiler, connection, **extra):
-        # Django's own SQLite function: the difference in microseconds, exactly.
+        # SQLite's own julianday (not a Python function per row), to the millisecond.
         return super().as_sql(
             compiler,
             connection,
-            template="(django_timestamp_diff(%(expressions)s) / 1000000.0)",
+            template="(ROUND((julianday(%(expressions)s)) * 86400000.0) / 1000.0)",
+            arg_joiner=") - julianday(",
             **extra,
         )
 
