@@ -23,6 +23,17 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _report_connections_closed():
+    """A report read outside a transaction (a browser test's server, a transactional test) runs
+    its parts on the report pool's own connections: closed after the test, as the database is
+    dropped at the end and must have no one connected."""
+    yield
+    from escalations.reports.report import report_connections_close
+
+    report_connections_close()
+
+
 @pytest.fixture
 def manager_user(db):
     return UserFactory(username="morgan", role=ROLES["manager"])
