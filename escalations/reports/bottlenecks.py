@@ -41,7 +41,8 @@ def state_waits(period) -> list[dict]:
 
 def team_waits(period) -> list[dict]:
     """Per receiving team: the mean and longest wait from trigger to first human response."""
-    from escalations.reports.metrics import _seconds, escalations_in, team_names
+    from escalations.models import Team
+    from escalations.reports.metrics import _seconds, escalations_in, names_by_id
     from escalations.reports.percentiles import Seconds
 
     wait = Seconds("first_human_response_at", "triggered_at")
@@ -52,7 +53,7 @@ def team_waits(period) -> list[dict]:
         .annotate(n=Count("*"), mean=Avg(wait), longest=Max(wait))
         .order_by("-mean")
     )
-    names = team_names({row["to_team"] for row in rows})
+    names = names_by_id(Team, {row["to_team"] for row in rows})
     return [
         {
             "team": names.get(row["to_team"]) or "(no team)",

@@ -5,6 +5,7 @@ and a team (the team an escalation went to)."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
@@ -62,9 +63,10 @@ def _seconds(value) -> float | None:
     return None if value is None else float(value)
 
 
-def team_names(ids) -> dict:
-    """Team names by id, for groups counted by team id (the counting reads no team rows)."""
-    return dict(Team.objects.filter(pk__in=[i for i in ids if i]).values_list("pk", "name"))
+def names_by_id(model, ids) -> dict:
+    """Names by id, for groups counted by a team's or a policy's id (the counting reads none of
+    their rows)."""
+    return dict(model.objects.filter(pk__in=[i for i in ids if i]).values_list("pk", "name"))
 
 
 def volume(period: Period) -> dict:
@@ -77,7 +79,7 @@ def volume(period: Period) -> dict:
         .annotate(n=Count("*"))
         .order_by()
     )
-    names = team_names({row["to_team"] for row in groups})
+    names = names_by_id(Team, {row["to_team"] for row in groups})
     for row in groups:
         row["team"] = names.get(row["to_team"])
     kinds = dict(EscalationKind.choices)
@@ -179,11 +181,7 @@ def sla_breaches(period: Period) -> list[dict]:
         )
         .order_by()
     )
-    names = dict(
-        SlaPolicy.objects.filter(pk__in=[r["policy"] for r in rows if r["policy"]]).values_list(
-            "pk", "name"
-        )
-    )
+    names = names_by_id(SlaPolicy, {row["policy"] for row in rows})
     found = [
         {
             "policy": names.get(row["policy"]) or "(no policy)",
@@ -196,15 +194,30 @@ def sla_breaches(period: Period) -> list[dict]:
     return sorted(found, key=lambda row: row["policy"])
 
 
-def dashboard(period: Period) -> dict:
-    from escalations.reports.bottlenecks import bottlenecks
+def dashboard_parts(period: Period) -> dict:
+    """The dashboard's figures as independent parts, each one query (or a few) to run."""
+    from escalations.reports.bottlenecks import state_waits, team_waits
 
     return {
-        "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
-        "volume": volume(period),
-        "first_response": first_response(period),
-        "resolution": resolution(period),
-        "first_contact": first_contact(period),
-        "sla": sla_breaches(period),
-        "bottlenecks": bottlenecks(period),
+        "states": partial(state_waits, period),
+        "resolution": partial(resolution, period),
+        "sla": partial(sla_breaches, period),
+        "volume": partial(volume, period),
+        "teams": partial(team_waits, period),
+        "first_response": partial(first_response, period),
+        "first_contact": partial(first_contact, period),
     }
+
+
+def dashboard_from(period: Period, found: dict) -> dict:
+    """The dashboard's figures from what its parts gave."""
+    return {
+        "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
+        **{k: found[k] for k in ("volume", "first_response", "resolution", "first_contact")},
+        "sla": found["sla"],
+        "bottlenecks": {"states": found["states"], "teams": found["teams"]},
+    }
+
+
+def dashboard(period: Period) -> dict:
+    return dashboard_from(period, {name: part() for name, part in dashboard_parts(period).items()})

@@ -12,11 +12,8 @@ from django.db.models import Aggregate, FloatField, Func
 class Seconds(Func):
     """Seconds from `earlier` to `later` (two date-time columns or expressions)."""
 
-    arity = 2
+    arity = 2  # (later, earlier)
     output_field = FloatField()
-
-    def __init__(self, later, earlier, **extra):
-        super().__init__(later, earlier, **extra)
 
     def as_sql(self, compiler, connection, **extra):
         return super().as_sql(

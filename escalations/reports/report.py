@@ -19,19 +19,12 @@ from threading import Barrier, Lock
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 
-from escalations.reports.bottlenecks import state_waits, team_waits
 from escalations.reports.compare import before_after
-from escalations.reports.metrics import (
-    Period,
-    first_contact,
-    first_response,
-    resolution,
-    sla_breaches,
-    volume,
-)
+from escalations.reports.metrics import Period, dashboard_from, dashboard_parts
 from escalations.reports.thresholds import threshold_queries, threshold_review
 
 _pool: ThreadPoolExecutor | None = None
+_pool_width = 0
 _pool_lock = Lock()
 
 
@@ -62,27 +55,15 @@ def escalation_report(period: Period, changed_on: date | None = None) -> dict:
     parts = {
         "thresholds_escalated": queries["escalated"],
         "thresholds_stayed": queries["stayed"],
-        "states": partial(state_waits, period),
-        "resolution": partial(resolution, period),
-        "sla": partial(sla_breaches, period),
-        "volume": partial(volume, period),
-        "teams": partial(team_waits, period),
-        "first_response": partial(first_response, period),
-        "first_contact": partial(first_contact, period),
+        **dashboard_parts(period),
     }
     if changed_on is not None:
         parts["comparison"] = partial(before_after, period, changed_on)
     found = _run(parts)
-    figures = {
-        "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
-        **{k: found[k] for k in ("volume", "first_response", "resolution", "first_contact")},
-        "sla": found["sla"],
-        "bottlenecks": {"states": found["states"], "teams": found["teams"]},
-        "thresholds": threshold_review(
-            period,
-            {"escalated": found["thresholds_escalated"], "stayed": found["thresholds_stayed"]},
-        ),
-    }
+    figures = dashboard_from(period, found)
+    figures["thresholds"] = threshold_review(
+        period, {"escalated": found["thresholds_escalated"], "stayed": found["thresholds_stayed"]}
+    )
     if changed_on is not None:
         figures["comparison"] = found["comparison"]
     return figures
@@ -101,12 +82,13 @@ def _run(parts: dict) -> dict:
 def _threads(width: int) -> ThreadPoolExecutor:
     """The pool, made on first use (after a server forks its workers) and kept: its threads keep
     their connections between reports, as request threads do (HANDOFF_DB_CONN_MAX_AGE)."""
-    global _pool
+    global _pool, _pool_width
     with _pool_lock:
-        if _pool is None or _pool._max_workers != width:
+        if _pool is None or _pool_width != width:
             if _pool is not None:
                 _pool.shutdown(wait=False)
             _pool = ThreadPoolExecutor(max_workers=width, thread_name_prefix="handoff-report")
+            _pool_width = width
         return _pool
 
 
@@ -115,10 +97,9 @@ def report_connections_close() -> None:
     or when a process winds down)."""
     global _pool
     with _pool_lock:
-        pool, _pool = _pool, None
+        pool, _pool, width = _pool, None, _pool_width
     if pool is None:
         return
-    width = pool._max_workers
     everyone = Barrier(width)  # one closing task on each of the pool's threads
 
     def close():
