@@ -48,9 +48,7 @@ def idempotent(view_method):
                 response = view_method(self, request, *args, **kwargs)
                 if not 200 <= response.status_code < 300:
                     raise _Refused(response)
-                IdempotencyKey.objects.filter(pk=row_id).update(
-                    status_code=response.status_code, response=response.data
-                )
+                _keep(row_id, response)
                 return response
         except _Refused as refused:
             return refused.response
@@ -74,6 +72,18 @@ def _claim(user_id: int, key: str, fingerprint: str) -> int | None:
         )
         row = cursor.fetchone()
     return row[0] if row else None
+
+
+def _keep(row_id: int, response) -> None:
+    """Store the answer on the claimed key (one fixed statement)."""
+    q = connection.ops.quote_name
+    stored = IdempotencyKey._meta.get_field("response").get_db_prep_save(response.data, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {q(IdempotencyKey._meta.db_table)} "
+            f"SET {q('status_code')} = %s, {q('response')} = %s WHERE {q('id')} = %s",
+            [response.status_code, stored, row_id],
+        )
 
 
 def _replay(user, key: str, fingerprint: str) -> Response:

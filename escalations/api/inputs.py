@@ -3,6 +3,7 @@ the rest (workspaces, memberships, custom fields) and answer with field errors."
 
 from rest_framework import serializers
 
+from escalations.api.fields_once import FieldsOnce
 from escalations.models import (
     Agent,
     AuthorKind,
@@ -81,7 +82,7 @@ class TicketUpdateInput(serializers.Serializer):
         return data
 
 
-class MessageInput(serializers.Serializer):
+class MessageInput(FieldsOnce, serializers.Serializer):
     author_kind = serializers.ChoiceField(choices=AuthorKind.choices)
     body = serializers.CharField(max_length=50_000)
     internal = serializers.BooleanField(required=False, default=False)

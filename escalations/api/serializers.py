@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from escalations.api.fields_once import FieldsOnce
 from escalations.lifecycle import TRANSITION_NAMES, available_transitions
 from escalations.models import (
     AiVerdict,
@@ -87,7 +88,7 @@ class SnoozeRequestSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
-class VerdictRequestSerializer(serializers.Serializer):
+class VerdictRequestSerializer(FieldsOnce, serializers.Serializer):
     """What the AI says about a ticket; the decision comes back in the answer."""
 
     confidence = serializers.FloatField(
@@ -114,7 +115,7 @@ class VerdictRequestSerializer(serializers.Serializer):
     handoff_requested = serializers.BooleanField(required=False, default=False)
 
 
-class VerdictSerializer(serializers.ModelSerializer):
+class VerdictSerializer(FieldsOnce, serializers.ModelSerializer):
     escalation = serializers.PrimaryKeyRelatedField(read_only=True)
 
     class Meta:
@@ -138,7 +139,7 @@ class VerdictSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MessageSerializer(serializers.ModelSerializer):
+class MessageSerializer(FieldsOnce, serializers.ModelSerializer):
     internal = serializers.BooleanField(source="is_internal", read_only=True)
 
     class Meta:

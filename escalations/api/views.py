@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -36,15 +37,20 @@ from escalations.api.serializers import (
     VerdictRequestSerializer,
     VerdictSerializer,
 )
+from escalations.db.compiled import CompiledRead
 from escalations.errors import IllegalTransition
 from escalations.models import Agent, Escalation, EscalationKind, Rule, SlaPolicy, Team, Ticket
 from escalations.services.ai_handoff import ai_verdict_record
 from escalations.services.escalations import escalation_create
-from escalations.services.held import ticket_hold
+from escalations.services.held import ticket_locked
 from escalations.services.messages import message_add
 from escalations.services.snooze import snooze_end, ticket_snooze
 from escalations.services.tickets import ticket_open, ticket_update
 from escalations.services.transitions import ticket_transition
+
+_ticket_with_customer = CompiledRead(
+    lambda pk: Ticket.objects.select_related("customer").filter(pk=pk)
+)
 
 
 class TicketViewSet(
@@ -67,9 +73,6 @@ class TicketViewSet(
 
     def get_queryset(self):
         if self._writes_on_one():
-            if connection.in_atomic_block:  # an idempotent delivery: lock it now, once
-                of = ("self",) if connection.features.has_select_for_update_of else ()
-                return Ticket.objects.select_for_update(of=of).select_related("customer")
             return Ticket.objects.select_related("customer")
         return (
             selectors.ticket_list_queryset()
@@ -78,9 +81,20 @@ class TicketViewSet(
         )
 
     def get_object(self):
-        ticket = super().get_object()
-        if self._writes_on_one() and connection.in_atomic_block:
-            ticket_hold(ticket)  # the services in this delivery work on this locked copy
+        if not self._writes_on_one():
+            return super().get_object()
+        try:
+            pk = int(self.kwargs[self.lookup_url_kwarg or self.lookup_field])
+        except (TypeError, ValueError):
+            raise Http404 from None
+        if connection.in_atomic_block:
+            # An idempotent delivery: lock it now, once; the services in it work on this copy.
+            ticket = ticket_locked(pk)
+        else:
+            ticket = next(iter(_ticket_with_customer(pk)), None)
+        if ticket is None:
+            raise Http404
+        self.check_object_permissions(self.request, ticket)
         return ticket
 
     def filter_queryset(self, queryset):

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 
 from escalations.actors import Actor
 from escalations.custom_fields import clean_value
+from escalations.db.compiled import insert_one
 from escalations.models import (
     ACTIVE_STATUSES,
     AiVerdict,
@@ -201,6 +202,7 @@ def ai_verdict_record(
     message: Message | None = None,
 ) -> AiVerdict:
     """Record the AI's verdict on a ticket and decide: a person takes over, or the AI keeps it."""
+    from escalations.services.escalations import open_escalations
     from escalations.services.tickets import ticket_update
 
     verdict = _validated(
@@ -239,31 +241,32 @@ def ai_verdict_record(
     if policy is not None:
         checks += policy_checks(policy, ticket=ticket, verdict=verdict, text=text)
     failing = [c for c in checks if not c.passed]
-    open_escalation = ticket.escalations.filter(resolved_at__isnull=True, is_rerouted=False)
     if not failing:
         decision = Decision.STAY
-    elif open_escalation.exists():
+    elif open_escalations(ticket.pk):
         decision = Decision.ALREADY_HUMAN
     else:
         decision = Decision.ESCALATE
-    row = AiVerdict.objects.create(
-        ticket=ticket,
-        message=message,
-        confidence=verdict["confidence"],
-        intent=verdict["intent"],
-        sentiment=verdict["sentiment"],
-        attempted_solutions=verdict["attempted_solutions"],
-        proposed_reply=proposed_reply,
-        flags=verdict["flags"],
-        fields=fields or {},
-        handoff_requested=handoff_requested,
-        policy=policy,
-        policy_name=policy.name if policy else "",
-        policy_version=_version(policy),
-        decision=decision,
-        reasons=[c.detail for c in failing],
-        checks=[_plain(c) for c in checks],
-        confidence_only=all(c.name == "confidence" for c in failing),
+    row = insert_one(
+        AiVerdict(
+            ticket=ticket,
+            message=message,
+            confidence=verdict["confidence"],
+            intent=verdict["intent"],
+            sentiment=verdict["sentiment"],
+            attempted_solutions=verdict["attempted_solutions"],
+            proposed_reply=proposed_reply,
+            flags=verdict["flags"],
+            fields=fields or {},
+            handoff_requested=handoff_requested,
+            policy=policy,
+            policy_name=policy.name if policy else "",
+            policy_version=_version(policy),
+            decision=decision,
+            reasons=[c.detail for c in failing],
+            checks=[_plain(c) for c in checks],
+            confidence_only=all(c.name == "confidence" for c in failing),
+        )
     )
     event_record(
         ticket=ticket,
@@ -297,10 +300,11 @@ def customer_asked_for_a_person(*, ticket: Ticket, message: Message, actor: Acto
     found = phrases_found(workspace_kept(ticket.workspace_id).human_request_phrases, message.body)
     if not found or ticket.status not in ACTIVE_STATUSES:
         return None
-    if ticket.escalations.filter(resolved_at__isnull=True, is_rerouted=False).exists():
+    from escalations.services.escalations import escalation_create, open_escalations
+
+    if open_escalations(ticket.pk):
         return None
     policy = policy_for_intent(ticket.workspace_id, ticket.ai_intent)
-    from escalations.services.escalations import escalation_create
 
     team, tier = _destination(ticket, policy)
     return escalation_create(

@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 
 from escalations.actors import Actor
+from escalations.db.compiled import CompiledRead
 from escalations.models import (
     ACTIVE_STATUSES,
     Agent,
@@ -77,15 +78,34 @@ def next_tier_team(team: Team) -> Team | None:
     )
 
 
-def agent_loads(agent_ids: list[int]) -> dict[int, int]:
-    """Active tickets held by each agent."""
-    rows = (
-        Ticket.objects.filter(assignee__in=agent_ids, status__in=ACTIVE_STATUSES)
+def _members(team_id, *, available: bool, locking: bool):
+    agents = Agent.objects.filter(memberships__team=team_id).select_related("user").order_by("pk")
+    if available:
+        agents = agents.filter(is_available=True)
+    if locking:
+        of = ("self",) if connection.features.has_select_for_update_of else ()
+        agents = agents.select_for_update(of=of)
+    return agents
+
+
+# A team's agents (all, or the available ones), locked where the database can; and the active
+# tickets each agent of a team holds. Compiled once: every hand-over reads them.
+_TEAM_AGENTS = {
+    (available, locking): CompiledRead(
+        lambda team_id, a=available, lock=locking: _members(team_id, available=a, locking=lock)
+    )
+    for available in (False, True)
+    for locking in (False, True)
+}
+_TEAM_LOADS = CompiledRead(
+    lambda team_id: (
+        Ticket.objects.filter(assignee__memberships__team=team_id, status__in=ACTIVE_STATUSES)
         .values("assignee")
         .annotate(n=Count("id"))
         .values_list("assignee", "n")
+        .order_by()
     )
-    return dict(rows)
+)
 
 
 def needed_skills(ticket: Ticket) -> set[str]:
@@ -103,17 +123,11 @@ def _pick(team: Team, ticket: Ticket) -> tuple[Agent | None, str]:
     # The team's agents are locked (in id order) until the caller's transaction ends: two
     # assignments to the same agents take turns, and the second counts the first's ticket.
     locking = connection.features.has_select_for_update
-    candidates = Agent.objects.filter(memberships__team=team).select_related("user").order_by("pk")
-    if team.only_available:
-        candidates = candidates.filter(is_available=True)
-    if locking:
-        of = ("self",) if connection.features.has_select_for_update_of else ()
-        candidates = candidates.select_for_update(of=of)
-    agents = list(candidates)
+    agents = _TEAM_AGENTS[(team.only_available, locking)](team.pk)
     if not agents:
         who = "available agents" if team.only_available else "agents"
         return None, f"{team.name} has no {who}."
-    loads = agent_loads([a.pk for a in agents])
+    loads = dict(_TEAM_LOADS(team.pk))
     free = [a for a in agents if loads.get(a.pk, 0) < _cap(team, a)]
     if not free:
         return None, f"All {len(agents)} agents of {team.name} are at their cap."

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from escalations.db.compiled import CompiledRead
 from escalations.models import Agent, ConfigRevision, Team, TeamMembership, Workspace
 from escalations.services.dispatch import memo_clear, memoised
 
@@ -24,8 +25,13 @@ def config_revision() -> str:
     return memoised(("config_revision",), _read_token)
 
 
+_token = CompiledRead(
+    lambda pk: ConfigRevision.objects.filter(pk=pk).values_list("token", flat=True)
+)
+
+
 def _read_token() -> str:
-    return ConfigRevision.objects.filter(pk=1).values_list("token", flat=True).first() or ""
+    return next(iter(_token(1)), None) or ""
 
 
 def config_cached(name: str, key: Any, compute: Callable[[], Any]) -> Any:

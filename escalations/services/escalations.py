@@ -4,11 +4,13 @@ from django.core.exceptions import ValidationError
 
 from escalations import clock
 from escalations.actors import Actor
+from escalations.db.compiled import CompiledRead, insert_one
 from escalations.models import (
     AuthorKind,
     Escalation,
     EscalationKind,
     EventType,
+    Message,
     Team,
     Ticket,
     Tier,
@@ -30,12 +32,27 @@ ERR_AGENT_NOT_IN_TEAM = "{agent} is not a member of {team}."
 ERR_NO_DESTINATION = "Choose the team, the agent or the tier to hand the ticket to."
 ERR_SUMMARY_REQUIRED = "Write a summary for the person who takes the ticket over."
 
+_open = CompiledRead(
+    lambda ticket_id: Escalation.objects.filter(
+        ticket=ticket_id, resolved_at__isnull=True, is_rerouted=False
+    ).order_by("pk")
+)
+
+_latest_messages = CompiledRead(
+    lambda ticket_id: Message.objects.filter(ticket=ticket_id).order_by("-created_at", "-id")[
+        :CONVERSATION_SNAPSHOT_LIMIT
+    ]
+)
+
+
+def open_escalations(ticket_id: int) -> list[Escalation]:
+    """The ticket's hand-overs still waiting on, or being worked by, a person."""
+    return _open(ticket_id)
+
 
 def handoff_package(ticket: Ticket) -> dict:
     """The context a receiving human starts from, frozen at the moment of hand-over."""
-    messages = list(ticket.messages.order_by("-created_at", "-id")[:CONVERSATION_SNAPSHOT_LIMIT])[
-        ::-1
-    ]
+    messages = _latest_messages(ticket.pk)[::-1]
     customer = ticket.customer
     return {
         "conversation_snapshot": [
@@ -109,27 +126,29 @@ def escalation_create(
     if to_tier is None:
         to_tier = to_team.tier if to_team is not None else min(ticket.tier + 1, Tier.L3)
     now = clock.now()
-    for previous in ticket.escalations.filter(resolved_at__isnull=True, is_rerouted=False):
+    for previous in open_escalations(ticket.pk):
         previous.is_rerouted = True
         previous.rerouted_at = now
         previous.save(update_fields=["is_rerouted", "rerouted_at"])
-    escalation = Escalation.objects.create(
-        ticket=ticket,
-        kind=kind,
-        trigger=trigger,
-        reasons=list(reasons or []),
-        from_team=team_kept(ticket.team_id),
-        from_tier=ticket.tier,
-        from_agent=ticket.assignee,
-        to_team=to_team or ticket.team,
-        to_tier=to_tier,
-        to_agent=to_agent,
-        category=ticket.ai_intent,
-        summary=summary.strip(),
-        ai_attempts=list(ai_attempts or []),
-        created_by=actor.user,
-        triggered_at=now,
-        **handoff_package(ticket),
+    escalation = insert_one(
+        Escalation(
+            ticket=ticket,
+            kind=kind,
+            trigger=trigger,
+            reasons=list(reasons or []),
+            from_team=team_kept(ticket.team_id),
+            from_tier=ticket.tier,
+            from_agent_id=ticket.assignee_id,
+            to_team=to_team or ticket.team,
+            to_tier=to_tier,
+            to_agent=to_agent,
+            category=ticket.ai_intent,
+            summary=summary.strip(),
+            ai_attempts=list(ai_attempts or []),
+            created_by=actor.user,
+            triggered_at=now,
+            **handoff_package(ticket),
+        )
     )
     ticket = ticket_transition(
         ticket=ticket,

@@ -1,6 +1,7 @@
 from typing import Any
 
 from escalations.actors import Actor
+from escalations.db.compiled import insert_one
 from escalations.models import SUBSCRIBABLE_EVENTS, Ticket, TicketEvent
 from escalations.services.dispatch import event_recorded
 
@@ -30,7 +31,7 @@ def event_record(
         data=data,
         stay_seconds=stay_seconds,
     )
-    event.save()
+    insert_one(event)
     _recorded(event)
     return event
 

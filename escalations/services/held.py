@@ -16,6 +16,8 @@ from contextvars import ContextVar
 
 from django.db import connection
 
+from escalations.db.compiled import CompiledRead
+
 _held: ContextVar[dict | None] = ContextVar("handoff_held_tickets", default=None)
 
 
@@ -32,25 +34,38 @@ def holding():
         _held.reset(token)
 
 
-def ticket_for_update(pk: int):
-    """The ticket locked for the rest of the transaction, with its customer."""
+def _locked(pk):
     from escalations.models import Ticket
 
+    of = ("self",) if connection.features.has_select_for_update_of else ()
+    return Ticket.objects.select_for_update(of=of).select_related("customer").filter(pk=pk)
+
+
+_read_locked = CompiledRead(_locked)
+
+
+def ticket_locked(pk: int):
+    """The ticket locked for the rest of the transaction, with its customer (None if there is
+    no such ticket); held from now on."""
     held = _held.get()
     if held is not None and pk in held:
         return held[pk]
-    of = ("self",) if connection.features.has_select_for_update_of else ()
-    ticket = Ticket.objects.select_for_update(of=of).select_related("customer").get(pk=pk)
+    found = _read_locked(pk)
+    if not found:
+        return None
     if held is not None:
-        held[pk] = ticket
+        held[pk] = found[0]
+    return found[0]
+
+
+def ticket_for_update(pk: int):
+    """The ticket locked for the rest of the transaction, with its customer."""
+    ticket = ticket_locked(pk)
+    if ticket is None:
+        from escalations.models import Ticket
+
+        raise Ticket.DoesNotExist(f"No ticket {pk}.")
     return ticket
-
-
-def ticket_hold(ticket) -> None:
-    """Hold a ticket the caller has just read under lock in this transaction."""
-    held = _held.get()
-    if held is not None:
-        held[ticket.pk] = ticket
 
 
 def ticket_held(pk: int):

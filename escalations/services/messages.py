@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 
 from escalations import clock
 from escalations.actors import Actor
+from escalations.db.compiled import CompiledRead, insert_one
 from escalations.models import AuthorKind, EventType, Message, Ticket
 from escalations.services.config_cache import agent_names
 from escalations.services.dispatch import service
@@ -12,6 +13,13 @@ from escalations.services.held import held_fact, held_note, held_set, ticket_hel
 from escalations.services.tickets import ensure_not_closed
 from escalations.services.timers import no_reply_timers_cancel, no_reply_timers_schedule
 
+_latest_customer_body = CompiledRead(
+    lambda ticket_id: (
+        Message.objects.filter(ticket=ticket_id, author_kind=AuthorKind.CUSTOMER)
+        .order_by("-created_at", "-id")
+        .values_list("body", flat=True)[:1]
+    )
+)
 ERR_EMPTY_BODY = "A message needs some text."
 ERR_CUSTOMER_NOTE = "Only agents, the AI and the system write internal notes."
 HUMAN_RESPONSE_KINDS = (AuthorKind.AGENT,)
@@ -40,14 +48,16 @@ def message_add(
     if not author_name:
         author_name = _author_name(ticket, author_kind, author_user)
     now = clock.now()
-    message = Message.objects.create(
-        ticket=ticket,
-        author_kind=author_kind,
-        author_user=author_user,
-        author_name=author_name,
-        body=body.strip(),
-        is_internal=is_internal,
-        created_at=now,
+    message = insert_one(
+        Message(
+            ticket=ticket,
+            author_kind=author_kind,
+            author_user=author_user,
+            author_name=author_name,
+            body=body.strip(),
+            is_internal=is_internal,
+            created_at=now,
+        )
     )
     event_record(
         ticket=ticket,
@@ -83,13 +93,7 @@ def latest_customer_body(ticket_id: int) -> str:
     return held_fact(
         ticket_id,
         "latest_customer_body",
-        lambda: (
-            Message.objects.filter(ticket=ticket_id, author_kind=AuthorKind.CUSTOMER)
-            .order_by("-created_at", "-id")
-            .values_list("body", flat=True)
-            .first()
-            or ""
-        ),
+        lambda: next(iter(_latest_customer_body(ticket_id)), ""),
     )
 
 

@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from escalations import clock
 from escalations.actors import Actor
+from escalations.db.compiled import CompiledRead
 from escalations.models import (
     ACTIVE_STATUSES,
     AuthorKind,
@@ -44,6 +45,11 @@ from escalations.sla.clocks import (
     warning_amount,
 )
 
+_clocks = CompiledRead(
+    lambda ticket_id: (
+        SlaClock.objects.filter(ticket=ticket_id).select_related("policy").order_by("kind", "cycle")
+    )
+)
 MATCHED_FIELDS = ("priority", "topic", "channel", "store", "customer")
 _DONE = (TicketStatus.RESOLVED, TicketStatus.CLOSED)
 _TARGET_FIELD = {
@@ -104,7 +110,8 @@ def sla_sync(
     if (policy.pk if policy else None) != ticket.sla_policy_id:
         _record_policy(ticket, policy, actor)
     latest: dict[str, SlaClock] = {}
-    for row in ticket.sla_clocks.select_related("policy").order_by("kind", "cycle"):
+    for row in _clocks(ticket.pk):
+        row.ticket = ticket
         latest[row.kind] = row
     if policy is None:
         for row in latest.values():

@@ -5,6 +5,7 @@ those that did not change; a deadline that already fired is never created again 
 key (ticket, key, level, due time) refuses it).
 """
 
+from escalations.db.compiled import CompiledRead
 from escalations.models import ClockKind, SlaClock, Ticket, Timer, TimerKind, TimerState
 
 _TIMER_KINDS_FROM_CLOCKS = (
@@ -12,6 +13,12 @@ _TIMER_KINDS_FROM_CLOCKS = (
     TimerKind.SLA_BREACH,
     TimerKind.LADDER,
     TimerKind.SNOOZE,
+)
+
+_pending = CompiledRead(
+    lambda ticket_id: Timer.objects.filter(
+        ticket=ticket_id, state=TimerState.PENDING, kind__in=_TIMER_KINDS_FROM_CLOCKS
+    ).values_list("pk", "kind", "key", "level", "due_at", "clock_id")
 )
 
 
@@ -35,11 +42,9 @@ def desired_timers(ticket: Ticket, live_clocks: list[SlaClock]) -> set[tuple]:
 
 def deadlines_reconcile(ticket: Ticket, live_clocks: list[SlaClock]) -> None:
     wanted = desired_timers(ticket, live_clocks)
-    pending = Timer.objects.filter(
-        ticket=ticket, state=TimerState.PENDING, kind__in=_TIMER_KINDS_FROM_CLOCKS
-    ).values_list("pk", "kind", "key", "level", "due_at", "clock_id")
     have = {
-        (kind, key, level, due, clock_id): pk for pk, kind, key, level, due, clock_id in pending
+        (kind, key, level, due, clock_id): pk
+        for pk, kind, key, level, due, clock_id in _pending(ticket.pk)
     }
     stale = [pk for spec, pk in have.items() if spec not in wanted]
     if stale:

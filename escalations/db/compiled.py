@@ -1,0 +1,158 @@
+"""Reads of a fixed shape whose SQL is compiled once per connection; single-row inserts
+likewise.
+
+Django turns a QuerySet into SQL every time it runs. For the few reads every API delivery
+makes (the ticket under lock, its SLA clocks, its pending deadlines, the configuration token)
+that compilation costs more CPU than the database spends answering. A `CompiledRead` builds
+its QuerySet once per database connection with marker values in place of its arguments, keeps
+the SQL and where each marker landed among the parameters, and afterwards only puts the
+arguments in and runs the SQL through the connection's own cursor (so transactions, query
+logging and execute wrappers apply as usual). Rows come back through the compiler's own
+converters and model population: the results are what the QuerySet itself gives.
+
+Only arguments that Django passes as query parameters can be markers (values compared in
+WHERE); anything else belongs in the QuerySet as a constant. Building checks that each marker
+appears exactly once among the parameters, and refuses the QuerySet otherwise.
+"""
+
+import weakref
+from collections.abc import Callable
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import signals
+from django.db.models.query import (
+    FlatValuesListIterable,
+    ModelIterable,
+    ValuesListIterable,
+    get_related_populators,
+)
+from django.db.transaction import TransactionManagementError
+
+# Arguments are ids: markers are integers no table will hold.
+_MARKER = -7_340_216_099_301_117
+_ID_MIN, _ID_MAX = -(2**63), 2**63 - 1
+
+
+class _Plan:
+    def __init__(self, queryset, using: str, arity: int):
+        if queryset._prefetch_related_lookups or queryset._known_related_objects:
+            raise ImproperlyConfigured("A compiled read cannot prefetch.")
+        self.kind = queryset._iterable_class
+        if self.kind not in (ModelIterable, ValuesListIterable, FlatValuesListIterable):
+            raise ImproperlyConfigured("A compiled read gives models or values_list rows.")
+        self.compiler = queryset.query.get_compiler(using=using)
+        sql, params = self.compiler.as_sql()
+        self.sql, self.params = sql, list(params)
+        self.slots = []
+        for n in range(arity):
+            marker = _MARKER - n
+            found = [i for i, p in enumerate(self.params) if type(p) is int and p == marker]
+            if len(found) != 1:
+                raise ImproperlyConfigured(f"Argument {n} is not one query parameter.")
+            self.slots.append(found[0])
+        self.locks = queryset.query.select_for_update
+        selected = [column[0] for column in self.compiler.select[: self.compiler.col_count]]
+        if self.compiler.has_composite_fields(selected):
+            raise ImproperlyConfigured("A compiled read cannot select composite fields.")
+        self.converters = self.compiler.get_converters(selected)
+        if self.kind is ModelIterable:
+            select, klass_info = self.compiler.select, self.compiler.klass_info
+            fields = klass_info["select_fields"]
+            self.start, self.end = fields[0], fields[-1] + 1
+            self.model = klass_info["model"]
+            self.init_list = [f[0].target.attname for f in select[self.start : self.end]]
+            self.populators = get_related_populators(klass_info, select, using)
+            self.annotations = self.compiler.annotation_col_map
+
+
+class CompiledRead:
+    """`build(*markers)` gives the QuerySet; calling the read with the arguments (ids) gives
+    a list of what iterating that QuerySet with those arguments would give."""
+
+    def __init__(self, build: Callable, arity: int = 1):
+        self._build = build
+        self._arity = arity
+        self._plans: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def __call__(self, *args, using: str = DEFAULT_DB_ALIAS) -> list:
+        if len(args) != self._arity:
+            raise TypeError(f"This read takes {self._arity} argument(s).")
+        if any(not _ID_MIN <= value <= _ID_MAX for value in args):
+            return []  # no row has an id out of range (Django's own lookups say the same)
+        connection = connections[using]
+        plan = self._plans.get(connection)
+        if plan is None:
+            markers = [_MARKER - n for n in range(self._arity)]
+            plan = self._plans[connection] = _Plan(self._build(*markers), using, self._arity)
+        if plan.locks and connection.get_autocommit():
+            raise TransactionManagementError("A locking read needs a transaction.")
+        params = list(plan.params)
+        for slot, value in zip(plan.slots, args, strict=True):
+            params[slot] = value
+        with connection.cursor() as cursor:
+            cursor.execute(plan.sql, params)
+            rows = cursor.fetchall()
+        values = plan.compiler.apply_converters(rows, plan.converters) if plan.converters else rows
+        if plan.kind is FlatValuesListIterable:
+            return [row[0] for row in values]
+        if plan.kind is ValuesListIterable:
+            return [tuple(row) for row in values]
+        return [_model(plan, row, using) for row in values]
+
+
+def _model(plan: _Plan, row, using: str):
+    obj = plan.model.from_db(using, plan.init_list, row[plan.start : plan.end])
+    for populator in plan.populators:
+        populator.populate(row, obj)
+    for name, position in (plan.annotations or {}).items():
+        setattr(obj, name, row[position])
+    return obj
+
+
+class _InsertPlan:
+    def __init__(self, model, connection):
+        q = connection.ops.quote_name
+        meta = model._meta
+        self.fields = [
+            f for f in meta.concrete_fields if not f.generated and f is not meta.auto_field
+        ]
+        self.pk = meta.pk
+        columns = ", ".join(q(f.column) for f in self.fields)
+        self.sql = (
+            f"INSERT INTO {q(meta.db_table)} ({columns}) "
+            f"VALUES ({', '.join(['%s'] * len(self.fields))}) RETURNING {q(self.pk.column)}"
+        )
+
+
+_inserts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def insert_one(obj, using: str = DEFAULT_DB_ALIAS):
+    """Save a new row as `obj.save()` would, with the INSERT compiled once per connection and
+    model. Models with save signals, or a database that cannot return the new id, take the
+    ORM's own way."""
+    model = type(obj)
+    connection = connections[using]
+    if (
+        not connection.features.can_return_columns_from_insert
+        or model._meta.auto_field is None
+        or signals.pre_save.has_listeners(model)
+        or signals.post_save.has_listeners(model)
+    ):
+        obj.save(using=using)
+        return obj
+    plans = _inserts.setdefault(connection, {})
+    plan = plans.get(model)
+    if plan is None:
+        plan = plans[model] = _InsertPlan(model, connection)
+    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in plan.fields]
+    with connection.cursor() as cursor:
+        cursor.execute(plan.sql, params)
+        (new_id,) = cursor.fetchone()
+    for converter in plan.pk.get_db_converters(connection):
+        new_id = converter(new_id, plan.pk, connection)
+    setattr(obj, plan.pk.attname, new_id)
+    obj._state.adding = False
+    obj._state.db = using
+    return obj
