@@ -51,7 +51,8 @@ class _Plan:
             if len(found) != 1:
                 raise ImproperlyConfigured(f"Argument {n} is not one query parameter.")
             self.slots.append(found[0])
-        self.locks = queryset.query.select_for_update
+        features = self.compiler.connection.features
+        self.locks = queryset.query.select_for_update and features.has_select_for_update
         selected = [column[0] for column in self.compiler.select[: self.compiler.col_count]]
         if self.compiler.has_composite_fields(selected):
             raise ImproperlyConfigured("A compiled read cannot select composite fields.")

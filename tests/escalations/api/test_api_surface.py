@@ -12,7 +12,7 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 from rest_framework.throttling import UserRateThrottle
 
-from escalations.models import Customer, EventType, Ticket
+from escalations.models import AiVerdict, Customer, EventType, IdempotencyKey, Message, Ticket
 from escalations.roles import INTEGRATION
 from escalations.services.api_tokens import (
     api_token_issue,
@@ -150,6 +150,22 @@ def test_messages_are_read_and_written_through_the_ticket(bot, ticket):
         f"/api/tickets/{ticket.pk}/messages/", {"author_kind": "ai", "body": " "}, format="json"
     )
     assert empty.status_code == 400 and "body" in empty.json()
+
+
+@pytest.mark.parametrize("ref", ["999999", "abc", str(2**70), "-1"])
+@pytest.mark.parametrize("key", [None, "retry-1"])
+def test_writing_to_a_ticket_that_does_not_exist_is_404_and_changes_nothing(bot, ticket, ref, key):
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+    for action, body in (
+        ("messages", {"author_kind": "customer", "body": "Hello?"}),
+        ("verdicts", {"confidence": 0.2, "intent": "billing"}),
+        ("transition", {"transition": "start"}),
+        ("snooze", {"until": None}),
+    ):
+        answer = bot.post(f"/api/tickets/{ref}/{action}/", body, format="json", **headers)
+        assert answer.status_code == 404, (action, answer.content)
+    assert Message.objects.count() == 1 and AiVerdict.objects.count() == 0
+    assert not IdempotencyKey.objects.exists()
 
 
 def test_an_integration_escalates_and_reads_the_handoff_package(bot, ticket, billing_team):

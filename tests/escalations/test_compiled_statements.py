@@ -1,0 +1,117 @@
+"""Reads and inserts compiled once per connection give what the ORM itself gives."""
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, transaction
+from django.db.models import F
+from django.db.transaction import TransactionManagementError
+from django.test.utils import CaptureQueriesContext
+
+from escalations.actors import Actor
+from escalations.db.compiled import CompiledRead, insert_one
+from escalations.models import Customer, EventType, Message, Ticket, TicketEvent
+from escalations.services.events import event_build
+from tests.factories import CustomerFactory, make_ticket
+
+pytestmark = pytest.mark.django_db
+
+with_customer = CompiledRead(lambda pk: Ticket.objects.select_related("customer").filter(pk=pk))
+messages_of = CompiledRead(
+    lambda ticket_id: (
+        Message.objects.filter(ticket=ticket_id)
+        .order_by("-created_at", "-id")
+        .values_list("id", "is_internal", "created_at")
+    )
+)
+
+
+def test_a_compiled_read_gives_the_same_objects_as_the_queryset(ticket):
+    ticket.custom_fields = {"order": "NW-1", "amount": 12.5}
+    ticket.save(update_fields=["custom_fields"])
+    (compiled,) = with_customer(ticket.pk)
+    plain = Ticket.objects.select_related("customer").get(pk=ticket.pk)
+    for field in Ticket._meta.concrete_fields:
+        assert getattr(compiled, field.attname) == getattr(plain, field.attname), field.name
+    assert compiled.custom_fields == {"order": "NW-1", "amount": 12.5}
+    assert compiled.created_at.tzinfo is not None
+    assert compiled._state.adding is False and compiled._state.db == "default"
+    with CaptureQueriesContext(connection) as reads:
+        assert compiled.customer.email == plain.customer.email  # joined, not read again
+    assert len(reads) == 0
+
+
+def test_a_compiled_read_converts_values_as_the_queryset_does(ticket, actor):
+    from escalations.services.messages import message_add
+
+    message_add(ticket=ticket, author_kind="agent", body="Note", actor=actor, is_internal=True)
+    expected = list(
+        Message.objects.filter(ticket=ticket.pk)
+        .order_by("-created_at", "-id")
+        .values_list("id", "is_internal", "created_at")
+    )
+    assert messages_of(ticket.pk) == expected
+    assert expected[0][1] is True  # a boolean, also on SQLite
+
+
+def test_a_compiled_read_takes_new_arguments_each_time(l1_team, actor):
+    first = make_ticket(team=l1_team, actor=actor, subject="One")
+    second = make_ticket(team=l1_team, actor=actor, subject="Two")
+    assert [t.subject for t in with_customer(first.pk)] == ["One"]
+    assert [t.subject for t in with_customer(second.pk)] == ["Two"]
+    assert with_customer(10**9) == []
+
+
+def test_an_id_no_column_can_hold_finds_nothing_instead_of_failing(ticket):
+    assert with_customer(2**70) == []
+    assert with_customer(-(2**70)) == []
+
+
+def test_a_read_whose_argument_is_not_a_query_parameter_is_refused():
+    # F() expressions are compiled into the SQL: the marker never becomes a parameter.
+    not_a_parameter = CompiledRead(lambda pk: Ticket.objects.filter(pk=F("id")))
+    with pytest.raises(ImproperlyConfigured):
+        not_a_parameter(1)
+    twice = CompiledRead(lambda pk: Ticket.objects.filter(pk=pk).filter(team=pk))
+    with pytest.raises(ImproperlyConfigured):
+        twice(1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_locking_read_needs_a_transaction_where_the_database_locks(l1_team):
+    ticket = make_ticket(team=l1_team)
+    locked = CompiledRead(lambda pk: Ticket.objects.select_for_update().filter(pk=pk))
+    with transaction.atomic():
+        assert [t.pk for t in locked(ticket.pk)] == [ticket.pk]
+    if connection.features.has_select_for_update:
+        with pytest.raises(TransactionManagementError):
+            locked(ticket.pk)
+    else:  # SQLite locks the whole database on write; Django ignores the clause there too
+        assert [t.pk for t in locked(ticket.pk)] == [ticket.pk]
+
+
+def test_a_compiled_insert_stores_the_row_the_orm_would(ticket):
+    built = event_build(
+        ticket=ticket,
+        event_type=EventType.NOTE_ADDED,
+        actor=Actor.system("test"),
+        to_value="x" * 300,
+        data={"message": 7},
+    )
+    insert_one(built)
+    assert built.pk is not None and built._state.adding is False
+    stored = TicketEvent.objects.get(pk=built.pk)
+    assert (stored.ticket_id, stored.event_type, stored.data) == (
+        ticket.pk,
+        EventType.NOTE_ADDED,
+        {"message": 7},
+    )
+    assert stored.to_value == "x" * 250 and stored.created_at == built.created_at
+    assert stored.stay_seconds is None
+
+
+def test_a_model_with_save_signals_is_saved_by_the_orm():
+    # Customers keep a history through post_save: the compiled insert must not skip it.
+    customer = CustomerFactory.build()
+    insert_one(customer)
+    assert Customer.objects.filter(pk=customer.pk).exists()
+    assert customer.history.count() == 1
