@@ -7,7 +7,8 @@
 Seeds a throw-away test database with a workspace, its teams, 50 active rules, escalation
 policies and tickets; serves the API with gunicorn on 127.0.0.1; then a second process posts
 customer messages and AI verdicts (alternately, each with an Idempotency-Key) from
-`--concurrency` keep-alive connections with an integration's token. The first `--warmup`
+`--concurrency` client threads, each on its own connection (gunicorn's sync workers close it
+after each answer; the client opens it again), with an integration's token. The first `--warmup`
 requests (every server process loading its configuration) are sent but not counted. Prints one
 JSON line: `req_per_s`, `p50_ms`, `p99_ms` over all counted requests, the same per kind
 (customer messages; verdicts the AI keeps; verdicts that hand the ticket over) and `errors`
@@ -121,7 +122,7 @@ def wait_for(port: int, seconds: float = 30) -> None:
 
 
 def load(port, token, ids, requests: int, concurrency: int, warmup: int, out) -> None:
-    """The second process: `concurrency` threads, each on its own keep-alive connection."""
+    """The second process: `concurrency` threads, each on its own connection."""
     latencies, errors = [], []
     by_kind = {"message": [], "verdict": [], "handover": []}
     lock = threading.Lock()
@@ -190,7 +191,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--warmup", type=int, default=40)
-    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) + 1)
+    # One sync worker per core: the workers are CPU-bound and share the cores with the database
+    # and the load; more workers only queue on the cores (see the README).
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     args = parser.parse_args()
 
     from bench.deadlines import database_url

@@ -112,7 +112,7 @@ def _model(plan: _Plan, row, using: str):
 
 
 class _InsertPlan:
-    def __init__(self, model, connection):
+    def __init__(self, model, connection, rows: int):
         q = connection.ops.quote_name
         meta = model._meta
         self.fields = [
@@ -120,40 +120,56 @@ class _InsertPlan:
         ]
         self.pk = meta.pk
         columns = ", ".join(q(f.column) for f in self.fields)
+        row = f"({', '.join(['%s'] * len(self.fields))})"
         self.sql = (
             f"INSERT INTO {q(meta.db_table)} ({columns}) "
-            f"VALUES ({', '.join(['%s'] * len(self.fields))}) RETURNING {q(self.pk.column)}"
+            f"VALUES {', '.join([row] * rows)} RETURNING {q(self.pk.column)}"
         )
 
 
 _inserts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+MAX_ROWS = 50  # larger batches go through bulk_create
 
 
 def insert_one(obj, using: str = DEFAULT_DB_ALIAS):
     """Save a new row as `obj.save()` would, with the INSERT compiled once per connection and
-    model. Models with save signals, or a database that cannot return the new id, take the
-    ORM's own way."""
+    model. Models with save signals take the ORM's own way, so that their receivers run."""
     model = type(obj)
-    connection = connections[using]
-    if (
-        not connection.features.can_return_columns_from_insert
-        or model._meta.auto_field is None
-        or signals.pre_save.has_listeners(model)
-        or signals.post_save.has_listeners(model)
-    ):
+    if signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model):
         obj.save(using=using)
         return obj
+    return insert_many([obj], using=using)[0]
+
+
+def insert_many(objs: list, using: str = DEFAULT_DB_ALIAS) -> list:
+    """Insert new rows of one model as `bulk_create` does (no save signals), with the INSERT
+    for that many rows compiled once per connection; each object gets its id."""
+    if not objs:
+        return objs
+    model = type(objs[0])
+    connection = connections[using]
+    if (
+        len(objs) > MAX_ROWS
+        or not connection.features.can_return_rows_from_bulk_insert
+        or model._meta.auto_field is None
+        or any(type(obj) is not model for obj in objs)
+    ):
+        return model._default_manager.using(using).bulk_create(objs)
     plans = _inserts.setdefault(connection, {})
-    plan = plans.get(model)
+    plan = plans.get((model, len(objs)))
     if plan is None:
-        plan = plans[model] = _InsertPlan(model, connection)
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in plan.fields]
+        plan = plans[(model, len(objs))] = _InsertPlan(model, connection, len(objs))
+    params = [
+        f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in plan.fields
+    ]
     with connection.cursor() as cursor:
         cursor.execute(plan.sql, params)
-        (new_id,) = cursor.fetchone()
-    for converter in plan.pk.get_db_converters(connection):
-        new_id = converter(new_id, plan.pk, connection)
-    setattr(obj, plan.pk.attname, new_id)
-    obj._state.adding = False
-    obj._state.db = using
-    return obj
+        # One statement takes its ids from the sequence in the order of its rows.
+        new_ids = sorted(row[0] for row in cursor.fetchall())
+    for obj, new_id in zip(objs, new_ids, strict=True):
+        for converter in plan.pk.get_db_converters(connection):
+            new_id = converter(new_id, plan.pk, connection)
+        setattr(obj, plan.pk.attname, new_id)
+        obj._state.adding = False
+        obj._state.db = using
+    return objs

@@ -1,7 +1,7 @@
 from typing import Any
 
 from escalations.actors import Actor
-from escalations.db.compiled import insert_one
+from escalations.db.compiled import insert_many, insert_one
 from escalations.models import SUBSCRIBABLE_EVENTS, Ticket, TicketEvent
 from escalations.services.dispatch import event_recorded
 
@@ -38,7 +38,7 @@ def event_record(
 
 def events_record_many(events: list[TicketEvent]) -> list[TicketEvent]:
     """Append many events built by `event_build` in one statement (the sweeper's batches)."""
-    created = TicketEvent.objects.bulk_create(events)
+    created = insert_many(events)
     for event in created:
         _recorded(event)
     return created

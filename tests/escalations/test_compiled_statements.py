@@ -8,7 +8,7 @@ from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
 from escalations.actors import Actor
-from escalations.db.compiled import CompiledRead, insert_one
+from escalations.db.compiled import CompiledRead, insert_many, insert_one
 from escalations.models import Customer, EventType, Message, Ticket, TicketEvent
 from escalations.services.events import event_build
 from tests.factories import CustomerFactory, make_ticket
@@ -115,3 +115,20 @@ def test_a_model_with_save_signals_is_saved_by_the_orm():
     insert_one(customer)
     assert Customer.objects.filter(pk=customer.pk).exists()
     assert customer.history.count() == 1
+
+
+def test_many_rows_inserted_at_once_each_get_their_own_id(ticket):
+    actor = Actor.system("test")
+    built = [
+        event_build(ticket=ticket, event_type=EventType.FIELD_CHANGED, actor=actor, to_value=str(n))
+        for n in range(5)
+    ]
+    insert_many(built)
+    assert [e.pk for e in built] == sorted(e.pk for e in built)
+    stored = dict(
+        TicketEvent.objects.filter(pk__in=[e.pk for e in built]).values_list("pk", "to_value")
+    )
+    assert stored == {e.pk: e.to_value for e in built}
+    again = [event_build(ticket=ticket, event_type=EventType.FIELD_CHANGED, actor=actor)]
+    assert insert_many(again)[0].pk > built[-1].pk
+    assert insert_many([]) == []
