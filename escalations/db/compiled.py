@@ -1,5 +1,4 @@
-"""Reads of a fixed shape whose SQL is compiled once per connection; single-row inserts
-likewise.
+"""Reads of a fixed shape, and inserts of new rows, whose SQL is compiled once per connection.
 
 Django turns a QuerySet into SQL every time it runs. For the few reads every API delivery
 makes (the ticket under lock, its SLA clocks, its pending deadlines, the configuration token)
@@ -13,6 +12,10 @@ converters and model population: the results are what the QuerySet itself gives.
 Only arguments that Django passes as query parameters can be markers (values compared in
 WHERE); anything else belongs in the QuerySet as a constant. Building checks that each marker
 appears exactly once among the parameters, and refuses the QuerySet otherwise.
+
+`insert_one` and `insert_many` write new rows with an INSERT compiled once per connection,
+model and number of rows, with each field's own preparation of its value, and give each object
+its new id: what `save()` (for models without save signals) and `bulk_create` do.
 """
 
 import weakref
@@ -41,7 +44,14 @@ class _Plan:
         self.kind = queryset._iterable_class
         if self.kind not in (ModelIterable, ValuesListIterable, FlatValuesListIterable):
             raise ImproperlyConfigured("A compiled read gives models or values_list rows.")
-        self.compiler = queryset.query.get_compiler(using=using)
+        query = queryset.query
+        if self.kind is not ModelIterable and queryset._fields:
+            names = [*query.extra_select, *query.values_select, *query.annotation_select]
+            wanted = [*queryset._fields]
+            wanted += [name for name in query.annotation_select if name not in wanted]
+            if wanted != names:  # Django would reorder the columns of each row
+                raise ImproperlyConfigured("Name the columns of a compiled read in query order.")
+        self.compiler = query.get_compiler(using=using)
         sql, params = self.compiler.as_sql()
         self.sql, self.params = sql, list(params)
         self.slots = []

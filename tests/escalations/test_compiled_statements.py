@@ -132,3 +132,15 @@ def test_many_rows_inserted_at_once_each_get_their_own_id(ticket):
     again = [event_build(ticket=ticket, event_type=EventType.FIELD_CHANGED, actor=actor)]
     assert insert_many(again)[0].pk > built[-1].pk
     assert insert_many([]) == []
+
+
+def test_a_read_whose_columns_django_would_reorder_is_refused():
+    from django.db.models import Count
+
+    reordered = CompiledRead(
+        lambda team_id: Ticket.objects.filter(team=team_id)
+        .annotate(n=Count("id"))
+        .values_list("n", "subject")
+    )
+    with pytest.raises(ImproperlyConfigured):
+        reordered(1)
