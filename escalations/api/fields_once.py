@@ -12,10 +12,13 @@ from django.utils.functional import cached_property
 
 class FieldsOnce:
     """Mix in before the DRF serializer class. Not for serializers that read `self.context`
-    in their fields or change their fields per instance."""
+    in their fields or change their fields per instance. A use with a context or `partial`
+    gets fields of its own, as DRF gives them (fields read both through their parent)."""
 
     @cached_property
     def fields(self):
+        if self._context or self.partial:
+            return super().fields
         cls = type(self)
         kept = cls.__dict__.get("_fields_once")
         if kept is None:

@@ -18,11 +18,11 @@ model and number of rows, with each field's own preparation of its value, and gi
 its new id: what `save()` (for models without save signals) and `bulk_create` do.
 """
 
-import weakref
+import threading
 from collections.abc import Callable
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import signals
 from django.db.models.query import (
     FlatValuesListIterable,
@@ -67,6 +67,8 @@ class _Plan:
         if self.compiler.has_composite_fields(selected):
             raise ImproperlyConfigured("A compiled read cannot select composite fields.")
         self.converters = self.compiler.get_converters(selected)
+        # Columns the compiler adds after the selected ones (ordering on a DISTINCT query).
+        self.trim = self.compiler.col_count if self.compiler.has_extra_select else None
         if self.kind is ModelIterable:
             select, klass_info = self.compiler.select, self.compiler.klass_info
             fields = klass_info["select_fields"]
@@ -84,7 +86,9 @@ class CompiledRead:
     def __init__(self, build: Callable, arity: int = 1):
         self._build = build
         self._arity = arity
-        self._plans: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        # Connections belong to threads: each thread keeps the plans of its own connections,
+        # and they go with the thread (a plan's compiler refers to its connection).
+        self._local = threading.local()
 
     def __call__(self, *args, using: str = DEFAULT_DB_ALIAS) -> list:
         if len(args) != self._arity:
@@ -92,10 +96,12 @@ class CompiledRead:
         if any(not _ID_MIN <= value <= _ID_MAX for value in args):
             return []  # no row has an id out of range (Django's own lookups say the same)
         connection = connections[using]
-        plan = self._plans.get(connection)
+        plan = _kept(self._local, using, connection)
         if plan is None:
             markers = [_MARKER - n for n in range(self._arity)]
-            plan = self._plans[connection] = _Plan(self._build(*markers), using, self._arity)
+            plan = _keep(
+                self._local, using, connection, _Plan(self._build(*markers), using, self._arity)
+            )
         if plan.locks and connection.get_autocommit():
             raise TransactionManagementError("A locking read needs a transaction.")
         params = list(plan.params)
@@ -104,12 +110,26 @@ class CompiledRead:
         with connection.cursor() as cursor:
             cursor.execute(plan.sql, params)
             rows = cursor.fetchall()
+        if plan.trim is not None:
+            rows = [row[: plan.trim] for row in rows]
         values = plan.compiler.apply_converters(rows, plan.converters) if plan.converters else rows
         if plan.kind is FlatValuesListIterable:
             return [row[0] for row in values]
         if plan.kind is ValuesListIterable:
             return [tuple(row) for row in values]
         return [_model(plan, row, using) for row in values]
+
+
+def _kept(local: threading.local, using: str, connection):
+    entry = getattr(local, "plans", {}).get(using)
+    return entry[1] if entry is not None and entry[0] is connection else None
+
+
+def _keep(local: threading.local, using: str, connection, plan):
+    if not hasattr(local, "plans"):
+        local.plans = {}
+    local.plans[using] = (connection, plan)
+    return plan
 
 
 def _model(plan: _Plan, row, using: str):
@@ -137,18 +157,25 @@ class _InsertPlan:
         )
 
 
-_inserts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_inserts = threading.local()
 MAX_ROWS = 50  # larger batches go through bulk_create
 
 
 def insert_one(obj, using: str = DEFAULT_DB_ALIAS):
     """Save a new row as `obj.save()` would, with the INSERT compiled once per connection and
-    model. Models with save signals take the ORM's own way, so that their receivers run."""
+    model. Models with save signals, and objects that already have an id, take the ORM's own
+    way."""
     model = type(obj)
-    if signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model):
+    if (
+        obj.pk is not None
+        or not connections[using].features.can_return_columns_from_insert
+        or signals.pre_save.has_listeners(model)
+        or signals.post_save.has_listeners(model)
+    ):
         obj.save(using=using)
         return obj
-    return insert_many([obj], using=using)[0]
+    obj._prepare_related_fields_for_save(operation_name="save")
+    return _insert(model, [obj], using)[0]
 
 
 def insert_many(objs: list, using: str = DEFAULT_DB_ALIAS) -> list:
@@ -157,22 +184,31 @@ def insert_many(objs: list, using: str = DEFAULT_DB_ALIAS) -> list:
     if not objs:
         return objs
     model = type(objs[0])
-    connection = connections[using]
     if (
         len(objs) > MAX_ROWS
-        or not connection.features.can_return_rows_from_bulk_insert
-        or model._meta.auto_field is None
-        or any(type(obj) is not model for obj in objs)
+        or not connections[using].features.can_return_rows_from_bulk_insert
+        or any(type(obj) is not model or obj.pk is not None for obj in objs)
     ):
         return model._default_manager.using(using).bulk_create(objs)
-    plans = _inserts.setdefault(connection, {})
-    plan = plans.get((model, len(objs)))
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+    return _insert(model, objs, using)
+
+
+def _insert(model, objs: list, using: str) -> list:
+    connection = connections[using]
+    if model._meta.auto_field is None:
+        model._default_manager.using(using).bulk_create(objs)
+        return objs
+    if getattr(_inserts, "connection", None) is not connection:
+        _inserts.connection, _inserts.plans = connection, {}
+    plan = _inserts.plans.get((model, len(objs)))
     if plan is None:
-        plan = plans[(model, len(objs))] = _InsertPlan(model, connection, len(objs))
+        plan = _inserts.plans[(model, len(objs))] = _InsertPlan(model, connection, len(objs))
     params = [
         f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in plan.fields
     ]
-    with connection.cursor() as cursor:
+    with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
         cursor.execute(plan.sql, params)
         # One statement takes its ids from the sequence in the order of its rows.
         new_ids = sorted(row[0] for row in cursor.fetchall())

@@ -138,9 +138,69 @@ def test_a_read_whose_columns_django_would_reorder_is_refused():
     from django.db.models import Count
 
     reordered = CompiledRead(
-        lambda team_id: Ticket.objects.filter(team=team_id)
-        .annotate(n=Count("id"))
-        .values_list("n", "subject")
+        lambda team_id: (
+            Ticket.objects.filter(team=team_id).annotate(n=Count("id")).values_list("n", "subject")
+        )
     )
     with pytest.raises(ImproperlyConfigured):
         reordered(1)
+
+
+def test_a_read_gives_only_the_selected_columns_when_ordering_adds_some(ticket, actor):
+    from escalations.services.messages import message_add
+
+    message_add(ticket=ticket, author_kind="agent", body="Hi", actor=actor)
+    kinds = CompiledRead(
+        lambda ticket_id: (
+            Message.objects.filter(ticket=ticket_id)
+            .distinct()
+            .order_by("created_at")
+            .values_list("author_kind")
+        )
+    )
+    expected = list(
+        Message.objects.filter(ticket=ticket.pk)
+        .distinct()
+        .order_by("created_at")
+        .values_list("author_kind")
+    )
+    assert kinds(ticket.pk) == expected == [("customer",), ("agent",)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_thread_that_ends_leaves_no_connection_behind():
+    import gc
+    import threading
+    import weakref
+
+    from django.db import connections
+
+    refs = []
+
+    def work():
+        refs.append(weakref.ref(connections["default"]))
+        with_customer(10**9)
+        insert_many([])
+        connections["default"].close()
+
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    gc.collect()
+    assert len(refs) == 3 and all(ref() is None for ref in refs)
+
+
+def test_an_insert_takes_a_related_row_saved_after_it_was_assigned(ticket):
+    from django.contrib.auth.models import User
+
+    user = User(username="late")
+    event = event_build(
+        ticket=ticket, event_type=EventType.NOTE_ADDED, actor=Actor(kind="user", user=user)
+    )
+    with pytest.raises(ValueError):
+        insert_one(event)  # an unsaved login, as the ORM refuses it
+    user.save()
+    insert_one(event)
+    assert TicketEvent.objects.get(pk=event.pk).actor_user_id == user.pk

@@ -52,3 +52,10 @@ def test_a_verdict_out_of_range_is_refused_field_by_field():
     assert fine.is_valid(), fine.errors
     assert fine.validated_data["attempted_solutions"] == []
     assert fine.validated_data["attempted_solutions"] is not fine.validated_data["flags"]
+
+
+def test_a_partial_use_gets_drf_own_fields_and_no_defaults():
+    partial = MessageInput(data={"body": "Only the body"}, partial=True)
+    assert partial.is_valid(), partial.errors
+    assert partial.validated_data == {"body": "Only the body"}
+    assert partial.fields is not MessageInput(data={}).fields
