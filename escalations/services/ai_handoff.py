@@ -32,6 +32,7 @@ from escalations.models import (
 from escalations.rules.text import phrases_found
 from escalations.services.config_cache import config_cached, team_kept, workspace_kept
 from escalations.services.dispatch import service
+from escalations.services.escalations import escalation_create, open_escalations
 from escalations.services.events import event_record
 from escalations.services.held import ticket_for_update
 from escalations.services.tickets import field_definitions
@@ -202,7 +203,6 @@ def ai_verdict_record(
     message: Message | None = None,
 ) -> AiVerdict:
     """Record the AI's verdict on a ticket and decide: a person takes over, or the AI keeps it."""
-    from escalations.services.escalations import open_escalations
     from escalations.services.tickets import ticket_update
 
     verdict = _validated(
@@ -300,12 +300,9 @@ def customer_asked_for_a_person(*, ticket: Ticket, message: Message, actor: Acto
     found = phrases_found(workspace_kept(ticket.workspace_id).human_request_phrases, message.body)
     if not found or ticket.status not in ACTIVE_STATUSES:
         return None
-    from escalations.services.escalations import escalation_create, open_escalations
-
     if open_escalations(ticket.pk):
         return None
     policy = policy_for_intent(ticket.workspace_id, ticket.ai_intent)
-
     team, tier = _destination(ticket, policy)
     return escalation_create(
         ticket=ticket,
@@ -320,8 +317,6 @@ def customer_asked_for_a_person(*, ticket: Ticket, message: Message, actor: Acto
 
 
 def _hand_over(ticket, policy, verdict: AiVerdict, *, kind: str, actor: Actor):
-    from escalations.services.escalations import escalation_create
-
     team, tier = _destination(ticket, policy)
     lines = [f"The AI handed over ({verdict.policy_name or 'no policy'}):"]
     lines += [f"- {reason}" for reason in verdict.reasons]
