@@ -37,6 +37,14 @@ _MARKER = -7_340_216_099_301_117
 _ID_MIN, _ID_MAX = -(2**63), 2**63 - 1
 
 
+class _PerThread(threading.local):
+    """Plans by (alias, connection), per thread: connections belong to threads, and the plans
+    (whose compilers refer to their connection) go with the thread."""
+
+    def __init__(self):
+        self.plans = {}
+
+
 class _Plan:
     def __init__(self, queryset, using: str, arity: int):
         if queryset._prefetch_related_lookups or queryset._known_related_objects:
@@ -86,9 +94,7 @@ class CompiledRead:
     def __init__(self, build: Callable, arity: int = 1):
         self._build = build
         self._arity = arity
-        # Connections belong to threads: each thread keeps the plans of its own connections,
-        # and they go with the thread (a plan's compiler refers to its connection).
-        self._local = threading.local()
+        self._local = _PerThread()
 
     def __call__(self, *args, using: str = DEFAULT_DB_ALIAS) -> list:
         if len(args) != self._arity:
@@ -96,12 +102,11 @@ class CompiledRead:
         if any(not _ID_MIN <= value <= _ID_MAX for value in args):
             return []  # no row has an id out of range (Django's own lookups say the same)
         connection = connections[using]
-        plan = _kept(self._local, using, connection)
+        plan = self._local.plans.get((using, connection))
         if plan is None:
             markers = [_MARKER - n for n in range(self._arity)]
-            plan = _keep(
-                self._local, using, connection, _Plan(self._build(*markers), using, self._arity)
-            )
+            plan = _Plan(self._build(*markers), using, self._arity)
+            self._local.plans[(using, connection)] = plan
         if plan.locks and connection.get_autocommit():
             raise TransactionManagementError("A locking read needs a transaction.")
         params = list(plan.params)
@@ -118,18 +123,6 @@ class CompiledRead:
         if plan.kind is ValuesListIterable:
             return [tuple(row) for row in values]
         return [_model(plan, row, using) for row in values]
-
-
-def _kept(local: threading.local, using: str, connection):
-    entry = getattr(local, "plans", {}).get(using)
-    return entry[1] if entry is not None and entry[0] is connection else None
-
-
-def _keep(local: threading.local, using: str, connection, plan):
-    if not hasattr(local, "plans"):
-        local.plans = {}
-    local.plans[using] = (connection, plan)
-    return plan
 
 
 def _model(plan: _Plan, row, using: str):
@@ -157,7 +150,7 @@ class _InsertPlan:
         )
 
 
-_inserts = threading.local()
+_inserts = _PerThread()
 MAX_ROWS = 50  # larger batches go through bulk_create
 
 
@@ -200,11 +193,10 @@ def _insert(model, objs: list, using: str) -> list:
     if model._meta.auto_field is None:
         model._default_manager.using(using).bulk_create(objs)
         return objs
-    if getattr(_inserts, "connection", None) is not connection:
-        _inserts.connection, _inserts.plans = connection, {}
-    plan = _inserts.plans.get((model, len(objs)))
+    key = (connection, model, len(objs))
+    plan = _inserts.plans.get(key)
     if plan is None:
-        plan = _inserts.plans[(model, len(objs))] = _InsertPlan(model, connection, len(objs))
+        plan = _inserts.plans[key] = _InsertPlan(model, connection, len(objs))
     params = [
         f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in plan.fields
     ]

@@ -32,7 +32,8 @@ ERR_AGENT_NOT_IN_TEAM = "{agent} is not a member of {team}."
 ERR_NO_DESTINATION = "Choose the team, the agent or the tier to hand the ticket to."
 ERR_SUMMARY_REQUIRED = "Write a summary for the person who takes the ticket over."
 
-_open = CompiledRead(
+# The ticket's hand-overs still waiting on, or being worked by, a person.
+open_escalations = CompiledRead(
     lambda ticket_id: Escalation.objects.filter(
         ticket=ticket_id, resolved_at__isnull=True, is_rerouted=False
     ).order_by("pk")
@@ -43,11 +44,6 @@ _latest_messages = CompiledRead(
         :CONVERSATION_SNAPSHOT_LIMIT
     ]
 )
-
-
-def open_escalations(ticket_id: int) -> list[Escalation]:
-    """The ticket's hand-overs still waiting on, or being worked by, a person."""
-    return _open(ticket_id)
 
 
 def handoff_package(ticket: Ticket) -> dict:
