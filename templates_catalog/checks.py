@@ -90,6 +90,8 @@ def cross_checks(spec: dict) -> list[str]:
                 problems.append(f"escalation_policies[{i}].required_fields: no field {key!r}")
     if sum(1 for p in spec.get("escalation_policies", []) if p.get("default")) > 1:
         problems.append("escalation_policies: at most one default policy")
+    if not problems:  # the graph is checked once its names and steps are right
+        problems += _workflow_problems(spec)
     problems += _rule_problems(spec, team_keys, fields)
     problems += _raci_problems(spec.get("raci"))
     for kind in ("procedure", "change_process", "incident_action_plan"):
@@ -100,6 +102,77 @@ def cross_checks(spec: dict) -> list[str]:
             f"documents[{i}].{p}" for p in _document_problems(document, team_keys, status_names)
         ]
     return problems
+
+
+def template_workflow(spec: dict):
+    """The workflow a template's statuses and moves make (statuses keyed by their slug)."""
+    from django.utils.text import slugify
+
+    from escalations.workflow import LANDING_FIELDS, Status, Workflow
+
+    statuses = tuple(
+        Status(
+            slug=slugify(item["name"])[:60],
+            name=item["name"],
+            state=item["lifecycle"],
+            id=position,
+            is_default=item.get("default", False),
+            from_any=item.get("from_any", False),
+            position=position,
+        )
+        for position, item in enumerate(spec.get("statuses", []), start=1)
+    )
+    moves = frozenset(
+        (slugify(move["from"])[:60], slugify(target)[:60])
+        for move in spec.get("status_transitions", [])
+        for target in move["to"]
+    )
+    chosen = spec.get("system_moves") or {}
+    landings = {move: slugify(chosen[move])[:60] for move in LANDING_FIELDS if move in chosen}
+    return Workflow(statuses=statuses, moves=moves, landings=landings)
+
+
+def relied_on_moves(spec: dict) -> list[str]:
+    """The system moves a template's own configuration makes: escalations (escalation teams,
+    ladders, AI policies, rules), customers' replies to waiting tickets, and snoozes."""
+    from escalations.workflow import SystemMove
+
+    rules = spec.get("rules", [])
+    actions = {action.get("type") for rule in rules for action in rule.get("actions", [])}
+    escalates = (
+        any(t.get("escalation_target") for t in spec["teams"])
+        or any(level.get("to_team") for ld in spec.get("ladders", []) for level in ld["levels"])
+        or bool(spec.get("escalation_policies"))
+        or "escalate" in actions
+    )
+    moves = [SystemMove.ESCALATION] if escalates else []
+    if any(s["lifecycle"] == "pending" for s in spec.get("statuses", [])):
+        moves.append(SystemMove.REPLY)
+    if "snooze" in actions:
+        moves += [SystemMove.SNOOZE, SystemMove.WAKE]
+    return moves
+
+
+def _workflow_problems(spec: dict) -> list[str]:
+    """Statuses no ticket reaches, dead ends, landings in the wrong state, and the system moves
+    the template relies on that its workflow would not allow from some status."""
+    from escalations.workflow import workflow_problems
+
+    if not spec.get("statuses"):
+        return []
+    names = {s["name"] for s in spec["statuses"]}
+    problems = [
+        f"system_moves.{move}: no status {name!r} in this template"
+        for move, name in (spec.get("system_moves") or {}).items()
+        if name not in names
+    ]
+    if problems:
+        return problems
+    workflow = template_workflow(spec)
+    return [
+        f"workflow: {problem}"
+        for problem in workflow_problems(workflow, relied_on=relied_on_moves(spec))
+    ]
 
 
 def _rule_problems(spec: dict, team_keys: set, fields: list) -> list[str]:
@@ -113,6 +186,9 @@ def _rule_problems(spec: dict, team_keys: set, fields: list) -> list[str]:
         for f in fields
     }
     policies = {p["name"] for p in spec.get("sla_policies", [])}
+    status_slugs = (
+        {s.slug for s in template_workflow(spec).statuses} if spec.get("statuses") else None
+    )
     problems = []
     for i, rule in enumerate(spec.get("rules", [])):
         try:
@@ -125,9 +201,18 @@ def _rule_problems(spec: dict, team_keys: set, fields: list) -> list[str]:
                 team_slugs=team_keys,
                 custom_keys=set(custom),
                 sla_policies=policies,
+                status_slugs=status_slugs,
             )
         except ActionError as exc:
             problems.append(f"rules[{i}].actions: {exc}")
+            continue
+        for j, action in enumerate(rule["actions"]):
+            value = action.get("value")
+            if action.get("type") == "set_status" and status_slugs and value not in status_slugs:
+                problems.append(
+                    f"rules[{i}].actions[{j}]: set_status names the workflow's statuses by slug "
+                    f"({', '.join(sorted(status_slugs))}), not {value!r}"
+                )
     return problems
 
 

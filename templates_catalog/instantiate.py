@@ -26,6 +26,7 @@ from escalations.models import (
 )
 from escalations.services.raci import raci_matrix_create
 from escalations.services.rule_config import rule_save, rule_set_save
+from escalations.workflow import LANDING_FIELDS
 from templates_catalog.documents import documents_create, saved
 from templates_catalog.models import WorkflowTemplate
 from templates_catalog.shapes import PRIORITIES
@@ -123,11 +124,20 @@ def _statuses(workspace, spec: dict) -> dict[str, CustomStatus]:
                 slug=slugify(item["name"])[:60],
                 lifecycle_state=item["lifecycle"],
                 is_default=item.get("default", False),
+                from_any_status=item.get("from_any", False),
                 position=position,
             )
         )
     for move in spec.get("status_transitions", []):
         statuses[move["from"]].next_statuses.add(*(statuses[to] for to in move["to"]))
+    landings = {
+        LANDING_FIELDS[move]: statuses[name]
+        for move, name in (spec.get("system_moves") or {}).items()
+    }
+    if landings:
+        for field, status in landings.items():
+            setattr(workspace, field, status)
+        workspace.save(update_fields=list(landings))
     return statuses
 
 

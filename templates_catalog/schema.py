@@ -60,9 +60,15 @@ STATUS = obj(
         "name": text(60),
         "lifecycle": {"enum": [value for value, _ in TicketStatus.choices]},
         "default": {"type": "boolean"},
+        # Like a global transition: every status may move here (where the lifecycle can).
+        "from_any": {"type": "boolean"},
         "description": {"type": "string"},
     },
     ("name", "lifecycle"),
+)
+# Where the system's own moves land, by status name (each: its state's default if not said).
+SYSTEM_MOVES = obj(
+    {"escalation": text(60), "reply": text(60), "wake": text(60), "snooze": text(60)}
 )
 TRANSITION = obj(
     {"from": text(60), "to": list_of(text(60), minItems=1, uniqueItems=True)}, ("from", "to")
@@ -207,6 +213,7 @@ TEMPLATE = obj(
         "teams": list_of(TEAM, minItems=1),
         "statuses": list_of(STATUS, maxItems=MAX_STATUSES),
         "status_transitions": list_of(TRANSITION),
+        "system_moves": SYSTEM_MOVES,
         "fields": list_of(FIELD),
         "sla_policies": list_of(SLA_POLICY),
         "ladders": list_of(LADDER),

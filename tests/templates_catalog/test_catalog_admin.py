@@ -66,7 +66,7 @@ def test_a_manager_uses_a_template_to_make_a_workspace(client, manager_user):
 
     workspace = Workspace.objects.get(slug="acme-support")
     assert response.redirect_chain[-1][0] == f"/admin/escalations/workspace/{workspace.pk}/change/"
-    assert "Acme support is ready, made from Customer-service escalation (v1)" in (
+    assert "Acme support is ready, made from Customer-service escalation (v2)" in (
         response.content.decode()
     )
     assert list(workspace.teams.get(slug="tier-1").agents.all()) == [agent]
