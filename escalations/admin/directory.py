@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import TabularInline
 from unfold.decorators import display
@@ -15,6 +16,8 @@ from escalations.admin.forms import (
     PrettyJSONField,
 )
 from escalations.admin.procedure import ProcedurePage
+from escalations.admin.workflow_diagram import workflow_svg
+from escalations.admin.workflow_forms import CustomStatusFormSet
 from escalations.models import (
     ACTIVE_STATUSES,
     Agent,
@@ -27,6 +30,9 @@ from escalations.models import (
     Workspace,
 )
 from escalations.services.directory import agent_create
+from escalations.services.processes import gated_status_slugs
+from escalations.services.workflows import workflow_of
+from escalations.workflow import LANDING_FIELDS, SYSTEM_MOVE_STATE
 
 
 class HistoryAdmin(DirectoryAdmin, SimpleHistoryAdmin):
@@ -35,8 +41,17 @@ class HistoryAdmin(DirectoryAdmin, SimpleHistoryAdmin):
 
 class CustomStatusInline(TabularInline):
     model = CustomStatus
+    formset = CustomStatusFormSet
     extra = 0
-    fields = ("name", "slug", "lifecycle_state", "is_default", "position", "next_statuses")
+    fields = (
+        "name",
+        "slug",
+        "lifecycle_state",
+        "is_default",
+        "position",
+        "next_statuses",
+        "from_any_status",
+    )
     prepopulated_fields = {"slug": ("name",)}
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
@@ -70,7 +85,16 @@ class WorkspaceForm(forms.ModelForm):
             "is_active",
             "human_request_phrases",
             "escalation_summary_required",
+            *LANDING_FIELDS.values(),
         )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each landing offers the workspace's statuses of the state its move reaches.
+        for move, name in LANDING_FIELDS.items():
+            self.fields[name].queryset = CustomStatus.objects.filter(
+                workspace=self.instance.pk or 0, lifecycle_state=SYSTEM_MOVE_STATE[move]
+            )
 
 
 @admin.register(Workspace)
@@ -80,10 +104,20 @@ class WorkspaceAdmin(ProcedurePage, HistoryAdmin):
     list_filter = ("is_active", "template_slug")
     search_fields = ("name", "slug", "description")
     prepopulated_fields = {"slug": ("name",)}
-    readonly_fields = ("template_slug", "template_version", "procedure_link")
+    readonly_fields = ("template_slug", "template_version", "procedure_link", "workflow_diagram")
     inlines = [CustomStatusInline, CustomFieldInline]
     fieldsets = (
         (None, {"fields": ("name", "slug", "description", "time_zone", "is_active")}),
+        (
+            _("Workflow"),
+            {
+                "fields": ("workflow_diagram", *LANDING_FIELDS.values()),
+                "description": _(
+                    "The statuses below and their moves are the state machine this workspace's "
+                    "tickets follow on every path. Here: where the system's own moves land."
+                ),
+            },
+        ),
         ("Escalation procedure", {"fields": ("procedure_link",)}),
         ("Escalate form", {"fields": ("escalation_summary_required",)}),
         ("Customers asking for a person", {"fields": ("human_request_phrases",)}),
@@ -107,6 +141,12 @@ class WorkspaceAdmin(ProcedurePage, HistoryAdmin):
                 ),
             )
         )
+
+    @display(description=_("Workflow diagram"))
+    def workflow_diagram(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        return workflow_svg(workflow_of(obj.pk), gated=gated_status_slugs(obj.pk))
 
     @display(description="Teams", ordering="team_total")
     def team_count(self, obj):

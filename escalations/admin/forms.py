@@ -4,6 +4,7 @@ import json
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from unfold.widgets import (
     UnfoldAdminCheckboxSelectMultipleWidget,
     UnfoldAdminEmailInputWidget,
@@ -25,8 +26,11 @@ from escalations.models import (
     EscalationKind,
     Team,
     Ticket,
+    TicketStatus,
 )
 from escalations.services.tickets import CREATE_FIELDS, normalise_tags, ticket_validate
+from escalations.services.workflows import ticket_status, workflow_of
+from escalations.workflow import SystemMove
 
 
 class WordListField(forms.CharField):
@@ -176,7 +180,7 @@ class TicketForm(forms.ModelForm):
 
     class Meta:
         model = Ticket
-        fields = (*CREATE_FIELDS, "custom_status", "snoozed_until", "sla_policy")
+        fields = (*CREATE_FIELDS, "snoozed_until", "sla_policy")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -294,8 +298,8 @@ def custom_form_field(definition) -> forms.Field:
 
 
 class TransitionForm(forms.Form):
-    transition = forms.CharField()
-    expected_status = forms.CharField()
+    to_status = forms.CharField(max_length=60)
+    expected_status = forms.CharField(max_length=60)
     reason = forms.CharField(required=False, max_length=2000)
 
 
@@ -356,8 +360,25 @@ class EscalationForm(forms.Form):
             teams = teams.filter(workspace=ticket.workspace_id)
             agents = agents.filter(teams__workspace=ticket.workspace_id).distinct()
             self.fields["summary"].required = ticket.workspace.escalation_summary_required
+            self._add_status_choice(ticket)
         self.fields["to_team"].queryset = teams
         self.fields["to_agent"].queryset = agents
+
+    def _add_status_choice(self, ticket: Ticket) -> None:
+        """Where the workflow lets the escalation land, when it offers a choice."""
+        workflow = workflow_of(ticket.workspace_id)
+        current = ticket_status(ticket)
+        options = [s for s in workflow.next_statuses(current) if s.state == TicketStatus.ESCALATED]
+        if len(options) < 2:
+            return
+        landing = workflow.landing(SystemMove.ESCALATION)
+        self.fields["to_status"] = forms.ChoiceField(
+            label=_("Status"),
+            choices=[(s.slug, s.name) for s in options],
+            initial=self.initial.get("to_status") or (landing.slug if landing else None),
+            help_text=_("Where the ticket goes; the workflow allows these from here."),
+            widget=UnfoldAdminSelectWidget,
+        )
 
     def clean_ticket(self):
         number = self.cleaned_data["ticket"]

@@ -1,31 +1,34 @@
-"""The ticket page's actions: a lifecycle button, the escalation form."""
+"""The ticket page's actions: a status button, the escalation form."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from escalations.actors import Actor
 from escalations.admin.forms import EscalationForm, TransitionForm
 from escalations.errors import IllegalTransition
-from escalations.lifecycle import transition_label
 from escalations.models import Ticket
 from escalations.services.escalations import escalation_create
-from escalations.services.transitions import ticket_transition
+from escalations.services.transitions import ticket_move
+from escalations.services.workflows import ticket_status
 
 
 def transition_form_view(model_admin, request, *, ticket: Ticket):
-    """Apply one lifecycle button; refusals come back as a message on the ticket page."""
+    """Apply one status button; a refusal comes back as the only message on the ticket page."""
     form = TransitionForm(request.POST)
     if not form.is_valid():
-        model_admin.message_user(request, "The lifecycle request was incomplete.", messages.ERROR)
+        model_admin.message_user(
+            request, _("The status change was incomplete: reload the page."), messages.ERROR
+        )
         return HttpResponseRedirect(ticket_change_url(ticket))
-    name = form.cleaned_data["transition"]
+    before = ticket_status(ticket)
     try:
-        ticket_transition(
+        moved = ticket_move(
             ticket=ticket,
-            transition=name,
+            to_status=form.cleaned_data["to_status"],
             actor=Actor.for_user(request.user),
             reason=form.cleaned_data["reason"],
             expected_status=form.cleaned_data["expected_status"],
@@ -33,12 +36,11 @@ def transition_form_view(model_admin, request, *, ticket: Ticket):
     except IllegalTransition as exc:
         model_admin.message_user(request, exc.message, messages.ERROR)
     else:
-        ticket.refresh_from_db()
-        model_admin.log_change(request, ticket, f"{transition_label(name)} → {ticket.status}")
-        label = f" ({ticket.custom_status.name})" if ticket.custom_status_id else ""
+        after = ticket_status(moved)
+        model_admin.log_change(request, moved, f"{before.name} → {after.name}")
         model_admin.message_user(
             request,
-            f"Ticket {ticket.reference} is now {ticket.get_status_display()}{label}.",
+            _("Ticket {ref} is now {status}.").format(ref=moved.reference, status=after.name),
             messages.SUCCESS,
         )
     return HttpResponseRedirect(ticket_change_url(ticket))
@@ -57,7 +59,9 @@ def escalate_form_view(model_admin, request, *, ticket: Ticket | None):
     """The escalation form, for a given ticket or (from the escalation list) a chosen one."""
     if not may_escalate(request):
         raise PermissionDenied
-    form = EscalationForm(request.POST or None, ticket=ticket)
+    form = EscalationForm(
+        request.POST or None, ticket=ticket, initial={"to_status": request.GET.get("to_status")}
+    )
     if request.method == "POST" and form.is_valid():
         target = form.ticket
         data = form.cleaned_data
@@ -71,6 +75,7 @@ def escalate_form_view(model_admin, request, *, ticket: Ticket | None):
                 summary=data["summary"],
                 reasons=data["reasons"],
                 summary_required=form.summary_required,
+                to_status=data.get("to_status") or None,
                 actor=Actor.for_user(request.user),
             )
         except ValidationError as exc:

@@ -1,4 +1,4 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
@@ -6,6 +6,7 @@ from django.urls import path
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.timezone import localtime
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from unfold.admin import ModelAdmin
 from unfold.decorators import display
@@ -33,8 +34,6 @@ from escalations.admin.ticket_views import (
     may_escalate,
     transition_form_view,
 )
-from escalations.errors import IllegalTransition
-from escalations.lifecycle import available_transitions, transition_label
 from escalations.models import (
     ACTIVE_STATUSES,
     AuthorKind,
@@ -51,7 +50,7 @@ from escalations.services.tickets import (
     ticket_create,
     ticket_update,
 )
-from escalations.services.transitions import ticket_set_custom_status
+from escalations.services.workflows import ticket_offers, ticket_status
 
 STATUS_COLOURS = {
     "new": "info",
@@ -127,7 +126,7 @@ class TicketAdmin(ModelAdmin):
         ),
         (
             "Lifecycle",
-            {"classes": ["tab"], "fields": ("status", "custom_status", "snoozed_until")},
+            {"classes": ["tab"], "fields": ("workflow_status", "status", "snoozed_until")},
         ),
         (
             "AI",
@@ -157,6 +156,7 @@ class TicketAdmin(ModelAdmin):
         if all(field in CREATE_FIELDS for field in options["fields"])
     )
     readonly_fields = (
+        "workflow_status",
         "status",
         "sla_clocks",
         "created_at",
@@ -238,10 +238,16 @@ class TicketAdmin(ModelAdmin):
     def updated_display(self, obj):
         return date_format(localtime(obj.updated_at), "M j, H:i")
 
-    @display(description="Status", ordering="status", label=STATUS_COLOURS)
+    @display(description=_("Status"), ordering="status", label=STATUS_COLOURS)
     def status_badge(self, obj):
-        label = obj.custom_status.name if obj.custom_status_id else obj.get_status_display()
-        return obj.status, label
+        return obj.status, ticket_status(obj).name
+
+    @display(description=_("Workflow status"))
+    def workflow_status(self, obj):
+        if obj is None or not obj.pk:
+            return "—"
+        status = ticket_status(obj)
+        return f"{status.name} ({status.state_label})"
 
     @display(description="Priority", ordering="priority", label=PRIORITY_COLOURS)
     def priority_badge(self, obj):
@@ -275,13 +281,6 @@ class TicketAdmin(ModelAdmin):
             else:
                 ticket_snooze(ticket=current, until=obj.snoozed_until, actor=actor)
             current.refresh_from_db()
-        if "custom_status" in changed:
-            try:
-                ticket_set_custom_status(
-                    ticket=current, custom_status=obj.custom_status, actor=actor
-                )
-            except IllegalTransition as exc:
-                self.message_user(request, exc.message, level=messages.ERROR)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Message:
@@ -315,16 +314,15 @@ class TicketAdmin(ModelAdmin):
         may_move = self.has_change_permission(request, ticket) and request.user.has_perm(
             "escalations.transition_ticket"
         )
-        available = available_transitions(ticket, with_escalate=True) if may_move else []
+        offers = ticket_offers(ticket) if may_move else []
+        escalating = may_move and may_escalate(request)
         return {
-            "lifecycle_transitions": [
-                {"name": t.name, "label": transition_label(t.name)}
-                for t in available
-                if not t.custom.get("needs_form")
-            ],
-            "lifecycle_can_escalate": may_move
-            and any(t.name == "escalate" for t in available)
-            and may_escalate(request),
+            "workflow_status": ticket_status(ticket),
+            "status_offers": [o for o in offers if not o.needs_escalation],
+            "escalation_offers": [o for o in offers if o.needs_escalation] if escalating else [],
+            # Handing an escalated ticket on to another team keeps its status.
+            "lifecycle_can_escalate": escalating and ticket.status == TicketStatus.ESCALATED,
+            "blocked_moves": selectors.ticket_blocked_moves(ticket),
             "latest_escalation": selectors.ticket_latest_escalation(ticket),
             "conversation": selectors.ticket_conversation(ticket),
             "may_dry_run": request.user.has_perm("escalations.view_rule"),

@@ -5,7 +5,7 @@ import pytest
 
 from escalations.models import CommunicationPlan, IncidentCommunication, StatusUpdate
 from escalations.services.communications import communication_start
-from escalations.services.transitions import ticket_transition
+from escalations.services.transitions import ticket_step
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def test_a_manager_starts_the_plan_for_an_incident(client, manager_user, plan, t
 def test_a_plan_for_a_resolved_incident_is_refused_on_the_form(
     client, manager_user, plan, ticket, actor
 ):
-    ticket_transition(ticket=ticket, transition="resolve", actor=actor)
+    ticket_step(ticket=ticket, transition="resolve", actor=actor)
     client.force_login(manager_user)
     response = client.post(
         "/admin/escalations/incidentcommunication/add/",

@@ -1,4 +1,4 @@
-"""The ticket page: lifecycle buttons, escalation form and edits, through the services."""
+"""The ticket page: status buttons, escalation form and edits, through the services."""
 
 import pytest
 from django.urls import reverse
@@ -12,10 +12,10 @@ def change_url(ticket):
     return reverse("admin:escalations_ticket_change", args=[ticket.pk])
 
 
-def transition(client, ticket, name, expected, reason=""):
+def transition(client, ticket, to_status, expected, reason=""):
     return client.post(
         reverse("admin:escalations_ticket_transition", args=[ticket.pk]),
-        {"transition": name, "expected_status": expected, "reason": reason},
+        {"to_status": to_status, "expected_status": expected, "reason": reason},
         follow=True,
     )
 
@@ -23,15 +23,15 @@ def transition(client, ticket, name, expected, reason=""):
 def test_only_legal_moves_are_offered_as_buttons(client, agent_user, ticket):
     client.force_login(agent_user)
     page = client.get(change_url(ticket)).content.decode()
-    for offered in ("Start work", "Wait on customer", "Resolve", "Escalate…"):
+    for offered in ("Move to Open", "Move to Pending", "Move to Resolved", "Escalate: Escalated…"):
         assert offered in page
-    for hidden in ('value="reopen"', 'value="close"', 'value="resume"', 'value="escalate"'):
-        assert hidden not in page
+    for hidden in ("closed", "on_hold", "escalated", "new"):
+        assert f'name="to_status" value="{hidden}"' not in page
 
 
 def test_a_button_moves_the_ticket_and_records_who_and_why(client, agent_user, ticket):
     client.force_login(agent_user)
-    response = transition(client, ticket, "start_work", "new", reason="Taking it")
+    response = transition(client, ticket, "open", "new", reason="Taking it")
 
     assert "is now Open" in response.content.decode()
     event = ticket.events.get(event_type=EventType.STATUS_CHANGED)
@@ -45,8 +45,8 @@ def test_a_button_moves_the_ticket_and_records_who_and_why(client, agent_user, t
 
 def test_a_stale_page_is_refused_with_a_clear_message(client, agent_user, ticket):
     client.force_login(agent_user)
-    transition(client, ticket, "resolve", "new")
-    response = transition(client, ticket, "resolve", "new")  # the same, stale, page again
+    transition(client, ticket, "resolved", "new")
+    response = transition(client, ticket, "resolved", "new")  # the same, stale, page again
 
     assert "changed since you looked at it: it is Resolved now, not New" in (
         response.content.decode()
@@ -56,11 +56,13 @@ def test_a_stale_page_is_refused_with_a_clear_message(client, agent_user, ticket
 
 def test_an_illegal_move_is_refused_with_the_allowed_ones(client, agent_user, ticket):
     client.force_login(agent_user)
-    response = transition(client, ticket, "close", "new")
+    response = transition(client, ticket, "closed", "new")
+    page = response.content.decode()
     assert (
-        "cannot close. Allowed now: Start work, Wait on customer, Resolve (or escalate it)."
-        in response.content.decode()
-    )
+        f"Ticket #{ticket.pk} is New: from there it may move to Open, Pending, Escalated or "
+        "Resolved, not to Closed."
+    ) in page
+    assert "changed successfully" not in page and "is now" not in page
     ticket.refresh_from_db()
     assert ticket.status == "new"
 
@@ -68,10 +70,10 @@ def test_an_illegal_move_is_refused_with_the_allowed_ones(client, agent_user, ti
 def test_read_only_users_can_look_but_not_move(client, read_only_user, ticket):
     client.force_login(read_only_user)
     page = client.get(change_url(ticket)).content.decode()
-    assert 'name="transition"' not in page
+    assert 'name="to_status"' not in page
     response = client.post(
         reverse("admin:escalations_ticket_transition", args=[ticket.pk]),
-        {"transition": "start_work", "expected_status": "new"},
+        {"to_status": "open", "expected_status": "new"},
     )
     assert response.status_code == 403
     ticket.refresh_from_db()
@@ -239,10 +241,10 @@ def test_custom_fields_are_form_fields_of_their_type(client, manager_user, ticke
 
 
 def test_a_closed_ticket_page_is_read_only(client, manager_user, ticket, actor):
-    from escalations.services.transitions import ticket_transition
+    from escalations.services.transitions import ticket_step
 
-    ticket_transition(ticket=ticket, transition="resolve", actor=actor)
-    ticket_transition(ticket=ticket, transition="close", actor=actor)
+    ticket_step(ticket=ticket, transition="resolve", actor=actor)
+    ticket_step(ticket=ticket, transition="close", actor=actor)
     client.force_login(manager_user)
 
     page = client.get(change_url(ticket))
