@@ -6,21 +6,33 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from escalations.errors import HandoffError, IllegalTransition
+from escalations.workflow import Status
+
+
+def illegal_move_response(exc: IllegalTransition) -> Response:
+    """409 with the ticket's status and the statuses it may move to (workflow statuses), or
+    the plain values another refusal carries."""
+    body = {"code": exc.code, "detail": str(exc.message)}
+    if isinstance(exc.current, Status):
+        body["current_status"] = _status(exc.current)
+        body["allowed_statuses"] = [_status(s) for s in exc.allowed]
+    else:
+        body["current_status"] = exc.current
+        body["allowed_transitions"] = exc.allowed
+    return Response(body, status=status.HTTP_409_CONFLICT)
+
+
+def _status(value: Status) -> dict:
+    return {"slug": value.slug, "name": value.name, "state": value.state}
 
 
 def exception_handler(exc, context):
     if isinstance(exc, IllegalTransition):
-        return Response(
-            {
-                "code": exc.code,
-                "detail": exc.message,
-                "current_status": exc.current,
-                "allowed_transitions": exc.allowed,
-            },
-            status=status.HTTP_409_CONFLICT,
-        )
+        return illegal_move_response(exc)
     if isinstance(exc, HandoffError):
-        return Response({"code": exc.code, "detail": exc.message}, status=status.HTTP_409_CONFLICT)
+        return Response(
+            {"code": exc.code, "detail": str(exc.message)}, status=status.HTTP_409_CONFLICT
+        )
     if isinstance(exc, DjangoValidationError):
         return validation_response(exc)
     return drf_exception_handler(exc, context)

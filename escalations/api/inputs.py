@@ -1,9 +1,11 @@
 """What API callers send: validated here for shape, then handed to the services, which check
 the rest (workspaces, memberships, custom fields) and answer with field errors."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from escalations.api.fields_once import FieldsOnce
+from escalations.api.strict import StrictInput
 from escalations.models import (
     Agent,
     AuthorKind,
@@ -16,14 +18,14 @@ from escalations.models import (
 )
 
 
-class CustomerInput(serializers.Serializer):
+class CustomerInput(StrictInput, serializers.Serializer):
     email = serializers.EmailField()
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     company = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     tier = serializers.ChoiceField(choices=CustomerTier.choices, required=False)
 
 
-class TicketCreateInput(serializers.Serializer):
+class TicketCreateInput(StrictInput, serializers.Serializer):
     workspace = serializers.SlugRelatedField(slug_field="slug", queryset=Workspace.objects.all())
     subject = serializers.CharField(max_length=200)
     body = serializers.CharField(required=False, allow_blank=True, max_length=50_000, default="")
@@ -52,7 +54,18 @@ class TicketCreateInput(serializers.Serializer):
         return data
 
 
-class TicketUpdateInput(serializers.Serializer):
+_MOVE_HINT = _("Statuses change through POST /api/tickets/{id}/transition/.")
+
+
+class TicketUpdateInput(StrictInput, serializers.Serializer):
+    read_only_hints = {
+        "status": _MOVE_HINT,
+        "state": _MOVE_HINT,
+        "custom_status": _MOVE_HINT,
+        "snoozed_until": _("Snooze through POST /api/tickets/{id}/snooze/."),
+        "workspace": _("A ticket stays in its workspace."),
+    }
+
     subject = serializers.CharField(max_length=200, required=False)
     store = serializers.CharField(max_length=100, required=False, allow_blank=True)
     topic = serializers.CharField(max_length=100, required=False, allow_blank=True)
@@ -82,7 +95,7 @@ class TicketUpdateInput(serializers.Serializer):
         return data
 
 
-class MessageInput(FieldsOnce, serializers.Serializer):
+class MessageInput(StrictInput, FieldsOnce, serializers.Serializer):
     author_kind = serializers.ChoiceField(choices=AuthorKind.choices)
     body = serializers.CharField(max_length=50_000)
     internal = serializers.BooleanField(required=False, default=False)
@@ -91,7 +104,7 @@ class MessageInput(FieldsOnce, serializers.Serializer):
     )
 
 
-class EscalationInput(serializers.Serializer):
+class EscalationInput(StrictInput, serializers.Serializer):
     ticket = serializers.IntegerField(min_value=1)
     to_team = serializers.CharField(help_text="The receiving team's slug.")
     to_agent = serializers.CharField(
@@ -100,6 +113,13 @@ class EscalationInput(serializers.Serializer):
     summary = serializers.CharField(max_length=10_000, required=False, allow_blank=True)
     reasons = serializers.ListField(
         child=serializers.CharField(max_length=500), required=False, max_length=20, default=list
+    )
+    to_status = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=60,
+        help_text="One of the workspace's escalated statuses; empty: where escalations land.",
     )
 
 

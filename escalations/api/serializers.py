@@ -1,7 +1,10 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from escalations.api.fields_once import FieldsOnce
-from escalations.lifecycle import TRANSITION_NAMES, available_transitions
+from escalations.api.strict import StrictInput
+from escalations.lifecycle import TRANSITION_NAMES
 from escalations.models import (
     AiVerdict,
     Escalation,
@@ -12,9 +15,10 @@ from escalations.models import (
     SlaTarget,
     Team,
     Ticket,
-    TicketStatus,
 )
 from escalations.services.tickets import CREATE_FIELDS
+from escalations.services.transitions import allowed_transitions
+from escalations.services.workflows import ticket_offers, ticket_status
 
 
 class SlaClockSerializer(serializers.ModelSerializer):
@@ -44,9 +48,32 @@ class SlaClockSerializer(serializers.ModelSerializer):
         return round(clock.target_seconds / 60, 2)
 
 
+class StatusSerializer(serializers.Serializer):
+    slug = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    state = serializers.CharField(read_only=True, help_text="Its lifecycle state.")
+
+
+class AllowedStatusSerializer(StatusSerializer):
+    sign_offs_missing = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="The sign-offs still needed before the ticket may move there.",
+    )
+    needs_escalation = serializers.BooleanField(
+        read_only=True, help_text="Reached by an escalation (POST /api/escalations/)."
+    )
+
+
+def status_json(status) -> dict:
+    return {"slug": status.slug, "name": status.name, "state": status.state}
+
+
 class TicketSerializer(serializers.ModelSerializer):
+    status = serializers.SerializerMethodField(help_text="The workspace status.")
+    state = serializers.CharField(source="status", read_only=True, help_text="Lifecycle state.")
+    allowed_statuses = serializers.SerializerMethodField()
     allowed_transitions = serializers.SerializerMethodField()
-    custom_status = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     sla_policy = serializers.SlugRelatedField(slug_field="name", read_only=True)
     sla_clocks = SlaClockSerializer(many=True, read_only=True)
 
@@ -56,7 +83,8 @@ class TicketSerializer(serializers.ModelSerializer):
             "id",
             *CREATE_FIELDS,
             "status",
-            "custom_status",
+            "state",
+            "allowed_statuses",
             "allowed_transitions",
             "snoozed_until",
             "sla_policy",
@@ -70,25 +98,61 @@ class TicketSerializer(serializers.ModelSerializer):
         )
         read_only_fields = fields
 
+    @extend_schema_field(StatusSerializer)
+    def get_status(self, ticket) -> dict:
+        return status_json(ticket_status(ticket))
+
+    @extend_schema_field(AllowedStatusSerializer(many=True))
+    def get_allowed_statuses(self, ticket) -> list[dict]:
+        return [
+            {
+                **status_json(offer.status),
+                "sign_offs_missing": list(offer.missing_sign_offs),
+                "needs_escalation": offer.needs_escalation,
+            }
+            for offer in ticket_offers(ticket)
+        ]
+
     def get_allowed_transitions(self, ticket) -> list[str]:
-        return [t.name for t in available_transitions(ticket)]
+        """The lifecycle steps of the allowed moves (kept for callers that name steps)."""
+        return allowed_transitions(ticket)
 
 
-class TransitionRequestSerializer(serializers.Serializer):
+class TransitionRequestSerializer(StrictInput, serializers.Serializer):
+    """Name the status to move to; a lifecycle step's name still works where it names one."""
+
+    to_status = serializers.CharField(
+        required=False, max_length=60, help_text="The workspace status's slug."
+    )
     # Escalating needs an escalation (team, summary, context), not a bare move.
-    transition = serializers.ChoiceField(choices=sorted(TRANSITION_NAMES - {"escalate"}))
+    transition = serializers.ChoiceField(
+        choices=sorted(TRANSITION_NAMES - {"escalate"}),
+        required=False,
+        help_text="A lifecycle step, where it leads to one status.",
+    )
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
-    expected_status = serializers.ChoiceField(choices=TicketStatus.choices, required=False)
+    expected_status = serializers.CharField(
+        required=False,
+        max_length=60,
+        help_text="The status (or lifecycle state) you saw: a ticket that moved since is 409.",
+    )
+
+    def validate(self, data):
+        if ("to_status" in data) == ("transition" in data):
+            raise serializers.ValidationError(
+                {"to_status": [_("Name the status to move to (or a lifecycle step), not both.")]}
+            )
+        return data
 
 
-class SnoozeRequestSerializer(serializers.Serializer):
+class SnoozeRequestSerializer(StrictInput, serializers.Serializer):
     until = serializers.DateTimeField(
         allow_null=True, help_text="When the ticket comes back; null wakes it now."
     )
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
-class VerdictRequestSerializer(FieldsOnce, serializers.Serializer):
+class VerdictRequestSerializer(StrictInput, FieldsOnce, serializers.Serializer):
     """What the AI says about a ticket; the decision comes back in the answer."""
 
     confidence = serializers.FloatField(

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from escalations import selectors
 from escalations.actors import Actor
-from escalations.api.errors import validation_response
+from escalations.api.errors import illegal_move_response, validation_response
 from escalations.api.filters import TicketFilter
 from escalations.api.idempotency import idempotent
 from escalations.api.inputs import (
@@ -46,7 +46,7 @@ from escalations.services.held import ticket_locked
 from escalations.services.messages import message_add
 from escalations.services.snooze import snooze_end, ticket_snooze
 from escalations.services.tickets import ticket_open, ticket_update
-from escalations.services.transitions import ticket_transition
+from escalations.services.transitions import ticket_move, ticket_step
 
 _ticket_with_customer = CompiledRead(
     lambda pk: Ticket.objects.select_related("customer").filter(pk=pk)
@@ -217,26 +217,21 @@ class TicketViewSet(
         serializer_class=TransitionRequestSerializer,  # the browsable API's form
     )
     def transition(self, request, pk=None):
-        """Move the ticket along its lifecycle; 409 when the move is not allowed now."""
+        """Move the ticket to a status its workflow allows now; 409 when the workflow forbids
+        the move (`status_move_forbidden`), a sign-off is missing or the ticket moved since
+        (`stale_ticket`)."""
         ticket = self.get_object()
         payload = TransitionRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        actor = Actor.api(request.user)
         try:
-            ticket = ticket_transition(
-                ticket=ticket,
-                actor=Actor.api(request.user),
-                **payload.validated_data,
-            )
+            if "to_status" in data:
+                ticket = ticket_move(ticket=ticket, actor=actor, **data)
+            else:
+                ticket = ticket_step(ticket=ticket, actor=actor, **data)
         except IllegalTransition as exc:
-            return Response(
-                {
-                    "code": exc.code,
-                    "detail": exc.message,
-                    "current_status": exc.current,
-                    "allowed_transitions": exc.allowed,
-                },
-                status=status.HTTP_409_CONFLICT,
-            )
+            return illegal_move_response(exc)
         return self._answer(ticket)
 
 
@@ -282,6 +277,7 @@ class EscalationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             summary=data.get("summary", ""),
             reasons=data["reasons"],
             summary_required=ticket.workspace.escalation_summary_required,
+            to_status=data["to_status"] or None,
             actor=Actor.api(request.user),
         )
         return Response(EscalationSerializer(escalation).data, status=status.HTTP_201_CREATED)

@@ -87,7 +87,7 @@ def test_a_bot_opens_a_ticket_and_the_customer_is_found_by_email(bot, l1_team):
     again = bot.post("/api/tickets/", new_ticket(l1_team, subject="Still nothing"), format="json")
 
     assert first.status_code == 201, first.json()
-    assert first.json()["team"] == l1_team.pk and first.json()["status"] == "new"
+    assert first.json()["team"] == l1_team.pk and first.json()["state"] == "new"
     assert Customer.objects.filter(email="ada@example.org").count() == 1
     assert again.json()["customer"] == first.json()["customer"]
     ticket = Ticket.objects.get(pk=first.json()["id"])

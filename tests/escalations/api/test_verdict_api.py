@@ -6,7 +6,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from escalations.models import AiVerdict, EscalationPolicy, TicketStatus
-from escalations.services.transitions import ticket_transition
+from escalations.services.transitions import ticket_step
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def test_bad_verdicts_get_400_with_field_errors_and_change_nothing(api, ticket):
 
 
 def test_a_verdict_on_a_resolved_ticket_is_a_conflict(api, ticket, actor):
-    ticket_transition(ticket=ticket, transition="resolve", actor=actor)
+    ticket_step(ticket=ticket, transition="resolve", actor=actor)
     response = post(api, ticket, {"confidence": 0.9})
     assert response.status_code == 409
     assert "still being worked" in response.json()["detail"][0]
