@@ -14,10 +14,24 @@ class IllegalTransition(HandoffError):
 
     code = "illegal_transition"
 
-    def __init__(self, message: str, *, current: str, allowed: list[str]):
+    def __init__(self, message: str, *, current, allowed: list):
+        # `current` and `allowed` are workflow statuses for status moves, plain values (a
+        # sign-off's state, step names) elsewhere.
         super().__init__(message)
         self.current = current
         self.allowed = allowed
+
+
+class StatusMoveForbidden(IllegalTransition):
+    """The workspace's workflow does not allow the move from the ticket's status."""
+
+    code = "status_move_forbidden"
+
+
+class SignOffMissing(IllegalTransition):
+    """The target status waits for sign-offs the ticket does not have yet."""
+
+    code = "sign_off_missing"
 
 
 class StaleTicket(IllegalTransition):

@@ -10,6 +10,7 @@ from escalations.models import (
     ACTIVE_STATUSES,
     Escalation,
     EscalationPolicy,
+    EventType,
     MembershipRole,
     RaciAssignment,
     Ticket,
@@ -49,6 +50,14 @@ def ticket_conversation(ticket: Ticket):
 
 def ticket_audit_trail(ticket: Ticket) -> QuerySet[TicketEvent]:
     return ticket.events.select_related("actor_user").order_by("created_at", "id")
+
+
+def ticket_blocked_moves(ticket: Ticket) -> list[TicketEvent]:
+    """The system moves the workflow did not allow since the ticket's last status change:
+    what the manager should look at on the ticket page."""
+    events = ticket.events.filter(event_type=EventType.MOVE_BLOCKED)
+    since = ticket.status_changed_at
+    return list(events.filter(created_at__gte=since).order_by("-created_at", "-id")[:5])
 
 
 def ticket_latest_escalation(ticket: Ticket) -> Escalation | None:

@@ -11,6 +11,7 @@ class EventType(models.TextChoices):
     FIELD_CHANGED = "ticket.field_changed", "Field changed"
     STATUS_CHANGED = "ticket.status_changed", "Status changed"
     CUSTOM_STATUS_CHANGED = "ticket.custom_status_changed", "Custom status changed"
+    MOVE_BLOCKED = "ticket.move_blocked", "The workflow did not allow the system's move"
     ESCALATED = "ticket.escalated", "Escalated"
     AI_VERDICT = "ai.verdict", "AI verdict received"
     ASSIGNED = "ticket.assigned", "Assigned"

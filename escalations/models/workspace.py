@@ -1,5 +1,6 @@
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from escalations.models.choices import FieldType, TicketStatus
@@ -55,6 +56,47 @@ class Workspace(models.Model):
         help_text="The escalate form asks for a summary for the receiving team. The teams it "
         "offers are the workspace's teams marked as escalation targets.",
     )
+    # Where the system's own moves land (empty: the default status of the lifecycle state the
+    # move reaches). Each lands only where the workflow allows a move from the ticket's status.
+    escalation_status = models.ForeignKey(
+        "CustomStatus",
+        verbose_name=_("escalations land in"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("A status of the Escalated state. Empty: that state's default status."),
+    )
+    reply_status = models.ForeignKey(
+        "CustomStatus",
+        verbose_name=_("a customer's reply lands in"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "Where a ticket that waits on the customer goes when the customer writes: a status "
+            "of the Open state. Empty: that state's default status."
+        ),
+    )
+    wake_status = models.ForeignKey(
+        "CustomStatus",
+        verbose_name=_("a snoozed ticket comes back to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("A status of the Open state. Empty: that state's default status."),
+    )
+    snooze_status = models.ForeignKey(
+        "CustomStatus",
+        verbose_name=_("snoozing puts a working ticket in"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("A status of the Pending state. Empty: that state's default status."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -85,8 +127,19 @@ class CustomStatus(models.Model):
         symmetrical=False,
         blank=True,
         related_name="+",
-        verbose_name="may move to",
-        help_text="The statuses a ticket in this one may be moved to. None chosen: any.",
+        verbose_name=_("may move to"),
+        help_text=_(
+            "The statuses a ticket in this one may be moved to. None chosen: nothing leads out "
+            "of it (only a final status may be so)."
+        ),
+    )
+    from_any_status = models.BooleanField(
+        _("may be entered from any status"),
+        default=False,
+        help_text=_(
+            "Like a global transition: every status may move here, where the lifecycle allows "
+            "the step (nothing leaves Closed; Resolved only reopens or closes)."
+        ),
     )
 
     history = HistoricalRecords(m2m_fields=[next_statuses])

@@ -26,7 +26,9 @@ class ActionType:
 
 
 ACTION_TYPES: dict[str, ActionType] = {
-    "set_status": ActionType("Set status", "a lifecycle state: open, pending, on_hold, resolved…"),
+    "set_status": ActionType(
+        "Set status", "the workspace status's slug, e.g. in-review (the workflow must allow it)"
+    ),
     "set_priority": ActionType("Set priority", "low, normal, high or urgent"),
     "raise_priority": ActionType("Raise priority one step", "(no value)"),
     "add_tags": ActionType("Add tags", "comma-separated tags"),
@@ -53,10 +55,10 @@ ACTION_TYPES: dict[str, ActionType] = {
 
 
 def validate_actions(
-    actions: Any, *, team_slugs=None, custom_keys=None, sla_policies=None
+    actions: Any, *, team_slugs=None, custom_keys=None, sla_policies=None, status_slugs=None
 ) -> list[dict]:
-    """Normalise a rule's actions; `team_slugs`, `custom_keys` and `sla_policies` (names)
-    check references if given."""
+    """Normalise a rule's actions; `team_slugs`, `custom_keys`, `sla_policies` (names) and
+    `status_slugs` (the workflow's statuses) check references if given."""
     if actions in (None, ""):
         return []
     if not isinstance(actions, list):
@@ -64,12 +66,14 @@ def validate_actions(
     if len(actions) > MAX_ACTIONS:
         raise ActionError(f"a rule has at most {MAX_ACTIONS} actions")
     return [
-        _validate(action, index, team_slugs, custom_keys, sla_policies)
+        _validate(action, index, team_slugs, custom_keys, sla_policies, status_slugs)
         for index, action in enumerate(actions, start=1)
     ]
 
 
-def _validate(action: Any, index: int, team_slugs, custom_keys, sla_policies=None) -> dict:
+def _validate(
+    action: Any, index: int, team_slugs, custom_keys, sla_policies=None, status_slugs=None
+) -> dict:
     where = f"action {index}"
     if not isinstance(action, dict):
         raise ActionError(f"{where}: expected an object with a type")
@@ -89,6 +93,7 @@ def _validate(action: Any, index: int, team_slugs, custom_keys, sla_policies=Non
             custom_keys,
             normalised_key=action.get("key"),
             sla_policies=sla_policies,
+            status_slugs=status_slugs,
         )
     except ValueError as exc:
         raise ActionError(f"{where}: {exc}") from None
@@ -96,13 +101,25 @@ def _validate(action: Any, index: int, team_slugs, custom_keys, sla_policies=Non
 
 
 def _normalise(
-    kind, value, detail, team_slugs, custom_keys, *, normalised_key=None, sla_policies=None
+    kind,
+    value,
+    detail,
+    team_slugs,
+    custom_keys,
+    *,
+    normalised_key=None,
+    sla_policies=None,
+    status_slugs=None,
 ) -> dict:
     if kind == "set_status":
-        if value not in TicketStatus.values or value in (TicketStatus.NEW, TicketStatus.ESCALATED):
-            allowed = [s for s in TicketStatus.values if s not in ("new", "escalated")]
-            raise ValueError(f"{value!r} is not one of {', '.join(allowed)} (escalate escalates)")
-        return {"value": value}
+        if value in (TicketStatus.NEW, TicketStatus.ESCALATED):
+            raise ValueError(f"{value!r} cannot be set by a rule (escalate escalates)")
+        if status_slugs is not None and value in status_slugs:
+            return {"value": value}
+        if value not in TicketStatus.values:
+            known = sorted(status_slugs) if status_slugs is not None else TicketStatus.values
+            raise ValueError(f"the workflow has no status {value!r} ({', '.join(known)})")
+        return {"value": value}  # a lifecycle state: the status the step lands on
     if kind == "set_priority":
         if value in _PRIORITIES.values():
             return {"value": value}  # already normalised

@@ -41,7 +41,7 @@ from escalations.services.messages import message_add
 from escalations.services.rule_config import rule_save, rule_set_save
 from escalations.services.tickets import ticket_create, ticket_update
 from escalations.services.timers import timers_sweep
-from escalations.services.transitions import ticket_transition
+from escalations.services.transitions import ticket_step
 
 DEMO_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
 
@@ -119,8 +119,14 @@ def demo_seed(*, now: datetime | None = None, seed: int = 7) -> DemoResult:
     # The played history is scripted, hand-overs included: the phrases that make a customer's
     # message escalate at once apply from the end of it.
     workspace = directory_save(instance=Workspace(**data["workspace"], human_request_phrases=[]))
+    statuses = {}
     for spec in data["custom_statuses"]:
-        directory_save(instance=CustomStatus(workspace=workspace, **spec))
+        fields = {key: value for key, value in spec.items() if key != "next"}
+        statuses[spec["slug"]] = directory_save(
+            instance=CustomStatus(workspace=workspace, **fields)
+        )
+    for spec in data["custom_statuses"]:
+        statuses[spec["slug"]].next_statuses.set([statuses[slug] for slug in spec["next"]])
     for spec in data.get("calendars", []):
         directory_save(instance=BusinessCalendar(workspace=workspace, **spec))
     for spec in data["custom_fields"]:
@@ -240,7 +246,7 @@ def _play(scenario, end_state, customer, teams, agents, story: _Story) -> Ticket
         return ticket
     with clock.frozen_at(story.tick(5, 120)):
         ticket_update(ticket=ticket, actor=agent_actor, changes={"assignee": agent})
-        ticket_transition(ticket=ticket, transition="start_work", actor=agent_actor)
+        ticket_step(ticket=ticket, transition="start_work", actor=agent_actor)
     follow_up = scenario["follow_up"]
     _say(ticket, follow_up[0], agent, customer, story)
     escalation = scenario.get("escalation")
@@ -296,7 +302,7 @@ def _escalate(ticket, spec, teams, actor, story: _Story) -> Agent:
 
 def _step(ticket, transition: str, actor: Actor, story: _Story, reason: str) -> None:
     with clock.frozen_at(story.tick()):
-        ticket_transition(ticket=ticket, transition=transition, actor=actor, reason=reason)
+        ticket_step(ticket=ticket, transition=transition, actor=actor, reason=reason)
 
 
 def _say(ticket, message, agent: Agent, customer, story: _Story, low=2, high=90) -> None:

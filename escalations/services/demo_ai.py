@@ -12,7 +12,7 @@ from escalations.services.ai_handoff import ai_verdict_record
 from escalations.services.escalations import escalation_create
 from escalations.services.messages import message_add
 from escalations.services.tickets import ticket_create
-from escalations.services.transitions import ticket_transition
+from escalations.services.transitions import ticket_step
 
 BOT = Actor.system("chatbot")
 # (category, subject, question, the AI's answer, [(confidence, outcome)]); outcomes: "fine"
@@ -117,4 +117,4 @@ def _follow(ticket, verdict, outcome, answer, person, billing, at) -> None:
                 actor=person,
             )
     with clock.frozen_at(later + timedelta(minutes=30)):
-        ticket_transition(ticket=ticket, transition="resolve", actor=person)
+        ticket_step(ticket=ticket, transition="resolve", actor=person)

@@ -29,7 +29,9 @@ from escalations.services.rules import (
     facts_from_state,
     trigger_for,
 )
+from escalations.services.workflows import workflow_of
 from escalations.sla.calendars import workspace_calendar
+from escalations.workflow import Workflow
 
 PER_TICKET_LIMIT = 500
 MEASURES = ("firings", "escalations", "assignments")
@@ -149,11 +151,12 @@ def _replay_ticket(ticket, compiled, calendar, teams, agents, assigning):
         and e.actor_kind == "rule"
     )
     state, replayed = None, 0
+    workflow = workflow_of(ticket.workspace_id)
     for event in events:
         if event.event_type == EventType.TICKET_CREATED:
-            state = _initial_state(ticket, event, teams, agents)
+            state = _initial_state(ticket, event, teams, agents, workflow)
         elif state is not None:
-            _apply_event(state, event, teams, agents)
+            _apply_event(state, event, teams, agents, workflow)
         trigger = trigger_for(event)
         if state is None or trigger is None:
             continue
@@ -187,8 +190,9 @@ def _replay_ticket(ticket, compiled, calendar, teams, agents, assigning):
     return actual, draft, replayed
 
 
-def _initial_state(ticket, event, teams, agents) -> dict:
+def _initial_state(ticket, event, teams, agents, workflow: Workflow) -> dict:
     snapshot = event.data.get("snapshot") or {}
+    created_in = snapshot.get("status", "new")
     state = {
         "id": ticket.pk,
         "subject": snapshot.get("subject", event.data.get("subject", ticket.subject)),
@@ -197,8 +201,8 @@ def _initial_state(ticket, event, teams, agents) -> dict:
         "channel": snapshot.get("channel", event.data.get("channel", ticket.channel)),
         "tags": list(snapshot.get("tags", [])),
         "priority": snapshot.get("priority", ticket.priority),
-        "status": snapshot.get("status", "new"),
-        "custom_status": None,
+        "status": created_in,
+        "custom_status": _status_slug(workflow, created_in, None),
         "team": teams.get(snapshot.get("team")),
         "assignee": agents.get(snapshot.get("assignee")),
         "tier": snapshot.get("tier", 1),
@@ -210,9 +214,27 @@ def _initial_state(ticket, event, teams, agents) -> dict:
     return state
 
 
-def _apply_event(state: dict, event, teams, agents) -> None:
+def _status_slug(workflow: Workflow, state: str, named: str | None) -> str | None:
+    """The workflow status a replayed ticket is in: the one an event names (by slug, or by
+    name in events written before they carried slugs), else its state's default. None where
+    the workspace has no statuses of its own (rules see no custom status there)."""
+    if workflow.is_builtin:
+        return None
+    found = workflow.get(named or "") or next(
+        (s for s in workflow.statuses if s.name == named), None
+    )
+    found = found or workflow.default_for(state)
+    return found.slug if found is not None else None
+
+
+def _apply_event(state: dict, event, teams, agents, workflow: Workflow) -> None:
     if event.event_type == EventType.STATUS_CHANGED:
         state["status"] = event.to_value
+        named = event.data.get("to_status") or event.data.get("custom_status")
+        state["custom_status"] = _status_slug(workflow, event.to_value, named)
+    elif event.event_type == EventType.CUSTOM_STATUS_CHANGED:
+        named = event.data.get("to_status") or event.to_value
+        state["custom_status"] = _status_slug(workflow, state["status"], named)
     elif event.event_type == EventType.FIELD_CHANGED:
         field, value = event.data.get("field"), event.data.get("to")
         if field == "team":

@@ -1,10 +1,12 @@
 """Handing a ticket over to another team or tier, with its context."""
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
 
 from escalations import clock
 from escalations.actors import Actor
 from escalations.db.compiled import CompiledRead, insert_one
+from escalations.errors import IllegalTransition
 from escalations.models import (
     AuthorKind,
     Escalation,
@@ -13,6 +15,7 @@ from escalations.models import (
     Message,
     Team,
     Ticket,
+    TicketStatus,
     Tier,
 )
 from escalations.services.assignment import Route, assignment_record, assignment_route
@@ -24,13 +27,15 @@ from escalations.services.matrix import matrix_tell_escalation
 from escalations.services.messages import message_add
 from escalations.services.raci import raci_tell_escalation
 from escalations.services.tickets import ticket_update
-from escalations.services.transitions import ticket_transition
+from escalations.services.transitions import ticket_system_move
+from escalations.workflow import SystemMove
 
 CONVERSATION_SNAPSHOT_LIMIT = 200
 ERR_TEAM_OTHER_WORKSPACE = "{team} is not a team of this ticket's workspace."
 ERR_AGENT_NOT_IN_TEAM = "{agent} is not a member of {team}."
 ERR_NO_DESTINATION = "Choose the team, the agent or the tier to hand the ticket to."
 ERR_SUMMARY_REQUIRED = "Write a summary for the person who takes the ticket over."
+ERR_FINISHED = gettext_lazy("Ticket {ref} is {state}: reopen it before escalating it.")
 
 # The ticket's hand-overs still waiting on, or being worked by, a person.
 open_escalations = CompiledRead(
@@ -89,8 +94,10 @@ def escalation_create(
     summary: str = "",
     ai_attempts: list | None = None,
     summary_required: bool = False,
+    to_status: str | None = None,
 ) -> Escalation:
-    """Hand the ticket over: record the escalation, move it to Escalated, route and note it."""
+    """Hand the ticket over: record the escalation, move it where the workspace's workflow
+    lands escalations (`to_status`: one of its escalated statuses, chosen), route and note it."""
     if kind not in EscalationKind.values:
         raise ValidationError({"kind": f"Unknown escalation kind {kind!r}."})
     if to_team is None and to_agent is None and to_tier is None:
@@ -108,6 +115,12 @@ def escalation_create(
             {"to_agent": ERR_AGENT_NOT_IN_TEAM.format(agent=to_agent, team=to_team)}
         )
     ticket = ticket_for_update(ticket.pk)
+    if ticket.status in (TicketStatus.RESOLVED, TicketStatus.CLOSED):
+        raise IllegalTransition(
+            ERR_FINISHED.format(ref=ticket.reference, state=ticket.get_status_display()),
+            current=ticket.status,
+            allowed=[],
+        )
     if to_team is not None and to_agent is None:
         route = assignment_route(team=to_team, ticket=ticket)
         to_team, to_agent = route.team, route.agent
@@ -146,13 +159,13 @@ def escalation_create(
             **handoff_package(ticket),
         )
     )
-    ticket = ticket_transition(
+    ticket = ticket_system_move(
         ticket=ticket,
-        transition="escalate",
+        move=SystemMove.ESCALATION,
+        to_status=to_status,
         actor=actor,
         reason=summary.strip() or "; ".join(escalation.reasons),
         data={"escalation": escalation.pk, "kind": kind},
-        _via_escalation=True,
     )
     ticket = ticket_update(
         ticket=ticket,

@@ -103,6 +103,7 @@ def _customer_wrote(*, ticket: Ticket, message: Message, actor: Actor) -> None:
     from escalations.services.ai_handoff import customer_asked_for_a_person
     from escalations.services.rules import no_reply_waits
     from escalations.services.snooze import snooze_end
+    from escalations.workflow import SystemMove
 
     held = ticket_held(ticket.pk)
     if (
@@ -110,7 +111,9 @@ def _customer_wrote(*, ticket: Ticket, message: Message, actor: Actor) -> None:
         if held is not None
         else Ticket.objects.filter(pk=ticket.pk, snoozed_until__isnull=False).exists()
     ):
-        snooze_end(ticket=ticket, actor=actor, reason="The customer replied.")
+        snooze_end(
+            ticket=ticket, actor=actor, reason="The customer replied.", move=SystemMove.REPLY
+        )
     waits = no_reply_waits(ticket.workspace_id)
     if waits:
         no_reply_timers_schedule(ticket=ticket, message=message, waits=waits)

@@ -6,10 +6,11 @@ approves it; a hand-over is not completed before every checkpoint is confirmed).
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 from escalations import clock
 from escalations.actors import Actor
-from escalations.errors import IllegalTransition
+from escalations.errors import IllegalTransition, SignOffMissing
 from escalations.models import (
     CustomStatus,
     EventType,
@@ -25,6 +26,7 @@ from escalations.models.processes import request_type
 from escalations.services.config_cache import config_cached
 from escalations.services.dispatch import service
 from escalations.services.events import event_record
+from escalations.workflow import Status
 
 
 @dataclass(frozen=True)
@@ -93,10 +95,17 @@ def processes_of(workspace_id: int) -> tuple[Process, ...]:
     return config_cached("work_processes", workspace_id, read)
 
 
-def process_gate(ticket: Ticket, custom_status: CustomStatus) -> None:
-    """Refuse the move into a gated status while a sign-off the ticket needs is missing."""
+def gated_status_slugs(workspace_id: int) -> frozenset[str]:
+    """The statuses a workspace's processes let a ticket enter only with sign-offs."""
+    ids = {pk for process in processes_of(workspace_id) for pk in process.gated_ids}
+    return frozenset(CustomStatus.objects.filter(pk__in=ids).values_list("slug", flat=True))
+
+
+def _gate_waits(ticket: Ticket, status: Status) -> list[tuple[Process, list[Step], list[Step]]]:
+    """For each process gating `status`: the steps the ticket needs and those still missing."""
+    found = []
     for process in processes_of(ticket.workspace_id):
-        if custom_status.pk not in process.gated_ids:
+        if status.id is None or status.id not in process.gated_ids:
             continue
         steps = process.steps_for(ticket)
         if not steps:
@@ -106,29 +115,52 @@ def process_gate(ticket: Ticket, custom_status: CustomStatus) -> None:
                 ticket=ticket, step__in=[s.id for s in steps], state=SignOffState.APPROVED
             ).values_list("step_id", flat=True)
         )
-        missing = [s for s in steps if s.id not in given]
-        if not missing:  # the ticket goes ahead on these sign-offs
-            StepSignOff.objects.filter(
-                ticket=ticket, step__in=[s.id for s in steps], used_at=None
-            ).update(used_at=clock.now())
-            continue
+        found.append((process, steps, [s for s in steps if s.id not in given]))
+    return found
+
+
+def missing_sign_offs(ticket: Ticket, status: Status) -> list[str]:
+    """The sign-offs the ticket still needs before it may enter `status`, as "step (by team)"."""
+    return [
+        gettext("{step} (by {team})").format(step=s.name, team=s.team_name)
+        for _process, _steps, missing in _gate_waits(ticket, status)
+        for s in missing
+    ]
+
+
+def process_gate(ticket: Ticket, status: Status) -> None:
+    """Refuse the move into a gated status while a sign-off the ticket needs is missing; on
+    a move that goes ahead, the sign-offs it went ahead on are used up."""
+    waits = _gate_waits(ticket, status)
+    for process, _steps, missing in waits:
         if missing:
-            from escalations.services.transitions import allowed_transitions
-
-            raise IllegalTransition(
-                f"Ticket {ticket.reference} cannot be {custom_status.name} yet: {process.title} "
-                "still needs " + "; ".join(f"{s.name} (by {s.team_name})" for s in missing) + ".",
-                current=ticket.status,
-                allowed=allowed_transitions(ticket),
+            raise SignOffMissing(
+                gettext(
+                    "Ticket {ref} cannot be {status} yet: {process} still needs {steps}."
+                ).format(
+                    ref=ticket.reference,
+                    status=status.name,
+                    process=process.title,
+                    steps="; ".join(
+                        gettext("{step} (by {team})").format(step=s.name, team=s.team_name)
+                        for s in missing
+                    ),
+                ),
+                current=status,
+                allowed=[],
             )
+    for _process, steps, _missing in waits:
+        StepSignOff.objects.filter(
+            ticket=ticket, step__in=[s.id for s in steps], used_at=None
+        ).update(used_at=clock.now())
 
 
-def process_status_entered(ticket: Ticket, custom_status: CustomStatus, actor: Actor) -> None:
+def process_status_entered(ticket: Ticket, status: Status, actor: Actor) -> None:
     """The ticket entered a status: the processes that open there ask for their sign-offs."""
     for process in processes_of(ticket.workspace_id):
-        if custom_status.pk in process.reopen_ids:
+        if status.id in process.reopen_ids:
             sign_offs_ask(ticket=ticket, process=process, actor=actor, again=True)
-        elif process.open_status_id == custom_status.pk:
+        elif process.open_status_id == status.id:
             sign_offs_ask(ticket=ticket, process=process, actor=actor)
 
 

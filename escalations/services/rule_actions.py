@@ -10,7 +10,6 @@ from escalations import clock
 from escalations.actors import Actor
 from escalations.integrations import IntegrationConfig
 from escalations.integrations import lookup as integration_lookup
-from escalations.lifecycle import available_transitions
 from escalations.models import (
     Agent,
     AuthorKind,
@@ -18,11 +17,11 @@ from escalations.models import (
     Priority,
     Team,
     Ticket,
-    TicketStatus,
 )
 from escalations.rules.actions import ESCALATION_KIND_BY_TRIGGER, validate_actions
 from escalations.rules.engine import CompiledRule
 from escalations.rules.scripts import ScriptError, run_script
+from escalations.services.workflows import ticket_status, workflow_of
 
 SCRIPT_HISTORY = 50  # the latest audit events a script sees
 
@@ -62,6 +61,7 @@ def script_actions(rule: CompiledRule, *, ticket: Ticket, facts: dict) -> list[d
         team_slugs=set(workspace.teams.values_list("slug", flat=True)),
         custom_keys=set(workspace.field_definitions.values_list("key", flat=True)),
         sla_policies=set(workspace.sla_policies.values_list("name", flat=True)),
+        status_slugs={status.slug for status in workflow_of(workspace.pk).statuses},
     )
 
 
@@ -69,20 +69,16 @@ def apply_action(action: dict, *, ticket_id: int, actor: Actor, trigger: str, ru
     from escalations.services.escalations import escalation_create
     from escalations.services.messages import message_add
     from escalations.services.tickets import ticket_update
-    from escalations.services.transitions import ticket_transition
+    from escalations.services.transitions import ticket_move
 
     ticket = Ticket.objects.select_related("team").get(pk=ticket_id)
     kind, value = action["type"], action.get("value")
     if kind == "set_status":
-        if ticket.status == value:
-            return
-        step = next((t.name for t in available_transitions(ticket) if t.target == value), None)
-        if step is None:
-            raise ValidationError(
-                f"Ticket {ticket.reference} is {ticket.get_status_display()}: no single step "
-                f"leads to {TicketStatus(value).label}."
+        target = rule_status_target(ticket, value)
+        if target.slug != ticket_status(ticket).slug:
+            ticket_move(
+                ticket=ticket, to_status=target.slug, actor=actor, reason=f"Rule {rule.name}"
             )
-        ticket_transition(ticket=ticket, transition=step, actor=actor, reason=f"Rule {rule.name}")
     elif kind == "set_priority":
         ticket_update(ticket=ticket, actor=actor, changes={"priority": value})
     elif kind == "raise_priority":
@@ -178,3 +174,13 @@ def _team(ticket: Ticket, slug: str) -> Team:
     if team is None:
         raise ValidationError(f"The workspace has no team {slug!r}.")
     return team
+
+
+def rule_status_target(ticket: Ticket, value: str):
+    """The status a rule's "set status" names: a workflow status by its slug, or (as rules
+    written before workspaces had workflows say) a lifecycle state, for the status the one
+    allowed step into it lands on."""
+    from escalations.services.transitions import status_for_state
+
+    workflow = workflow_of(ticket.workspace_id)
+    return workflow.get(value) or status_for_state(ticket, value)

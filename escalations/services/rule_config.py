@@ -15,6 +15,7 @@ from escalations.rules.conditions import ConditionError, compile_condition
 from escalations.rules.engine import TRIGGERS
 from escalations.rules.scripts import ScriptError, check_script
 from escalations.services.config_cache import config_changed
+from escalations.services.workflows import workflow_of
 
 
 def rule_validate(rule: Rule) -> None:
@@ -50,6 +51,7 @@ def rule_validate(rule: Rule) -> None:
             team_slugs=set(workspace.teams.values_list("slug", flat=True)),
             custom_keys=set(custom),
             sla_policies=set(workspace.sla_policies.values_list("name", flat=True)),
+            status_slugs={status.slug for status in workflow_of(workspace.pk).statuses},
         )
     except ActionError as exc:
         errors["actions"] = [f"Actions: {exc}."]

@@ -33,7 +33,7 @@ from escalations.services.held import held_forget, ticket_held
 from escalations.services.messages import latest_customer_body
 from escalations.services.rule_actions import apply_action, script_actions
 from escalations.services.sla_policies import workspace_calendar_today
-from escalations.services.tickets import custom_status_of
+from escalations.services.workflows import ticket_status
 
 
 def trigger_for(event: TicketEvent) -> str | None:
@@ -131,7 +131,7 @@ def ticket_facts(ticket: Ticket, event: TicketEvent | None, trigger: str | None)
         "tags": list(ticket.tags),
         "priority": ticket.priority,
         "status": ticket.status,
-        "custom_status": _slug(custom_status_of(ticket)),
+        "custom_status": _slug(ticket_status(ticket)),
         "team": team_slugs(ticket.workspace_id).get(ticket.team_id),
         "assignee": agent_logins().get(ticket.assignee_id),
         "tier": ticket.tier,
@@ -154,7 +154,8 @@ def ticket_facts(ticket: Ticket, event: TicketEvent | None, trigger: str | None)
 
 
 def _slug(status) -> str | None:
-    return status.slug if status is not None else None
+    """A workspace status's slug; None for a lifecycle state (no status of its own)."""
+    return status.slug if status.id is not None else None
 
 
 def team_slugs(workspace_id: int) -> dict[int, str]:

@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
 
 from escalations import clock
 from escalations.actors import Actor
@@ -11,13 +12,19 @@ from escalations.services.dispatch import service
 from escalations.services.events import event_record
 from escalations.services.held import ticket_for_update
 from escalations.services.tickets import ensure_not_closed
-from escalations.services.transitions import ticket_transition
+from escalations.services.transitions import ticket_move, ticket_system_move
+from escalations.services.workflows import ticket_status, workflow_of
+from escalations.workflow import SystemMove
 
 MAX_SNOOZE = timedelta(days=90)
 _WAITING = (TicketStatus.PENDING, TicketStatus.ON_HOLD)
 ERR_PAST = "Snooze until a moment in the future."
 ERR_TOO_LONG = "Snooze for at most 90 days."
 ERR_RESOLVED = "Ticket {ref} is resolved: there is nothing to come back to."
+ERR_NO_WAITING_STATUS = gettext_lazy("The workflow has no status for a snoozed ticket to wait in.")
+ERR_SNOOZE_NOT_ALLOWED = gettext_lazy(
+    "A snoozed ticket waits in {landing}, and the workflow does not allow {current} → {landing}."
+)
 
 
 def snooze_check(*, ticket: Ticket, until: datetime) -> None:
@@ -29,19 +36,37 @@ def snooze_check(*, ticket: Ticket, until: datetime) -> None:
         raise ValidationError({"snoozed_until": ERR_TOO_LONG})
     if ticket.status == TicketStatus.RESOLVED:
         raise ValidationError({"snoozed_until": ERR_RESOLVED.format(ref=ticket.reference)})
+    if ticket.status not in _WAITING:
+        workflow = workflow_of(ticket.workspace_id)
+        landing = workflow.landing(SystemMove.SNOOZE)
+        if landing is None:
+            raise ValidationError({"snoozed_until": ERR_NO_WAITING_STATUS})
+        current = ticket_status(ticket)
+        if not workflow.may_move(current, landing):
+            raise ValidationError(
+                {
+                    "snoozed_until": ERR_SNOOZE_NOT_ALLOWED.format(
+                        current=current.name, landing=landing.name
+                    )
+                }
+            )
 
 
 @service
 def ticket_snooze(*, ticket: Ticket, until: datetime, actor: Actor, reason: str = "") -> Ticket:
-    """Put the ticket aside until `until`; a working ticket first waits on the customer."""
+    """Put the ticket aside until `until`; a working ticket first moves where the workflow puts
+    snoozed tickets (a status of Pending), if its workflow allows that move."""
     now = clock.now()
     locked = ticket_for_update(ticket.pk)
     ensure_not_closed(locked)
     snooze_check(ticket=locked, until=until)
     if locked.status not in _WAITING:
-        locked = ticket_transition(
+        landing = workflow_of(locked.workspace_id).landing(SystemMove.SNOOZE)
+        if landing is None:
+            raise ValidationError({"snoozed_until": ERR_NO_WAITING_STATUS})
+        locked = ticket_move(
             ticket=locked,
-            transition="wait_on_customer",
+            to_status=landing.slug,
             actor=actor,
             reason=reason or f"Snoozed until {until:%Y-%m-%d %H:%M %Z}",
         )
@@ -64,8 +89,11 @@ def ticket_snooze(*, ticket: Ticket, until: datetime, actor: Actor, reason: str 
 
 
 @service
-def snooze_end(*, ticket: Ticket, actor: Actor, reason: str) -> Ticket:
-    """Bring a snoozed ticket back to the queue (Open) and fire `snooze ended` for the rules."""
+def snooze_end(
+    *, ticket: Ticket, actor: Actor, reason: str, move: SystemMove = SystemMove.WAKE
+) -> Ticket:
+    """Bring a snoozed ticket back to work, where the workflow lands `move` (a snooze that
+    ends, or the customer's reply), and fire `snooze ended` for the rules."""
     locked = ticket_for_update(ticket.pk)
     if locked.snoozed_until is None:
         return locked
@@ -82,7 +110,7 @@ def snooze_end(*, ticket: Ticket, actor: Actor, reason: str) -> Ticket:
         data={"field": "snoozed_until", "until": until.isoformat()},
     )
     if locked.status in _WAITING:
-        locked = ticket_transition(ticket=locked, transition="resume", actor=actor, reason=reason)
+        locked = ticket_system_move(ticket=locked, move=move, actor=actor, reason=reason)
     if ticket is not locked:
         ticket.refresh_from_db()
     return locked

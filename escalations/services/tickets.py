@@ -189,8 +189,9 @@ def ticket_create(
         created_at=now,
         updated_at=now,
         status_changed_at=now,
+        # A new ticket starts in its workflow's status for New (none in the built-in one).
+        custom_status=default_custom_status(workspace.pk, TicketStatus.NEW),
     )
-    ticket.custom_status = default_custom_status(ticket.workspace_id, ticket.status)
     derived = matrix_priority(workspace.pk, ticket.custom_fields)
     if derived is not None:
         ticket.priority = derived[0]
@@ -280,33 +281,6 @@ def ticket_update(*, ticket: Ticket, actor: Actor, changes: dict[str, Any], reas
     )
     ticket_copy_saved(ticket, locked)
     return locked
-
-
-def custom_status_of(ticket: Ticket) -> CustomStatus | None:
-    """The ticket's custom status, from the workspace's kept labels (shared: read-only)."""
-    if not ticket.custom_status_id:
-        return None
-    labels = config_cached(
-        "custom_statuses",
-        ticket.workspace_id,
-        lambda: {s.pk: s for s in CustomStatus.objects.filter(workspace=ticket.workspace_id)},
-    )
-    return labels.get(ticket.custom_status_id) or ticket.custom_status
-
-
-def custom_status_moves(workspace_id: int) -> dict[int, frozenset[int]]:
-    """Where each custom status may lead; a status without chosen moves is absent (anywhere)."""
-
-    def read():
-        moves: dict[int, set[int]] = {}
-        rows = CustomStatus.next_statuses.through.objects.filter(
-            from_customstatus__workspace=workspace_id
-        ).values_list("from_customstatus_id", "to_customstatus_id")
-        for from_id, to_id in rows:
-            moves.setdefault(from_id, set()).add(to_id)
-        return {from_id: frozenset(to) for from_id, to in moves.items()}
-
-    return config_cached("custom_status_moves", workspace_id, read)
 
 
 def default_custom_status(workspace_id: int, state: str) -> CustomStatus | None:

@@ -1,239 +1,454 @@
-"""Lifecycle moves: the only way a ticket's status changes."""
+"""Moves between a workspace's statuses: the only way a ticket's status changes.
 
-from django_fsm import can_proceed
+Every move, a person's, a rule's or the system's own, goes through `ticket_move` or
+`ticket_system_move`. Both lock the ticket, check the workspace's workflow (the graph of
+allowed moves), the lifecycle step that the move needs and the sign-offs that gate the target,
+then change the status and write the audit event in the same transaction.
+"""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from escalations import clock
 from escalations.actors import Actor
-from escalations.errors import IllegalTransition, StaleTicket
-from escalations.lifecycle import TRANSITION_NAMES, available_transitions, transition_label
-from escalations.models import CustomStatus, EventType, Ticket, TicketStatus
+from escalations.errors import IllegalTransition, StaleTicket, StatusMoveForbidden
+from escalations.lifecycle import TRANSITION_NAMES, transition_label, transitions
+from escalations.models import EventType, Ticket, TicketStatus
 from escalations.services.dispatch import service
 from escalations.services.events import event_record
 from escalations.services.held import ticket_for_update
 from escalations.services.processes import process_gate, process_status_entered
-from escalations.services.tickets import (
-    custom_status_moves,
-    custom_status_of,
-    default_custom_status,
-    ticket_copy_saved,
+from escalations.services.tickets import ticket_copy_saved
+from escalations.services.workflows import status_custom_row, ticket_status, workflow_of
+from escalations.workflow import (
+    SYSTEM_MOVE_STATE,
+    Status,
+    SystemMove,
+    Workflow,
+    bare_status,
+    lifecycle_step,
 )
 
-ERR_UNKNOWN_TRANSITION = "There is no lifecycle step called {name!r}."
-ERR_ILLEGAL = "Ticket {ref} is {current}: it cannot {label}. {allowed}"
-ERR_STALE = (
+ERR_UNKNOWN_TRANSITION = gettext_lazy("There is no lifecycle step called {name!r}.")
+ERR_UNKNOWN_STATUS = gettext_lazy("{workspace} has no status {slug!r}. Its statuses: {names}.")
+ERR_FORBIDDEN = gettext_lazy(
+    "Ticket {ref} is {current}: from there it may move to {allowed}, not to {target}."
+)
+ERR_DEAD_END = gettext_lazy("Ticket {ref} is {current}: nothing leads out of it.")
+ERR_NO_STEP = gettext_lazy(
+    "Ticket {ref} is {current} ({current_state}): it cannot move to {target} "
+    "({target_state}), as no lifecycle step leads from {current_state} to {target_state}."
+)
+ERR_STEP_NOT_ALLOWED = gettext_lazy("Ticket {ref} is {current}: it cannot {label}. {allowed}")
+ERR_STEP_AMBIGUOUS = gettext_lazy("{label} leads to {names} here: name the status to move to.")
+ERR_STALE = gettext_lazy(
     "Ticket {ref} changed since you looked at it: it is {current} now, not {expected}. "
     "Reload it and try again."
 )
-ERR_NEEDS_ESCALATION = "Escalate a ticket through an escalation, which carries its context."
+ERR_NEEDS_ESCALATION = gettext_lazy(
+    "{target} is reached by an escalation, which carries its context: escalate the ticket."
+)
+BLOCKED_NOWHERE = gettext_lazy("The workflow has no status for {move} to land in.")
+BLOCKED_NOT_ALLOWED = gettext_lazy(
+    "The workflow does not allow {current} → {target}: the ticket stays {current}."
+)
+
+
+def allowed_statuses(ticket: Ticket) -> list[Status]:
+    """The statuses the workflow lets the ticket move to now."""
+    return workflow_of(ticket.workspace_id).next_statuses(ticket_status(ticket))
 
 
 def allowed_transitions(ticket: Ticket) -> list[str]:
-    return [t.name for t in available_transitions(ticket)]
+    """The lifecycle steps of the allowed moves (escalating is an escalation, not a step)."""
+    current = ticket_status(ticket)
+    steps = {lifecycle_step(current.state, s.state) for s in allowed_statuses(ticket)}
+    return [name for name in _STEP_ORDER if name in steps]
 
 
-@service
-def ticket_transition(
-    *,
-    ticket: Ticket,
-    transition: str,
-    actor: Actor,
-    reason: str = "",
-    expected_status: str | None = None,
-    data: dict | None = None,
-    _via_escalation: bool = False,
-    _custom_status: CustomStatus | None = None,
-) -> Ticket:
-    """Move the ticket one step along its lifecycle, or refuse and change nothing.
+_STEP_ORDER = (
+    "start_work",
+    "resume",
+    "wait_on_customer",
+    "put_on_hold",
+    "return_to_queue",
+    "resolve",
+    "reopen",
+    "close",
+)
 
-    `expected_status` is the state the caller saw (a page, an API client): if the ticket has
-    moved since, the move is refused rather than applied to a state nobody looked at.
-    """
+
+def status_named(ticket: Ticket, slug: str) -> Status:
+    """The workspace's status called `slug` (a lifecycle state's name where the workspace
+    follows the built-in workflow), or a refusal that lists the workspace's statuses."""
+    workflow = workflow_of(ticket.workspace_id)
+    found = workflow.get(slug)
+    if found is None:
+        raise StatusMoveForbidden(
+            ERR_UNKNOWN_STATUS.format(
+                workspace=ticket.workspace,
+                slug=slug,
+                names=", ".join(f"{s.name} ({s.slug})" for s in workflow.statuses),
+            ),
+            current=ticket_status(ticket),
+            allowed=allowed_statuses(ticket),
+        )
+    return found
+
+
+def status_for_step(ticket: Ticket, transition: str) -> Status:
+    """Where a lifecycle step ("resolve") leads this ticket (see `status_for_state`)."""
     if transition not in TRANSITION_NAMES:
         raise IllegalTransition(
             ERR_UNKNOWN_TRANSITION.format(name=transition),
             current=ticket.status,
             allowed=allowed_transitions(ticket),
         )
-    if transition == "escalate" and not _via_escalation:
-        raise IllegalTransition(
-            ERR_NEEDS_ESCALATION, current=ticket.status, allowed=allowed_transitions(ticket)
-        )
-    locked = ticket_for_update(ticket.pk)
-    current = locked.status
-    if expected_status is not None and expected_status != current:
-        raise StaleTicket(
-            ERR_STALE.format(
-                ref=locked.reference,
-                current=TicketStatus(current).label,
-                expected=TicketStatus(expected_status).label,
-            ),
-            current=current,
-            allowed=allowed_transitions(locked),
-        )
-    method = getattr(locked, transition)
-    if not can_proceed(method):
-        allowed = allowed_transitions(locked)
-        raise IllegalTransition(
-            ERR_ILLEGAL.format(
-                ref=locked.reference,
-                current=TicketStatus(current).label,
-                label=transition_label(transition).lower(),
-                allowed=_allowed_sentence(locked, allowed),
+    target_state = _STEP_TARGETS[transition]
+    current = ticket_status(ticket)
+    if lifecycle_step(current.state, target_state) != transition:
+        allowed = allowed_statuses(ticket)
+        raise StatusMoveForbidden(
+            ERR_STEP_NOT_ALLOWED.format(
+                ref=ticket.reference,
+                current=current.name,
+                label=str(transition_label(transition)).lower(),
+                allowed=_allowed_sentence(allowed),
             ),
             current=current,
             allowed=allowed,
         )
-    old_custom = custom_status_of(locked)
-    new_custom = default_custom_status(
-        locked.workspace_id, method._django_fsm.get_transition(current).target
-    )
-    # Where the ticket lands: the custom status the caller moves it to next, else the state's
-    # default one; a process may refuse it.
-    landing = _custom_status or new_custom
-    if landing is not None and landing != old_custom:
-        process_gate(locked, landing)
-    method()
-    now = clock.now()
-    target = locked.status
-    stayed = (now - locked.status_changed_at).total_seconds()
-    locked.status_changed_at = now
-    locked.updated_at = now
-    if target == TicketStatus.RESOLVED:
-        locked.resolved_at = now
-    elif transition == "reopen":
-        locked.resolved_at = None  # the earlier resolution no longer stands
-    if target == TicketStatus.CLOSED:
-        locked.closed_at = now
-    if target not in (TicketStatus.PENDING, TicketStatus.ON_HOLD):
-        locked.snoozed_until = None
-    if target == TicketStatus.ESCALATED and locked.escalated_at is None:
-        locked.escalated_at = now
-    locked.custom_status = new_custom
-    locked.save(
-        update_fields=[
-            "status",
-            "status_changed_at",
-            "updated_at",
-            "resolved_at",
-            "closed_at",
-            "snoozed_until",
-            "custom_status",
-            "escalated_at",
-        ]
-    )
-    event_record(
-        ticket=locked,
-        event_type=EventType.STATUS_CHANGED,
-        actor=actor,
-        from_value=current,
-        to_value=target,
-        reason=reason,
-        stay_seconds=stayed,
-        data={
-            "transition": transition,
-            "custom_status": locked.custom_status.name if locked.custom_status else None,
-            "previous_custom_status": old_custom.name if old_custom else None,
-            **(data or {}),
-        },
-    )
-    if new_custom is not None and new_custom != old_custom and _custom_status in (None, new_custom):
-        process_status_entered(locked, new_custom, actor)
-    if target == TicketStatus.RESOLVED:
-        locked.escalations.filter(resolved_at__isnull=True, is_rerouted=False).update(
-            resolved_at=now
-        )
-    if (
-        target in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
-        and locked.communications.filter(ended_at=None).exists()
-    ):
-        from escalations.services.communications import communications_end
+    return status_for_state(ticket, target_state, label=transition_label(transition))
 
-        communications_end(ticket=locked, actor=actor, reason=f"The ticket is {target}.")
-    ticket_copy_saved(ticket, locked)
-    return locked
+
+def status_for_state(ticket: Ticket, state: str, *, label: str | None = None) -> Status:
+    """The status a move into the lifecycle state `state` reaches: the one allowed status of
+    that state, or the state's default among several. Refused when the workflow allows no
+    move into the state, or several with none the default."""
+    current = ticket_status(ticket)
+    allowed = allowed_statuses(ticket)
+    options = [s for s in allowed if s.state == state]
+    label = label or _("Move to {state}").format(state=_state_label(state))
+    if not options:
+        raise StatusMoveForbidden(
+            ERR_STEP_NOT_ALLOWED.format(
+                ref=ticket.reference,
+                current=current.name,
+                label=str(label).lower(),
+                allowed=_allowed_sentence(allowed),
+            ),
+            current=current,
+            allowed=allowed,
+        )
+    if len(options) == 1:
+        return options[0]
+    default = next((s for s in options if s.is_default), None)
+    if default is None:
+        raise StatusMoveForbidden(
+            ERR_STEP_AMBIGUOUS.format(label=label, names=_or_list([s.name for s in options])),
+            current=current,
+            allowed=allowed,
+        )
+    return default
+
+
+_STEP_TARGETS = {name: target for _source, name, target in transitions()}
 
 
 @service
-def ticket_set_custom_status(
-    *, ticket: Ticket, custom_status: CustomStatus | None, actor: Actor, reason: str = ""
+def ticket_move(
+    *,
+    ticket: Ticket,
+    to_status: str,
+    actor: Actor,
+    reason: str = "",
+    expected_status: str | None = None,
+    data: dict | None = None,
 ) -> Ticket:
-    """Put a workspace label on the ticket, moving its lifecycle state if the label needs it."""
-    if custom_status is not None and custom_status.workspace_id != ticket.workspace_id:
+    """Move the ticket to the workspace status `to_status` (a slug), or refuse and change
+    nothing: the workflow must allow the move from where the ticket is, and the target's
+    sign-offs must be given.
+
+    `expected_status` is what the caller saw (a status slug, or a lifecycle state): if the
+    ticket has moved since, the move is refused rather than applied to a state nobody saw.
+    """
+    locked = ticket_for_update(ticket.pk)
+    workflow = workflow_of(locked.workspace_id)
+    current = ticket_status(locked)
+    _check_expected(locked, workflow, current, expected_status)
+    target = status_named(locked, to_status)
+    if target.state == TicketStatus.ESCALATED and current.state != TicketStatus.ESCALATED:
+        raise StatusMoveForbidden(
+            ERR_NEEDS_ESCALATION.format(target=target.name),
+            current=current,
+            allowed=workflow.next_statuses(current),
+        )
+    if target.slug == current.slug:
+        if locked.custom_status_id == target.id:
+            return locked  # already there: nothing to record
+        # A ticket from before its workspace had statuses takes the status it is in.
+        current = bare_status(locked.status)
+    elif not workflow.may_move(current, target):
+        allowed = workflow.next_statuses(current)
+        raise StatusMoveForbidden(
+            _refusal(workflow, locked, current, target, allowed), current=current, allowed=allowed
+        )
+    process_gate(locked, target)
+    return _apply(ticket, locked, current, target, actor=actor, reason=reason, data=data)
+
+
+@service
+def ticket_step(
+    *,
+    ticket: Ticket,
+    transition: str,
+    actor: Actor,
+    reason: str = "",
+    expected_status: str | None = None,
+) -> Ticket:
+    """A move named by its lifecycle step ("resolve"), where that names one status."""
+    if transition == "escalate":
         raise IllegalTransition(
-            f"{custom_status.name} belongs to another workspace.",
+            _("Escalate a ticket through an escalation, which carries its context."),
             current=ticket.status,
             allowed=allowed_transitions(ticket),
         )
     locked = ticket_for_update(ticket.pk)
-    if custom_status is not None:
-        _check_move(locked, custom_status)
-        process_gate(locked, custom_status)
-    if custom_status is not None and custom_status.lifecycle_state != locked.status:
-        step = _step_towards(locked, custom_status.lifecycle_state)
-        if step is None:
-            raise IllegalTransition(
-                f"Ticket {locked.reference} is {locked.get_status_display()}: it cannot move to "
-                f"{custom_status.name} ({custom_status.get_lifecycle_state_display()}) in one "
-                "step.",
-                current=locked.status,
-                allowed=allowed_transitions(locked),
-            )
-        locked = ticket_transition(
-            ticket=locked,
-            transition=step,
-            actor=actor,
-            reason=reason,
-            _custom_status=custom_status,
-        )
-    old = locked.custom_status
-    if old == custom_status:
-        return locked
-    locked.custom_status = custom_status
-    locked.updated_at = clock.now()
-    locked.save(update_fields=["custom_status", "updated_at"])
-    event_record(
-        ticket=locked,
-        event_type=EventType.CUSTOM_STATUS_CHANGED,
-        actor=actor,
-        from_value=old.name if old else "",
-        to_value=custom_status.name if custom_status else "",
-        reason=reason,
+    _check_expected(
+        locked, workflow_of(locked.workspace_id), ticket_status(locked), expected_status
     )
-    if custom_status is not None:
-        process_status_entered(locked, custom_status, actor)
-    if ticket is not locked:
-        ticket.refresh_from_db()
+    target = status_for_step(locked, transition)
+    moved = ticket_move(ticket=locked, to_status=target.slug, actor=actor, reason=reason)
+    ticket_copy_saved(ticket, moved)
+    return moved
+
+
+@service
+def ticket_system_move(
+    *,
+    ticket: Ticket,
+    move: SystemMove,
+    actor: Actor,
+    reason: str = "",
+    to_status: str | None = None,
+    data: dict | None = None,
+) -> Ticket:
+    """A move the system makes (an escalation, a snooze that ends, a customer's reply). It
+    lands where the workflow says (`to_status` where the caller chose among the statuses the
+    move may reach). A ticket already in the move's lifecycle state stays where it is. Where
+    the workflow does not allow the move from the ticket's status, the ticket stays too, and
+    the audit trail says so (`ticket.move_blocked`): never a silent bypass."""
+    locked = ticket_for_update(ticket.pk)
+    workflow = workflow_of(locked.workspace_id)
+    current = ticket_status(locked)
+    target = workflow.get(to_status) if to_status else workflow.landing(move)
+    if to_status and (target is None or target.state != SYSTEM_MOVE_STATE[move]):
+        raise StatusMoveForbidden(
+            _("{status} is not where {move} can land.").format(
+                status=to_status, move=SystemMove(move).label
+            ),
+            current=current,
+            allowed=workflow.next_statuses(current),
+        )
+    if target is not None and (
+        target.slug == current.slug or (not to_status and target.state == current.state)
+    ):
+        return locked
+    if target is None:
+        return _blocked(ticket, locked, move, current, None, actor, BLOCKED_NOWHERE, reason=reason)
+    if not workflow.may_move(current, target):
+        if to_status:  # a status the caller chose: refused, as a person's move would be
+            allowed = workflow.next_statuses(current)
+            raise StatusMoveForbidden(
+                _refusal(workflow, locked, current, target, allowed),
+                current=current,
+                allowed=allowed,
+            )
+        return _blocked(
+            ticket, locked, move, current, target, actor, BLOCKED_NOT_ALLOWED, reason=reason
+        )
+    try:
+        process_gate(locked, target)
+    except IllegalTransition as exc:
+        return _blocked(ticket, locked, move, current, target, actor, exc.message, reason=reason)
+    return _apply(ticket, locked, current, target, actor=actor, reason=reason, data=data, move=move)
+
+
+def _apply(
+    ticket: Ticket,
+    locked: Ticket,
+    current: Status,
+    target: Status,
+    *,
+    actor: Actor,
+    reason: str,
+    data: dict | None,
+    move: str | None = None,
+) -> Ticket:
+    step = lifecycle_step(current.state, target.state)
+    now = clock.now()
+    old_row = locked.custom_status_id
+    locked.custom_status = status_custom_row(target)
+    locked.updated_at = now
+    details = {
+        "from_status": current.slug,
+        "to_status": target.slug,
+        "custom_status": target.name if target.id else None,
+        "previous_custom_status": current.name if current.id else None,
+        **({"move": str(move)} if move else {}),
+        **(data or {}),
+    }
+    if step:
+        getattr(locked, step)()
+        stayed = (now - locked.status_changed_at).total_seconds()
+        locked.status_changed_at = now
+        if target.state == TicketStatus.RESOLVED:
+            locked.resolved_at = now
+        elif step == "reopen":
+            locked.resolved_at = None  # the earlier resolution no longer stands
+        if target.state == TicketStatus.CLOSED:
+            locked.closed_at = now
+        if target.state not in (TicketStatus.PENDING, TicketStatus.ON_HOLD):
+            locked.snoozed_until = None
+        if target.state == TicketStatus.ESCALATED and locked.escalated_at is None:
+            locked.escalated_at = now
+        locked.save(
+            update_fields=[
+                "status",
+                "status_changed_at",
+                "updated_at",
+                "resolved_at",
+                "closed_at",
+                "snoozed_until",
+                "custom_status",
+                "escalated_at",
+            ]
+        )
+        event_record(
+            ticket=locked,
+            event_type=EventType.STATUS_CHANGED,
+            actor=actor,
+            from_value=current.state,
+            to_value=target.state,
+            reason=reason,
+            stay_seconds=stayed,
+            data={"transition": step, **details},
+        )
+    else:
+        locked.save(update_fields=["custom_status", "updated_at"])
+        event_record(
+            ticket=locked,
+            event_type=EventType.CUSTOM_STATUS_CHANGED,
+            actor=actor,
+            from_value=current.name,
+            to_value=target.name,
+            reason=reason,
+            data=details,
+        )
+    if target.id is not None and target.id != old_row:
+        process_status_entered(locked, target, actor)
+    if step and target.state == TicketStatus.RESOLVED:
+        locked.escalations.filter(resolved_at__isnull=True, is_rerouted=False).update(
+            resolved_at=now
+        )
+    if (
+        step
+        and target.state in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
+        and locked.communications.filter(ended_at=None).exists()
+    ):
+        from escalations.services.communications import communications_end
+
+        communications_end(ticket=locked, actor=actor, reason=f"The ticket is {target.state}.")
+    ticket_copy_saved(ticket, locked)
     return locked
 
 
-def _check_move(ticket: Ticket, custom_status: CustomStatus) -> None:
-    """The moves a workspace allows out of the ticket's custom status, if it chose any."""
-    current = custom_status_of(ticket)
-    if current is None or current.pk == custom_status.pk:
-        return
-    allowed = custom_status_moves(ticket.workspace_id).get(current.pk)
-    if allowed is None or custom_status.pk in allowed:
-        return
-    names = CustomStatus.objects.filter(pk__in=allowed).values_list("name", flat=True)
-    raise IllegalTransition(
-        f"Ticket {ticket.reference} is {current.name}: from there it may move to "
-        f"{', '.join(names)}, not to {custom_status.name}.",
-        current=ticket.status,
-        allowed=allowed_transitions(ticket),
+def _blocked(
+    ticket: Ticket,
+    locked: Ticket,
+    move: str,
+    current: Status,
+    target: Status | None,
+    actor: Actor,
+    why: str,
+    *,
+    reason: str,
+) -> Ticket:
+    label = SystemMove(move).label
+    message = why.format(move=label, current=current.name, target=target.name if target else "—")
+    event_record(
+        ticket=locked,
+        event_type=EventType.MOVE_BLOCKED,
+        actor=actor,
+        from_value=current.name,
+        to_value=target.name if target else "",
+        reason=message,
+        data={
+            "move": str(move),
+            "from_status": current.slug,
+            "to_status": target.slug if target else None,
+            "cause": reason,
+        },
+    )
+    ticket_copy_saved(ticket, locked)
+    return locked
+
+
+def _refusal(
+    workflow: Workflow, ticket: Ticket, current: Status, target: Status, allowed: list[Status]
+) -> str:
+    if workflow.is_chosen(current, target) and not current.is_final:
+        return ERR_NO_STEP.format(
+            ref=ticket.reference,
+            current=current.name,
+            target=target.name,
+            current_state=current.state_label,
+            target_state=target.state_label,
+        )
+    if not allowed:
+        return ERR_DEAD_END.format(ref=ticket.reference, current=current.name)
+    return ERR_FORBIDDEN.format(
+        ref=ticket.reference,
+        current=current.name,
+        allowed=_or_list([s.name for s in allowed]),
+        target=target.name,
     )
 
 
-def _allowed_sentence(ticket: Ticket, allowed: list[str]) -> str:
+def _check_expected(
+    ticket: Ticket, workflow: Workflow, current: Status, expected: str | None
+) -> None:
+    if expected is None:
+        return
+    named = workflow.get(expected)
+    seen = named.slug == current.slug if named is not None else expected == current.state
+    if seen:
+        return
+    raise StaleTicket(
+        ERR_STALE.format(
+            ref=ticket.reference,
+            current=current.name,
+            expected=named.name if named is not None else _state_label(expected),
+        ),
+        current=current,
+        allowed=workflow.next_statuses(current),
+    )
+
+
+def _state_label(value: str) -> str:
+    try:
+        return str(TicketStatus(value).label)
+    except ValueError:
+        return value
+
+
+def _or_list(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return _("{first} or {last}").format(first=", ".join(names[:-1]), last=names[-1])
+
+
+def _allowed_sentence(allowed: list[Status]) -> str:
     if not allowed:
-        return f"Nothing leads out of {ticket.get_status_display()}."
-    sentence = "Allowed now: " + ", ".join(transition_label(name) for name in allowed)
-    if any(t.name == "escalate" for t in available_transitions(ticket, with_escalate=True)):
-        sentence += " (or escalate it)"
-    return sentence + "."
-
-
-def _step_towards(ticket: Ticket, target: str) -> str | None:
-    for candidate in available_transitions(ticket):
-        if candidate.target == target:
-            return candidate.name
-    return None
+        return _("Nothing leads out of its status.")
+    return _("It may move to {names}.").format(names=_or_list([s.name for s in allowed]))

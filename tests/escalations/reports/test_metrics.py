@@ -164,7 +164,7 @@ def test_an_escalation_records_the_task_category_at_hand_over(l1_team, billing_t
 
 def test_a_ticket_keeps_the_time_it_was_first_escalated(l1_team, billing_team, actor):
     from escalations.services.escalations import escalation_create
-    from escalations.services.transitions import ticket_transition
+    from escalations.services.transitions import ticket_step
 
     ticket = make_ticket(team=l1_team, actor=actor)
     assert ticket.escalated_at is None
@@ -179,7 +179,7 @@ def test_a_ticket_keeps_the_time_it_was_first_escalated(l1_team, billing_team, a
     ticket.refresh_from_db()
     stamped = ticket.escalated_at
     assert abs(stamped - first.triggered_at) < timedelta(seconds=1)
-    ticket_transition(ticket=ticket, transition="wait_on_customer", actor=actor)
+    ticket_step(ticket=ticket, transition="wait_on_customer", actor=actor)
     escalation_create(
         ticket=ticket,
         kind="agent_initiated",
@@ -193,17 +193,17 @@ def test_a_ticket_keeps_the_time_it_was_first_escalated(l1_team, billing_team, a
 
 
 def test_a_status_change_records_how_long_the_ticket_stayed_in_the_status_it_left(l1_team, actor):
-    from escalations.services.transitions import ticket_transition
+    from escalations.services.transitions import ticket_step
 
     ticket = make_ticket(team=l1_team, actor=actor)
     Ticket.objects.filter(pk=ticket.pk).update(status_changed_at=timezone.now() - 2 * H)
-    ticket_transition(ticket=ticket, transition="wait_on_customer", actor=actor)
+    ticket_step(ticket=ticket, transition="wait_on_customer", actor=actor)
     event = TicketEvent.objects.filter(ticket=ticket, event_type=EventType.STATUS_CHANGED).latest(
         "id"
     )
     assert event.from_value == "new"
     assert event.stay_seconds == pytest.approx(7200, abs=5)
-    ticket_transition(ticket=ticket, transition="resume", actor=actor)
+    ticket_step(ticket=ticket, transition="resume", actor=actor)
     back = TicketEvent.objects.filter(ticket=ticket, event_type=EventType.STATUS_CHANGED).latest(
         "id"
     )

@@ -14,7 +14,7 @@ from escalations.reports.thresholds import threshold_review
 from escalations.services.ai_handoff import ai_verdict_record
 from escalations.services.escalations import escalation_create
 from escalations.services.messages import message_add
-from escalations.services.transitions import ticket_transition
+from escalations.services.transitions import ticket_step
 from tests.factories import AgentFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +55,7 @@ def history(l1_team, billing_team):
                 body=f"  {ANSWER.upper()} ",
                 actor=person,
             )
-        ticket_transition(ticket=ticket, transition="resolve", actor=person)
+        ticket_step(ticket=ticket, transition="resolve", actor=person)
     for confidence in (0.55, 0.56, 0.57):
         ticket = verdict(confidence)  # escalated, and the person had to answer differently
         message_add(
@@ -64,7 +64,7 @@ def history(l1_team, billing_team):
             body="The refund failed; I redid it.",
             actor=person,
         )
-        ticket_transition(ticket=ticket, transition="resolve", actor=person)
+        ticket_step(ticket=ticket, transition="resolve", actor=person)
     for confidence in (0.85, 0.86, 0.88, 0.90):
         verdict(confidence)  # stayed with the AI, and all was well
     for confidence in (0.87, 0.89):
@@ -140,12 +140,12 @@ def test_applying_needs_the_right_to_change_policies_and_a_sane_value(
 
 
 def test_a_kept_ticket_reopened_later_counts_as_too_late(history, l1_team):
-    from escalations.services.transitions import ticket_transition
+    from escalations.services.transitions import ticket_step
 
     ticket = make_ticket(team=l1_team, actor=BOT, body="Where is my refund?")
     ai_verdict_record(ticket=ticket, actor=BOT, confidence=0.95, intent="billing")
-    ticket_transition(ticket=ticket, transition="resolve", actor=BOT)
+    ticket_step(ticket=ticket, transition="resolve", actor=BOT)
     (before,) = threshold_review(period_around_today(history.workspace_id))
-    ticket_transition(ticket=ticket, transition="reopen", actor=BOT)
+    ticket_step(ticket=ticket, transition="reopen", actor=BOT)
     (after,) = threshold_review(period_around_today(history.workspace_id))
     assert (before.too_late, after.too_late) == (2, 3)

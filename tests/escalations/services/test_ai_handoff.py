@@ -22,7 +22,7 @@ from escalations.models import (
 from escalations.services.ai_handoff import ai_verdict_record
 from escalations.services.messages import message_add
 from escalations.services.rule_config import rule_save, rule_set_save
-from escalations.services.transitions import ticket_transition
+from escalations.services.transitions import ticket_step
 from tests.factories import CustomerFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
@@ -285,8 +285,8 @@ def test_bad_verdicts_are_refused_with_the_fields_named_and_change_nothing(chat)
     assert set(refused.value.message_dict) == {"confidence", "sentiment", "flags"}
     assert not AiVerdict.objects.exists()
 
-    ticket_transition(ticket=chat, transition="start_work", actor=BOT)
-    ticket_transition(ticket=chat, transition="resolve", actor=BOT)
+    ticket_step(ticket=chat, transition="start_work", actor=BOT)
+    ticket_step(ticket=chat, transition="resolve", actor=BOT)
     with pytest.raises(ValidationError, match="still being worked"):
         verdict(chat, confidence=0.5)
 

@@ -20,7 +20,7 @@ from escalations.models import (
 )
 from escalations.services.assignment import ticket_assign
 from escalations.services.escalations import escalation_create
-from escalations.services.transitions import ticket_transition
+from escalations.services.transitions import ticket_step
 from tests.factories import AgentFactory, TeamFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
@@ -151,7 +151,7 @@ def test_an_agent_escalation_assigns_by_strategy_and_notifies_with_the_summary(
     ticket, billing_team, actor
 ):
     priya = AgentFactory(display_name="Priya", team=billing_team, user__username="priya")
-    ticket_transition(ticket=ticket, transition="start_work", actor=actor)
+    ticket_step(ticket=ticket, transition="start_work", actor=actor)
 
     escalation = escalation_create(
         ticket=ticket,

@@ -1,12 +1,12 @@
-"""A workspace may choose which custom statuses lead where; a move it did not allow is
-refused and changes nothing, and a status with no moves chosen leads anywhere."""
+"""A workspace chooses which of its statuses lead where; a move it did not allow is refused
+and changes nothing, and a status with no moves chosen is a dead end."""
 
 import pytest
 
 from escalations.errors import IllegalTransition
 from escalations.models import CustomStatus, EventType
 from escalations.services.dispatch import request_memo
-from escalations.services.transitions import ticket_set_custom_status
+from escalations.services.transitions import ticket_move
 
 pytestmark = pytest.mark.django_db
 
@@ -32,10 +32,10 @@ def labels(ticket):
 
 def test_a_move_the_workspace_did_not_allow_is_refused_and_changes_nothing(ticket, actor, labels):
     labels["triage"].next_statuses.set([labels["working"]])
-    ticket_set_custom_status(ticket=ticket, custom_status=labels["triage"], actor=actor)
+    ticket_move(ticket=ticket, to_status=labels["triage"].slug, actor=actor)
 
     with pytest.raises(IllegalTransition) as refused:
-        ticket_set_custom_status(ticket=ticket, custom_status=labels["vendor"], actor=actor)
+        ticket_move(ticket=ticket, to_status=labels["vendor"].slug, actor=actor)
 
     assert "is Triage: from there it may move to Working, not to Waiting on vendor" in str(
         refused.value
@@ -47,27 +47,28 @@ def test_a_move_the_workspace_did_not_allow_is_refused_and_changes_nothing(ticke
     ).exists()
 
 
-def test_an_allowed_move_goes_through_and_a_status_without_moves_leads_anywhere(
-    ticket, actor, labels
-):
+def test_allowed_moves_go_through_and_a_status_without_moves_is_a_dead_end(ticket, actor, labels):
     labels["triage"].next_statuses.set([labels["working"]])
-    ticket_set_custom_status(ticket=ticket, custom_status=labels["triage"], actor=actor)
+    labels["working"].next_statuses.set([labels["vendor"]])
+    ticket_move(ticket=ticket, to_status=labels["triage"].slug, actor=actor)
 
-    ticket_set_custom_status(ticket=ticket, custom_status=labels["working"], actor=actor)
-    ticket_set_custom_status(ticket=ticket, custom_status=labels["vendor"], actor=actor)
+    ticket_move(ticket=ticket, to_status=labels["working"].slug, actor=actor)
+    ticket_move(ticket=ticket, to_status=labels["vendor"].slug, actor=actor)
+    with pytest.raises(IllegalTransition, match="is Waiting on vendor: nothing leads out of it"):
+        ticket_move(ticket=ticket, to_status=labels["working"].slug, actor=actor)
 
     ticket.refresh_from_db()
     assert (ticket.status, ticket.custom_status) == ("on_hold", labels["vendor"])
 
 
 def test_a_change_to_the_allowed_moves_counts_at_once(ticket, actor, labels):
-    ticket_set_custom_status(ticket=ticket, custom_status=labels["triage"], actor=actor)
+    ticket_move(ticket=ticket, to_status=labels["triage"].slug, actor=actor)
     with request_memo():
         labels["triage"].next_statuses.set([labels["working"]])
         with pytest.raises(IllegalTransition):
-            ticket_set_custom_status(ticket=ticket, custom_status=labels["done"], actor=actor)
+            ticket_move(ticket=ticket, to_status=labels["done"].slug, actor=actor)
     with request_memo():
         labels["triage"].next_statuses.add(labels["done"])
-        ticket_set_custom_status(ticket=ticket, custom_status=labels["done"], actor=actor)
+        ticket_move(ticket=ticket, to_status=labels["done"].slug, actor=actor)
     ticket.refresh_from_db()
     assert ticket.custom_status == labels["done"]

@@ -6,7 +6,7 @@ from escalations.actors import Actor
 from escalations.models import EscalationKind, EventType, Message, Ticket
 from escalations.services.escalations import escalation_create
 from escalations.services.messages import message_add
-from escalations.services.transitions import ticket_transition
+from escalations.services.transitions import ticket_step
 from tests.factories import AgentFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +82,7 @@ def test_escalation_records_first_human_response_and_resolution(ticket, actor, b
         ticket=ticket, kind="proactive", trigger="low_confidence", to_team=billing_team, actor=actor
     )
     message_add(ticket=ticket, author_kind="agent", body="On it", actor=actor)
-    ticket_transition(ticket=ticket, transition="resolve", actor=actor)
+    ticket_step(ticket=ticket, transition="resolve", actor=actor)
 
     escalation.refresh_from_db()
     assert escalation.first_human_response_at is not None

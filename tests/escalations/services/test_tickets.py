@@ -11,7 +11,7 @@ from escalations.models import (
     TicketEvent,
 )
 from escalations.services.tickets import ticket_update
-from escalations.services.transitions import ticket_set_custom_status, ticket_transition
+from escalations.services.transitions import ticket_move, ticket_step
 from tests.factories import AgentFactory, TeamFactory, WorkspaceFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
@@ -89,22 +89,22 @@ def test_custom_fields_are_validated_against_the_workspace(actor):
 
 
 def test_resolving_stamps_and_reopening_clears_the_resolution(ticket, actor):
-    ticket_transition(ticket=ticket, transition="resolve", actor=actor)
+    ticket_step(ticket=ticket, transition="resolve", actor=actor)
     ticket.refresh_from_db()
     assert ticket.resolved_at is not None
 
-    ticket_transition(ticket=ticket, transition="reopen", actor=actor)
+    ticket_step(ticket=ticket, transition="reopen", actor=actor)
     ticket.refresh_from_db()
     assert ticket.resolved_at is None
     assert ticket.status == "open"
 
 
 def test_closing_keeps_the_resolution_time(ticket, actor):
-    ticket_transition(ticket=ticket, transition="resolve", actor=actor)
+    ticket_step(ticket=ticket, transition="resolve", actor=actor)
     ticket.refresh_from_db()
     resolved_at = ticket.resolved_at
 
-    ticket_transition(ticket=ticket, transition="close", actor=actor)
+    ticket_step(ticket=ticket, transition="close", actor=actor)
 
     ticket.refresh_from_db()
     assert ticket.resolved_at == resolved_at
@@ -112,6 +112,13 @@ def test_closing_keeps_the_resolution_time(ticket, actor):
 
 
 def test_entering_a_state_applies_the_workspace_default_label(ticket, actor):
+    working = CustomStatus.objects.create(
+        workspace=ticket.workspace,
+        name="Working",
+        slug="working",
+        lifecycle_state="open",
+        is_default=True,
+    )
     waiting = CustomStatus.objects.create(
         workspace=ticket.workspace,
         name="Waiting for customer",
@@ -119,40 +126,53 @@ def test_entering_a_state_applies_the_workspace_default_label(ticket, actor):
         lifecycle_state="pending",
         is_default=True,
     )
-    ticket_transition(ticket=ticket, transition="wait_on_customer", actor=actor)
+    waiting.next_statuses.set([working])
+    ticket_step(ticket=ticket, transition="wait_on_customer", actor=actor)
     ticket.refresh_from_db()
     assert ticket.custom_status == waiting
 
-    ticket_transition(ticket=ticket, transition="resume", actor=actor)
+    ticket_step(ticket=ticket, transition="resume", actor=actor)
     ticket.refresh_from_db()
-    assert ticket.custom_status is None
+    assert (ticket.status, ticket.custom_status) == ("open", working)
 
 
-def test_choosing_a_custom_status_moves_the_lifecycle_when_one_step_allows(ticket, actor):
+def test_choosing_a_status_of_another_state_moves_the_lifecycle_in_one_event(ticket, actor):
+    working = CustomStatus.objects.create(
+        workspace=ticket.workspace,
+        name="Working",
+        slug="working",
+        lifecycle_state="open",
+        is_default=True,
+    )
     parts = CustomStatus.objects.create(
         workspace=ticket.workspace,
         name="Waiting for parts",
         slug="parts",
         lifecycle_state="on_hold",
     )
-    ticket_transition(ticket=ticket, transition="start_work", actor=actor)
+    working.next_statuses.set([parts])
+    ticket_step(ticket=ticket, transition="start_work", actor=actor)
 
-    ticket_set_custom_status(ticket=ticket, custom_status=parts, actor=actor, reason="RMA sent")
+    ticket_move(ticket=ticket, to_status=parts.slug, actor=actor, reason="RMA sent")
 
     ticket.refresh_from_db()
     assert (ticket.status, ticket.custom_status) == ("on_hold", parts)
-    assert list(ticket.events.values_list("event_type", "to_value").order_by("-id")[:2]) == [
-        (EventType.CUSTOM_STATUS_CHANGED, "Waiting for parts"),
-        (EventType.STATUS_CHANGED, "on_hold"),
-    ]
+    event = ticket.events.order_by("-id").first()
+    assert (event.event_type, event.from_value, event.to_value, event.reason) == (
+        EventType.STATUS_CHANGED,
+        "open",
+        "on_hold",
+        "RMA sent",
+    )
+    assert (event.data["from_status"], event.data["to_status"]) == ("working", "parts")
 
 
-def test_a_custom_status_out_of_reach_is_refused(ticket, actor):
+def test_a_status_the_lifecycle_cannot_reach_in_one_step_is_refused(ticket, actor):
     closed_label = CustomStatus.objects.create(
         workspace=ticket.workspace, name="Archived", slug="archived", lifecycle_state="closed"
     )
     with pytest.raises(IllegalTransition, match="cannot move to Archived"):
-        ticket_set_custom_status(ticket=ticket, custom_status=closed_label, actor=actor)
+        ticket_move(ticket=ticket, to_status=closed_label.slug, actor=actor)
     ticket.refresh_from_db()
     assert (ticket.status, ticket.custom_status) == ("new", None)
 
@@ -171,8 +191,8 @@ def test_assigning_an_agent_of_the_team_is_recorded(ticket, actor, l1_team):
 def test_closed_tickets_are_final(ticket, actor):
     from escalations.services.messages import message_add
 
-    ticket_transition(ticket=ticket, transition="resolve", actor=actor)
-    ticket_transition(ticket=ticket, transition="close", actor=actor)
+    ticket_step(ticket=ticket, transition="resolve", actor=actor)
+    ticket_step(ticket=ticket, transition="close", actor=actor)
     events = ticket.events.count()
 
     with pytest.raises(ValidationError, match="closed tickets are final"):

@@ -8,7 +8,7 @@ from escalations.actors import Actor
 from escalations.errors import IllegalTransition
 from escalations.models import EventType, Notification, SignOffState, StepSignOff, TicketEvent
 from escalations.services.processes import sign_off_decide
-from escalations.services.transitions import ticket_set_custom_status
+from escalations.services.transitions import ticket_move
 from templates_catalog.instantiate import template_instantiate
 from templates_catalog.models import WorkflowTemplate
 from tests.factories import AgentFactory, make_ticket
@@ -32,8 +32,8 @@ def member_of(workspace, team_slug: str):
 
 
 def move(ticket, workspace, name: str, actor=SYSTEM):
-    return ticket_set_custom_status(
-        ticket=ticket, custom_status=workspace.custom_statuses.get(name=name), actor=actor
+    return ticket_move(
+        ticket=ticket, to_status=workspace.custom_statuses.get(name=name).slug, actor=actor
     )
 
 
@@ -195,10 +195,10 @@ def test_the_ticket_list_shows_escalated_incidents_apart(client, manager_user, i
     assert "Escalated incidents" in page.content.decode()
 
 
-def test_an_approved_item_sent_back_for_re_approval_cannot_be_resolved_without_it():
+def test_an_approved_item_sent_back_for_re_approval_cannot_be_approved_without_it_again():
     workspace = workspace_from("quality-control-checklist")
     senior = member_of(workspace, "senior-review")
-    from escalations.services.transitions import ticket_transition
+    from escalations.services.transitions import ticket_step
     from tests.templates_catalog.test_instantiate import required_values
 
     item = make_ticket(workspace=workspace, actor=SYSTEM, custom_fields=required_values(workspace))
@@ -207,8 +207,9 @@ def test_an_approved_item_sent_back_for_re_approval_cannot_be_resolved_without_i
     sign(item, "Senior moderator approval", senior)
     move(item, workspace, "Approved")
     move(item, workspace, "Re-approval")
+    move(item, workspace, "Awaiting Approval")
     with pytest.raises(IllegalTransition, match="still needs Senior moderator approval"):
-        ticket_transition(ticket=item, transition="resolve", actor=SYSTEM)
+        ticket_step(ticket=item, transition="resolve", actor=SYSTEM)
 
 
 def test_a_ticket_without_a_topic_is_typed_by_its_escalation_type(itsm):

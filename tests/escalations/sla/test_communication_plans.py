@@ -19,7 +19,7 @@ from escalations.models import (
 )
 from escalations.services.communications import communication_start, status_update_send
 from escalations.services.timers import timers_sweep
-from escalations.services.transitions import ticket_transition
+from escalations.services.transitions import ticket_step
 from escalations.tasks import status_update_email_task
 from tests.escalations.sla.conftest import START
 from tests.factories import make_ticket
@@ -128,7 +128,7 @@ def test_resolving_the_incident_ends_the_plan_and_its_reminders(
             plan=plan, ticket=ticket, owner=manager_user, actor=actor
         )
     with time.at(10):
-        ticket_transition(ticket=ticket, transition="resolve", actor=actor)
+        ticket_step(ticket=ticket, transition="resolve", actor=actor)
     with time.at(40):
         assert timers_sweep().fired == 0
 
@@ -182,6 +182,6 @@ def test_a_plan_runs_once_per_incident_and_only_for_an_active_one(
     with pytest.raises(ValidationError, match="already runs"):
         communication_start(plan=plan, ticket=ticket, owner=manager_user, actor=actor)
     done = make_ticket(team=l1_team, actor=actor)
-    ticket_transition(ticket=done, transition="resolve", actor=actor)
+    ticket_step(ticket=done, transition="resolve", actor=actor)
     with pytest.raises(ValidationError, match="no longer active"):
         communication_start(plan=plan, ticket=done, owner=manager_user, actor=actor)

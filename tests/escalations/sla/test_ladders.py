@@ -16,7 +16,7 @@ from escalations.models import (
 )
 from escalations.services.messages import message_add
 from escalations.services.timers import timers_sweep
-from escalations.services.transitions import ticket_transition
+from escalations.services.transitions import ticket_step
 from tests.factories import AgentFactory, TeamFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
@@ -113,9 +113,9 @@ def test_the_ladder_waits_while_the_ticket_waits_on_the_customer(l1_team, actor,
     with time.at(0):
         ticket = make_ticket(team=l1_team, actor=actor)
     with time.at(10):
-        ticket_transition(ticket=ticket, transition="wait_on_customer", actor=actor)
+        ticket_step(ticket=ticket, transition="wait_on_customer", actor=actor)
     with time.at(40):
-        ticket_transition(ticket=ticket, transition="resume", actor=actor)
+        ticket_step(ticket=ticket, transition="resume", actor=actor)
     with time.at(55):  # 25 minutes of running time
         timers_sweep()
     assert not ticket.escalations.exists()

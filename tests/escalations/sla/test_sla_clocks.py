@@ -23,7 +23,7 @@ from escalations.services.sla import sla_apply_policy, sla_calendar_changed
 from escalations.services.sla_policies import policy_for
 from escalations.services.tickets import ticket_update
 from escalations.services.timers import timers_sweep
-from escalations.services.transitions import ticket_transition
+from escalations.services.transitions import ticket_step
 from tests.escalations.sla.conftest import START, make_policy
 from tests.factories import CustomerFactory, make_ticket
 
@@ -99,14 +99,14 @@ def test_waiting_on_the_customer_pauses_the_clocks_and_resuming_moves_the_deadli
     with time.at(0):
         ticket = make_ticket(team=l1_team, actor=actor)
     with time.at(10):
-        ticket_transition(ticket=ticket, transition="wait_on_customer", actor=actor)
+        ticket_step(ticket=ticket, transition="wait_on_customer", actor=actor)
     first = clock_of(ticket, ClockKind.FIRST_RESPONSE)
     assert (first.state, first.due_at, first.elapsed_seconds) == ("paused", None, 600)
     assert pending(ticket) == []
     ticket.refresh_from_db()
     assert ticket.sla_due_at is None
     with time.at(30):
-        ticket_transition(ticket=ticket, transition="resume", actor=actor)
+        ticket_step(ticket=ticket, transition="resume", actor=actor)
     first.refresh_from_db()
     assert (first.state, first.due_at) == ("running", at(80))
     assert first.pauses == [[at(10).isoformat(), at(30).isoformat(), "Pending"]]
@@ -117,12 +117,12 @@ def test_a_custom_status_chosen_by_the_policy_pauses_too(l1_team, actor, policy,
         workspace=l1_team.workspace, name="Waiting on vendor", lifecycle_state=TicketStatus.OPEN
     )
     policy.pause_custom_statuses.add(waiting_vendor)
-    from escalations.services.transitions import ticket_set_custom_status
+    from escalations.services.transitions import ticket_move
 
     with time.at(0):
         ticket = make_ticket(team=l1_team, actor=actor)
     with time.at(5):
-        ticket_set_custom_status(ticket=ticket, custom_status=waiting_vendor, actor=actor)
+        ticket_move(ticket=ticket, to_status=waiting_vendor.slug, actor=actor)
     assert clock_of(ticket, ClockKind.FIRST_RESPONSE).state == ClockState.PAUSED
 
 
@@ -198,14 +198,14 @@ def test_resolving_meets_the_resolution_clock_and_reopening_revives_it(
 ):
     with time.at(0):
         ticket = make_ticket(team=l1_team, actor=actor)
-        ticket_transition(ticket=ticket, transition="start_work", actor=actor)
+        ticket_step(ticket=ticket, transition="start_work", actor=actor)
     with time.at(100):
-        ticket_transition(ticket=ticket, transition="resolve", actor=actor)
+        ticket_step(ticket=ticket, transition="resolve", actor=actor)
     resolution = clock_of(ticket, ClockKind.RESOLUTION)
     assert (resolution.state, resolution.elapsed_seconds) == ("met", 6000)
     assert clock_of(ticket, ClockKind.FIRST_RESPONSE).state == ClockState.STOPPED
     with time.at(200):
-        ticket_transition(ticket=ticket, transition="reopen", actor=actor)
+        ticket_step(ticket=ticket, transition="reopen", actor=actor)
     resolution.refresh_from_db()
     assert (resolution.state, resolution.due_at) == ("running", at(200 + 380))
     assert resolution.pauses[-1][2] == "stopped"

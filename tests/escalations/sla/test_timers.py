@@ -192,13 +192,13 @@ def test_a_customer_reply_ends_the_snooze_at_once(l1_team, actor, time):
 def test_snoozing_refuses_the_past_and_resolved_tickets(l1_team, actor, time):
     from django.core.exceptions import ValidationError
 
-    from escalations.services.transitions import ticket_transition
+    from escalations.services.transitions import ticket_step
 
     with time.at(0):
         ticket = make_ticket(team=l1_team, actor=actor)
         with pytest.raises(ValidationError, match="future"):
             ticket_snooze(ticket=ticket, until=START - timedelta(minutes=1), actor=actor)
-        ticket_transition(ticket=ticket, transition="resolve", actor=actor)
+        ticket_step(ticket=ticket, transition="resolve", actor=actor)
         with pytest.raises(ValidationError, match="resolved"):
             ticket_snooze(ticket=ticket, until=START + timedelta(hours=1), actor=actor)
 
