@@ -31,6 +31,9 @@ from templates_catalog.documents import documents_create, saved
 from templates_catalog.models import WorkflowTemplate
 from templates_catalog.shapes import PRIORITIES
 
+# Who may use a template: whoever may add workspaces.
+USE_PERMISSION = "escalations.add_workspace"
+
 
 @transaction.atomic
 def template_instantiate(
