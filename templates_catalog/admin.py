@@ -11,7 +11,7 @@ from unfold.decorators import display
 
 from escalations.admin.base import add_service_errors
 from templates_catalog.forms import UseTemplateForm
-from templates_catalog.instantiate import template_instantiate
+from templates_catalog.instantiate import USE_PERMISSION, template_instantiate
 from templates_catalog.models import WorkflowTemplate
 from templates_catalog.selectors import template_preview, template_summary
 
@@ -49,13 +49,13 @@ class WorkflowTemplateAdmin(ModelAdmin):
         template = self.get_object(request, object_id)
         extra = {
             "preview": template_preview(template.spec) if template else [],
-            "can_use": request.user.has_perm("escalations.add_workspace"),
+            "can_use": request.user.has_perm(USE_PERMISSION),
         }
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
     def use_view(self, request, pk: int):
         """Use template: a new workspace from it, named here."""
-        if not request.user.has_perm("escalations.add_workspace"):
+        if not request.user.has_perm(USE_PERMISSION):
             raise PermissionDenied
         template = get_object_or_404(WorkflowTemplate, pk=pk)
         form = UseTemplateForm(request.POST or None, template=template)

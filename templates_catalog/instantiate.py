@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from escalations.models import (
     AssignmentFallback,
@@ -31,6 +32,9 @@ from templates_catalog.documents import documents_create, saved
 from templates_catalog.models import WorkflowTemplate
 from templates_catalog.shapes import PRIORITIES
 
+# Who may use a template: whoever may add workspaces.
+USE_PERMISSION = "escalations.add_workspace"
+
 
 @transaction.atomic
 def template_instantiate(
@@ -46,11 +50,15 @@ def template_instantiate(
     template's slug and version; editing it never changes the template."""
     spec = template.spec
     name = name.strip()
+    # A taken slug is the slug's fault when the caller chose it, the name's when made from it.
+    slug_field = "slug" if slug.strip() else "name"
     slug = slugify(slug or name)[:60]
     if not name or not slug:
         raise ValidationError({"name": "Give the new workspace a name."})
     if Workspace.objects.filter(slug=slug).exists():
-        raise ValidationError({"name": f"A workspace called {slug!r} exists already."})
+        raise ValidationError(
+            {slug_field: _("A workspace called '%(slug)s' exists already.") % {"slug": slug}}
+        )
     settings_ = spec.get("workspace", {})
     workspace = saved(
         Workspace(

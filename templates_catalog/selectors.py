@@ -2,7 +2,10 @@
 
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
+
 from escalations.models.choices import TicketStatus, Tier
+from templates_catalog.models import WorkflowTemplate
 
 _DOCUMENT_KINDS = {
     "incident_action_plan": "Incident action plan",
@@ -19,6 +22,11 @@ _DOCUMENT_KINDS = {
 class PreviewSection:
     title: str
     items: tuple[str, ...]
+
+
+def template_catalog() -> QuerySet[WorkflowTemplate]:
+    """The catalog as it is shown: by position, then name."""
+    return WorkflowTemplate.objects.order_by("position", "name")
 
 
 def template_preview(spec: dict) -> list[PreviewSection]:

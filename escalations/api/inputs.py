@@ -1,11 +1,12 @@
 """What API callers send: validated here for shape, then handed to the services, which check
 the rest (workspaces, memberships, custom fields) and answer with field errors."""
 
+from collections.abc import Mapping
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from escalations.api.fields_once import FieldsOnce
-from escalations.api.strict import StrictInput
 from escalations.models import (
     Agent,
     AuthorKind,
@@ -17,15 +18,48 @@ from escalations.models import (
     Workspace,
 )
 
+UNKNOWN_FIELD = _("Unknown field.")
+# Posted with the fields by Django's HTML forms, the browsable API's included; never a field.
+_CSRF_FORM_FIELD = "csrfmiddlewaretoken"
 
-class CustomerInput(StrictInput, serializers.Serializer):
+
+class RefusesUnknownFields:
+    """Mix in before the DRF serializer class: a key the input does not take is a field error
+    (`{"colour": ["Unknown field."]}`), given with the other field errors, instead of being
+    dropped, so that a misspelt field is never quietly left at its default. `read_only_hints`
+    names fields a caller might expect to send (they appear in the answers) with what to do
+    instead."""
+
+    read_only_hints: dict[str, str] = {}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, Mapping):
+            return super().to_internal_value(data)  # DRF's own error for a body that is no object
+        known = {name for name, field in self.fields.items() if not field.read_only}
+        unknown = {
+            key: [self.read_only_hints.get(key, UNKNOWN_FIELD)]
+            for key in data
+            if key not in known and key != _CSRF_FORM_FIELD
+        }
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if not unknown or not isinstance(exc.detail, dict):
+                raise
+            raise serializers.ValidationError({**exc.detail, **unknown}) from None
+        if unknown:
+            raise serializers.ValidationError(unknown)
+        return value
+
+
+class CustomerInput(RefusesUnknownFields, serializers.Serializer):
     email = serializers.EmailField()
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     company = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     tier = serializers.ChoiceField(choices=CustomerTier.choices, required=False)
 
 
-class TicketCreateInput(StrictInput, serializers.Serializer):
+class TicketCreateInput(RefusesUnknownFields, serializers.Serializer):
     workspace = serializers.SlugRelatedField(slug_field="slug", queryset=Workspace.objects.all())
     subject = serializers.CharField(max_length=200)
     body = serializers.CharField(required=False, allow_blank=True, max_length=50_000, default="")
@@ -57,7 +91,7 @@ class TicketCreateInput(StrictInput, serializers.Serializer):
 _MOVE_HINT = _("Statuses change through POST /api/tickets/{id}/transition/.")
 
 
-class TicketUpdateInput(StrictInput, serializers.Serializer):
+class TicketUpdateInput(RefusesUnknownFields, serializers.Serializer):
     read_only_hints = {
         "status": _MOVE_HINT,
         "state": _MOVE_HINT,
@@ -95,7 +129,7 @@ class TicketUpdateInput(StrictInput, serializers.Serializer):
         return data
 
 
-class MessageInput(StrictInput, FieldsOnce, serializers.Serializer):
+class MessageInput(RefusesUnknownFields, FieldsOnce, serializers.Serializer):
     author_kind = serializers.ChoiceField(choices=AuthorKind.choices)
     body = serializers.CharField(max_length=50_000)
     internal = serializers.BooleanField(required=False, default=False)
@@ -104,7 +138,7 @@ class MessageInput(StrictInput, FieldsOnce, serializers.Serializer):
     )
 
 
-class EscalationInput(StrictInput, serializers.Serializer):
+class EscalationInput(RefusesUnknownFields, serializers.Serializer):
     ticket = serializers.IntegerField(min_value=1)
     to_team = serializers.CharField(help_text="The receiving team's slug.")
     to_agent = serializers.CharField(

@@ -3,7 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from escalations.api.fields_once import FieldsOnce
-from escalations.api.strict import StrictInput
+from escalations.api.inputs import RefusesUnknownFields
 from escalations.lifecycle import TRANSITION_NAMES
 from escalations.models import (
     AiVerdict,
@@ -118,7 +118,7 @@ class TicketSerializer(serializers.ModelSerializer):
         return allowed_transitions(ticket)
 
 
-class TransitionRequestSerializer(StrictInput, serializers.Serializer):
+class TransitionRequestSerializer(RefusesUnknownFields, serializers.Serializer):
     """Name the status to move to; a lifecycle step's name still works where it names one."""
 
     to_status = serializers.CharField(
@@ -145,14 +145,14 @@ class TransitionRequestSerializer(StrictInput, serializers.Serializer):
         return data
 
 
-class SnoozeRequestSerializer(StrictInput, serializers.Serializer):
+class SnoozeRequestSerializer(RefusesUnknownFields, serializers.Serializer):
     until = serializers.DateTimeField(
         allow_null=True, help_text="When the ticket comes back; null wakes it now."
     )
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
-class VerdictRequestSerializer(StrictInput, FieldsOnce, serializers.Serializer):
+class VerdictRequestSerializer(RefusesUnknownFields, FieldsOnce, serializers.Serializer):
     """What the AI says about a ticket; the decision comes back in the answer."""
 
     confidence = serializers.FloatField(

@@ -198,9 +198,27 @@ def test_a_name_already_taken_is_refused_and_creates_nothing():
     use("customer-service-escalation", "Acme support")
     counts = (Workspace.objects.count(), Team.objects.count(), CustomStatus.objects.count())
 
-    with pytest.raises(ValidationError, match="exists already"):
+    with pytest.raises(ValidationError, match="exists already") as refused:
         use("customer-service-escalation", "Acme  Support")
 
+    assert set(refused.value.message_dict) == {"name"}  # the slug was made from the name
+    assert (Workspace.objects.count(), Team.objects.count(), CustomStatus.objects.count()) == counts
+
+
+def test_a_taken_slug_the_caller_chose_is_refused_on_the_slug_and_creates_nothing():
+    use("customer-service-escalation", "Acme support")
+    counts = (Workspace.objects.count(), Team.objects.count(), CustomStatus.objects.count())
+
+    with pytest.raises(ValidationError) as refused:
+        template_instantiate(
+            template=WorkflowTemplate.objects.get(slug="customer-service-escalation"),
+            name="Another name",
+            slug="acme-support",
+        )
+
+    assert refused.value.message_dict == {
+        "slug": ["A workspace called 'acme-support' exists already."]
+    }
     assert (Workspace.objects.count(), Team.objects.count(), CustomStatus.objects.count()) == counts
 
 

@@ -208,6 +208,15 @@ ROLE_CASES = {
     "integration": {"list": 200, "create": 201, "patch": 200, "verdict": 201, "message": 201},
     "no_role": {"list": 403, "create": 403, "patch": 403, "verdict": 403, "message": 403},
 }
+# The template catalog: reading takes the view permission on templates, using one the right to
+# add workspaces (as the admin's Use template).
+CATALOG_CASES = {
+    "manager": {"templates": 200, "template": 200, "use": 201},
+    "agent": {"templates": 403, "template": 403, "use": 403},
+    "read_only": {"templates": 200, "template": 200, "use": 403},
+    "integration": {"templates": 403, "template": 403, "use": 403},
+    "no_role": {"templates": 403, "template": 403, "use": 403},
+}
 ROLE_GROUPS = {
     "manager": "Support managers",
     "agent": "Agents",
@@ -238,8 +247,15 @@ def test_the_permission_matrix(role, ticket, l1_team):
             {"author_kind": "agent", "body": "hi"},
             format="json",
         ).status_code,
+        "templates": api.get("/api/templates/").status_code,
+        "template": api.get("/api/templates/customer-service-escalation/").status_code,
+        "use": api.post(
+            "/api/templates/customer-service-escalation/use/",
+            {"name": f"Made by {role}"},
+            format="json",
+        ).status_code,
     }
-    assert answers == ROLE_CASES[role]
+    assert answers == {**ROLE_CASES[role], **CATALOG_CASES[role]}
 
 
 def test_an_oversized_body_is_refused_with_413_before_it_is_read(bot, l1_team, settings):
