@@ -10,6 +10,7 @@ from escalations.api.views import (
     SlaPolicyViewSet,
     TeamViewSet,
     TicketViewSet,
+    WorkspaceViewSet,
 )
 
 router = DefaultRouter()
@@ -18,6 +19,7 @@ router.register("escalations", EscalationViewSet, basename="escalation")
 router.register("teams", TeamViewSet, basename="team")
 router.register("sla-policies", SlaPolicyViewSet, basename="slapolicy")
 router.register("rules", RuleViewSet, basename="rule")
+router.register("workspaces", WorkspaceViewSet, basename="workspace")
 
 # The schema and its readers are public and served from this host (no CDN).
 urlpatterns = [

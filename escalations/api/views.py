@@ -36,10 +36,20 @@ from escalations.api.serializers import (
     TransitionRequestSerializer,
     VerdictRequestSerializer,
     VerdictSerializer,
+    WorkspaceSerializer,
 )
 from escalations.db.compiled import CompiledRead
 from escalations.errors import IllegalTransition
-from escalations.models import Agent, Escalation, EscalationKind, Rule, SlaPolicy, Team, Ticket
+from escalations.models import (
+    Agent,
+    Escalation,
+    EscalationKind,
+    Rule,
+    SlaPolicy,
+    Team,
+    Ticket,
+    Workspace,
+)
 from escalations.services.ai_handoff import ai_verdict_record
 from escalations.services.escalations import escalation_create
 from escalations.services.held import ticket_locked
@@ -288,6 +298,15 @@ class TeamViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [ModelPermissions]
     queryset = Team.objects.select_related("workspace").order_by("workspace", "tier", "name")
     filterset_fields = ("tier", "is_escalation_target")
+
+
+class WorkspaceViewSet(viewsets.ReadOnlyModelViewSet):
+    """Workspaces with their workflows (statuses, moves, where the system's moves land)."""
+
+    serializer_class = WorkspaceSerializer
+    permission_classes = [ModelPermissions]
+    queryset = Workspace.objects.order_by("name", "pk")
+    lookup_field = "slug"
 
 
 class SlaPolicyViewSet(viewsets.ReadOnlyModelViewSet):
