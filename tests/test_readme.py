@@ -40,3 +40,14 @@ def test_python_version_matches_the_project():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert project["project"]["requires-python"].startswith(">=3.12")
     assert (ROOT / ".python-version").read_text().strip() == "3.12"
+
+
+def test_readme_workflow_diagram_is_the_one_the_code_draws():
+    from templates_catalog.diagram import template_diagram
+
+    drawn = (ROOT / "docs" / "workflow-quality-control-checklist.svg").read_text(encoding="utf-8")
+    assert "docs/workflow-quality-control-checklist.svg" in README
+    assert drawn == template_diagram("quality-control-checklist"), (
+        "run: uv run manage.py handoff_templates --diagram quality-control-checklist "
+        "> docs/workflow-quality-control-checklist.svg"
+    )

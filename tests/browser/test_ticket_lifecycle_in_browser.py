@@ -9,7 +9,7 @@ from tests.browser.conftest import log_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_manager_moves_a_demo_ticket_through_two_transitions(page, demo, screenshot):
+def test_manager_moves_a_demo_ticket_through_two_of_its_workspace_statuses(page, demo, screenshot):
     log_in(page, demo)
     escalated = Ticket.objects.filter(status=TicketStatus.ESCALATED).count()
     assert escalated >= 10  # the played escalations, and the VIP ladder's at load
@@ -24,16 +24,18 @@ def test_manager_moves_a_demo_ticket_through_two_transitions(page, demo, screens
     ticket = Ticket.objects.filter(status=TicketStatus.NEW).order_by("pk").first()
     page.goto(f"{demo}/admin/escalations/ticket/{ticket.pk}/change/")
     panel = page.locator("#lifecycle-panel")
-    assert panel.locator("button[value=close]").count() == 0  # not legal from New
+    assert panel.locator("button[value=closed]").count() == 0  # not allowed from New
 
     # when the manager starts work, with a reason
     panel.locator("input[name=reason]").fill("Picking this up")
-    panel.get_by_role("button", name="Start work").click()
-    page.get_by_text(re.compile(rf"Ticket #{ticket.pk} is now Open\b")).wait_for()
+    panel.get_by_role("button", name="Move to In progress").click()
+    page.get_by_text(re.compile(rf"Ticket #{ticket.pk} is now In progress\b")).wait_for()
 
     # and then waits on the customer
-    page.locator("#lifecycle-panel").get_by_role("button", name="Wait on customer").click()
-    page.get_by_text(re.compile(rf"Ticket #{ticket.pk} is now Pending\b")).wait_for()
+    page.locator("#lifecycle-panel").get_by_role(
+        "button", name="Move to Waiting for customer"
+    ).click()
+    page.get_by_text(re.compile(rf"Ticket #{ticket.pk} is now Waiting for customer\b")).wait_for()
 
     # then both moves are in the audit trail, with who, from, to and why
     moves = ticket.events.filter(event_type=EventType.STATUS_CHANGED).order_by("id")
@@ -54,11 +56,13 @@ def test_a_stale_page_cannot_move_a_ticket(browser, page, demo):
     other = page.context.new_page()
     other.goto(url)
 
-    other.locator("#lifecycle-panel").get_by_role("button", name="Resolve").click()
-    other.get_by_text("is now Resolved").wait_for()
-    page.locator("#lifecycle-panel").get_by_role("button", name="Put on hold").click()
+    other.locator("#lifecycle-panel").get_by_role("button", name="Move to Solved").click()
+    other.get_by_text("is now Solved").wait_for()
+    page.locator("#lifecycle-panel").get_by_role(
+        "button", name="Move to Waiting for warehouse"
+    ).click()
 
-    page.get_by_text(re.compile("changed since you looked at it: it is Resolved now")).wait_for()
+    page.get_by_text(re.compile("changed since you looked at it: it is Solved now")).wait_for()
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.RESOLVED
 
@@ -72,7 +76,7 @@ def test_l1_agent_escalates_to_billing_and_the_billing_agent_finds_it_assigned(
     log_in(page, demo, username="yong")
     page.goto(f"{demo}/admin/escalations/ticket/{ticket.pk}/change/")
 
-    page.get_by_role("link", name="Escalate…").click()
+    page.get_by_role("link", name="Escalate: Escalated…").click()
     offered = page.locator("#id_to_team option").all_inner_texts()
     assert "Billing (L2)" in offered and not any("General" in o for o in offered)
     page.select_option("#id_to_team", label="Billing (L2)")

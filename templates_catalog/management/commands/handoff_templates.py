@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from templates_catalog.diagram import template_diagram
 from templates_catalog.schema import TemplateError
 from templates_catalog.services import catalog_load
 
@@ -7,8 +8,18 @@ from templates_catalog.services import catalog_load
 class Command(BaseCommand):
     help = "Load the workflow template catalog from fixtures/templates/ (safe to run again)."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--diagram",
+            metavar="SLUG",
+            help="Print the template's workflow as an SVG diagram instead of loading.",
+        )
+
+    def handle(self, *args, diagram=None, **options):
         try:
+            if diagram:
+                self.stdout.write(template_diagram(diagram), ending="")
+                return
             report = catalog_load()
         except TemplateError as exc:
             raise CommandError(str(exc)) from None
