@@ -1,6 +1,9 @@
 """How an audit event reads to a person: one line, with labels instead of stored codes."""
 
+from django.utils.translation import gettext as _
+
 from escalations.models import EventType, Ticket, TicketEvent, TicketStatus
+from escalations.workflow import SystemMove
 
 
 def _status_label(value: str) -> str:
@@ -17,12 +20,26 @@ def _field_label(name: str) -> str:
 def event_description(event: TicketEvent) -> str:
     kind = event.event_type
     if kind == EventType.STATUS_CHANGED:
-        return f"Status: {_status_label(event.from_value)} → {_status_label(event.to_value)}"
+        states = f"{_status_label(event.from_value)} → {_status_label(event.to_value)}"
+        before, after = event.data.get("previous_custom_status"), event.data.get("custom_status")
+        if not (before or after):  # the built-in workflow: the states are the statuses
+            return _("Status: {move}").format(move=states)
+        return _("Status: {before} → {after} ({states})").format(
+            before=before or _status_label(event.from_value),
+            after=after or _status_label(event.to_value),
+            states=states,
+        )
     if kind == EventType.FIELD_CHANGED:
         field = _field_label(event.data.get("field", ""))
         return f"{field}: {event.from_value or '—'} → {event.to_value or '—'}"
     if kind == EventType.CUSTOM_STATUS_CHANGED:
-        return f"Custom status: {event.from_value or '—'} → {event.to_value or '—'}"
+        return _("Status: {before} → {after}").format(
+            before=event.from_value or "—", after=event.to_value or "—"
+        )
+    if kind == EventType.MOVE_BLOCKED:
+        move = event.data.get("move", "")
+        label = SystemMove(move).label if move in SystemMove.values else move
+        return _("The workflow did not allow {move}: {why}").format(move=label, why=event.reason)
     if kind == EventType.ESCALATED:
         return f"Escalated: {event.from_value} → {event.to_value}"
     if kind == EventType.TICKET_CREATED:

@@ -107,6 +107,17 @@ def demo_accounts_reset(*, password: str) -> list[str]:
     )
 
 
+# More demo workspaces, made by the apps that know how (the template catalog registers one in
+# its AppConfig.ready: `escalations` never imports it). Each is called with the moment the
+# demo is played at, after the support workspace exists, and returns its workspace.
+_extras: list = []
+
+
+def demo_extra_register(extra) -> None:
+    if extra not in _extras:
+        _extras.append(extra)
+
+
 @transaction.atomic
 def demo_seed(*, now: datetime | None = None, seed: int = 7) -> DemoResult:
     """Create the demo workspace, people and about 50 tickets, unless they already exist."""
@@ -176,6 +187,8 @@ def demo_seed(*, now: datetime | None = None, seed: int = 7) -> DemoResult:
     fired = timers_sweep().fired
     while fired:
         fired = timers_sweep().fired
+    for extra in _extras:
+        extra(now=now)
     return DemoResult(workspace, created=True, tickets=len(END_STATES) + played)
 
 

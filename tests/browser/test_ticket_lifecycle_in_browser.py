@@ -44,8 +44,10 @@ def test_manager_moves_a_demo_ticket_through_two_of_its_workspace_statuses(page,
         (MANAGER_USERNAME, "open", "pending", ""),
     ]
     page.locator("#tabs-wrapper").get_by_role("link", name="Audit trail").click()
-    page.get_by_text("Status: New → Open").wait_for()
-    assert page.get_by_text("Status: Open → Pending").is_visible()
+    page.get_by_text("Status: New → In progress (New → Open)").wait_for()
+    assert page.get_by_text(
+        "Status: In progress → Waiting for customer (Open → Pending)"
+    ).is_visible()
 
 
 def test_a_stale_page_cannot_move_a_ticket(browser, page, demo):
