@@ -3,6 +3,7 @@ import re
 import pytest
 
 from escalations.models import Workspace
+from templates_catalog.models import WorkflowTemplate
 from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,8 +30,9 @@ def test_a_manager_picks_a_template_from_the_catalog_and_uses_it(page, demo, scr
     ).wait_for()
 
     workspace = Workspace.objects.get(slug="acme-support")
+    template = WorkflowTemplate.objects.get(slug="customer-service-escalation")
     assert (workspace.template_slug, workspace.template_version) == (
-        "customer-service-escalation",
-        "1",
+        template.slug,
+        str(template.version),
     )
     assert workspace.teams.count() == 3 and workspace.custom_statuses.count() == 7
