@@ -15,6 +15,7 @@ from escalations.admin.forms import (
     PrettyJSONField,
 )
 from escalations.admin.procedure import ProcedurePage
+from escalations.admin.workspace_scope import WorkspaceScopedInline
 from escalations.models import (
     ACTIVE_STATUSES,
     Agent,
@@ -33,17 +34,11 @@ class HistoryAdmin(DirectoryAdmin, SimpleHistoryAdmin):
     """Directory page whose every version is kept, with who changed it and a revert."""
 
 
-class CustomStatusInline(TabularInline):
+class CustomStatusInline(WorkspaceScopedInline, TabularInline):
     model = CustomStatus
     extra = 0
     fields = ("name", "slug", "lifecycle_state", "is_default", "position", "next_statuses")
     prepopulated_fields = {"slug": ("name",)}
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "next_statuses":  # only this workspace's statuses
-            workspace_id = request.resolver_match.kwargs.get("object_id")
-            kwargs["queryset"] = CustomStatus.objects.filter(workspace=workspace_id or 0)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class CustomFieldInline(TabularInline):
@@ -124,7 +119,7 @@ class MembershipInline(TabularInline):
     fields = ("agent", "role")
 
 
-class AgentMembershipInline(TabularInline):
+class AgentMembershipInline(WorkspaceScopedInline, TabularInline):
     model = TeamMembership
     extra = 0
     autocomplete_fields = ("team",)

@@ -6,8 +6,16 @@ from unfold.admin import TabularInline
 from unfold.decorators import display
 
 from escalations import clock
+from escalations.admin.workspace_scope import WorkspaceScopedAdmin, WorkspaceScopedInline
 from escalations.audit import event_description
 from escalations.models import ACTIVE_STATUSES, Escalation, Message, TicketEvent
+
+
+class TicketPickers(WorkspaceScopedAdmin):
+    """The ticket page's pickers offer the ticket's workspace's entries; the custom status
+    keeps its own handling."""
+
+    workspace_scope_exclude = ("custom_status",)
 
 
 class NewMessageInline(TabularInline):
@@ -31,7 +39,7 @@ class NewMessageInline(TabularInline):
         return False
 
 
-class EscalationInline(TabularInline):
+class EscalationInline(WorkspaceScopedInline, TabularInline):
     model = Escalation
     tab = True
     show_title = False
