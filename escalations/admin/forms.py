@@ -17,6 +17,7 @@ from unfold.widgets import (
     UnfoldBooleanSwitchWidget,
 )
 
+from escalations.admin.workspace_scope import name_workspaces
 from escalations.models import (
     Agent,
     Customer,
@@ -358,6 +359,8 @@ class EscalationForm(forms.Form):
             self.fields["summary"].required = ticket.workspace.escalation_summary_required
         self.fields["to_team"].queryset = teams
         self.fields["to_agent"].queryset = agents
+        if ticket is None:  # the ticket, so its workspace, is not known yet
+            name_workspaces(self.fields["to_team"])
 
     def clean_ticket(self):
         number = self.cleaned_data["ticket"]

@@ -291,6 +291,12 @@ def _add_page(model, field):
     return pytest.param(lambda: (reverse(f"admin:escalations_{model}_add"), field), id=model)
 
 
+def _use_template():
+    template = WorkflowTemplate.objects.get(slug="itsm")
+    url = reverse("admin:templates_catalog_workflowtemplate_use", args=[template.pk])
+    return url, "members_service-desk"
+
+
 @pytest.mark.parametrize(
     "page",
     [
@@ -298,6 +304,11 @@ def _add_page(model, field):
         _add_page("qualitychecklist", "to_team"),
         _add_page("escalationpolicy", "to_team"),
         _add_page("agent", "teams"),
+        _add_page("escalation", "to_team"),
+        pytest.param(
+            lambda: (reverse("admin:escalations_escalation_reports"), "team"), id="reports"
+        ),
+        pytest.param(_use_template, id="use-template"),
     ],
 )
 def test_pickers_for_a_new_object_name_the_workspace(manager, desk, lab, page):
