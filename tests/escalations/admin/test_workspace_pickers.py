@@ -350,6 +350,21 @@ def test_list_filters_name_the_workspace_of_each_choice(manager, desk, lab, mode
     assert f"{entry(lab)} — ITSM lab" in text
 
 
+def test_autocomplete_results_name_the_workspace(manager, desk, lab):
+    answer = manager.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "escalations",
+            "model_name": "teammembership",
+            "field_name": "team",
+            "term": "Service desk",
+        },
+    )
+
+    texts = sorted(result["text"] for result in answer.json()["results"])
+    assert texts == ["Service desk (L1) — ITSM desk", "Service desk (L1) — ITSM lab"]
+
+
 def test_every_admin_page_with_workspace_pickers_scopes_them(admin_user):
     request = RequestFactory().get("/admin/")
     request.user, request.resolver_match = admin_user, resolve("/admin/")
