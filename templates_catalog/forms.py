@@ -1,6 +1,7 @@
 from django import forms
 from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextInputWidget
 
+from escalations.admin.workspace_scope import form_name_workspaces
 from escalations.models import Team
 
 
@@ -28,6 +29,7 @@ class UseTemplateForm(forms.Form):
                 widget=UnfoldAdminSelectWidget(),
             )
         self.team_keys = [team["key"] for team in template.spec["teams"]]
+        form_name_workspaces(self)  # the teams of every workspace, of the same names
 
     def members_from(self) -> dict:
         return {

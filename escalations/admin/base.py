@@ -4,11 +4,13 @@ from django.contrib import messages
 from django.db.models import ProtectedError
 from unfold.admin import ModelAdmin
 
+from escalations.admin.workspace_scope import WorkspaceScopedAdmin
 from escalations.services.directory import directory_delete, directory_save
 
 
-class DirectoryAdmin(ModelAdmin):
-    """A directory object's page: saves and deletes (inlines too) go through the services."""
+class DirectoryAdmin(WorkspaceScopedAdmin, ModelAdmin):
+    """A directory object's page: saves and deletes (inlines too) go through the services; its
+    pickers offer the object's workspace's entries."""
 
     def save_model(self, request, obj, form, change):
         directory_save(instance=obj)

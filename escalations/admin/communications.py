@@ -14,6 +14,7 @@ from unfold.widgets import UnfoldAdminTextareaWidget
 from escalations.actors import Actor
 from escalations.admin.base import DirectoryAdmin, add_service_errors
 from escalations.admin.spreadsheets import SpreadsheetAdmin
+from escalations.admin.workspace_scope import WorkspaceScopedAdmin, WorkspaceScopedInline
 from escalations.models import (
     CommunicationPlan,
     ContactChannel,
@@ -30,7 +31,7 @@ from escalations.services.communications import (
 from escalations.spreadsheets.contacts import ContactResource
 
 
-class PlanContactInline(TabularInline):
+class PlanContactInline(WorkspaceScopedInline, TabularInline):
     model = PlanContact
     extra = 0
     fields = ("position", "name", "role", "team", "channel", "address")
@@ -102,7 +103,7 @@ class UpdateForm(forms.Form):
 
 
 @admin.register(IncidentCommunication)
-class IncidentCommunicationAdmin(ModelAdmin):
+class IncidentCommunicationAdmin(WorkspaceScopedAdmin, ModelAdmin):
     list_display = ("plan", "ticket", "owner", "started_at", "next_update_due_at", "ended_at")
     list_filter = ("plan", ("ended_at", admin.EmptyFieldListFilter))
     list_select_related = ("plan", "ticket", "owner")

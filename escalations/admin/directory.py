@@ -18,6 +18,7 @@ from escalations.admin.forms import (
 from escalations.admin.procedure import ProcedurePage
 from escalations.admin.workflow_diagram import workflow_svg
 from escalations.admin.workflow_forms import CustomStatusFormSet
+from escalations.admin.workspace_scope import WorkspaceScopedInline
 from escalations.models import (
     ACTIVE_STATUSES,
     Agent,
@@ -39,7 +40,7 @@ class HistoryAdmin(DirectoryAdmin, SimpleHistoryAdmin):
     """Directory page whose every version is kept, with who changed it and a revert."""
 
 
-class CustomStatusInline(TabularInline):
+class CustomStatusInline(WorkspaceScopedInline, TabularInline):
     model = CustomStatus
     formset = CustomStatusFormSet
     extra = 0
@@ -53,12 +54,6 @@ class CustomStatusInline(TabularInline):
         "from_any_status",
     )
     prepopulated_fields = {"slug": ("name",)}
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "next_statuses":  # only this workspace's statuses
-            workspace_id = request.resolver_match.kwargs.get("object_id")
-            kwargs["queryset"] = CustomStatus.objects.filter(workspace=workspace_id or 0)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class CustomFieldInline(TabularInline):
@@ -164,7 +159,7 @@ class MembershipInline(TabularInline):
     fields = ("agent", "role")
 
 
-class AgentMembershipInline(TabularInline):
+class AgentMembershipInline(WorkspaceScopedInline, TabularInline):
     model = TeamMembership
     extra = 0
     autocomplete_fields = ("team",)

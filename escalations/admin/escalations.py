@@ -9,6 +9,7 @@ from unfold.decorators import display
 from escalations.actors import Actor
 from escalations.admin.forms import EscalationCorrectionForm
 from escalations.admin.reports import ReportsMixin
+from escalations.admin.workspace_scope import WorkspaceScopedAdmin
 from escalations.audit import event_description
 from escalations.models import Escalation, TicketEvent
 from escalations.services.escalations import escalation_update
@@ -50,7 +51,7 @@ class AwaitingHumanFilter(admin.SimpleListFilter):
 
 
 @admin.register(Escalation)
-class EscalationAdmin(ReportsMixin, ModelAdmin):
+class EscalationAdmin(ReportsMixin, WorkspaceScopedAdmin, ModelAdmin):
     """Escalations are made by the escalation service: from a ticket ("Escalate…"), from here
     (naming the ticket), or by automation. Only the summary and reasons may be corrected."""
 

@@ -18,6 +18,7 @@ from unfold.widgets import (
     UnfoldBooleanSwitchWidget,
 )
 
+from escalations.admin.workspace_scope import name_workspaces
 from escalations.models import (
     Agent,
     Customer,
@@ -363,6 +364,8 @@ class EscalationForm(forms.Form):
             self._add_status_choice(ticket)
         self.fields["to_team"].queryset = teams
         self.fields["to_agent"].queryset = agents
+        if ticket is None:  # the ticket, so its workspace, is not known yet
+            name_workspaces(self.fields["to_team"])
 
     def _add_status_choice(self, ticket: Ticket) -> None:
         """Where the workflow lets the escalation land, when it offers a choice."""

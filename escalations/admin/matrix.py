@@ -6,11 +6,12 @@ from unfold.admin import TabularInline
 
 from escalations.admin.base import DirectoryAdmin
 from escalations.admin.spreadsheets import SpreadsheetAdmin
+from escalations.admin.workspace_scope import WorkspaceScopedInline
 from escalations.models import EscalationMatrix, EscalationMatrixCell, PriorityMatrix
 from escalations.spreadsheets.matrix import MatrixCellResource
 
 
-class CellInline(TabularInline):
+class CellInline(WorkspaceScopedInline, TabularInline):
     model = EscalationMatrixCell
     extra = 0
     fields = (

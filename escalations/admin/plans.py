@@ -12,6 +12,7 @@ from unfold.admin import ModelAdmin, TabularInline
 from escalations.actors import Actor
 from escalations.admin.base import DirectoryAdmin
 from escalations.admin.forms import PhraseListField
+from escalations.admin.workspace_scope import WorkspaceScopedAdmin
 from escalations.errors import IllegalTransition
 from escalations.models import (
     ActionPlanBlueprint,
@@ -70,7 +71,7 @@ class PeriodInline(TabularInline):
 
 
 @admin.register(IncidentActionPlan)
-class IncidentActionPlanAdmin(SimpleHistoryAdmin, ModelAdmin):
+class IncidentActionPlanAdmin(WorkspaceScopedAdmin, SimpleHistoryAdmin, ModelAdmin):
     form = PlanForm
     list_display = ("title", "ticket", "status", "approved_by", "created_at")
     list_filter = ("status",)

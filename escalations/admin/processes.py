@@ -16,6 +16,7 @@ from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextareaWidget
 
 from escalations.actors import Actor
 from escalations.admin.base import DirectoryAdmin, add_service_errors
+from escalations.admin.workspace_scope import WorkspaceScopedAdmin, WorkspaceScopedInline
 from escalations.errors import IllegalTransition
 from escalations.models import (
     ProcessStep,
@@ -28,7 +29,7 @@ from escalations.models import (
 from escalations.services.processes import may_sign, sign_off_decide
 
 
-class StepInline(TabularInline):
+class StepInline(WorkspaceScopedInline, TabularInline):
     model = ProcessStep
     extra = 0
     fields = ("position", "name", "owner_team", "sign_off", "request_types", "confirms")
@@ -72,7 +73,7 @@ class DecisionForm(forms.Form):
 
 
 @admin.register(StepSignOff)
-class StepSignOffAdmin(ModelAdmin):
+class StepSignOffAdmin(WorkspaceScopedAdmin, ModelAdmin):
     list_display = ("ticket", "step_name", "owner", "state", "asked_at", "decided_by", "sign")
     list_filter = (WaitingForMeFilter, "state", "step__process")
     list_select_related = ("ticket", "step__owner_team", "decided_by")

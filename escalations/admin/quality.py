@@ -5,6 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin
 
 from escalations.admin.base import DirectoryAdmin
+from escalations.admin.workspace_scope import WorkspaceScopedAdmin
 from escalations.models import QualityChecklist, QualityFlag
 
 
@@ -16,7 +17,7 @@ class QualityChecklistAdmin(DirectoryAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(QualityFlag)
-class QualityFlagAdmin(ModelAdmin):
+class QualityFlagAdmin(WorkspaceScopedAdmin, ModelAdmin):
     list_display = ("flagged_at", "error_type", "severity", "ticket", "checklist")
     list_filter = ("severity", "error_type", "checklist")
     list_select_related = ("ticket", "checklist")

@@ -11,6 +11,7 @@ from unfold.admin import TabularInline
 
 from escalations.admin.base import DirectoryAdmin
 from escalations.admin.spreadsheets import SpreadsheetAdmin
+from escalations.admin.workspace_scope import WorkspaceScopedInline
 from escalations.models import (
     RACI_LETTERS,
     Agent,
@@ -23,7 +24,7 @@ from escalations.services.raci import activity_problems, letters_clean, raci_dut
 from escalations.spreadsheets.raci import RaciResource
 
 
-class RaciRoleInline(TabularInline):
+class RaciRoleInline(WorkspaceScopedInline, TabularInline):
     model = RaciRole
     extra = 0
     fields = ("name", "position", "team", "people")
@@ -114,7 +115,7 @@ class AssignmentFormSet(forms.BaseInlineFormSet):
             raise ValidationError(problems)
 
 
-class RaciAssignmentInline(TabularInline):
+class RaciAssignmentInline(WorkspaceScopedInline, TabularInline):
     model = RaciAssignment
     form = AssignmentForm
     formset = AssignmentFormSet

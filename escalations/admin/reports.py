@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from escalations.actors import Actor
+from escalations.admin.workspace_scope import form_name_workspaces
 from escalations.models import EscalationKind, EscalationPolicy
 from escalations.reports.export import figures_dataset
 from escalations.reports.filters import ReportFilter
@@ -105,6 +106,7 @@ class ReportsMixin:
                 form = ReportFilter({})
                 form.is_valid()
             figures = escalation_report(form.period(), form.cleaned_data.get("changed_on"))
+        form_name_workspaces(form)  # every workspace's teams are listed together
         wanted = request.GET.get("download")
         if figures is not None and wanted in ("csv", "xlsx"):
             return _download(figures, figures["thresholds"], wanted)

@@ -17,6 +17,7 @@ from unfold.widgets import (
 from escalations.actors import Actor
 from escalations.admin.condition_builder import ActionListWidget, ConditionBuilderWidget
 from escalations.admin.spreadsheets import SpreadsheetAdmin
+from escalations.admin.workspace_scope import WorkspaceScopedAdmin
 from escalations.models import (
     SUBSCRIBABLE_EVENTS,
     Integration,
@@ -116,7 +117,7 @@ class RuleInline(TabularInline):
 
 
 @admin.register(RuleSet)
-class RuleSetAdmin(SimpleHistoryAdmin, ModelAdmin):
+class RuleSetAdmin(WorkspaceScopedAdmin, SimpleHistoryAdmin, ModelAdmin):
     list_display = ("name", "workspace", "live", "version", "rule_count", "updated_at")
     list_filter = ("workspace", "is_live")
     search_fields = ("name",)
@@ -204,7 +205,7 @@ class RuleSetAdmin(SimpleHistoryAdmin, ModelAdmin):
 
 
 @admin.register(Rule)
-class RuleAdmin(SpreadsheetAdmin, SimpleHistoryAdmin, ModelAdmin):
+class RuleAdmin(SpreadsheetAdmin, WorkspaceScopedAdmin, SimpleHistoryAdmin, ModelAdmin):
     resource_classes = [RuleResource]
     form = RuleForm
     list_display = (
@@ -310,7 +311,7 @@ class DrillForm(forms.Form):
 
 
 @admin.register(RuleDrill)
-class RuleDrillAdmin(ModelAdmin):
+class RuleDrillAdmin(WorkspaceScopedAdmin, ModelAdmin):
     list_display = ("__str__", "status", "progress", "created_by", "created_at", "finished_at")
     list_filter = ("status", "rule_set")
     change_form_template = "escalations/admin/drill_report.html"

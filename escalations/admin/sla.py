@@ -11,6 +11,7 @@ from escalations.actors import Actor
 from escalations.admin.directory import HistoryAdmin
 from escalations.admin.forms import WordListField
 from escalations.admin.spreadsheets import SpreadsheetAdmin
+from escalations.admin.workspace_scope import WorkspaceScopedInline
 from escalations.models import (
     EscalationLadder,
     LadderLevel,
@@ -129,7 +130,7 @@ class SlaPolicyAdmin(SpreadsheetAdmin, HistoryAdmin):
         report_recomputed(self, request, sla_policy_changed(form.instance))
 
 
-class LadderLevelInline(TabularInline):
+class LadderLevelInline(WorkspaceScopedInline, TabularInline):
     model = LadderLevel
     extra = 0
     fields = (

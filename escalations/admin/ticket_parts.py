@@ -6,8 +6,14 @@ from unfold.admin import TabularInline
 from unfold.decorators import display
 
 from escalations import clock
+from escalations.admin.workspace_scope import WorkspaceScopedAdmin, WorkspaceScopedInline
 from escalations.audit import event_description
 from escalations.models import ACTIVE_STATUSES, Escalation, Message, TicketEvent
+
+
+class TicketPickers(WorkspaceScopedAdmin):
+    """The ticket page's pickers offer the ticket's workspace's entries, and its list filters
+    name each entry's workspace (statuses change through the status buttons)."""
 
 
 class NewMessageInline(TabularInline):
@@ -31,7 +37,7 @@ class NewMessageInline(TabularInline):
         return False
 
 
-class EscalationInline(TabularInline):
+class EscalationInline(WorkspaceScopedInline, TabularInline):
     model = Escalation
     tab = True
     show_title = False

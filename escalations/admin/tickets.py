@@ -26,6 +26,7 @@ from escalations.admin.ticket_parts import (
     OpenEscalationFilter,
     QueueFilter,
     RequestTypeFilter,
+    TicketPickers,
 )
 from escalations.admin.ticket_sla import SlaFilter, clocks_panel, time_left_text
 from escalations.admin.ticket_views import (
@@ -66,7 +67,7 @@ SUBJECT_CHARS = 60
 
 
 @admin.register(Ticket)
-class TicketAdmin(ModelAdmin):
+class TicketAdmin(TicketPickers, ModelAdmin):
     form = TicketForm
     list_display = (
         "reference_display",
