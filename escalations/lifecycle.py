@@ -33,20 +33,6 @@ TRANSITION_ORDER = (
 )
 
 
-def available_transitions(ticket: Ticket, *, with_escalate: bool = False) -> list:
-    """The moves open to the ticket now, in the order they are offered.
-
-    Escalating is left out unless asked for: it is not a plain move but an escalation, which
-    carries the context (the admin's escalation form, the escalation service).
-    """
-    moves = [
-        t
-        for t in ticket.get_available_status_transitions()
-        if with_escalate or not t.custom.get("needs_form")
-    ]
-    return sorted(moves, key=lambda t: TRANSITION_ORDER.index(t.name))
-
-
 @cache
 def transition_label(name: str) -> str:
     field = Ticket._meta.get_field("status")

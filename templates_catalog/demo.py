@@ -96,11 +96,13 @@ def demo_moderation_seed(*, now: datetime) -> Workspace | None:
         body="Flagged by the AI's first check: credible threat.",
         custom_fields={"severity": "Critical", "error_type": ["Credible threat"]},
     )
+    trust_safety = workspace.teams.get(slug="trust-safety")
     escalation_create(
         ticket=threat,
         kind="proactive",
         trigger="demo",
-        to_team=workspace.teams.get(slug="trust-safety"),
+        to_team=trust_safety,
+        to_agent=trust_safety.memberships.first().agent,
         summary="A credible threat of violence: trust and safety decides.",
         actor=actor,
     )

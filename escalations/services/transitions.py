@@ -12,7 +12,12 @@ from django.utils.translation import gettext_lazy
 from escalations import clock
 from escalations.actors import Actor
 from escalations.errors import IllegalTransition, StaleTicket, StatusMoveForbidden
-from escalations.lifecycle import TRANSITION_NAMES, transition_label, transitions
+from escalations.lifecycle import (
+    TRANSITION_NAMES,
+    TRANSITION_ORDER,
+    transition_label,
+    transitions,
+)
 from escalations.models import EventType, Ticket, TicketStatus
 from escalations.services.dispatch import service
 from escalations.services.events import event_record
@@ -63,19 +68,7 @@ def allowed_transitions(ticket: Ticket) -> list[str]:
     """The lifecycle steps of the allowed moves (escalating is an escalation, not a step)."""
     current = ticket_status(ticket)
     steps = {lifecycle_step(current.state, s.state) for s in allowed_statuses(ticket)}
-    return [name for name in _STEP_ORDER if name in steps]
-
-
-_STEP_ORDER = (
-    "start_work",
-    "resume",
-    "wait_on_customer",
-    "put_on_hold",
-    "return_to_queue",
-    "resolve",
-    "reopen",
-    "close",
-)
+    return [name for name in TRANSITION_ORDER if name in steps and name != "escalate"]
 
 
 def status_named(ticket: Ticket, slug: str) -> Status:
@@ -107,17 +100,7 @@ def status_for_step(ticket: Ticket, transition: str) -> Status:
     target_state = _STEP_TARGETS[transition]
     current = ticket_status(ticket)
     if lifecycle_step(current.state, target_state) != transition:
-        allowed = allowed_statuses(ticket)
-        raise StatusMoveForbidden(
-            ERR_STEP_NOT_ALLOWED.format(
-                ref=ticket.reference,
-                current=current.name,
-                label=str(transition_label(transition)).lower(),
-                allowed=_allowed_sentence(allowed),
-            ),
-            current=current,
-            allowed=allowed,
-        )
+        raise _cannot(ticket, current, transition_label(transition), allowed_statuses(ticket))
     return status_for_state(ticket, target_state, label=transition_label(transition))
 
 
@@ -130,16 +113,7 @@ def status_for_state(ticket: Ticket, state: str, *, label: str | None = None) ->
     options = [s for s in allowed if s.state == state]
     label = label or _("Move to {state}").format(state=_state_label(state))
     if not options:
-        raise StatusMoveForbidden(
-            ERR_STEP_NOT_ALLOWED.format(
-                ref=ticket.reference,
-                current=current.name,
-                label=str(label).lower(),
-                allowed=_allowed_sentence(allowed),
-            ),
-            current=current,
-            allowed=allowed,
-        )
+        raise _cannot(ticket, current, label, allowed)
     if len(options) == 1:
         return options[0]
     default = next((s for s in options if s.is_default), None)
@@ -153,6 +127,20 @@ def status_for_state(ticket: Ticket, state: str, *, label: str | None = None) ->
 
 
 _STEP_TARGETS = {name: target for _source, name, target in transitions()}
+
+
+def _cannot(ticket: Ticket, current: Status, label, allowed: list[Status]) -> StatusMoveForbidden:
+    """The refusal of a lifecycle step that leads nowhere the workflow allows."""
+    return StatusMoveForbidden(
+        ERR_STEP_NOT_ALLOWED.format(
+            ref=ticket.reference,
+            current=current.name,
+            label=str(label).lower(),
+            allowed=_allowed_sentence(allowed),
+        ),
+        current=current,
+        allowed=allowed,
+    )
 
 
 @service

@@ -11,7 +11,7 @@ def test_manager_builds_a_rule_without_code_and_dry_runs_it(page, demo, screensh
     log_in(page, base)
 
     page.goto(f"{base}/admin/escalations/rule/add/")
-    live = RuleSet.objects.get(is_live=True)
+    live = RuleSet.objects.get(is_live=True, workspace__slug="support")
     page.select_option("#id_rule_set", str(live.pk))
     page.fill("#id_name", "Premium customers with unsure AI")
     page.get_by_label("Ticket created").check()

@@ -39,7 +39,7 @@ def test_a_quality_control_item_walks_its_workflow_with_its_sign_offs(page, demo
     log_in(page, demo)
     page.goto(f"{demo}/admin/escalations/ticket/{ticket.pk}/change/")
     panel = page.locator("#lifecycle-panel")
-    assert panel.locator("[data-testid=workflow-status]").inner_text().strip() == "Flagged by AI"
+    assert panel.locator("[data-testid=workflow-status]").text_content().strip() == "Flagged by AI"
     # only what the workflow allows next is offered: In review, or trust and safety
     assert sorted(
         panel.locator("[data-status]").evaluate_all("(els) => els.map(e => e.dataset.status)")

@@ -11,6 +11,7 @@ from escalations.models import (
     Ticket,
     TicketEvent,
     TicketStatus,
+    Workspace,
 )
 from escalations.services.demo import demo_accounts_reset, demo_seed
 from escalations.services.demo_ai import CONVERSATIONS
@@ -42,7 +43,8 @@ def test_demo_has_the_four_teams_with_their_tiers(seeded):
 
 
 def test_demo_has_about_fifty_tickets_in_every_state(seeded):
-    by_status = dict(Ticket.objects.values_list("status").annotate(n=Count("id")))
+    support = Ticket.objects.filter(workspace=seeded.workspace)
+    by_status = dict(support.values_list("status").annotate(n=Count("id")))
     assert set(by_status) == set(TicketStatus.values)
     assert sum(by_status.values()) == TICKETS
 
@@ -54,7 +56,7 @@ def test_demo_conversations_have_every_kind_of_message(seeded):
 
 
 def test_every_escalated_demo_ticket_has_an_owner_and_a_package(seeded):
-    for ticket in Ticket.objects.filter(status=TicketStatus.ESCALATED):
+    for ticket in Ticket.objects.filter(status=TicketStatus.ESCALATED, workspace=seeded.workspace):
         assert ticket.team.tier >= 2 and ticket.assignee is not None
         escalation = ticket.escalations.order_by("-triggered_at").first()
         assert escalation.conversation_snapshot and escalation.crm_snapshot["crm_data"]
@@ -67,7 +69,10 @@ def test_every_escalated_demo_ticket_has_an_owner_and_a_package(seeded):
 
 
 def test_demo_history_is_in_the_audit_trail(seeded):
-    assert TicketEvent.objects.filter(event_type=EventType.TICKET_CREATED).count() == TICKETS
+    created = TicketEvent.objects.filter(
+        event_type=EventType.TICKET_CREATED, ticket__workspace=seeded.workspace
+    )
+    assert created.count() == TICKETS
     closed = Ticket.objects.filter(status=TicketStatus.CLOSED).first()
     moves = closed.events.filter(event_type=EventType.STATUS_CHANGED)
     assert list(moves.values_list("to_value", flat=True))[-2:] == ["resolved", "closed"]
@@ -75,9 +80,27 @@ def test_demo_history_is_in_the_audit_trail(seeded):
 
 
 def test_seeding_twice_changes_nothing(seeded):
+    before = Ticket.objects.count()
     again = demo_seed()
     assert not again.created
-    assert Ticket.objects.count() == TICKETS
+    assert Ticket.objects.filter(workspace=seeded.workspace).count() == TICKETS
+    assert Ticket.objects.count() == before
+
+
+def test_the_demo_has_a_workspace_from_a_template_with_tickets_in_several_statuses(seeded):
+    from escalations.services.workflows import ticket_status
+
+    moderation = Workspace.objects.get(slug="moderation")
+    assert moderation.template_slug == "quality-control-checklist"
+    statuses = {ticket_status(t).name for t in moderation.tickets.all()}
+    assert statuses == {
+        "Flagged by AI",
+        "In review",
+        "Waiting on author",
+        "Awaiting Approval",
+        "Approved",
+        "With trust and safety",
+    }
 
 
 def test_demo_accounts_share_the_printed_password(seeded):

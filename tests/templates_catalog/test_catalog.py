@@ -239,3 +239,28 @@ def test_a_status_move_the_lifecycle_cannot_make_in_one_step_is_refused():
         f"status_transitions[{last}]: Logged (new) cannot move to Archived (closed) in one "
         "lifecycle step"
     ]
+
+
+def test_a_workflow_the_templates_own_escalations_cannot_follow_is_refused_naming_file_and_status(
+    tmp_path,
+):
+    import yaml
+
+    from templates_catalog.schema import TemplateError
+    from templates_catalog.services import TEMPLATE_DIR, template_read
+
+    # given the quality-control template without its any-status escalation status
+    spec = yaml.safe_load((TEMPLATE_DIR / "quality-control-checklist.yaml").read_text())
+    for status in spec["statuses"]:
+        status.pop("from_any", None)
+    broken = tmp_path / "quality-control-checklist.yaml"
+    broken.write_text(yaml.safe_dump(spec, sort_keys=False))
+
+    # then reading it is refused, naming the file, the landing status and where it is stranded
+    with pytest.raises(TemplateError) as refused:
+        template_read(broken)
+    assert str(refused.value) == (
+        "quality-control-checklist.yaml: workflow: An escalation lands in With trust and "
+        "safety, which cannot be reached from Waiting on author: allow the move, or let With "
+        "trust and safety be entered from any status."
+    )
