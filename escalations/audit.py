@@ -21,14 +21,10 @@ def event_description(event: TicketEvent) -> str:
     kind = event.event_type
     if kind == EventType.STATUS_CHANGED:
         states = f"{_status_label(event.from_value)} → {_status_label(event.to_value)}"
-        before, after = event.data.get("previous_custom_status"), event.data.get("custom_status")
-        if not (before or after):  # the built-in workflow: the states are the statuses
-            return _("Status: {move}").format(move=states)
-        return _("Status: {before} → {after} ({states})").format(
-            before=before or _status_label(event.from_value),
-            after=after or _status_label(event.to_value),
-            states=states,
-        )
+        if event.data.get("previous_custom_status") or event.data.get("custom_status"):
+            # The workspace's own status change is its own line ("Status: …").
+            return _("Lifecycle state: {states}").format(states=states)
+        return _("Status: {states}").format(states=states)
     if kind == EventType.FIELD_CHANGED:
         field = _field_label(event.data.get("field", ""))
         return f"{field}: {event.from_value or '—'} → {event.to_value or '—'}"
@@ -39,7 +35,7 @@ def event_description(event: TicketEvent) -> str:
     if kind == EventType.MOVE_BLOCKED:
         move = event.data.get("move", "")
         label = SystemMove(move).label if move in SystemMove.values else move
-        return _("The workflow did not allow {move}: {why}").format(move=label, why=event.reason)
+        return _("Blocked move ({move}): {why}").format(move=label, why=event.reason)
     if kind == EventType.ESCALATED:
         return f"Escalated: {event.from_value} → {event.to_value}"
     if kind == EventType.TICKET_CREATED:

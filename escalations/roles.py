@@ -115,6 +115,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     INTEGRATION: (
         _perms("view", ("ticket", "message", "escalation", "aiverdict", "team", "customer"))
         | _perms("view", ("rule", "ruleset", "slapolicy", "slatarget", "escalationpolicy"))
+        | _perms("view", ("workspace", "customstatus"))
         | _perms("add change", ("ticket", "customer"))
         | _perms("add", ("message", "escalation", "aiverdict"))
         | {"escalations.transition_ticket"}

@@ -27,7 +27,7 @@ class SystemMove(models.TextChoices):
     """The moves the system makes by itself, and the lifecycle state each one reaches."""
 
     ESCALATION = "escalation", _("an escalation")
-    REPLY = "reply", _("a customer's reply to a waiting ticket")
+    REPLY = "reply", _("a customer's reply to a snoozed ticket")
     WAKE = "wake", _("a snooze that ends")
     SNOOZE = "snooze", _("snoozing a working ticket")
 
@@ -193,10 +193,14 @@ def builtin_workflow() -> Workflow:
     return Workflow(statuses=statuses, moves=moves, is_builtin=True)
 
 
-def workflow_problems(workflow: Workflow, *, relied_on: Iterable[str] = ()) -> list[str]:
+def workflow_problems(
+    workflow: Workflow, *, relied_on: Iterable[str] = (), unsettled: Iterable[str] = ()
+) -> list[str]:
     """What makes a workflow unusable, in the workspace's words: moves the lifecycle cannot
     make, statuses no ticket can reach, dead ends that are not final, landings in the wrong
-    state, and system moves (`relied_on`) that some status could not make."""
+    state, and system moves (`relied_on`) that some status could not make. Statuses being
+    added (`unsettled`, slugs) cannot have moves yet and are not held to reach or lead on."""
+    unsettled = set(unsettled)
     if workflow.is_builtin or not workflow.statuses:
         return []
     problems: list[str] = []
@@ -219,6 +223,8 @@ def workflow_problems(workflow: Workflow, *, relied_on: Iterable[str] = ()) -> l
             )
     reachable = workflow.reachable() if workflow.start() is not None else None
     for status in workflow.statuses:
+        if status.slug in unsettled:
+            continue
         if reachable is not None and status.slug not in reachable:
             problems.append(str(_("No ticket can reach {status}.").format(status=status)))
         if not status.is_final and not workflow.next_statuses(status):

@@ -147,9 +147,9 @@ def relied_on_moves(spec: dict) -> list[str]:
     )
     moves = [SystemMove.ESCALATION] if escalates else []
     if any(s["lifecycle"] == "pending" for s in spec.get("statuses", [])):
-        moves.append(SystemMove.REPLY)
+        moves += [SystemMove.REPLY, SystemMove.WAKE]
     if "snooze" in actions:
-        moves += [SystemMove.SNOOZE, SystemMove.WAKE]
+        moves.append(SystemMove.SNOOZE)
     return moves
 
 

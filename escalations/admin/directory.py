@@ -1,6 +1,7 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count, Q
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import TabularInline
@@ -28,6 +29,7 @@ from escalations.models import (
     CustomStatus,
     Team,
     TeamMembership,
+    TicketStatus,
     Workspace,
 )
 from escalations.services.directory import agent_create
@@ -83,13 +85,22 @@ class WorkspaceForm(forms.ModelForm):
             *LANDING_FIELDS.values(),
         )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Each landing offers the workspace's statuses of the state its move reaches.
+    def clean(self):
+        cleaned = super().clean()
+        # Each landing is a status of the state its move reaches.
         for move, name in LANDING_FIELDS.items():
-            self.fields[name].queryset = CustomStatus.objects.filter(
-                workspace=self.instance.pk or 0, lifecycle_state=SYSTEM_MOVE_STATE[move]
-            )
+            landing = cleaned.get(name)
+            state = SYSTEM_MOVE_STATE[move]
+            if landing is not None and landing.lifecycle_state != state:
+                self.add_error(
+                    name,
+                    _("{status} is a status of {its}; this move lands in {state}.").format(
+                        status=landing.name,
+                        its=landing.get_lifecycle_state_display(),
+                        state=TicketStatus(state).label,
+                    ),
+                )
+        return cleaned
 
 
 @admin.register(Workspace)
@@ -137,11 +148,23 @@ class WorkspaceAdmin(ProcedurePage, HistoryAdmin):
             )
         )
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        added = [name for formset in formsets for name in getattr(formset, "added", [])]
+        if added:
+            self.message_user(
+                request,
+                _("Now choose the moves into and out of {names}.").format(names=", ".join(added)),
+                messages.WARNING,
+            )
+
     @display(description=_("Workflow diagram"))
     def workflow_diagram(self, obj):
         if obj is None or obj.pk is None:
             return "—"
-        return workflow_svg(workflow_of(obj.pk), gated=gated_status_slugs(obj.pk))
+        svg = workflow_svg(workflow_of(obj.pk), gated=gated_status_slugs(obj.pk))
+        # Wider than the form: it scrolls sideways instead of being cut off.
+        return format_html('<div style="overflow-x:auto;max-width:100%">{}</div>', svg)
 
     @display(description="Teams", ordering="team_total")
     def team_count(self, obj):

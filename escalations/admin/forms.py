@@ -372,16 +372,26 @@ class EscalationForm(forms.Form):
         workflow = workflow_of(ticket.workspace_id)
         current = ticket_status(ticket)
         options = [s for s in workflow.next_statuses(current) if s.state == TicketStatus.ESCALATED]
-        if len(options) < 2:
-            return
+        if not options:
+            return  # already escalated, or nothing escalated is allowed from here
         landing = workflow.landing(SystemMove.ESCALATION)
+        chosen = self.initial.get("to_status")
+        if chosen not in {s.slug for s in options}:
+            chosen = landing.slug if landing in options else options[0].slug
+        self.initial["to_status"] = chosen
         self.fields["to_status"] = forms.ChoiceField(
             label=_("Status"),
             choices=[(s.slug, s.name) for s in options],
-            initial=self.initial.get("to_status") or (landing.slug if landing else None),
+            initial=chosen,
+            required=False,
             help_text=_("Where the ticket goes; the workflow allows these from here."),
-            widget=UnfoldAdminSelectWidget,
+            # One place to go needs no choosing.
+            widget=UnfoldAdminSelectWidget if len(options) > 1 else forms.HiddenInput,
         )
+
+    def clean_to_status(self):
+        """Not sent (a one-choice form posted by a script): where the form would have said."""
+        return self.cleaned_data.get("to_status") or self.fields["to_status"].initial
 
     def clean_ticket(self):
         number = self.cleaned_data["ticket"]

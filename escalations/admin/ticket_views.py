@@ -101,6 +101,7 @@ def escalate_form_view(model_admin, request, *, ticket: Ticket | None):
         "title": f"Escalate {ticket}" if ticket else "Escalate a ticket",
         "opts": model_admin.model._meta,
         "original": ticket,
+        "status_name": ticket_status(ticket).name if ticket else "",
         "form": form,
         "cancel_url": ticket_change_url(ticket)
         if ticket

@@ -51,7 +51,7 @@ from escalations.services.tickets import (
     ticket_create,
     ticket_update,
 )
-from escalations.services.workflows import ticket_offers, ticket_status
+from escalations.services.workflows import ticket_offers, ticket_status, workflow_of
 
 STATUS_COLOURS = {
     "new": "info",
@@ -170,6 +170,11 @@ class TicketAdmin(TicketPickers, ModelAdmin):
 
     def get_queryset(self, request):
         return selectors.ticket_list_queryset()
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        # A ticket stays in its workspace: its statuses, teams and fields are that workspace's.
+        return (*fields, "workspace") if obj is not None else fields
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -319,6 +324,7 @@ class TicketAdmin(TicketPickers, ModelAdmin):
         escalating = may_move and may_escalate(request)
         return {
             "workflow_status": ticket_status(ticket),
+            "workflow_builtin": workflow_of(ticket.workspace_id).is_builtin,
             "status_offers": [o for o in offers if not o.needs_escalation],
             "escalation_offers": [o for o in offers if o.needs_escalation] if escalating else [],
             # Handing an escalated ticket on to another team keeps its status.

@@ -13,7 +13,7 @@ from escalations.workflow import Status, Workflow
 
 BOX_W, BOX_H = 150, 34
 COL_GAP, ROW_GAP = 64, 44
-TOP, LEFT = 48, 16
+TOP, LEFT = 96, 16
 COLOURS = {
     "new": "#0ea5e9",
     "open": "#6366f1",
@@ -48,18 +48,25 @@ def _layout(workflow: Workflow) -> tuple[dict[str, tuple[int, int]], list[str]]:
 
 
 def _arrow(a: tuple[int, int], b: tuple[int, int], *, gated: bool) -> str:
-    """Forward moves run from the right edge of one box to the left edge of the next; moves
-    back (and within a column) bow below the boxes, so the two directions do not overlap."""
+    """A move to the next column runs edge to edge; one that skips columns bows above the
+    boxes, and one back (or within a column) bows below them, so no arrow runs through a box
+    it does not join."""
     (ax, ay), (bx, by) = a, b
-    if bx > ax:
+    span = abs(bx - ax) // (BOX_W + COL_GAP)
+    if bx > ax and span == 1:
         sx, sy, ex, ey = ax + BOX_W, ay + BOX_H / 2, bx, by + BOX_H / 2
         mid = (sx + ex) / 2
         path = f"M{sx},{sy} C{mid},{sy} {mid},{ey} {ex},{ey}"
+    elif bx > ax:
+        sx, sy = ax + BOX_W * 0.65, ay
+        ex, ey = bx + BOX_W * 0.35, by
+        lift = 16 + span * 9
+        path = f"M{sx},{sy} C{sx},{min(sy, ey) - lift} {ex},{min(sy, ey) - lift} {ex},{ey - 2}"
     else:
         sx, sy = ax + BOX_W * 0.4, ay + BOX_H
         ex, ey = bx + BOX_W * 0.6, by + BOX_H
-        drop = 14 + abs(ax - bx) / 14
-        path = f"M{sx},{sy} C{sx},{sy + drop} {ex},{ey + drop} {ex},{ey + 2}"
+        drop = 14 + span * 9
+        path = f"M{sx},{sy} C{sx},{max(sy, ey) + drop} {ex},{max(sy, ey) + drop} {ex},{ey + 2}"
     dash = ' stroke-dasharray="5 3"' if gated else ""
     return (
         f'<path d="{path}" fill="none" stroke="#475569" stroke-width="1.3"{dash} '
@@ -75,7 +82,7 @@ def workflow_svg(workflow: Workflow, *, gated: frozenset[str] = frozenset()) -> 
         return mark_safe("")
     rows = max((y - TOP) // (BOX_H + ROW_GAP) + 1 for _x, y in places.values())
     width = LEFT * 2 + len(columns) * BOX_W + (len(columns) - 1) * COL_GAP + 40
-    height = TOP + rows * (BOX_H + ROW_GAP) + 40
+    height = TOP + rows * (BOX_H + ROW_GAP) + 70
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" font-family="sans-serif" '
@@ -89,7 +96,7 @@ def workflow_svg(workflow: Workflow, *, gated: frozenset[str] = frozenset()) -> 
         x = LEFT + col * (BOX_W + COL_GAP)
         label = escape(str(TicketStatus(state).label))
         parts.append(
-            f'<text x="{x + BOX_W / 2}" y="{TOP - 22}" text-anchor="middle" font-weight="bold" '
+            f'<text x="{x + BOX_W / 2}" y="20" text-anchor="middle" font-weight="bold" '
             f'fill="{COLOURS[state]}">{label}</text>'
         )
     for source, target in _drawn_moves(workflow):

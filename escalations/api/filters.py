@@ -20,7 +20,13 @@ class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
 
 
 class TicketFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=TicketStatus.choices)
+    status = django_filters.BaseInFilter(
+        method="filter_status",
+        help_text="Workspace statuses by slug, or lifecycle states, comma-separated.",
+    )
+    state = django_filters.MultipleChoiceFilter(
+        field_name="status", choices=TicketStatus.choices, help_text="Lifecycle states."
+    )
     priority = django_filters.MultipleChoiceFilter(choices=Priority.choices)
     tier = django_filters.MultipleChoiceFilter(choices=Tier.choices)
     channel = django_filters.MultipleChoiceFilter(choices=Channel.choices)
@@ -36,6 +42,13 @@ class TicketFilter(django_filters.FilterSet):
     class Meta:
         model = Ticket
         fields = ()
+
+    def filter_status(self, queryset, name, values):
+        """A lifecycle state ("on_hold") matches its tickets in every workspace; any other
+        value is a workspace status's slug ("awaiting-approval")."""
+        states = [v for v in values if v in TicketStatus.values]
+        slugs = [v for v in values if v not in TicketStatus.values]
+        return queryset.filter(Q(status__in=states) | Q(custom_status__slug__in=slugs))
 
     def filter_tag(self, queryset, name, value):
         # JSON text match, the same on SQLite and PostgreSQL: the tag with its quotes.

@@ -140,10 +140,27 @@ class TransitionRequestSerializer(RefusesUnknownFields, serializers.Serializer):
     )
 
     def validate(self, data):
-        if ("to_status" in data) == ("transition" in data):
+        if "to_status" not in data and "transition" not in data:
+            raise serializers.ValidationError({"to_status": [_("Name the status to move to.")]})
+        if "to_status" in data and "transition" in data:
             raise serializers.ValidationError(
-                {"to_status": [_("Name the status to move to (or a lifecycle step), not both.")]}
+                {"to_status": [_("Name the status or a lifecycle step, not both.")]}
             )
+        ticket = self.context.get("ticket")
+        if ticket is not None and "to_status" in data:
+            workflow = workflow_of(ticket.workspace_id)
+            if workflow.get(data["to_status"]) is None:
+                raise serializers.ValidationError(
+                    {
+                        "to_status": [
+                            _("{workspace} has no status {slug!r}; it has {slugs}.").format(
+                                workspace=ticket.workspace,
+                                slug=data["to_status"],
+                                slugs=", ".join(s.slug for s in workflow.statuses),
+                            )
+                        ]
+                    }
+                )
         return data
 
 

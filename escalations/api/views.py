@@ -231,7 +231,7 @@ class TicketViewSet(
         the move (`status_move_forbidden`), a sign-off is missing or the ticket moved since
         (`stale_ticket`)."""
         ticket = self.get_object()
-        payload = TransitionRequestSerializer(data=request.data)
+        payload = TransitionRequestSerializer(data=request.data, context={"ticket": ticket})
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         actor = Actor.api(request.user)

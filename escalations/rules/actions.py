@@ -114,12 +114,10 @@ def _normalise(
     if kind == "set_status":
         if value in (TicketStatus.NEW, TicketStatus.ESCALATED):
             raise ValueError(f"{value!r} cannot be set by a rule (escalate escalates)")
-        if status_slugs is not None and value in status_slugs:
-            return {"value": value}
-        if value not in TicketStatus.values:
-            known = sorted(status_slugs) if status_slugs is not None else TicketStatus.values
+        known = sorted(status_slugs) if status_slugs is not None else TicketStatus.values
+        if value not in known:
             raise ValueError(f"the workflow has no status {value!r} ({', '.join(known)})")
-        return {"value": value}  # a lifecycle state: the status the step lands on
+        return {"value": value}
     if kind == "set_priority":
         if value in _PRIORITIES.values():
             return {"value": value}  # already normalised

@@ -11,7 +11,12 @@ from django.utils.translation import gettext_lazy
 
 from escalations import clock
 from escalations.actors import Actor
-from escalations.errors import IllegalTransition, StaleTicket, StatusMoveForbidden
+from escalations.errors import (
+    IllegalTransition,
+    SignOffMissing,
+    StaleTicket,
+    StatusMoveForbidden,
+)
 from escalations.lifecycle import (
     TRANSITION_NAMES,
     TRANSITION_ORDER,
@@ -20,7 +25,7 @@ from escalations.lifecycle import (
 )
 from escalations.models import EventType, Ticket, TicketStatus
 from escalations.services.dispatch import service
-from escalations.services.events import event_record
+from escalations.services.events import event_build, event_record, events_record_many
 from escalations.services.held import ticket_for_update
 from escalations.services.processes import process_gate, process_status_entered
 from escalations.services.tickets import ticket_copy_saved
@@ -39,6 +44,7 @@ ERR_UNKNOWN_STATUS = gettext_lazy("{workspace} has no status {slug!r}. Its statu
 ERR_FORBIDDEN = gettext_lazy(
     "Ticket {ref} is {current}: from there it may move to {allowed}, not to {target}."
 )
+ERR_ALREADY = gettext_lazy("Ticket {ref} is {current} already.")
 ERR_DEAD_END = gettext_lazy("Ticket {ref} is {current}: nothing leads out of it.")
 ERR_NO_STEP = gettext_lazy(
     "Ticket {ref} is {current} ({current_state}): it cannot move to {target} "
@@ -173,7 +179,11 @@ def ticket_move(
         )
     if target.slug == current.slug:
         if locked.custom_status_id == target.id:
-            return locked  # already there: nothing to record
+            raise StatusMoveForbidden(
+                ERR_ALREADY.format(ref=locked.reference, current=current.name),
+                current=current,
+                allowed=workflow.next_statuses(current),
+            )
         # A ticket from before its workspace had statuses takes the status it is in.
         current = bare_status(locked.status)
     elif not workflow.may_move(current, target):
@@ -181,7 +191,11 @@ def ticket_move(
         raise StatusMoveForbidden(
             _refusal(workflow, locked, current, target, allowed), current=current, allowed=allowed
         )
-    process_gate(locked, target)
+    try:
+        process_gate(locked, target)
+    except SignOffMissing as exc:  # said from where the ticket is, with where it may go
+        exc.current, exc.allowed = current, workflow.next_statuses(current)
+        raise
     return _apply(ticket, locked, current, target, actor=actor, reason=reason, data=data)
 
 
@@ -233,7 +247,7 @@ def ticket_system_move(
     if to_status and (target is None or target.state != SYSTEM_MOVE_STATE[move]):
         raise StatusMoveForbidden(
             _("{status} is not where {move} can land.").format(
-                status=to_status, move=SystemMove(move).label
+                status=target.name if target else to_status, move=SystemMove(move).label
             ),
             current=current,
             allowed=workflow.next_statuses(current),
@@ -312,27 +326,36 @@ def _apply(
                 "escalated_at",
             ]
         )
-        event_record(
-            ticket=locked,
-            event_type=EventType.STATUS_CHANGED,
-            actor=actor,
-            from_value=current.state,
-            to_value=target.state,
-            reason=reason,
-            stay_seconds=stayed,
-            data={"transition": step, **details},
-        )
+        events = [
+            event_build(
+                ticket=locked,
+                event_type=EventType.STATUS_CHANGED,
+                actor=actor,
+                from_value=current.state,
+                to_value=target.state,
+                reason=reason,
+                stay_seconds=stayed,
+                data={"transition": step, **details},
+            )
+        ]
     else:
         locked.save(update_fields=["custom_status", "updated_at"])
-        event_record(
-            ticket=locked,
-            event_type=EventType.CUSTOM_STATUS_CHANGED,
-            actor=actor,
-            from_value=current.name,
-            to_value=target.name,
-            reason=reason,
-            data=details,
+        events = []
+    if target.id is not None:
+        # The workspace status changed too: what rules on "field changed" and the audit trail
+        # read in the workspace's words (the lifecycle event keeps the states).
+        events.append(
+            event_build(
+                ticket=locked,
+                event_type=EventType.CUSTOM_STATUS_CHANGED,
+                actor=actor,
+                from_value=current.name,
+                to_value=target.name,
+                reason=reason,
+                data=details,
+            )
         )
+    events_record_many(events)
     if target.id is not None and target.id != old_row:
         process_status_entered(locked, target, actor)
     if step and target.state == TicketStatus.RESOLVED:

@@ -120,7 +120,9 @@ def workspace_relied_on_moves(workspace_id: int, workflow: Workflow) -> list[str
     )
     moves = [SystemMove.ESCALATION] if escalates else []
     if any(s.state == TicketStatus.PENDING for s in workflow.statuses):
-        moves.append(SystemMove.REPLY)
+        # A snoozed ticket waits there, and comes back when the customer writes or the
+        # snooze ends.
+        moves += [SystemMove.REPLY, SystemMove.WAKE]
     if "snooze" in actions:
-        moves += [SystemMove.SNOOZE, SystemMove.WAKE]
+        moves.append(SystemMove.SNOOZE)
     return moves

@@ -172,7 +172,9 @@ def test_the_allowed_status_moves_come_with_the_workspace():
         "Solved",
     }
     ticket = make_ticket(workspace=workspace, actor=ACTOR)
-    ticket_move(ticket=ticket, to_status=statuses["New"].slug, actor=ACTOR)
+    assert ticket.custom_status == statuses["New"]  # a new ticket starts in it
+    with pytest.raises(IllegalTransition, match="is New already"):
+        ticket_move(ticket=ticket, to_status=statuses["New"].slug, actor=ACTOR)
     with pytest.raises(IllegalTransition, match="not to Waiting on customer"):
         ticket_move(ticket=ticket, to_status=statuses["Waiting on customer"].slug, actor=ACTOR)
 

@@ -11,7 +11,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db.models import Count
 
+from escalations.models import Workspace
 from escalations.services.demo import MANAGER_USERNAME, demo_accounts_reset, demo_seed
 
 
@@ -49,6 +51,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{what} the demo workspace {result.workspace} ({result.tickets} tickets)."
         )
+        others = Workspace.objects.exclude(pk=result.workspace.pk).annotate(n=Count("tickets"))
+        for workspace in others.order_by("name"):
+            self.stdout.write(f"  and {workspace.name} ({workspace.n} tickets).")
         if no_serve:
             self._print_login(addr, password, logins)
             return

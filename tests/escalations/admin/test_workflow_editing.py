@@ -114,3 +114,80 @@ def test_the_workspace_page_draws_its_workflow(client, manager_user, workspace):
     html = page.content.decode()
     assert 'data-testid="workflow-diagram"' in html
     assert 'data-status="triage"' in html and 'data-status="working"' in html
+
+
+def test_the_escalate_form_lands_where_the_workflow_allows_from_the_tickets_status(
+    client, manager_user, workspace, billing_team
+):
+    from escalations.actors import Actor
+    from escalations.services.transitions import ticket_move
+    from escalations.services.workflows import ticket_status
+    from tests.factories import make_ticket
+
+    new = status(workspace, "Triage", "new", is_default=True)
+    working = status(workspace, "Working", "open", is_default=True)
+    tier_2 = status(workspace, "Tier 2", "escalated", is_default=True)
+    tier_3 = status(workspace, "Tier 3", "escalated")
+    new.next_statuses.set([working, tier_2])
+    working.next_statuses.set([tier_3])  # from Working only Tier 3, not the default landing
+    ticket = make_ticket(workspace=workspace, actor=Actor.system("test"))
+    ticket_move(ticket=ticket, to_status="working", actor=Actor.system("test"))
+    client.force_login(manager_user)
+    url = reverse("admin:escalations_ticket_escalate", args=[ticket.pk])
+
+    page = client.get(url).content.decode()
+    assert 'name="to_status" value="tier-3"' in page
+    client.post(url, {"kind": "agent_initiated", "to_team": billing_team.pk, "summary": "Up."})
+
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket_status(ticket).slug) == ("escalated", "tier-3")
+
+
+def test_a_status_tickets_are_in_keeps_its_state_and_cannot_be_deleted(workspace):
+    from escalations.actors import Actor
+    from tests.factories import make_ticket
+
+    new = status(workspace, "Triage", "new", is_default=True)
+    working = status(workspace, "Working", "open", is_default=True)
+    new.next_statuses.set([working])
+    make_ticket(workspace=workspace, actor=Actor.system("test"))  # starts in Triage
+    formset = posted(workspace, [(new, [working]), (working, [])])
+    formset.data["custom_statuses-0-lifecycle_state"] = "open"
+    assert not formset.is_valid()
+    assert formset.non_form_errors()[0].startswith("1 ticket(s) are in Triage: its lifecycle")
+
+    formset = posted(workspace, [(new, [working]), (working, [])])
+    formset.data["custom_statuses-0-DELETE"] = "on"
+    assert not formset.is_valid()
+    assert "it cannot be deleted while they are" in formset.non_form_errors()[0]
+
+
+def test_two_defaults_of_one_state_and_a_move_to_itself_are_form_errors(workspace):
+    new = status(workspace, "Triage", "new", is_default=True)
+    working = status(workspace, "Working", "open", is_default=True)
+    other = status(workspace, "Checking", "open")
+    formset = posted(workspace, [(new, [working]), (working, [working]), (other, [])])
+    formset.data["custom_statuses-2-is_default"] = "on"
+    assert not formset.is_valid()
+    assert list(formset.non_form_errors()) == [
+        "Working cannot move to itself.",
+        "Working and Checking are both the default status of Open: choose one.",
+    ]
+
+
+def test_a_status_added_in_this_save_needs_no_moves_yet(workspace):
+    new = status(workspace, "Triage", "new", is_default=True)
+    done = status(workspace, "Done", "resolved", is_default=True)
+    closed = status(workspace, "Closed", "closed", is_default=True)
+    formset = posted(workspace, [(new, [done]), (done, [closed]), (closed, [])])
+    formset.data.update(
+        {
+            "custom_statuses-TOTAL_FORMS": "4",
+            "custom_statuses-3-name": "Working",
+            "custom_statuses-3-slug": "working",
+            "custom_statuses-3-lifecycle_state": "open",
+            "custom_statuses-3-position": "3",
+        }
+    )
+    assert formset.is_valid(), formset.non_form_errors()
+    assert formset.added == ["Working"]  # the page then asks for its moves

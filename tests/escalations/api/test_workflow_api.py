@@ -110,6 +110,8 @@ def test_a_gated_status_lists_the_sign_offs_it_still_needs(api, item):
     ]
     answer = move(api, item, "approved")
     assert (answer.status_code, answer.json()["code"]) == (409, "sign_off_missing")
+    assert answer.json()["current_status"]["slug"] == "awaiting-approval"
+    assert "approved" in [s["slug"] for s in answer.json()["allowed_statuses"]]
 
 
 @pytest.mark.parametrize("field", ["status", "custom_status", "state"])
@@ -167,3 +169,44 @@ def test_a_workspace_without_statuses_shows_the_built_in_workflow(api, ticket):
         "resolved",
         "closed",
     ]
+
+
+def test_an_unknown_status_is_400_naming_the_field(api, item):
+    answer = move(api, item, "nope")
+    assert answer.status_code == 400
+    assert "QC has no status 'nope'" in answer.json()["to_status"][0]
+
+
+def test_moving_to_the_status_the_ticket_is_in_is_refused(api, item):
+    answer = move(api, item, "flagged-by-ai")
+    assert (answer.status_code, answer.json()["detail"]) == (
+        409,
+        f"Ticket #{item.pk} is Flagged by AI already.",
+    )
+
+
+def test_tickets_are_filtered_by_workspace_status_or_lifecycle_state(api, item, quality):
+    other = make_ticket(workspace=quality, actor=SYSTEM, custom_fields=required_values(quality))
+    move(api, item, "in-review")
+    by_status = api.get("/api/tickets/", {"status": "in-review"}).json()
+    by_state = api.get("/api/tickets/", {"state": "new"}).json()
+    assert [t["id"] for t in by_status["results"]] == [item.pk]
+    assert [t["id"] for t in by_state["results"]] == [other.pk]
+
+
+def test_an_integration_reads_the_workspaces_workflow(quality):
+    from escalations.roles import INTEGRATION
+    from tests.factories import UserFactory
+
+    bot = APIClient()
+    bot.force_authenticate(UserFactory(username="bot", role=INTEGRATION))
+    assert bot.get(f"/api/workspaces/{quality.slug}/").status_code == 200
+
+
+def test_a_move_into_a_status_fires_the_rules_that_listen_for_it(api, item):
+    from escalations.models import RuleFiring
+
+    move(api, item, "in-review")
+    move(api, item, "awaiting-approval")
+    fired = RuleFiring.objects.filter(ticket=item).values_list("rule_name", flat=True)
+    assert "Decisions waiting for approval" in fired

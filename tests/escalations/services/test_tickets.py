@@ -136,7 +136,7 @@ def test_entering_a_state_applies_the_workspace_default_label(ticket, actor):
     assert (ticket.status, ticket.custom_status) == ("open", working)
 
 
-def test_choosing_a_status_of_another_state_moves_the_lifecycle_in_one_event(ticket, actor):
+def test_choosing_a_status_of_another_state_moves_the_lifecycle_and_records_both(ticket, actor):
     working = CustomStatus.objects.create(
         workspace=ticket.workspace,
         name="Working",
@@ -157,14 +157,14 @@ def test_choosing_a_status_of_another_state_moves_the_lifecycle_in_one_event(tic
 
     ticket.refresh_from_db()
     assert (ticket.status, ticket.custom_status) == ("on_hold", parts)
-    event = ticket.events.order_by("-id").first()
-    assert (event.event_type, event.from_value, event.to_value, event.reason) == (
-        EventType.STATUS_CHANGED,
-        "open",
-        "on_hold",
-        "RMA sent",
-    )
-    assert (event.data["from_status"], event.data["to_status"]) == ("working", "parts")
+    lifecycle, status = ticket.events.order_by("-id")[1], ticket.events.order_by("-id")[0]
+    assert [
+        (e.event_type, e.from_value, e.to_value, e.reason, e.data["to_status"])
+        for e in (lifecycle, status)
+    ] == [
+        (EventType.STATUS_CHANGED, "open", "on_hold", "RMA sent", "parts"),
+        (EventType.CUSTOM_STATUS_CHANGED, "Working", "Waiting for parts", "RMA sent", "parts"),
+    ]
 
 
 def test_a_status_the_lifecycle_cannot_reach_in_one_step_is_refused(ticket, actor):

@@ -80,7 +80,7 @@ def test_a_snooze_that_ends_where_the_workflow_allows_no_way_back_is_recorded_as
     assert blocked.reason == (
         "The workflow does not allow Waiting → Working: the ticket stays Waiting."
     )
-    assert event_description(blocked).startswith("The workflow did not allow a snooze that ends")
+    assert event_description(blocked).startswith("Blocked move (a snooze that ends): The workflow")
     client.force_login(manager_user)
     page = client.get(reverse("admin:escalations_ticket_change", args=[ticket.pk]))
     assert "the ticket stays Waiting" in page.content.decode()
