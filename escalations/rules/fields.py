@@ -70,7 +70,7 @@ FIELDS: dict[str, FieldSpec] = {
         FieldSpec("tags", "Tags", LIST, _ticket("tags")),
         FieldSpec("priority", "Priority", NUMBER, _ticket("priority"), aliases=_PRIORITY_NAMES),
         FieldSpec("status", "Status", CHOICE, _ticket("status"), dict(TicketStatus.choices)),
-        FieldSpec("custom_status", "Custom status (slug)", TEXT, _ticket("custom_status")),
+        FieldSpec("custom_status", "Workspace status (slug)", TEXT, _ticket("custom_status")),
         FieldSpec("team", "Team (slug)", TEXT, _ticket("team")),
         FieldSpec("assignee", "Assignee (login)", TEXT, _ticket("assignee")),
         FieldSpec("tier", "Tier", NUMBER, _ticket("tier"), aliases=_TIER_NAMES),

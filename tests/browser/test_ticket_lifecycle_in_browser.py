@@ -44,10 +44,9 @@ def test_manager_moves_a_demo_ticket_through_two_of_its_workspace_statuses(page,
         (MANAGER_USERNAME, "open", "pending", ""),
     ]
     page.locator("#tabs-wrapper").get_by_role("link", name="Audit trail").click()
-    page.get_by_text("Status: New → In progress (New → Open)").wait_for()
-    assert page.get_by_text(
-        "Status: In progress → Waiting for customer (Open → Pending)"
-    ).is_visible()
+    page.get_by_text("Status: New → In progress", exact=True).wait_for()
+    assert page.get_by_text("Lifecycle state: New → Open", exact=True).is_visible()
+    assert page.get_by_text("Status: In progress → Waiting for customer", exact=True).is_visible()
 
 
 def test_a_stale_page_cannot_move_a_ticket(browser, page, demo):
