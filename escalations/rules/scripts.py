@@ -16,12 +16,19 @@ from collections.abc import Callable
 from typing import Any
 
 import starlark
+from django.utils.translation import gettext_lazy as _
 
 MAX_SOURCE = 20_000
 MAX_OUTPUT_BYTES = 64 * 1024
 MAX_OUTPUT_DEPTH = 6
 DEFAULT_TIMEOUT_SECONDS = 2.0
 MEMORY_LIMIT_BYTES = 512 * 1024 * 1024
+
+
+ERR_LOAD = _(
+    "No imports are available: a rule script cannot load() other files. Remove the load line; "
+    "everything a script may use is given to it (ticket, customer, event, history, lookup)."
+)
 
 
 class ScriptError(Exception):
@@ -33,9 +40,11 @@ def check_script(source: str) -> None:
     if len(source) > MAX_SOURCE:
         raise ScriptError(f"a script has at most {MAX_SOURCE} characters")
     try:
-        starlark.parse("rule.star", source, starlark.Dialect.standard())
+        module = starlark.parse("rule.star", source, starlark.Dialect.standard())
     except starlark.StarlarkError as exc:
         raise ScriptError(_clean(exc)) from None
+    if module.loads():
+        raise ScriptError(str(ERR_LOAD))
 
 
 def run_script(

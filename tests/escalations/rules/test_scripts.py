@@ -60,3 +60,8 @@ def test_scripts_are_stopped(source, message):
 def test_a_script_that_does_not_parse_is_refused_at_save_time():
     with pytest.raises(ScriptError, match="Parse error"):
         check_script("def broken(:\n    pass")
+
+
+def test_a_script_that_loads_another_file_is_refused_at_save_time_in_plain_words():
+    with pytest.raises(ScriptError, match=r"No imports are available: a rule script cannot load"):
+        check_script('load("os.star", "system")\n[]')
