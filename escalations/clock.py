@@ -1,7 +1,7 @@
 """The one source of "now" for services.
 
-Services read the time here rather than from `timezone.now()` so that a replay (the demo's
-history, later the escalation drill) can run the same code at a moment in the past.
+Services read the time here rather than from `timezone.now()` so that a replay (the demo plays
+its tickets' history this way) can run the same code at a moment in the past.
 """
 
 from collections.abc import Iterator

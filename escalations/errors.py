@@ -38,7 +38,3 @@ class StaleTicket(IllegalTransition):
     """The ticket moved on since the caller looked at it (a stale page or a lost race)."""
 
     code = "stale_ticket"
-
-
-class EscalationRefused(HandoffError):
-    code = "escalation_refused"

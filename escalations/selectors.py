@@ -48,10 +48,6 @@ def ticket_conversation(ticket: Ticket):
     return ticket.messages.select_related("author_user").order_by("created_at", "id")
 
 
-def ticket_audit_trail(ticket: Ticket) -> QuerySet[TicketEvent]:
-    return ticket.events.select_related("actor_user").order_by("created_at", "id")
-
-
 def ticket_blocked_moves(ticket: Ticket) -> list[TicketEvent]:
     """The system moves the workflow did not allow since the ticket's last status change:
     what the manager should look at on the ticket page."""

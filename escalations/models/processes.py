@@ -96,9 +96,6 @@ class WorkProcess(models.Model):
     def applies_to(self, topic: str) -> bool:
         return not self.request_types or topic in self.request_types
 
-    def request_type_of(self, ticket) -> str:
-        return request_type(ticket, self.type_field)
-
 
 def request_type(ticket, type_field: str = "") -> str:
     """The ticket's topic, else the value of the process's type field as a code."""

@@ -292,7 +292,3 @@ def no_reply_timers_cancel(*, ticket: Ticket) -> None:
     Timer.objects.filter(
         ticket=ticket, kind=TimerKind.NO_AGENT_REPLY, state=TimerState.PENDING
     ).delete()
-
-
-def timers_parked_count() -> int:
-    return Timer.objects.filter(state=TimerState.PARKED).count()

@@ -23,6 +23,7 @@ from escalations.models import (
     WorkProcess,
     Workspace,
 )
+from escalations.models.processes import request_type
 from escalations.services.ai_handoff import ai_verdict_record
 from escalations.services.transitions import ticket_move
 from escalations.services.workflows import workflow_of
@@ -133,7 +134,7 @@ def test_each_template_gives_a_workspace_where_a_ticket_moves_through_its_workfl
     # processes' approval points, where their owners sign off (a superuser stands in here).
     for process in WorkProcess.objects.filter(workspace=workspace, open_status__isnull=False):
         ticket.refresh_from_db()
-        if process.applies_to(process.request_type_of(ticket)):
+        if process.applies_to(request_type(ticket, process.type_field)):
             ticket = walk_to(ticket, process.open_status.slug, ACTOR)
     workflow = workflow_of(workspace.pk)
     resolved = workflow.default_for(TicketStatus.RESOLVED)
