@@ -1,12 +1,13 @@
 """ASGI entry point for production servers; it insists on a real secret key."""
 
 import os
+from pathlib import Path
 
 from django.core.asgi import get_asgi_application
-from django.core.exceptions import ImproperlyConfigured
 
-if not os.environ.get("HANDOFF_SECRET_KEY"):
-    raise ImproperlyConfigured("Set HANDOFF_SECRET_KEY before serving Handoff in production.")
+from config.env import production_secret_key_required
+
+production_secret_key_required(Path(__file__).resolve().parent.parent)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_asgi_application()

@@ -58,3 +58,21 @@ def load_env_file(path) -> None:
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
             value = value[1:-1]
         os.environ.setdefault(key.strip(), value)
+
+
+def env_file_path(base_dir):
+    """The `.env` file read at start-up: HANDOFF_ENV_FILE, else `.env` in the project."""
+    from pathlib import Path
+
+    return Path(env_str("HANDOFF_ENV_FILE") or Path(base_dir) / ".env")
+
+
+def production_secret_key_required(base_dir) -> None:
+    """The production entry points' check: a secret key from the environment or the `.env`
+    file (read first, as the settings read it), never the generated local one."""
+    load_env_file(env_file_path(base_dir))
+    if not os.environ.get("HANDOFF_SECRET_KEY"):
+        raise ImproperlyConfigured(
+            "Set HANDOFF_SECRET_KEY (in the environment or the .env file) before serving "
+            "Handoff in production."
+        )

@@ -8,11 +8,11 @@ from django.urls import reverse_lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_str, load_env_file
+from config.env import env_bool, env_file_path, env_int, env_list, env_str, load_env_file
 from config.secret import local_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-load_env_file(BASE_DIR / ".env")
+load_env_file(env_file_path(BASE_DIR))
 VAR_DIR = Path(env_str("HANDOFF_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("HANDOFF_DEBUG", False)

@@ -45,17 +45,34 @@ def test_lists_are_comma_separated(monkeypatch):
 
 
 def test_production_entry_point_refuses_to_start_without_a_secret_key(tmp_path):
-    refused = run_python("import config.wsgi", HANDOFF_VAR_DIR=str(tmp_path))
+    no_file = str(tmp_path / "missing.env")
+    refused = run_python(
+        "import config.wsgi", HANDOFF_VAR_DIR=str(tmp_path), HANDOFF_ENV_FILE=no_file
+    )
     assert refused.returncode != 0
     assert "Set HANDOFF_SECRET_KEY" in refused.stderr
 
     started = run_python(
         "import config.wsgi; print('ok')",
         HANDOFF_VAR_DIR=str(tmp_path),
+        HANDOFF_ENV_FILE=no_file,
         HANDOFF_SECRET_KEY="x" * 50,
     )
     assert started.returncode == 0, started.stderr
     assert started.stdout.strip() == "ok"
+
+
+@pytest.mark.parametrize("entry", ["config.wsgi", "config.asgi"])
+def test_production_entry_points_take_the_secret_key_from_the_env_file(tmp_path, entry):
+    env_file = tmp_path / "handoff.env"
+    env_file.write_text("HANDOFF_SECRET_KEY=" + "k" * 50 + "\n", encoding="utf-8")
+    started = run_python(
+        f"import {entry}; from django.conf import settings; print(settings.SECRET_KEY[:3])",
+        HANDOFF_VAR_DIR=str(tmp_path),
+        HANDOFF_ENV_FILE=str(env_file),
+    )
+    assert started.returncode == 0, started.stderr
+    assert started.stdout.strip() == "kkk"
 
 
 def test_deploy_check_fails_while_the_generated_key_is_in_use(settings):
