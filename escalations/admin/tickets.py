@@ -228,7 +228,9 @@ class TicketAdmin(TicketPickers, ModelAdmin):
         return obj.team.name if obj.team_id else None
 
     @display(
-        description="SLA", ordering="sla_due_at", label={"danger": "danger", "warning": "warning"}
+        description="SLA",
+        ordering="sla_due_at",
+        label={"danger": "danger", "warning": "warning", "info": "info"},
     )
     def sla_time_left(self, obj):
         if obj.status not in ACTIVE_STATUSES:

@@ -300,3 +300,17 @@ def test_ai_handled_work_is_listed_apart_from_peoples(client, manager_user, l1_t
 
     assert by_ai.subject in ai_page and by_people.subject not in ai_page
     assert by_people.subject in people_page and by_ai.subject not in people_page
+
+
+def test_the_ticket_list_shows_the_time_left_of_a_clock_with_hours_to_go(
+    client, manager_user, ticket
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    Ticket.objects.filter(pk=ticket.pk).update(sla_due_at=timezone.now() + timedelta(hours=3))
+    client.force_login(manager_user)
+    page = client.get(reverse("admin:escalations_ticket_changelist")).content.decode()
+    assert "2 h 59 min left" in page or "3 h left" in page
+    assert ">info<" not in page.lower()
