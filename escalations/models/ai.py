@@ -3,6 +3,7 @@ the decision taken on it."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from escalations.clock import now as clock_now
@@ -211,6 +212,8 @@ class AiVerdict(models.Model):
     )
 
     class Meta:
+        verbose_name = _("AI verdict")
+        verbose_name_plural = _("AI verdicts")
         ordering = ["-received_at", "-id"]
         indexes = [
             models.Index(fields=["ticket", "received_at"], name="verdict_ticket_time"),

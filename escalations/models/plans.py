@@ -6,6 +6,7 @@ with a recorded hand-over between responders."""
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
@@ -90,6 +91,7 @@ class PlanResponsibility(models.Model):
     duty = models.CharField(max_length=300)
 
     class Meta:
+        verbose_name_plural = _("plan responsibilities")
         ordering = ["plan", "id"]
 
     def __str__(self) -> str:

@@ -8,6 +8,7 @@ ticket; a ticket cannot enter a gated status while any of its sign-offs is missi
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from escalations.clock import now as clock_now
@@ -76,6 +77,7 @@ class WorkProcess(models.Model):
     history = HistoricalRecords(m2m_fields=[gated_statuses, reopen_statuses])
 
     class Meta:
+        verbose_name_plural = _("work processes")
         ordering = ["workspace", "kind", "title"]
         constraints = [
             models.UniqueConstraint(fields=["workspace", "title"], name="process_unique_title")

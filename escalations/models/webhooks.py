@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from escalations import clock
@@ -26,6 +27,7 @@ class WebhookDelivery(models.Model):
     gave_up_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name_plural = _("webhook deliveries")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(
