@@ -101,20 +101,28 @@ def memoised(key, compute: Callable):
     it afresh. Changing configuration clears the memo."""
     scope = _scope.get()
     memo = scope.memo if scope is not None else _request_memo.get()
-    if memo is None:
+    if memo is None or _CHANGED in memo:
         return compute()
     if key not in memo:
         memo[key] = compute()
     return memo[key]
 
 
+# Set in a memo once configuration changed under it: the change may still roll back (a
+# savepoint, an import's dry run), so from then on nothing is kept for the rest of the request.
+_CHANGED = "__configuration_changed__"
+
+
 def memo_clear() -> None:
+    """Configuration changed: forget what was read, and keep nothing more this time round."""
     scope = _scope.get()
     if scope is not None:
         scope.memo.clear()
+        scope.memo[_CHANGED] = True
     shared = _request_memo.get()
     if shared is not None:
         shared.clear()
+        shared[_CHANGED] = True
 
 
 def event_recorded(event) -> None:
