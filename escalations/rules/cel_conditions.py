@@ -76,6 +76,11 @@ def sample_facts(custom_fields: dict | None = None) -> dict:
     }
 
 
+_MACRO_VARIABLE = re.compile(
+    r"\.(?:exists_one|exists|all|map|filter)\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*,"
+)
+
+
 def compile_cel(expression: str, *, custom_fields: dict | None = None) -> Condition:
     expression = (expression or "").strip()
     if not expression:
@@ -86,7 +91,9 @@ def compile_cel(expression: str, *, custom_fields: dict | None = None) -> Condit
         program = cel.compile(expression)
     except ValueError as exc:
         raise ConditionError(f"CEL does not compile: {_first_line(exc)}") from None
-    unknown = set(program.variables()) - VARIABLES
+    # The standard macros bind a variable of their own: `ticket.tags.exists(t, t == "vip")`.
+    bound = set(_MACRO_VARIABLE.findall(expression))
+    unknown = set(program.variables()) - VARIABLES - bound
     if unknown:
         raise ConditionError(
             f"CEL uses unknown variable(s) {', '.join(sorted(unknown))}; "

@@ -46,3 +46,26 @@ def test_a_runtime_error_is_false_and_explained():
 def test_bad_cel_is_refused_at_save_time(expression, message):
     with pytest.raises(ConditionError, match=message):
         compile_cel(expression)
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        'ticket.tags.exists(t, t == "vip")',
+        "ticket.tags.all(tag, tag.size() > 1)",
+        'ticket.tags.exists_one(t, t == "vip")',
+        'ticket.tags.filter(t, t.startsWith("v")).size() == 1',
+        'ticket.tags.map(t, t + "!") == ["vip!"]',
+    ],
+)
+def test_the_standard_macros_with_their_own_variables_are_accepted_and_evaluated(expression):
+    condition = compile_cel(expression)
+    assert condition.test(facts()) is True
+    other = facts()
+    other["ticket"]["tags"] = ["a"]
+    assert condition.test(other) is False
+
+
+def test_a_macro_does_not_let_other_unknown_variables_through():
+    with pytest.raises(ConditionError, match=r"unknown variable\(s\) secrets"):
+        compile_cel("ticket.tags.exists(t, t == secrets.key)")
