@@ -27,7 +27,7 @@ class SystemMove(models.TextChoices):
     """The moves the system makes by itself, and the lifecycle state each one reaches."""
 
     ESCALATION = "escalation", _("an escalation")
-    REPLY = "reply", _("a customer's reply to a snoozed ticket")
+    REPLY = "reply", _("a customer's reply to a waiting ticket")
     WAKE = "wake", _("a snooze that ends")
     SNOOZE = "snooze", _("snoozing a working ticket")
 

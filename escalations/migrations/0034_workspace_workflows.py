@@ -97,7 +97,7 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(
                 blank=True,
                 db_constraint=False,
-                help_text="Where a snoozed ticket goes when the customer writes: a status of the Open state. Empty: that state's default status.",
+                help_text="Where a ticket that waits on the customer (or is snoozed) goes when the customer writes: a status of the Open state. Empty: that state's default status.",
                 null=True,
                 on_delete=django.db.models.deletion.DO_NOTHING,
                 related_name="+",
@@ -151,7 +151,7 @@ class Migration(migrations.Migration):
             name="reply_status",
             field=models.ForeignKey(
                 blank=True,
-                help_text="Where a snoozed ticket goes when the customer writes: a status of the Open state. Empty: that state's default status.",
+                help_text="Where a ticket that waits on the customer (or is snoozed) goes when the customer writes: a status of the Open state. Empty: that state's default status.",
                 null=True,
                 on_delete=django.db.models.deletion.SET_NULL,
                 related_name="+",

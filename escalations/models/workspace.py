@@ -75,8 +75,8 @@ class Workspace(models.Model):
         blank=True,
         related_name="+",
         help_text=_(
-            "Where a snoozed ticket goes when the customer writes: a status of the Open state. "
-            "Empty: that state's default status."
+            "Where a ticket that waits on the customer (or is snoozed) goes when the customer "
+            "writes: a status of the Open state. Empty: that state's default status."
         ),
     )
     wake_status = models.ForeignKey(

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from escalations import clock
 from escalations.actors import Actor
 from escalations.db.compiled import CompiledRead, insert_one
-from escalations.models import AuthorKind, EventType, Message, Ticket
+from escalations.models import AuthorKind, EventType, Message, Ticket, TicketStatus
 from escalations.services.config_cache import agent_names
 from escalations.services.dispatch import service
 from escalations.services.events import event_record
@@ -98,22 +98,26 @@ def latest_customer_body(ticket_id: int) -> str:
 
 
 def _customer_wrote(*, ticket: Ticket, message: Message, actor: Actor) -> None:
-    """A snoozed ticket comes back at once; 'no agent reply' deadlines start; a customer who
-    asks for a person gets one."""
+    """A snoozed ticket, or one waiting on the customer, comes back at once (where its
+    workflow lands a reply); 'no agent reply' deadlines start; a customer who asks for a
+    person gets one."""
     from escalations.services.ai_handoff import customer_asked_for_a_person
     from escalations.services.rules import no_reply_waits
     from escalations.services.snooze import snooze_end
+    from escalations.services.transitions import ticket_system_move
     from escalations.workflow import SystemMove
 
     held = ticket_held(ticket.pk)
-    if (
-        held.snoozed_until is not None
+    snoozed, state = (
+        (held.snoozed_until, held.status)
         if held is not None
-        else Ticket.objects.filter(pk=ticket.pk, snoozed_until__isnull=False).exists()
-    ):
-        snooze_end(
-            ticket=ticket, actor=actor, reason="The customer replied.", move=SystemMove.REPLY
-        )
+        else Ticket.objects.filter(pk=ticket.pk).values_list("snoozed_until", "status").get()
+    )
+    why = "The customer replied."
+    if snoozed is not None:
+        snooze_end(ticket=ticket, actor=actor, reason=why, move=SystemMove.REPLY)
+    elif state == TicketStatus.PENDING:
+        ticket_system_move(ticket=ticket, move=SystemMove.REPLY, actor=actor, reason=why)
     waits = no_reply_waits(ticket.workspace_id)
     if waits:
         no_reply_timers_schedule(ticket=ticket, message=message, waits=waits)

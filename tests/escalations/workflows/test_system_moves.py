@@ -176,3 +176,28 @@ def test_a_drill_replays_the_workspace_statuses_a_ticket_went_through(workflow, 
     changed = {row["ticket"]: row for row in report["per_ticket"]}
     assert set(changed) == {waited.pk}
     assert changed[waited.pk]["draft"]["firings"] == 1
+
+
+def test_a_customer_reply_brings_a_ticket_waiting_on_them_back_where_the_workspace_says(
+    workflow, l1_team
+):
+    workspace = l1_team.workspace
+    workspace.reply_status = workflow["checking"]
+    workspace.save()
+    workflow["waiting"].next_statuses.add(workflow["checking"])
+    ticket = make_ticket(team=l1_team, actor=ACTOR)
+    ticket_move(ticket=ticket, to_status="waiting", actor=ACTOR)  # waits, not snoozed
+
+    message_add(ticket=ticket, author_kind="customer", body="Here it is.", actor=ACTOR)
+
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket_status(ticket).slug) == ("open", "checking")
+
+
+def test_in_the_built_in_workflow_a_customer_reply_reopens_a_pending_ticket(ticket):
+    from escalations.services.transitions import ticket_step
+
+    ticket_step(ticket=ticket, transition="wait_on_customer", actor=ACTOR)
+    message_add(ticket=ticket, author_kind="customer", body="Done.", actor=ACTOR)
+    ticket.refresh_from_db()
+    assert ticket.status == "open"
