@@ -18,7 +18,7 @@ from escalations.models import (
     Workspace,
 )
 from escalations.services.tickets import CREATE_FIELDS
-from escalations.services.transitions import allowed_transitions
+from escalations.services.workflow_targets import allowed_transitions
 from escalations.services.workflows import ticket_offers, ticket_status, workflow_of
 from escalations.workflow import SystemMove
 

@@ -180,7 +180,7 @@ def rule_status_target(ticket: Ticket, value: str):
     """The status a rule's "set status" names: a workflow status by its slug, or (as rules
     written before workspaces had workflows say) a lifecycle state, for the status the one
     allowed step into it lands on."""
-    from escalations.services.transitions import status_for_state
+    from escalations.services.workflow_targets import status_for_state
 
     workflow = workflow_of(ticket.workspace_id)
     return workflow.get(value) or status_for_state(ticket, value)
