@@ -82,6 +82,11 @@ class _Story:
 MANAGER_USERNAME = "manager"
 
 
+def demo_logins() -> list[str]:
+    """The demo's logins: the manager first, then every agent."""
+    return [MANAGER_USERNAME, *(spec["username"] for spec in _load()["agents"])]
+
+
 @transaction.atomic
 def demo_accounts_reset(*, password: str) -> list[str]:
     """Give the demo manager and every demo agent the demo password; return their logins."""
@@ -98,7 +103,7 @@ def demo_accounts_reset(*, password: str) -> list[str]:
         manager.is_staff = True
         manager.save(update_fields=["is_staff"])
     manager.groups.set(Group.objects.filter(name=MANAGER))
-    logins = [MANAGER_USERNAME, *(spec["username"] for spec in _load()["agents"])]
+    logins = demo_logins()
     # One hash for all: hashing is deliberately slow, and these are demo accounts.
     User.objects.filter(username__in=logins).update(password=make_password(password))
     return sorted(

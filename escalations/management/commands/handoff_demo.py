@@ -1,20 +1,45 @@
-"""Set up and run the demo: migrate, load demo data, start the web server and a cluster."""
+"""Set up and run the demo: migrate, load demo data, start the web server and a cluster.
 
+The console shows only what a person needs: what was loaded and, last, how to log in. Everything
+the processes print (queue logs, e-mails from the console backend, requests) goes to
+`var/demo.log`. The web server and the cluster each run in a session of their own, so a
+terminal's Ctrl-C reaches only this command, which then stops each of them with one signal and,
+after a grace period, kills whatever is left of their process groups.
+"""
+
+import contextlib
+import ctypes
+import logging
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
 from escalations.models import Workspace
-from escalations.services.demo import MANAGER_USERNAME, demo_accounts_reset, demo_seed
+from escalations.services.demo import (
+    MANAGER_USERNAME,
+    demo_accounts_reset,
+    demo_logins,
+    demo_seed,
+)
+
+# How long the web server and the cluster get to stop on their own before they are killed.
+STOP_GRACE_SECONDS = 10
+# How long the web server gets to start answering before the demo gives up.
+START_TIMEOUT_SECONDS = 60
+_ALL_INTERFACES = {"0.0.0.0", "::", "[::]"}
 
 
 def demo_password() -> str:
@@ -29,75 +54,226 @@ def demo_password() -> str:
     return path.read_text().strip()
 
 
-def _raise_keyboard_interrupt(signum, frame):
-    raise KeyboardInterrupt
+def demo_log_path() -> Path:
+    return Path(settings.VAR_DIR) / "demo.log"
+
+
+def split_addr(addr: str) -> tuple[str, str]:
+    """`host:port`, `[v6]:port` or a bare port, as runserver takes them."""
+    host, sep, port = addr.rpartition(":")
+    if not sep:
+        return "127.0.0.1", addr
+    return host or "127.0.0.1", port
+
+
+def allowed_hosts_for(host: str) -> tuple[list[str], str | None]:
+    """The hosts the served demo must accept, and a note when the person should know why.
+
+    Serving on every interface accepts any host name, unless HANDOFF_ALLOWED_HOSTS says
+    otherwise; serving on one name or address adds it to the configured list."""
+    configured = list(settings.ALLOWED_HOSTS)
+    explicit = "HANDOFF_ALLOWED_HOSTS" in os.environ
+    bare = host.strip("[]")
+    if host in _ALL_INTERFACES:
+        if explicit:
+            return configured, _(
+                "Serving on every interface; only the hosts in HANDOFF_ALLOWED_HOSTS (%s) "
+                "are answered."
+            ) % ", ".join(configured)
+        return ["*"], _(
+            "Serving on every interface: requests for any host name are answered. Set "
+            "HANDOFF_ALLOWED_HOSTS to the names people use to restrict that."
+        )
+    if bare in configured or host in configured or "*" in configured:
+        return configured, None
+    if explicit:
+        return configured, _(
+            "%(host)s is not in HANDOFF_ALLOWED_HOSTS: add it there, or requests for it are "
+            "answered 400."
+        ) % {"host": bare}
+    return [*configured, bare], None
+
+
+def _die_with_parent() -> None:
+    """Run in the child before it starts: on Linux, stop when the demo command dies, even by
+    SIGKILL, so no cluster keeps firing deadlines for a demo that has gone."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+class _Stop(Exception):
+    """A signal asked the demo to stop."""
 
 
 class Command(BaseCommand):
-    help = "Prepare the database with demo data and run Handoff with a django-q2 cluster."
+    help = _("Prepare the database with demo data and run Handoff with a django-q2 cluster.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--addr", default="127.0.0.1:8000", help="host:port to serve on")
+        parser.add_argument("--addr", default="127.0.0.1:8000", help=_("host:port to serve on"))
         parser.add_argument(
-            "--no-serve", action="store_true", help="Only migrate and load the demo data."
+            "--no-serve", action="store_true", help=_("Only migrate and load the demo data.")
+        )
+        parser.add_argument(
+            "--login",
+            action="store_true",
+            help=_("Print how to log in to the demo again, and change nothing."),
         )
 
-    def handle(self, *args, addr: str, no_serve: bool, **options):
+    def handle(self, *args, addr: str, no_serve: bool, login: bool, **options):
+        if login:
+            logins = self._existing_logins()
+            self._print_login(addr, demo_password(), logins)
+            return
+        self._log_to_file()
         call_command("migrate", interactive=False, verbosity=0)
         password = demo_password()
         result = demo_seed()
         logins = demo_accounts_reset(password=password)
-        what = "Loaded" if result.created else "Found"
+        what = _("Loaded") if result.created else _("Found")
         self.stdout.write(
-            f"{what} the demo workspace {result.workspace} ({result.tickets} tickets)."
+            _("%(what)s the demo workspace %(workspace)s (%(tickets)s tickets).")
+            % {"what": what, "workspace": result.workspace, "tickets": result.tickets}
         )
         others = Workspace.objects.exclude(pk=result.workspace.pk).annotate(n=Count("tickets"))
         for workspace in others.order_by("name"):
-            self.stdout.write(f"  and {workspace.name} ({workspace.n} tickets).")
+            self.stdout.write(
+                _("  and %(workspace)s (%(tickets)s tickets).")
+                % {"workspace": workspace.name, "tickets": workspace.n}
+            )
         if no_serve:
             self._print_login(addr, password, logins)
             return
         self._serve(addr, password, logins)
 
-    def _print_login(self, addr: str, password: str, logins: list[str]) -> None:
-        agents = ", ".join(login for login in logins if login != MANAGER_USERNAME)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"\n  Handoff admin:  http://{addr}/admin/\n"
-                f"  Log in as:      {MANAGER_USERNAME} / {password}   (support manager)\n"
-                f"  Agents:         {agents} (same password)\n"
+    def _existing_logins(self) -> list[str]:
+        logins = demo_logins()
+        try:
+            present = set(
+                User.objects.filter(username__in=logins).values_list("username", flat=True)
             )
-        )
+        except DatabaseError:  # not even migrated
+            present = set()
+        if MANAGER_USERNAME not in present:
+            raise CommandError(_("There is no demo here yet: run handoff_demo first."))
+        return [login for login in logins if login in present]
+
+    def _log_to_file(self) -> None:
+        """This process's log lines go to var/demo.log, as the web server's and cluster's do."""
+        path = demo_log_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(path, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root = logging.getLogger()
+        for old in list(root.handlers):
+            if isinstance(old, logging.StreamHandler) and not isinstance(old, logging.FileHandler):
+                root.removeHandler(old)
+        root.addHandler(handler)
+
+    def _print_login(self, addr: str, password: str, logins: list[str]) -> None:
+        host, port = split_addr(addr)
+        shown = "127.0.0.1" if host in _ALL_INTERFACES else host
+        agents = ", ".join(login for login in logins if login != MANAGER_USERNAME)
+        lines = [
+            "",
+            _("  Handoff admin:  http://%(host)s:%(port)s/admin/") % {"host": shown, "port": port},
+            _("  Log in as:      %(login)s / %(password)s   (support manager)")
+            % {"login": MANAGER_USERNAME, "password": password},
+            _("  Agents:         %(agents)s (same password)") % {"agents": agents},
+            _("  Logs and e-mails: %(path)s") % {"path": demo_log_path()},
+            _("  Show this again: manage.py handoff_demo --login"),
+            "",
+        ]
+        self.stdout.write(self.style.SUCCESS("\n".join(lines)))
 
     def _serve(self, addr: str, password: str, logins: list[str]) -> None:
-        # Stop cleanly on Ctrl-C and on a process manager's SIGTERM, even when started in the
-        # background (where a shell leaves SIGINT ignored).
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+        host, _port = split_addr(addr)
+        hosts, note = allowed_hosts_for(host)
+        env = {**os.environ, "HANDOFF_ALLOWED_HOSTS": ",".join(hosts), "PYTHONUNBUFFERED": "1"}
         manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
-        cluster = subprocess.Popen([*manage, "qcluster"])
-        web = subprocess.Popen([*manage, "runserver", addr, "--noreload"])
-        time.sleep(1.5)
-        self._print_login(addr, password, logins)
-        self.stdout.write("  Press Ctrl-C to stop the web server and the cluster.\n")
-        self.stdout.flush()
+        stopping = self._catch_stop_signals()
+        log = open(demo_log_path(), "a", encoding="utf-8")  # noqa: SIM115 - kept for the run
+        children: list[subprocess.Popen] = []
         try:
-            while web.poll() is None and cluster.poll() is None:
+            for command in (["qcluster"], ["runserver", addr, "--noreload"]):
+                children.append(
+                    subprocess.Popen(
+                        [*manage, *command],
+                        env=env,
+                        stdin=subprocess.DEVNULL,
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                        start_new_session=True,
+                        preexec_fn=_die_with_parent,
+                    )
+                )
+            self._wait_until_answering(addr, children)
+            if note:
+                self.stdout.write(self.style.WARNING(note))
+            self._print_login(addr, password, logins)
+            self.stdout.write(_("  Press Ctrl-C to stop the web server and the cluster.\n"))
+            self.stdout.flush()
+            while all(child.poll() is None for child in children):
                 time.sleep(0.5)
-        except KeyboardInterrupt:
-            pass
+            failed = True
+        except _Stop:
+            failed = False
+            self.stdout.write(_("Stopping the web server and the cluster…"))
+            self.stdout.flush()
         finally:
-            for process in (web, cluster):
-                if process.poll() is None:
-                    process.send_signal(signal.SIGINT)
-            for process in (web, cluster):
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-        if web.returncode not in (0, None, -signal.SIGINT) or cluster.returncode not in (
-            0,
-            None,
-            -signal.SIGINT,
-        ):
-            self.stderr.write("A process stopped unexpectedly; see the log above.")
+            self._stop(children, stopping)
+            log.close()
+        if failed:
+            raise CommandError(
+                _("A process of the demo stopped unexpectedly; see %(path)s.")
+                % {"path": demo_log_path()}
+            )
+
+    def _catch_stop_signals(self) -> dict:
+        """Ctrl-C, a process manager's SIGTERM and a closing terminal's SIGHUP all stop the demo,
+        even when started in the background (where a shell leaves SIGINT ignored). A second
+        signal while stopping kills what is left at once."""
+        state = {"stopping": False, "hurry": False}
+
+        def handler(signum, frame):
+            if state["stopping"]:
+                state["hurry"] = True
+                return
+            state["stopping"] = True
+            raise _Stop
+
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, handler)
+        return state
+
+    def _wait_until_answering(self, addr: str, children: list[subprocess.Popen]) -> None:
+        host, port = split_addr(addr)
+        target = "127.0.0.1" if host in _ALL_INTERFACES else host.strip("[]")
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            if any(child.poll() is not None for child in children):
+                return
+            try:
+                with socket.create_connection((target, int(port)), timeout=0.5):
+                    return
+            except OSError:
+                time.sleep(0.2)
+
+    def _stop(self, children: list[subprocess.Popen], state: dict) -> None:
+        """One SIGTERM to each child's main process (django-q2 stops its sentinel and workers
+        in order), then SIGKILL to whatever is left in each child's process group."""
+        state["stopping"] = True
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        while time.monotonic() < deadline and not state["hurry"]:
+            if all(child.poll() is not None for child in children):
+                break
+            time.sleep(0.1)
+        for child in children:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
