@@ -40,6 +40,8 @@ _CONFIGURATION = (
     "escalations.EscalationLadder",
     "escalations.LadderLevel",
     "escalations.EscalationPolicy",
+    # The AI policy's versions: the hand-over records which version it followed.
+    "escalations.HistoricalEscalationPolicy",
     "escalations.Workspace",
     "escalations.Team",
     "escalations.Agent",
@@ -90,12 +92,13 @@ for _model in _CONFIGURATION:
         )
 
 
-def _connect_memberships() -> None:
+def configuration_links() -> tuple:
+    """The many-to-many tables of configuration: a change to one is a change of configuration."""
     from django.contrib.auth.models import Group, User
 
     from escalations.models import CustomStatus, RaciRole, SlaPolicy, WorkProcess
 
-    for through in (
+    return (
         User.groups.through,
         User.user_permissions.through,
         Group.permissions.through,
@@ -103,7 +106,17 @@ def _connect_memberships() -> None:
         CustomStatus.next_statuses.through,
         RaciRole.people.through,
         WorkProcess.gated_statuses.through,
-    ):
+        WorkProcess.reopen_statuses.through,
+    )
+
+
+def configuration_models() -> tuple[str, ...]:
+    """The models whose rows are configuration (app_label.ModelName)."""
+    return _CONFIGURATION
+
+
+def _connect_memberships() -> None:
+    for through in configuration_links():
         m2m_changed.connect(
             _memberships_changed, sender=through, dispatch_uid=f"config_m2m_{through.__name__}"
         )

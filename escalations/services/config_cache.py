@@ -8,6 +8,7 @@ in the same transaction (see `signals`), so a committed change is seen by the ne
 every process, and an uncommitted one by nobody else.
 """
 
+import functools
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -18,6 +19,9 @@ from escalations.services.dispatch import memo_clear, memoised
 
 MAX_KEPT = 4096
 _kept: dict[tuple, tuple[str, Any]] = {}
+# Called as observer(name, compute) -> value instead of compute() when set; the test that every
+# table a kept computation reads is invalidated by a change uses it to watch the reads.
+compute_observer: Callable[[str, Callable[[], Any]], Any] | None = None
 
 
 def config_revision() -> str:
@@ -37,6 +41,8 @@ def _read_token() -> str:
 def config_cached(name: str, key: Any, compute: Callable[[], Any]) -> Any:
     """`compute()`, or what it gave under the current token. Values are shared: read-only."""
     token = config_revision()
+    if compute_observer is not None:
+        compute = functools.partial(compute_observer, name, compute)
     if not token:
         return compute()
     entry = _kept.get((name, key))
