@@ -166,8 +166,8 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}, "django.request": {"level": "ERROR"}},
 }
 
-# django-q2 on the ORM broker: enqueueing is part of the caller's transaction and delivery is
-# at-least-once. `retry` must exceed `timeout`, or a slow task runs twice at once.
+# django-q2 on the ORM broker: tasks are enqueued after the change that caused them commits,
+# and delivery is at-least-once. `retry` must exceed `timeout`, or a slow task runs twice at once.
 Q_CLUSTER = {
     "name": env_str("HANDOFF_Q_NAME", "handoff"),
     "orm": "default",

@@ -31,7 +31,11 @@ def test_every_setting_read_in_code_is_in_env_example():
     example = (ROOT / ".env.example").read_text(encoding="utf-8")
     read = set()
     for path in (ROOT / "config").glob("*.py"):
-        read |= set(re.findall(r'env_\w+\("([A-Z_]+)"', path.read_text(encoding="utf-8")))
+        read |= set(re.findall(r'env_\w+\(\s*"([A-Z_]+)"', path.read_text(encoding="utf-8")))
+    for package in ("escalations", "templates_catalog"):
+        for path in (ROOT / package).rglob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            read |= set(re.findall(r'os\.environ(?:\.get)?[\[(]\s*"(HANDOFF_[A-Z_]+)"', text))
     missing = sorted(name for name in read if name not in example)
     assert not missing, f"settings missing from .env.example: {missing}"
 
@@ -51,3 +55,15 @@ def test_readme_workflow_diagram_is_the_one_the_code_draws():
         "run: uv run manage.py handoff_templates --diagram quality-control-checklist "
         "> docs/workflow-quality-control-checklist.svg"
     )
+
+
+def test_the_development_section_names_every_management_command():
+    development = README.split("## Development", 1)[1]
+    commands = {
+        path.stem
+        for path in ROOT.glob("*/management/commands/*.py")
+        if not path.stem.startswith("_")
+    }
+    assert commands
+    missing = sorted(name for name in commands if f"`{name}" not in development)
+    assert not missing, f"management commands the Development section does not name: {missing}"

@@ -3,10 +3,11 @@
 Every transaction on the embedded database writes (BEGIN IMMEDIATE), and SQLite makes a writer
 that finds the database locked sleep and try again, in steps of up to 100 ms: under a few
 concurrent requests, a 5 ms transaction could wait a quarter of a second. Here a transaction
-first takes an exclusive lock on a file beside the database (`<database>.writelock`), which the
-kernel hands to the next waiter the moment the previous transaction ends; SQLite's own lock is
-then free. Waiting is bounded by the database `timeout` option, after which the usual
-"database is locked" error is raised. Without `fcntl` (Windows) this is plain SQLite.
+first takes an exclusive `flock` on a file beside the database (`<database>.writelock`), polled
+without blocking with a back-off from FIRST_PAUSE to LONGEST_PAUSE, so a waiter notices within
+2 ms that the previous transaction ended; SQLite's own lock is then free. Waiting is bounded
+by the database `timeout` option, after which the usual "database is locked" error is raised.
+Without `fcntl` (Windows) this is plain SQLite.
 """
 
 import time
