@@ -121,7 +121,8 @@ def demo_extra_register(extra) -> None:
 
 @transaction.atomic
 def demo_seed(*, now: datetime | None = None, seed: int = 7) -> DemoResult:
-    """Create the demo workspace, people and about 50 tickets, unless they already exist."""
+    """Create the demo workspace, people, about 50 tickets and the plans, matrices and
+    processes they run under, unless they already exist."""
     data = _load()
     existing = Workspace.objects.filter(slug=data["workspace"]["slug"]).first()
     if existing is not None:
@@ -183,6 +184,11 @@ def demo_seed(*, now: datetime | None = None, seed: int = 7) -> DemoResult:
     )
     workspace.human_request_phrases = default_human_request_phrases()
     directory_save(instance=workspace)
+    from escalations.services.demo_governance import demo_governance_seed
+
+    demo_governance_seed(
+        workspace=workspace, spec=data["governance"], teams=teams, agents=agents, now=now
+    )
     # What came due during the played history fires as a sweeper running all along would
     # have: each deadline at its due time, in order (a ladder level that fires can make the
     # next one due), so that nothing is left overdue and nothing is stamped at this moment.

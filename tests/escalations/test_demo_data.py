@@ -174,3 +174,46 @@ def test_seeding_adds_nothing_to_the_day_of_the_played_tickets(seeded, seeded_at
     }
     since = TicketEvent.objects.filter(ticket__in=played, created_at__gte=seeded_at)
     assert [e for e in since if (e.ticket_id, e.created_at) not in due] == []
+
+
+def test_the_demo_workspace_has_every_governance_document(seeded):
+    from escalations.models import (
+        ActionPlanBlueprint,
+        CommunicationPlan,
+        EscalationMatrix,
+        IncidentActionPlan,
+        IncidentCommunication,
+        PlanStatus,
+        QualityChecklist,
+        RaciMatrix,
+        StepSignOff,
+        WorkProcess,
+    )
+
+    workspace = seeded.workspace
+    assert not demo_seed().created  # seeding again makes no second one of any
+    raci = RaciMatrix.objects.get(workspace=workspace)
+    assert raci.activities.count() >= 5
+    plan = CommunicationPlan.objects.get(workspace=workspace)
+    assert plan.contacts.exists() and plan.steps.exists()
+    matrix = EscalationMatrix.objects.get(workspace=workspace)
+    assert matrix.cells.count() == len(matrix.severities) * len(matrix.levels)
+    assert ActionPlanBlueprint.objects.filter(workspace=workspace).exists()
+    process = WorkProcess.objects.get(workspace=workspace)
+    assert process.steps.filter(sign_off=True, owner_team__slug="billing").exists()
+    assert QualityChecklist.objects.get(workspace=workspace).escalate_at_once
+    # and they are at work: a live outage runs under the plans, a refund awaits Billing
+    incident = IncidentActionPlan.objects.get(ticket__workspace=workspace)
+    assert incident.status == PlanStatus.AWAITING_APPROVAL
+    running = IncidentCommunication.objects.get(ticket=incident.ticket, ended_at=None)
+    assert running.updates.exists()
+    assert StepSignOff.objects.filter(ticket__workspace=workspace, state="pending").exists()
+
+
+def test_every_demo_agent_has_raci_duties(seeded):
+    from escalations.models import Agent
+    from escalations.services.raci import raci_duties_of
+
+    agents = Agent.objects.filter(memberships__team__workspace=seeded.workspace).distinct()
+    assert agents.count() == 10
+    assert [a.user.username for a in agents if not raci_duties_of(a)] == []
