@@ -32,9 +32,12 @@ from escalations.models import (
 from escalations.services.communications import communication_start, status_update_send
 from escalations.services.directory import directory_save
 from escalations.services.plans import plan_create, plan_transition
+from escalations.services.quality import quality_flags_record
 from escalations.services.raci import raci_matrix_create
 from escalations.services.timers import timers_fire_until
 from escalations.services.transitions import ticket_move
+
+AI_CHECK = Actor.system("AI first check")
 
 
 def demo_governance_seed(
@@ -59,6 +62,7 @@ def demo_governance_seed(
         t["key"] for t in checklist["error_types"] if t["severity"] == Severity.CRITICAL
     ]
     directory_save(instance=QualityChecklist(workspace=workspace, **checklist))
+    _answers_flagged(workspace, spec["quality_flags"])
     _refund_awaiting_approval(workspace, spec["work_process"], now)
     _incident(workspace, spec["incident"], plan, agents, now)
 
@@ -117,6 +121,17 @@ def _played_at(moment: datetime) -> Iterator[None]:
 
 def _last_moment(ticket: Ticket) -> datetime:
     return ticket.events.order_by("-created_at").values_list("created_at", flat=True).first()
+
+
+def _answers_flagged(workspace, flags: list[dict]) -> None:
+    """The AI's first check found minor and major slips in a few of the chatbot's answers."""
+    for number, spec in enumerate(flags):
+        chats = Ticket.objects.filter(workspace=workspace, channel="chat", ai_intent=spec["intent"])
+        chat = chats.order_by("-created_at")[number]
+        with _played_at(chat.created_at + timedelta(minutes=2)):
+            quality_flags_record(
+                ticket=chat, flags=spec["flags"], actor=AI_CHECK, may_escalate=False
+            )
 
 
 def _refund_awaiting_approval(workspace, spec: dict, now: datetime) -> None:

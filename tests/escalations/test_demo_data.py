@@ -185,6 +185,7 @@ def test_the_demo_workspace_has_every_governance_document(seeded):
         IncidentCommunication,
         PlanStatus,
         QualityChecklist,
+        QualityFlag,
         RaciMatrix,
         StepSignOff,
         WorkProcess,
@@ -201,7 +202,9 @@ def test_the_demo_workspace_has_every_governance_document(seeded):
     assert ActionPlanBlueprint.objects.filter(workspace=workspace).exists()
     process = WorkProcess.objects.get(workspace=workspace)
     assert process.steps.filter(sign_off=True, owner_team__slug="billing").exists()
-    assert QualityChecklist.objects.get(workspace=workspace).escalate_at_once
+    checklist = QualityChecklist.objects.get(workspace=workspace)
+    assert checklist.escalate_at_once
+    assert QualityFlag.objects.filter(checklist=checklist).count() == 3
     # and they are at work: a live outage runs under the plans, a refund awaits Billing
     incident = IncidentActionPlan.objects.get(ticket__workspace=workspace)
     assert incident.status == PlanStatus.AWAITING_APPROVAL
