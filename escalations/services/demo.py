@@ -1,7 +1,8 @@
 """Demo data: a realistic support operation, built through the same services as real work.
 
 Every ticket's history is replayed at moments in the past (`clock.frozen_at`), so the audit
-trail, the first-response and resolution times and the escalations are as real as live ones.
+trail, the first-response and resolution times and the escalations are as real as live ones;
+the deadlines that came due in that past then fire at their due times, not at the replay's.
 """
 
 import json
@@ -40,7 +41,7 @@ from escalations.services.escalations import escalation_create
 from escalations.services.messages import message_add
 from escalations.services.rule_config import rule_save, rule_set_save
 from escalations.services.tickets import ticket_create, ticket_update
-from escalations.services.timers import timers_sweep
+from escalations.services.timers import timers_fire_until
 from escalations.services.transitions import ticket_step
 
 DEMO_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
@@ -125,7 +126,8 @@ def demo_extra_register(extra) -> None:
 
 @transaction.atomic
 def demo_seed(*, now: datetime | None = None, seed: int = 7) -> DemoResult:
-    """Create the demo workspace, people and about 50 tickets, unless they already exist."""
+    """Create the demo workspace, people, about 50 tickets and the plans, matrices and
+    processes they run under, unless they already exist."""
     data = _load()
     existing = Workspace.objects.filter(slug=data["workspace"]["slug"]).first()
     if existing is not None:
@@ -187,11 +189,15 @@ def demo_seed(*, now: datetime | None = None, seed: int = 7) -> DemoResult:
     )
     workspace.human_request_phrases = default_human_request_phrases()
     directory_save(instance=workspace)
-    # What came due during the played history fires now, once; a ladder level that fires can
-    # make the next one due at once, hence the repeat.
-    fired = timers_sweep().fired
-    while fired:
-        fired = timers_sweep().fired
+    from escalations.services.demo_governance import demo_governance_seed
+
+    demo_governance_seed(
+        workspace=workspace, spec=data["governance"], teams=teams, agents=agents, now=now
+    )
+    # What came due during the played history fires as a sweeper running all along would
+    # have: each deadline at its due time, in order (a ladder level that fires can make the
+    # next one due), so that nothing is left overdue and nothing is stamped at this moment.
+    timers_fire_until(until=clock.now())
     for extra in _extras:
         extra(now=now)
     return DemoResult(workspace, created=True, tickets=len(END_STATES) + played)

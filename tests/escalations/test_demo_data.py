@@ -23,9 +23,14 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
+def seeded_at():
+    return timezone.now()
+
+
+@pytest.fixture(scope="module")
+def seeded(seeded_at, django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        result = demo_seed()
+        result = demo_seed(now=seeded_at)
         yield result
         from django.core.management import call_command
 
@@ -141,3 +146,77 @@ def test_the_demo_gives_the_threshold_report_a_history(seeded):
     delivery = review["order.delivery_status"]
     assert (delivery.too_early, delivery.too_late, delivery.current) == (3, 2, 0.6)
     assert delivery.proposed < delivery.current
+
+
+def test_the_demo_history_fired_each_deadline_at_its_due_time(seeded):
+    from escalations.models import Timer, TimerState
+
+    assert not Timer.objects.filter(
+        state=TimerState.PENDING, next_try_at__lte=timezone.now()
+    ).exists()
+    fired = Timer.objects.filter(state=TimerState.FIRED)
+    assert fired.filter(kind="sla_warning").exists() and fired.filter(kind="sla_breach").exists()
+    assert [t for t in fired if t.fired_at != t.due_at] == []
+
+
+def test_seeding_adds_nothing_to_the_day_of_the_played_tickets(seeded, seeded_at):
+    """What today holds of the played history is what happened today: the steps played and
+    the deadlines that came due, at their moments, never a backlog stamped at seeding."""
+    from escalations.models import Timer, TimerState
+
+    played = Ticket.objects.filter(created_at__lt=seeded_at)
+    assert played.count() == TICKETS
+    due = {
+        (ticket, due_at)
+        for ticket, due_at in Timer.objects.filter(
+            ticket__in=played, state=TimerState.FIRED
+        ).values_list("ticket", "due_at")
+    }
+    since = TicketEvent.objects.filter(ticket__in=played, created_at__gte=seeded_at)
+    assert [e for e in since if (e.ticket_id, e.created_at) not in due] == []
+
+
+def test_the_demo_workspace_has_every_governance_document(seeded):
+    from escalations.models import (
+        ActionPlanBlueprint,
+        CommunicationPlan,
+        EscalationMatrix,
+        IncidentActionPlan,
+        IncidentCommunication,
+        PlanStatus,
+        QualityChecklist,
+        QualityFlag,
+        RaciMatrix,
+        StepSignOff,
+        WorkProcess,
+    )
+
+    workspace = seeded.workspace
+    assert not demo_seed().created  # seeding again makes no second one of any
+    raci = RaciMatrix.objects.get(workspace=workspace)
+    assert raci.activities.count() >= 5
+    plan = CommunicationPlan.objects.get(workspace=workspace)
+    assert plan.contacts.exists() and plan.steps.exists()
+    matrix = EscalationMatrix.objects.get(workspace=workspace)
+    assert matrix.cells.count() == len(matrix.severities) * len(matrix.levels)
+    assert ActionPlanBlueprint.objects.filter(workspace=workspace).exists()
+    process = WorkProcess.objects.get(workspace=workspace)
+    assert process.steps.filter(sign_off=True, owner_team__slug="billing").exists()
+    checklist = QualityChecklist.objects.get(workspace=workspace)
+    assert checklist.escalate_at_once
+    assert QualityFlag.objects.filter(checklist=checklist).count() == 3
+    # and they are at work: a live outage runs under the plans, a refund awaits Billing
+    incident = IncidentActionPlan.objects.get(ticket__workspace=workspace)
+    assert incident.status == PlanStatus.AWAITING_APPROVAL
+    running = IncidentCommunication.objects.get(ticket=incident.ticket, ended_at=None)
+    assert running.updates.exists()
+    assert StepSignOff.objects.filter(ticket__workspace=workspace, state="pending").exists()
+
+
+def test_every_demo_agent_has_raci_duties(seeded):
+    from escalations.models import Agent
+    from escalations.services.raci import raci_duties_of
+
+    agents = Agent.objects.filter(memberships__team__workspace=seeded.workspace).distinct()
+    assert agents.count() == 10
+    assert [a.user.username for a in agents if not raci_duties_of(a)] == []

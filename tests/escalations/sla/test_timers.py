@@ -72,6 +72,25 @@ def test_a_late_sweep_fires_every_missed_deadline_in_order(l1_team, actor, polic
         assert len(events(ticket, EventType.SLA_BREACHED)) == 2
 
 
+def test_firing_until_a_moment_fires_each_missed_deadline_at_its_own_due_time(
+    l1_team, actor, policy, time
+):
+    with time.at(0):
+        ticket = make_ticket(team=l1_team, actor=actor)
+    with time.at(1000):
+        fired = timers.timers_fire_until(until=START + timedelta(minutes=500))
+    assert fired == 4  # a warning and a breach for each of the two clocks
+    marks = ticket.events.filter(event_type__in=[EventType.SLA_WARNING, EventType.SLA_BREACHED])
+    assert list(marks.order_by("created_at").values_list("created_at", "to_value")) == [
+        (START + timedelta(minutes=48), "First response"),
+        (START + timedelta(minutes=60), "First response"),
+        (START + timedelta(minutes=384), "Resolution"),
+        (START + timedelta(minutes=480), "Resolution"),
+    ]
+    for timer in Timer.objects.filter(ticket=ticket):
+        assert (timer.state, timer.fired_at) == (TimerState.FIRED, timer.due_at)
+
+
 def test_a_rule_on_sla_breached_raises_the_priority_and_the_deadline_moves(
     l1_team, actor, policy, time
 ):
