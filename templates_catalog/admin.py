@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
 from unfold.admin import ModelAdmin
 from unfold.decorators import display
 
@@ -56,7 +57,12 @@ class WorkflowTemplateAdmin(ModelAdmin):
     def use_view(self, request, pk: int):
         """Use template: a new workspace from it, named here."""
         if not request.user.has_perm(USE_PERMISSION):
-            raise PermissionDenied
+            raise PermissionDenied(
+                _(
+                    "Using a template makes a new workspace, and your role does not add "
+                    "workspaces. You can read the template; a support manager can use it."
+                )
+            )
         template = get_object_or_404(WorkflowTemplate, pk=pk)
         form = UseTemplateForm(request.POST or None, template=template)
         if request.method == "POST" and form.is_valid():

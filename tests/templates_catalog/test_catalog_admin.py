@@ -1,5 +1,7 @@
 """Browsing the catalog in the admin: the list, and what a template sets up."""
 
+from html import unescape
+
 import pytest
 
 from templates_catalog.models import WorkflowTemplate
@@ -41,8 +43,24 @@ def test_templates_cannot_be_edited_in_the_admin_only_read(client, manager_user,
     assert response.status_code == 403
     template.refresh_from_db()
     assert template.spec == before
+
+
+def test_an_agent_reads_the_catalog_but_is_not_offered_its_use(client, agent_user):
+    template = WorkflowTemplate.objects.get(slug="customer-service-escalation")
     client.force_login(agent_user)
-    assert client.get("/admin/templates_catalog/workflowtemplate/").status_code == 403
+
+    listing = client.get("/admin/templates_catalog/workflowtemplate/")
+    page = client.get(f"/admin/templates_catalog/workflowtemplate/{template.pk}/change/")
+    use = client.get(f"/admin/templates_catalog/workflowtemplate/{template.pk}/use/")
+
+    assert listing.status_code == 200 and template.name in listing.content.decode()
+    assert page.status_code == 200
+    assert "What using this template creates" in page.content.decode()
+    assert "use-template-link" not in page.content.decode()
+    assert use.status_code == 403
+    text = unescape(use.content.decode())
+    assert 'id="refusal"' in text and "Escalation workflows" in text  # the admin's own page
+    assert "your role does not add workspaces" in text
 
 
 def test_a_manager_uses_a_template_to_make_a_workspace(client, manager_user):
