@@ -106,6 +106,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         | _perms("add change", ("incidentactionplan", "planresponsibility", "operationalperiod"))
         | _perms("change", ("stepsignoff",))
         | {"escalations.transition_ticket"}
+        | {"templates_catalog.view_workflowtemplate"}  # read, not use (that adds a workspace)
     ),
     READ_ONLY: (
         _perms("view", _ALL)

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
@@ -19,6 +20,9 @@ from escalations.models import (
     Tier,
     Workspace,
 )
+
+# A communication plan's owner sends its status updates, reminded in the admin.
+COMMUNICATION_OWNER_PERMISSION = "escalations.add_statusupdate"
 
 
 def _count_per_ticket(queryset) -> Coalesce:
@@ -201,3 +205,10 @@ def known_request_types() -> tuple[str, ...]:
         return tuple(sorted(found))
 
     return config_cached("request_types", None, read)
+
+
+def communication_owners() -> QuerySet:
+    """Who may own a communication plan run: active logins to the admin whose role sends
+    status updates (not the API's integration logins, not read-only ones)."""
+    users = get_user_model().objects.with_perm(COMMUNICATION_OWNER_PERMISSION, is_active=True)
+    return users.filter(is_staff=True).order_by("username")

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
 from unfold.admin import ModelAdmin
 from unfold.decorators import display
 
@@ -13,7 +14,11 @@ from escalations.admin.base import add_service_errors
 from templates_catalog.forms import UseTemplateForm
 from templates_catalog.instantiate import USE_PERMISSION, template_instantiate
 from templates_catalog.models import WorkflowTemplate
-from templates_catalog.selectors import template_preview, template_summary
+from templates_catalog.selectors import (
+    teams_without_agents,
+    template_preview,
+    template_summary,
+)
 
 
 @admin.register(WorkflowTemplate)
@@ -56,7 +61,12 @@ class WorkflowTemplateAdmin(ModelAdmin):
     def use_view(self, request, pk: int):
         """Use template: a new workspace from it, named here."""
         if not request.user.has_perm(USE_PERMISSION):
-            raise PermissionDenied
+            raise PermissionDenied(
+                _(
+                    "Using a template makes a new workspace, and your role does not add "
+                    "workspaces. You can read the template; a support manager can use it."
+                )
+            )
         template = get_object_or_404(WorkflowTemplate, pk=pk)
         form = UseTemplateForm(request.POST or None, template=template)
         if request.method == "POST" and form.is_valid():
@@ -70,12 +80,7 @@ class WorkflowTemplateAdmin(ModelAdmin):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(
-                    request,
-                    f"{workspace.name} is ready, made from {template.name} "
-                    f"(v{template.version}): {template_summary(template.spec)}. Rename the "
-                    "teams and add their agents to start.",
-                )
+                messages.success(request, self._made_message(workspace, template))
                 return redirect("admin:escalations_workspace_change", workspace.pk)
         context = {
             **self.admin_site.each_context(request),
@@ -84,8 +89,28 @@ class WorkflowTemplateAdmin(ModelAdmin):
             "original": template,
             "form": form,
             "cancel_url": reverse("admin:templates_catalog_workflowtemplate_change", args=[pk]),
-            "intro": f"A new workspace set up as {template.name} (version {template.version}) "
-            "says. The template itself never changes.",
-            "submit_label": "Create the workspace",
+            "intro": _(
+                "This makes a new workspace with everything the template %(template)s (version "
+                "%(version)s) sets up. The template itself never changes."
+            )
+            % {"template": template.name, "version": template.version},
+            "submit_label": _("Create the workspace"),
         }
         return TemplateResponse(request, "escalations/admin/service_form.html", context)
+
+    def _made_message(self, workspace, template) -> str:
+        """What was made, and what is left to do: the teams still without agents."""
+        made = _("%(workspace)s is ready, made from %(template)s (v%(version)s): %(summary)s.") % {
+            "workspace": workspace.name,
+            "template": template.name,
+            "version": template.version,
+            "summary": template_summary(template.spec),
+        }
+        empty = teams_without_agents(workspace)
+        if not empty:
+            left = _("Its teams have their agents.")
+        elif len(empty) == len(template.spec["teams"]):
+            left = _("Rename the teams and add their agents to start.")
+        else:
+            left = _("Add agents to %(teams)s to start.") % {"teams": ", ".join(empty)}
+        return f"{made} {left}"

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from escalations.models import Workspace
 from escalations.models.choices import TicketStatus, Tier
 from templates_catalog.models import WorkflowTemplate
 
@@ -22,6 +23,12 @@ _DOCUMENT_KINDS = {
 class PreviewSection:
     title: str
     items: tuple[str, ...]
+
+
+def teams_without_agents(workspace: Workspace) -> list[str]:
+    """The names of the workspace's teams that nobody is a member of yet, in name order."""
+    teams = workspace.teams.filter(memberships__isnull=True).order_by("name")
+    return list(teams.values_list("name", flat=True))
 
 
 def template_catalog() -> QuerySet[WorkflowTemplate]:

@@ -23,6 +23,7 @@ from escalations.models import (
     PlanStep,
     StatusUpdate,
 )
+from escalations.selectors import communication_owners
 from escalations.services.communications import (
     communication_check,
     communication_start,
@@ -79,6 +80,10 @@ class StartForm(forms.ModelForm):
     class Meta:
         model = IncidentCommunication
         fields = ("plan", "ticket", "owner")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = communication_owners()
 
     def clean(self):
         cleaned = super().clean()

@@ -18,6 +18,7 @@ from unfold.widgets import (
     UnfoldBooleanSwitchWidget,
 )
 
+from escalations.admin.team_agent_select import TeamAgentSelect
 from escalations.admin.workspace_scope import name_workspaces
 from escalations.models import (
     Agent,
@@ -29,6 +30,7 @@ from escalations.models import (
     Ticket,
     TicketStatus,
 )
+from escalations.services.escalations import ERR_AGENT_NOT_IN_TEAM
 from escalations.services.tickets import CREATE_FIELDS, normalise_tags, ticket_validate
 from escalations.services.workflows import ticket_status, workflow_of
 from escalations.workflow import SystemMove
@@ -328,7 +330,7 @@ class EscalationForm(forms.Form):
         label="Agent",
         help_text="Leave empty and the team's assignment strategy picks the agent. The agent "
         "must be a member of the chosen team.",
-        widget=UnfoldAdminSelectWidget,
+        widget=TeamAgentSelect(team_field="to_team"),
     )
     summary = forms.CharField(
         required=False,
@@ -345,7 +347,6 @@ class EscalationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.ticket = ticket
         teams = Team.objects.filter(is_escalation_target=True).select_related("workspace")
-        agents = Agent.objects.prefetch_related("teams").order_by("display_name")
         if ticket is None:
             # Started from the escalation list: say which ticket.
             self.fields = {
@@ -359,11 +360,17 @@ class EscalationForm(forms.Form):
             }
         else:
             teams = teams.filter(workspace=ticket.workspace_id)
-            agents = agents.filter(teams__workspace=ticket.workspace_id).distinct()
             self.fields["summary"].required = ticket.workspace.escalation_summary_required
             self._add_status_choice(ticket)
         self.fields["to_team"].queryset = teams
-        self.fields["to_agent"].queryset = agents
+        # The members of the teams offered; the picker shows those of the team chosen.
+        self.fields["to_agent"].queryset = (
+            Agent.objects.filter(teams__in=teams)
+            .distinct()
+            .prefetch_related("teams")
+            .order_by("display_name")
+        )
+        self.fields["to_agent"].widget.chosen_team = str(self["to_team"].value() or "")
         if ticket is None:  # the ticket, so its workspace, is not known yet
             name_workspaces(self.fields["to_team"])
 
@@ -403,6 +410,13 @@ class EscalationForm(forms.Form):
 
     def clean_reasons(self):
         return [line.strip() for line in self.cleaned_data["reasons"].splitlines() if line.strip()]
+
+    def clean(self):
+        cleaned = super().clean()
+        team, agent = cleaned.get("to_team"), cleaned.get("to_agent")
+        if team is not None and agent is not None and team not in agent.teams.all():
+            self.add_error("to_agent", ERR_AGENT_NOT_IN_TEAM.format(agent=agent, team=team))
+        return cleaned
 
     @property
     def summary_required(self) -> bool:

@@ -107,7 +107,7 @@ class IncidentActionPlanAdmin(WorkspaceScopedAdmin, SimpleHistoryAdmin, ModelAdm
         extra = {}
         if plan is not None:
             extra = {
-                "moves": [(m, LABELS[m]) for m in plan_moves(plan)],
+                "moves": [(m, LABELS[m]) for m in plan_moves(plan, request.user)],
                 "running": plan.periods.filter(handed_over_at=None).first(),
                 "agents": Agent.objects.order_by("display_name"),
                 "can_change": self.has_change_permission(request, plan),

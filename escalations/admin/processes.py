@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import display
@@ -26,7 +27,7 @@ from escalations.models import (
     TicketStatus,
     WorkProcess,
 )
-from escalations.services.processes import may_sign, sign_off_decide
+from escalations.services.processes import ERR_NOT_AN_OWNER, may_sign, sign_off_decide
 
 
 class StepInline(WorkspaceScopedInline, TabularInline):
@@ -99,6 +100,8 @@ class StepSignOffAdmin(WorkspaceScopedAdmin, ModelAdmin):
             team=OuterRef("step__owner_team"), agent__user=request.user
         )
         signable = Exists(mine) | Value(request.user.is_superuser)
+        if not self.has_change_permission(request):
+            signable = Value(False)  # a read-only login in the team reads, and offers nothing
         return super().get_queryset(request).annotate(signable=signable)
 
     @display(description="")
@@ -119,10 +122,12 @@ class StepSignOffAdmin(WorkspaceScopedAdmin, ModelAdmin):
         sign_off = get_object_or_404(
             StepSignOff.objects.select_related("ticket", "step__owner_team"), pk=pk
         )
-        if not self.has_change_permission(request, sign_off) or not may_sign(
-            request.user, sign_off
-        ):
-            raise PermissionDenied
+        if not self.has_change_permission(request, sign_off):
+            raise PermissionDenied(_("Your role may read sign-offs but not decide them."))
+        if not may_sign(request.user, sign_off):
+            raise PermissionDenied(
+                ERR_NOT_AN_OWNER.format(team=sign_off.step.owner_team.name, step=sign_off.step.name)
+            )
         form = DecisionForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:

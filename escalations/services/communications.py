@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
 from escalations import clock
 from escalations.actors import Actor
@@ -20,10 +21,15 @@ from escalations.models import (
     TimerKind,
     TimerState,
 )
+from escalations.selectors import communication_owners
 from escalations.services.dispatch import service
 from escalations.services.events import event_record
 
 REMINDER_ACTOR = Actor.system("communication plan")
+ERR_NOT_AN_OWNER = gettext_lazy(
+    "{user} cannot own the plan: its owner signs in to the admin and sends status updates "
+    "(a support manager or an agent)."
+)
 
 
 def _key(communication: IncidentCommunication) -> str:
@@ -60,6 +66,8 @@ def communication_check(*, plan: CommunicationPlan, ticket: Ticket, owner) -> No
         errors["ticket"] = f"{plan} already runs for {ticket.reference}."
     if not owner.is_active:
         errors["owner"] = f"{owner.get_username()} is not active."
+    elif not communication_owners().filter(pk=owner.pk).exists():
+        errors["owner"] = ERR_NOT_AN_OWNER.format(user=owner.get_username())
     if errors:
         raise ValidationError(errors)
 

@@ -32,7 +32,7 @@ from escalations.workflow import SystemMove
 
 CONVERSATION_SNAPSHOT_LIMIT = 200
 ERR_TEAM_OTHER_WORKSPACE = "{team} is not a team of this ticket's workspace."
-ERR_AGENT_NOT_IN_TEAM = "{agent} is not a member of {team}."
+ERR_AGENT_NOT_IN_TEAM = gettext_lazy("{agent} is not a member of {team}.")
 ERR_NO_DESTINATION = "Choose the team, the agent or the tier to hand the ticket to."
 ERR_SUMMARY_REQUIRED = "Write a summary for the person who takes the ticket over."
 ERR_FINISHED = gettext_lazy("Ticket {ref} is {state}: reopen it before escalating it.")

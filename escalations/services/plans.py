@@ -4,6 +4,7 @@ carried out in operational periods handed over from responder to responder."""
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed
 
 from escalations import clock
@@ -25,6 +26,8 @@ from escalations.services.events import event_record
 
 PLAN_FIELDS = ("title", "situation_summary", "execution_plan", "priorities", "next_actions")
 REVIEWS = ("approve", "request_changes")
+ERR_NOT_AN_APPROVER = gettext_lazy("Only an approver may approve a plan or send it back.")
+ERR_OWN_PLAN = gettext_lazy("The plan's author cannot approve it: a second person must.")
 MOVES = ("submit", "approve", "request_changes", "resubmit", "revise")
 LABELS = {
     "submit": "submit for approval",
@@ -90,8 +93,21 @@ def plan_update(*, plan: IncidentActionPlan, changes: dict, actor: Actor) -> Inc
     return locked
 
 
-def plan_moves(plan: IncidentActionPlan) -> list[str]:
-    return [name for name in MOVES if can_proceed(getattr(plan, name))]
+def plan_moves(plan: IncidentActionPlan, user=None) -> list[str]:
+    """The steps the plan can take now; given a person, only those that person may take."""
+    moves = [name for name in MOVES if can_proceed(getattr(plan, name))]
+    if user is None:
+        return moves
+    return [m for m in moves if m not in REVIEWS or review_refusal(plan, user) is None]
+
+
+def review_refusal(plan: IncidentActionPlan, user) -> str | None:
+    """Why this person may not approve the plan or send it back, or None when they may."""
+    if user is None or not user.has_perm("escalations.approve_incidentactionplan"):
+        return ERR_NOT_AN_APPROVER
+    if user.pk == plan.created_by_id:
+        return ERR_OWN_PLAN
+    return None
 
 
 @service
@@ -103,19 +119,9 @@ def plan_transition(
         raise IllegalTransition(f"There is no step {move!r}.", current=plan.status, allowed=[])
     locked = IncidentActionPlan.objects.select_for_update().get(pk=plan.pk)
     if move in REVIEWS:
-        user = actor.user
-        if user is None or not user.has_perm("escalations.approve_incidentactionplan"):
-            raise IllegalTransition(
-                "Only an approver may approve a plan or send it back.",
-                current=locked.status,
-                allowed=plan_moves(locked),
-            )
-        if user.pk == locked.created_by_id:
-            raise IllegalTransition(
-                "The plan's author cannot approve it: a second person must.",
-                current=locked.status,
-                allowed=plan_moves(locked),
-            )
+        refusal = review_refusal(locked, actor.user)
+        if refusal is not None:
+            raise IllegalTransition(str(refusal), current=locked.status, allowed=plan_moves(locked))
         if move == "request_changes" and not note.strip():
             raise ValidationError({"note": "Say what must change."})
     method = getattr(locked, move)

@@ -6,7 +6,7 @@ approves it; a hand-over is not completed before every checkpoint is confirmed).
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from escalations import clock
 from escalations.actors import Actor
@@ -27,6 +27,8 @@ from escalations.services.config_cache import config_cached
 from escalations.services.dispatch import service
 from escalations.services.events import event_record
 from escalations.workflow import Status
+
+ERR_NOT_AN_OWNER = gettext_lazy("Only a member of {team} may sign off {step}.")
 
 
 @dataclass(frozen=True)
@@ -241,7 +243,7 @@ def sign_off_decide(
     )
     if not may_sign(actor.user, locked):
         raise IllegalTransition(
-            f"Only a member of {locked.step.owner_team.name} may sign off {locked.step.name}.",
+            ERR_NOT_AN_OWNER.format(team=locked.step.owner_team.name, step=locked.step.name),
             current=locked.state,
             allowed=[],
         )

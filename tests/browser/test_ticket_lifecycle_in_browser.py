@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from escalations.models import Agent, EventType, Ticket, TicketStatus
+from escalations.models import Agent, EventType, Team, Ticket, TicketStatus
 from escalations.services.demo import MANAGER_USERNAME
 from tests.browser.conftest import log_in
 
@@ -107,3 +107,23 @@ def test_l1_agent_escalates_to_billing_and_the_billing_agent_finds_it_assigned(
     assert page.get_by_text("Escalation summary: Customer was charged twice").first.is_visible()
     page.set_viewport_size({"width": 1440, "height": 1500})
     screenshot(page, "ticket-escalated")
+
+
+def test_the_escalate_forms_agents_follow_the_team_chosen(page, demo):
+    ticket = Ticket.objects.filter(status=TicketStatus.OPEN, team__slug="general").first()
+    log_in(page, demo, username="yong")
+    page.goto(f"{demo}/admin/escalations/ticket/{ticket.pk}/escalate/")
+
+    def offered() -> set[int]:
+        return set(
+            page.eval_on_selector_all(
+                "#id_to_agent option",
+                "options => options.filter(o => o.value && !o.hidden).map(o => Number(o.value))",
+            )
+        )
+
+    for name in ("Billing", "Technical Support"):
+        team = Team.objects.get(workspace=ticket.workspace, name=name)
+        page.select_option("#id_to_team", value=str(team.pk))
+        members = set(team.agents.values_list("pk", flat=True))
+        assert members and offered() == members

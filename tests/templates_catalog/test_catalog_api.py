@@ -198,10 +198,14 @@ def test_without_credentials_the_catalog_is_401_and_nothing_is_created():
 
 
 def test_reading_the_catalog_takes_the_view_permission(agent_user, read_only_user):
-    # Agents have no view permission on templates (nor in the admin); read-only users have.
-    assert logged_in(agent_user).get("/api/templates/").status_code == 403
-    detail = logged_in(agent_user).get("/api/templates/customer-service-escalation/")
+    from tests.factories import UserFactory
+
+    # Agents and read-only users read the catalog (as in the admin); a login without a role not.
+    nobody = UserFactory(username="no-role")
+    assert logged_in(nobody).get("/api/templates/").status_code == 403
+    detail = logged_in(nobody).get("/api/templates/customer-service-escalation/")
     assert detail.status_code == 403
+    assert logged_in(agent_user).get("/api/templates/").status_code == 200
     assert logged_in(read_only_user).get("/api/templates/").status_code == 200
 
 

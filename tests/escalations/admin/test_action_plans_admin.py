@@ -6,7 +6,7 @@ import pytest
 from escalations.actors import Actor
 from escalations.models import IncidentActionPlan, OperationalPeriod, PlanStatus
 from escalations.services.plans import plan_create, plan_transition
-from tests.factories import AgentFactory
+from tests.factories import ROLES, AgentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +114,34 @@ def test_read_only_users_cannot_move_plans(client, read_only_user, plan):
     assert client.post(url, {"move": "submit"}).status_code == 403
     plan.refresh_from_db()
     assert plan.status == PlanStatus.DRAFT
+
+
+def test_only_an_approver_who_did_not_write_the_plan_is_offered_its_review(
+    client, agent_user, manager_user, plan
+):
+    plan_transition(plan=plan, move="submit", actor=Actor.for_user(agent_user))
+    url = f"/admin/escalations/incidentactionplan/{plan.pk}/change/"
+    reviews = ('value="approve"', 'value="request_changes"')
+
+    client.force_login(agent_user)  # the author, without the right to approve
+    author_page = client.get(url)
+    client.force_login(UserFactory(username="ana", role=ROLES["agent"]))
+    agent_page = client.get(url)
+    client.force_login(manager_user)
+    approver_page = client.get(url)
+
+    for page in (author_page, agent_page):
+        assert page.status_code == 200
+        assert "Awaiting approval" in page.content.decode()
+        assert not any(button in page.content.decode() for button in reviews)
+    assert all(button in approver_page.content.decode() for button in reviews)
+
+
+def test_an_approver_is_not_offered_the_review_of_their_own_plan(client, manager_user, ticket):
+    own = plan_create(ticket=ticket, title="Own plan", actor=Actor.for_user(manager_user))
+    plan_transition(plan=own, move="submit", actor=Actor.for_user(manager_user))
+    client.force_login(manager_user)
+
+    page = client.get(f"/admin/escalations/incidentactionplan/{own.pk}/change/")
+
+    assert page.status_code == 200 and 'value="approve"' not in page.content.decode()

@@ -6,6 +6,7 @@ import pytest
 from escalations.models import CommunicationPlan, IncidentCommunication, StatusUpdate
 from escalations.services.communications import communication_start
 from escalations.services.transitions import ticket_step
+from tests.factories import ROLES
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +34,45 @@ def test_a_manager_starts_the_plan_for_an_incident(client, manager_user, plan, t
     page = client.get(f"/admin/escalations/incidentcommunication/{communication.pk}/change/")
     assert "A status update every 30 minutes" in page.content.decode()
     assert 'id="send-status-update"' in page.content.decode()
+
+
+def test_a_plan_is_owned_only_by_an_active_admin_user_who_sends_status_updates(
+    client, manager_user, agent_user, read_only_user, plan, ticket
+):
+    from escalations.roles import INTEGRATION
+    from tests.factories import UserFactory
+
+    bot = UserFactory(username="chatbot", is_staff=False, role=INTEGRATION)
+    gone = UserFactory(username="left-us", role=ROLES["agent"], is_active=False)
+    outsider = UserFactory(username="no-role")
+    client.force_login(manager_user)
+
+    page = client.get("/admin/escalations/incidentcommunication/add/")
+    refused = client.post(
+        "/admin/escalations/incidentcommunication/add/",
+        {"plan": plan.pk, "ticket": ticket.pk, "owner": bot.pk},
+    )
+
+    offered = set(page.context["adminform"].form.fields["owner"].queryset)
+    assert offered == {manager_user, agent_user}
+    assert not offered & {bot, gone, outsider, read_only_user}
+    assert refused.status_code == 200 and "owner" in refused.context["adminform"].form.errors
+    assert not IncidentCommunication.objects.exists()
+
+
+def test_the_service_refuses_an_owner_who_cannot_send_status_updates(
+    read_only_user, plan, ticket, actor
+):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        communication_start(plan=plan, ticket=ticket, owner=read_only_user, actor=actor)
+
+    assert refused.value.message_dict["owner"] == [
+        "rita cannot own the plan: its owner signs in to the admin and sends status updates "
+        "(a support manager or an agent)."
+    ]
+    assert not IncidentCommunication.objects.exists()
 
 
 def test_a_plan_for_a_resolved_incident_is_refused_on_the_form(

@@ -1,3 +1,5 @@
+from html import unescape
+
 import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
@@ -53,6 +55,18 @@ def test_a_manager_cannot_see_or_touch_superusers(client, manager_user):
 def test_an_agent_cannot_manage_logins(client, agent_user):
     client.force_login(agent_user)
     assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
+
+
+def test_a_refused_admin_page_is_the_admins_own_page_saying_why(client, agent_user):
+    client.force_login(agent_user)
+
+    response = client.get(reverse("admin:auth_user_changelist"))
+
+    assert response.status_code == 403
+    assert response.templates[0].name == "admin/refused.html"
+    text = unescape(response.content.decode())
+    assert "Escalation workflows" in text and "You cannot do this here" in text
+    assert "Your role does not allow this." in text
 
 
 ADMIN_PAGES = {

@@ -64,6 +64,20 @@ def test_someone_outside_the_owner_team_may_not_sign(client, waiting):
     assert sign_off.state == SignOffState.PENDING
 
 
+def test_an_agent_outside_the_owner_team_is_told_why_on_the_admin_refusal_page(client, waiting):
+    _, sign_off, itsm = waiting
+    client.force_login(member_of(itsm, "service-desk"))
+
+    listing = client.get(LIST)
+    page = client.get(f"{LIST}{sign_off.pk}/decide/")
+
+    assert listing.status_code == 200 and "Sign off…" not in listing.content.decode()
+    assert page.status_code == 403
+    text = unescape(page.content.decode())
+    assert 'id="refusal"' in text and "Escalation workflows" in text  # the admin's own page
+    assert "Only a member of Change advisory board may sign off CAB approval." in text
+
+
 def test_a_read_only_user_may_not_sign_even_if_in_the_team(client, read_only_user, waiting):
     _, sign_off, itsm = waiting
     from escalations.models import Agent, TeamMembership
@@ -71,6 +85,7 @@ def test_a_read_only_user_may_not_sign_even_if_in_the_team(client, read_only_use
     agent = Agent.objects.create(user=read_only_user, display_name="Rita")
     TeamMembership.objects.create(team=itsm.teams.get(slug="cab"), agent=agent)
     client.force_login(read_only_user)
+    assert "Sign off…" not in client.get(LIST).content.decode()
     assert client.get(f"{LIST}{sign_off.pk}/decide/").status_code == 403
 
 

@@ -111,6 +111,75 @@ def test_escalate_form_hands_the_ticket_over(client, agent_user, ticket, billing
     assert ticket.escalations.get().created_by == agent_user
 
 
+@pytest.fixture
+def technical_team(billing_team):
+    from escalations.models import Tier
+    from tests.factories import TeamFactory
+
+    return TeamFactory(
+        workspace=billing_team.workspace,
+        name="Technical",
+        slug="technical",
+        tier=Tier.L2,
+        is_escalation_target=True,
+    )
+
+
+def agent_option(html: str, agent) -> str:
+    """The agent picker's option for this agent, as rendered ('' when it is not offered)."""
+    import re
+
+    picker = re.search(r'<select name="to_agent".*?</select>', html, re.DOTALL).group(0)
+    found = re.search(rf'<option value="{agent.pk}"[^>]*>', picker)
+    return found.group(0) if found else ""
+
+
+def test_the_escalate_form_offers_the_chosen_teams_agents(
+    client, agent_user, ticket, billing_team, billing_agent, technical_team
+):
+    from tests.factories import AgentFactory
+
+    engineer = AgentFactory(display_name="Tomás Ruiz", team=technical_team)
+    first_line = AgentFactory(display_name="Ines Berg", team=ticket.team)  # not a target team
+    client.force_login(agent_user)
+    url = reverse("admin:escalations_ticket_escalate", args=[ticket.pk])
+
+    fresh = client.get(url).content.decode()
+    chosen = client.post(url, {"kind": "agent_initiated", "to_team": billing_team.pk}).content
+
+    # no team chosen yet: every member of a team it may go to, each naming their teams
+    assert f'data-teams="{billing_team.pk}"' in agent_option(fresh, billing_agent)
+    assert "hidden" not in agent_option(fresh, engineer)
+    assert agent_option(fresh, first_line) == ""
+    assert 'id="id_to_team"' in fresh and "team.addEventListener" in fresh
+    # Billing chosen (the form came back for its summary): only Billing's members
+    chosen = chosen.decode()
+    assert "hidden" not in agent_option(chosen, billing_agent)
+    assert "hidden" in agent_option(chosen, engineer)
+    assert "disabled" in agent_option(chosen, engineer)
+
+
+def test_the_escalate_form_refuses_an_agent_outside_the_chosen_team(
+    agent_user, ticket, billing_team, technical_team
+):
+    from escalations.admin.forms import EscalationForm
+    from tests.factories import AgentFactory
+
+    engineer = AgentFactory(display_name="Tomás Ruiz", team=technical_team)
+    data = {
+        "kind": "agent_initiated",
+        "to_team": billing_team.pk,
+        "to_agent": engineer.pk,
+        "summary": "Refund > 500 EUR",
+    }
+
+    form = EscalationForm(data, ticket=ticket)
+
+    assert not form.is_valid()
+    assert form.errors["to_agent"] == ["Tomás Ruiz is not a member of Billing (L2)."]
+    assert not ticket.escalations.exists()
+
+
 def test_saving_bad_custom_fields_shows_form_errors_and_keeps_the_ticket(
     client, manager_user, ticket
 ):

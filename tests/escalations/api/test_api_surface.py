@@ -212,7 +212,7 @@ ROLE_CASES = {
 # add workspaces (as the admin's Use template).
 CATALOG_CASES = {
     "manager": {"templates": 200, "template": 200, "use": 201},
-    "agent": {"templates": 403, "template": 403, "use": 403},
+    "agent": {"templates": 200, "template": 200, "use": 403},
     "read_only": {"templates": 200, "template": 200, "use": 403},
     "integration": {"templates": 403, "template": 403, "use": 403},
     "no_role": {"templates": 403, "template": 403, "use": 403},
