@@ -265,6 +265,8 @@ class EscalationSerializer(serializers.ModelSerializer):
             "ticket",
             "kind",
             "trigger",
+            "rule",
+            "rule_name",
             "reasons",
             "from_team",
             "from_tier",
