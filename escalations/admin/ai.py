@@ -4,12 +4,14 @@ AI verdict with the decision taken on it (read-only: verdicts come from the AI).
 from django import forms
 from django.contrib import admin
 from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 from unfold.decorators import display
 
 from escalations.admin.directory import HistoryAdmin
 from escalations.admin.forms import PhraseListField, WordListField
 from escalations.models import AiVerdict, Decision, EscalationPolicy
+from escalations.verdict_checks import check_text
 
 
 class EscalationPolicyForm(forms.ModelForm):
@@ -165,10 +167,10 @@ class AiVerdictAdmin(ModelAdmin):
         rows = (
             (
                 check["name"],
-                "passed" if check["passed"] else "failed",
+                _("passed") if check["passed"] else _("failed"),
                 check.get("value", "—"),
                 check.get("threshold", "—"),
-                check["detail"] if not check["passed"] else "",
+                check_text(check, policy_name=obj.policy_name),
             )
             for check in obj.checks
         )

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 from unfold.decorators import display
 
@@ -74,7 +75,7 @@ class EscalationAdmin(ReportsMixin, WorkspaceScopedAdmin, ModelAdmin):
     list_select_related = ("ticket", "from_team", "to_team", "to_agent")
     date_hierarchy = "triggered_at"
     fieldsets = (
-        (None, {"fields": ("ticket", "kind", "trigger", "summary", "reasons")}),
+        (None, {"fields": ("ticket", "kind", "rule_link", "trigger", "summary", "reasons")}),
         (
             "Route",
             {
@@ -114,7 +115,23 @@ class EscalationAdmin(ReportsMixin, WorkspaceScopedAdmin, ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         editable = {"summary", "reasons"}
         model_fields = [f.name for f in Escalation._meta.fields if f.name not in editable]
-        return [*model_fields, "ai_attempts_display", "crm_display", "conversation_display"]
+        return [
+            *model_fields,
+            "rule_link",
+            "ai_attempts_display",
+            "crm_display",
+            "conversation_display",
+        ]
+
+    @display(description=_("Rule"))
+    def rule_link(self, obj):
+        """The rule that made it (by name, also once the rule is deleted)."""
+        if not obj.rule_name:
+            return "—"
+        if obj.rule_id is None:
+            return obj.rule_name
+        url = reverse("admin:escalations_rule_change", args=[obj.rule_id])
+        return format_html('<a href="{}" class="text-primary-600">{}</a>', url, obj.rule_name)
 
     @display(description="Re-routed", ordering="is_rerouted", label={"yes": "warning"})
     def rerouted_badge(self, obj):

@@ -317,7 +317,8 @@ class EscalationForm(forms.Form):
     """Hand a ticket over (the one-button escalation grows out of this)."""
 
     kind = forms.ChoiceField(
-        choices=EscalationKind.choices,
+        # "By a rule" is for the rules' own escalations, which name their rule.
+        choices=[c for c in EscalationKind.choices if c[0] != EscalationKind.RULE],
         initial=EscalationKind.AGENT_INITIATED,
         widget=UnfoldAdminSelectWidget,
     )

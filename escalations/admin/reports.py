@@ -26,6 +26,7 @@ COLOURS = {
     EscalationKind.PROACTIVE: "#0ea5e9",
     EscalationKind.AGENT_INITIATED: "#f59e0b",
     EscalationKind.TIME_BASED: "#ef4444",
+    EscalationKind.RULE: "#10b981",
 }
 BAR = "#6366f1"
 

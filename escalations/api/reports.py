@@ -1,5 +1,6 @@
 """The dashboard's figures over the API: GET /api/reports/escalations/ with the same filter
-(start, end, workspace, team, changed_on); 400 with field errors for a bad filter."""
+(start, end, workspace and team by slug or id, changed_on); 400 with field errors for a bad
+filter or one that names nothing."""
 
 from dataclasses import asdict
 
@@ -32,8 +33,12 @@ class EscalationReportView(APIView):
                 "start", OpenApiTypes.DATE, description="First day (default: 30 days ago)."
             ),
             OpenApiParameter("end", OpenApiTypes.DATE, description="Last day (default: today)."),
-            OpenApiParameter("workspace", OpenApiTypes.INT),
-            OpenApiParameter("team", OpenApiTypes.INT, description="The receiving team."),
+            OpenApiParameter(
+                "workspace", OpenApiTypes.STR, description="The workspace's slug or id."
+            ),
+            OpenApiParameter(
+                "team", OpenApiTypes.STR, description="The receiving team's slug or id."
+            ),
             OpenApiParameter("changed_on", OpenApiTypes.DATE),
         ],
         responses={200: OpenApiTypes.OBJECT},

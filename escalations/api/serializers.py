@@ -20,6 +20,7 @@ from escalations.models import (
 from escalations.services.tickets import CREATE_FIELDS
 from escalations.services.workflow_targets import allowed_transitions
 from escalations.services.workflows import ticket_offers, ticket_status, workflow_of
+from escalations.verdict_checks import check_text
 from escalations.workflow import SystemMove
 
 
@@ -198,8 +199,20 @@ class VerdictRequestSerializer(RefusesUnknownFields, FieldsOnce, serializers.Ser
     handoff_requested = serializers.BooleanField(required=False, default=False)
 
 
+class VerdictCheckSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    passed = serializers.BooleanField()
+    value = serializers.JSONField(required=False, allow_null=True)
+    threshold = serializers.JSONField(required=False, allow_null=True)
+    problems = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Field formats: what is wrong."
+    )
+    detail = serializers.CharField(help_text="What the check found, passed or failed.")
+
+
 class VerdictSerializer(FieldsOnce, serializers.ModelSerializer):
     escalation = serializers.PrimaryKeyRelatedField(read_only=True)
+    checks = serializers.SerializerMethodField()
 
     class Meta:
         model = AiVerdict
@@ -220,6 +233,13 @@ class VerdictSerializer(FieldsOnce, serializers.ModelSerializer):
             "escalation",
         )
         read_only_fields = fields
+
+    @extend_schema_field(VerdictCheckSerializer(many=True))
+    def get_checks(self, verdict) -> list[dict]:
+        return [
+            {**check, "detail": check_text(check, policy_name=verdict.policy_name)}
+            for check in verdict.checks
+        ]
 
 
 class MessageSerializer(FieldsOnce, serializers.ModelSerializer):
@@ -245,6 +265,8 @@ class EscalationSerializer(serializers.ModelSerializer):
             "ticket",
             "kind",
             "trigger",
+            "rule",
+            "rule_name",
             "reasons",
             "from_team",
             "from_tier",

@@ -1,6 +1,7 @@
 """Value sets shared by the models. Each value says what it means to a support team."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Channel(models.TextChoices):
@@ -64,6 +65,7 @@ class EscalationKind(models.TextChoices):
     PROACTIVE = "proactive", "Proactive (AI reached its limits)"
     AGENT_INITIATED = "agent_initiated", "Agent-initiated"
     TIME_BASED = "time_based", "Time-based (SLA at risk)"
+    RULE = "rule", _("By a rule")  # a configured rule's escalate action; the rule is named
 
 
 class ActorKind(models.TextChoices):

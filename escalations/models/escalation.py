@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from escalations import clock
 from escalations.models.choices import EscalationKind, Tier
@@ -16,6 +17,20 @@ class Escalation(models.Model):
         max_length=80, help_text="What set it off, e.g. agent_button, low_confidence, sla_breach."
     )
     reasons = models.JSONField(default=list, blank=True)
+    rule = models.ForeignKey(
+        "escalations.Rule",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="escalations",
+        help_text=_("The rule that escalated the ticket (kind: by a rule)."),
+    )
+    rule_name = models.CharField(
+        _("rule name"),
+        max_length=160,
+        blank=True,
+        help_text=_("The rule's name when it escalated, kept if the rule is deleted."),
+    )
     category = models.CharField(
         "task category",
         max_length=100,

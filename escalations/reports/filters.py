@@ -1,5 +1,6 @@
 """The report filter as people and API callers give it: a period (start and end dates, the last
-30 days by default, at most a year), a workspace and a team; bad values are field errors."""
+30 days by default, at most a year), a workspace and a team (each by slug or id); bad values
+are field errors."""
 
 from datetime import timedelta
 
@@ -7,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from escalations.filter_fields import TeamField, WorkspaceAndTeam, WorkspaceField
 from escalations.models import Team, Workspace
 from escalations.reports.metrics import Period
 
@@ -14,11 +16,11 @@ DEFAULT_DAYS = 30
 MAX_DAYS = 366
 
 
-class ReportFilter(forms.Form):
+class ReportFilter(WorkspaceAndTeam, forms.Form):
     start = forms.DateField(required=False, help_text="First day (default: 30 days ago).")
     end = forms.DateField(required=False, help_text="Last day (default: today).")
-    workspace = forms.ModelChoiceField(Workspace.objects.order_by("name"), required=False)
-    team = forms.ModelChoiceField(
+    workspace = WorkspaceField(Workspace.objects.order_by("name"), required=False)
+    team = TeamField(
         Team.objects.select_related("workspace").order_by("workspace__name", "name"),
         required=False,
         help_text="The team escalations went to.",
@@ -36,9 +38,6 @@ class ReportFilter(forms.Form):
             raise ValidationError({"start": "The start must not be after the end."})
         if (end - start).days >= MAX_DAYS:
             raise ValidationError({"start": f"At most {MAX_DAYS} days at once."})
-        team, workspace = cleaned.get("team"), cleaned.get("workspace")
-        if team and workspace and team.workspace_id != workspace.pk:
-            raise ValidationError({"team": "The team belongs to another workspace."})
         cleaned["start"], cleaned["end"] = start, end
         return cleaned
 

@@ -82,7 +82,7 @@ def volume(period: Period) -> dict:
     names = names_by_id(Team, {row["to_team"] for row in groups})
     for row in groups:
         row["team"] = names.get(row["to_team"])
-    kinds = dict(EscalationKind.choices)
+    kinds = {kind: str(label) for kind, label in EscalationKind.choices}  # JSON: no lazy text
     tiers = dict(Tier.choices)
     per_day: dict = {}
     for row in groups:

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from escalations.models.choices import EscalationKind, Priority, TicketStatus, Tier
+from escalations.models.choices import Priority, TicketStatus, Tier
 
 MAX_ACTIONS = 25
 _PRIORITIES = {p.name.lower(): int(p.value) for p in Priority}
@@ -189,15 +189,6 @@ def _normalise(
             raise ValueError("the path must start with a single '/'")
         return {"value": str(value), "detail": path}
     raise ValueError(f"unsupported action {kind!r}")
-
-
-ESCALATION_KIND_BY_TRIGGER = {
-    "sla_warning": EscalationKind.TIME_BASED,
-    "sla_breached": EscalationKind.TIME_BASED,
-    "no_agent_reply": EscalationKind.TIME_BASED,
-    "ai_verdict": EscalationKind.PROACTIVE,
-    "customer_replied": EscalationKind.REACTIVE,
-}
 
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([mhd])\s*$")

@@ -36,6 +36,7 @@ from escalations.services.escalations import escalation_create, open_escalations
 from escalations.services.events import event_record
 from escalations.services.held import ticket_for_update
 from escalations.services.tickets import field_definitions
+from escalations.verdict_checks import check_text
 
 MAX_LIST = 50
 ERR_NOT_ACTIVE = "Ticket {ref} is {status}: a verdict needs a ticket that is still being worked."
@@ -47,9 +48,12 @@ class Check:
 
     name: str
     passed: bool
-    detail: str
     value: Any = None
     threshold: Any = None
+    problems: list | None = None  # field formats: what is wrong with each field
+
+    def detail(self, policy_name: str = "") -> str:
+        return check_text(asdict(self), policy_name=policy_name)
 
 
 def policy_for_intent(workspace_id: int, intent: str) -> EscalationPolicy | None:
@@ -81,7 +85,7 @@ def policy_checks(
     """Every check the policy asks for, passed or not."""
     checks = []
     if policy.always_human:
-        checks.append(Check("always_human", False, f"{policy.name} always requires a human."))
+        checks.append(Check("always_human", False))
     confidence = verdict.get("confidence")
     if policy.min_confidence is not None:
         floor = float(policy.min_confidence)
@@ -89,9 +93,6 @@ def policy_checks(
             Check(
                 "confidence",
                 confidence is not None and confidence >= floor,
-                f"AI confidence {_num(confidence)} is below {floor:g}."
-                if confidence is not None
-                else f"The AI gave no confidence; {policy.name} needs {floor:g}.",
                 confidence,
                 floor,
             )
@@ -103,23 +104,19 @@ def policy_checks(
             Check(
                 "sentiment",
                 sentiment >= floor,
-                f"Sentiment {_num(sentiment)} is below {floor:g}.",
                 sentiment,
                 floor,
             )
         )
     if policy.keywords:
         found = phrases_found(policy.keywords, text)
-        checks.append(
-            Check("keywords", not found, f"The customer wrote {', '.join(found)}.", found)
-        )
+        checks.append(Check("keywords", not found, found))
     if policy.customer_tiers:
         tier = ticket.customer.tier
         checks.append(
             Check(
                 "customer_tier",
                 tier not in policy.customer_tiers,
-                f"{ticket.customer.get_tier_display()} customers always go to a person.",
                 tier,
                 policy.customer_tiers,
             )
@@ -131,26 +128,23 @@ def policy_checks(
             Check(
                 "required_fields",
                 not missing,
-                f"Required field(s) missing: {', '.join(missing)}.",
                 missing,
                 policy.required_fields,
             )
         )
     if policy.check_field_formats and (verdict["fields"] or verdict["bad_fields"]):
         bad = sorted(verdict["bad_fields"])
-        problems = "; ".join(verdict["bad_fields"][key] for key in bad)
-        detail = f"Field(s) failing their format: {problems}."
-        checks.append(Check("field_formats", not bad, detail, bad))
+        problems = [verdict["bad_fields"][key] for key in bad]
+        checks.append(Check("field_formats", not bad, bad, problems=problems or None))
     flags = [str(f).lower() for f in verdict.get("flags", [])]
     raised = sorted(set(flags) & {f.lower() for f in policy.escalate_on_flags})
     if policy.escalate_on_flags:
-        checks.append(Check("flags", not raised, f"The AI flagged {', '.join(raised)}.", raised))
+        checks.append(Check("flags", not raised, raised))
     if policy.escalate_on_ambiguous:
         checks.append(
             Check(
                 "ambiguous",
                 "ambiguous" not in flags,
-                "The AI found the request ambiguous.",
                 "ambiguous" in flags,
             )
         )
@@ -181,10 +175,6 @@ def _fields_checked(ticket: Ticket, fields) -> tuple[dict, dict]:
 
 def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or value == []
-
-
-def _num(value) -> str:
-    return "—" if value is None else f"{value:g}"
 
 
 @service
@@ -237,10 +227,11 @@ def ai_verdict_record(
     text = customer_text(ticket, message)
     checks = []
     if handoff_requested:
-        checks.append(Check("handoff_requested", False, "The bot asked to hand over.", True))
+        checks.append(Check("handoff_requested", False, True))
     if policy is not None:
         checks += policy_checks(policy, ticket=ticket, verdict=verdict, text=text)
     failing = [c for c in checks if not c.passed]
+    policy_name = policy.name if policy else ""
     if not failing:
         decision = Decision.STAY
     elif open_escalations(ticket.pk):
@@ -260,11 +251,11 @@ def ai_verdict_record(
             fields=fields or {},
             handoff_requested=handoff_requested,
             policy=policy,
-            policy_name=policy.name if policy else "",
+            policy_name=policy_name,
             policy_version=_version(policy),
             decision=decision,
-            reasons=[c.detail for c in failing],
-            checks=[_plain(c) for c in checks],
+            reasons=[c.detail(policy_name) for c in failing],
+            checks=[_plain(c, policy_name) for c in checks],
             confidence_only=all(c.name == "confidence" for c in failing),
         )
     )
@@ -392,5 +383,6 @@ def _version(policy: EscalationPolicy | None) -> int | None:
     )
 
 
-def _plain(check: Check) -> dict:
-    return {k: v for k, v in asdict(check).items() if v is not None}
+def _plain(check: Check, policy_name: str) -> dict:
+    plain = {k: v for k, v in asdict(check).items() if v is not None}
+    return {**plain, "detail": check.detail(policy_name)}

@@ -35,6 +35,7 @@ ERR_TEAM_OTHER_WORKSPACE = "{team} is not a team of this ticket's workspace."
 ERR_AGENT_NOT_IN_TEAM = gettext_lazy("{agent} is not a member of {team}.")
 ERR_NO_DESTINATION = "Choose the team, the agent or the tier to hand the ticket to."
 ERR_SUMMARY_REQUIRED = "Write a summary for the person who takes the ticket over."
+ERR_RULE_KIND = gettext_lazy("An escalation is by a rule exactly when a rule makes it.")
 ERR_FINISHED = gettext_lazy("Ticket {ref} is {state}: reopen it before escalating it.")
 
 # The ticket's hand-overs still waiting on, or being worked by, a person.
@@ -95,11 +96,16 @@ def escalation_create(
     ai_attempts: list | None = None,
     summary_required: bool = False,
     to_status: str | None = None,
+    rule_id: int | None = None,
+    rule_name: str = "",
 ) -> Escalation:
     """Hand the ticket over: record the escalation, move it where the workspace's workflow
-    lands escalations (`to_status`: one of its escalated statuses, chosen), route and note it."""
+    lands escalations (`to_status`: one of its escalated statuses, chosen), route and note it.
+    An escalation by a rule (`kind` rule) names the rule that made it (`rule_id`, `rule_name`)."""
     if kind not in EscalationKind.values:
         raise ValidationError({"kind": f"Unknown escalation kind {kind!r}."})
+    if (kind == EscalationKind.RULE) != (rule_id is not None):
+        raise ValidationError({"kind": ERR_RULE_KIND})
     if to_team is None and to_agent is None and to_tier is None:
         raise ValidationError({"to_team": ERR_NO_DESTINATION})
     if summary_required and not summary.strip():
@@ -144,6 +150,8 @@ def escalation_create(
             ticket=ticket,
             kind=kind,
             trigger=trigger,
+            rule_id=rule_id,
+            rule_name=rule_name,
             reasons=list(reasons or []),
             from_team=team_kept(ticket.team_id),
             from_tier=ticket.tier,
@@ -185,6 +193,7 @@ def escalation_create(
             "kind": kind,
             "trigger": trigger,
             "reasons": escalation.reasons,
+            **({"rule": rule_id, "rule_name": rule_name} if rule_id is not None else {}),
         },
     )
     if summary.strip():

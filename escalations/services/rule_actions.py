@@ -13,12 +13,13 @@ from escalations.integrations import lookup as integration_lookup
 from escalations.models import (
     Agent,
     AuthorKind,
+    EscalationKind,
     Integration,
     Priority,
     Team,
     Ticket,
 )
-from escalations.rules.actions import ESCALATION_KIND_BY_TRIGGER, validate_actions
+from escalations.rules.actions import validate_actions
 from escalations.rules.engine import CompiledRule
 from escalations.rules.scripts import ScriptError, run_script
 from escalations.services.workflows import ticket_status, workflow_of
@@ -117,7 +118,9 @@ def apply_action(action: dict, *, ticket_id: int, actor: Actor, trigger: str, ru
     elif kind == "escalate":
         escalation_create(
             ticket=ticket,
-            kind=ESCALATION_KIND_BY_TRIGGER.get(trigger, "proactive"),
+            kind=EscalationKind.RULE,
+            rule_id=rule.id,
+            rule_name=rule.name,
             trigger=f"rule:{rule.name}",
             to_team=_team(ticket, value),
             summary=action.get("detail") or f"Escalated by the rule {rule.name}.",

@@ -2,8 +2,12 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
 
 from escalations.models import EventType, Rule, RuleFiring, RuleSet, Ticket
+from escalations.reports.metrics import Period, dashboard
 from escalations.services.messages import message_add
 from escalations.services.rule_config import rule_save, rule_set_save
 from escalations.services.transitions import ticket_step
@@ -51,7 +55,7 @@ def test_a_matching_rule_applies_its_actions_in_order_and_is_audited(
     assert (ticket.status, ticket.team) == ("escalated", billing_team)
     escalation = ticket.escalations.get()
     assert (escalation.kind, escalation.trigger) == (
-        "proactive",
+        "rule",
         "rule:Legal threats go to billing",
     )
     fired = ticket.events.get(event_type=EventType.RULE_FIRED)
@@ -64,6 +68,51 @@ def test_a_matching_rule_applies_its_actions_in_order_and_is_audited(
     firing = RuleFiring.objects.get(rule=rule)
     assert firing.actions_applied == ["add_tags", "set_priority", "escalate", "add_note"]
     assert ticket.messages.filter(is_internal=True, body="Handled by the legal rule.").exists()
+
+
+@pytest.mark.parametrize("trigger", ["ticket_created", "customer_replied"])
+def test_a_rule_escalation_is_by_a_rule_and_names_it_everywhere(
+    live, l1_team, billing_team, actor, manager_user, client, trigger
+):
+    # given a rule that escalates, on a ticket's opening or on a customer's reply
+    rule = add_rule(
+        live,
+        name="Refunds go to billing",
+        triggers=[trigger],
+        actions=[{"type": "escalate", "value": "billing"}],
+    )
+
+    # when it fires
+    ticket = new_ticket(l1_team, actor, body="A refund, please")
+    if trigger == "customer_replied":
+        message_add(ticket=ticket, author_kind="customer", body="Any news?", actor=actor)
+
+    # then the escalation is of its own kind and names the rule: model, audit, API, admin
+    escalation = ticket.escalations.get()
+    assert (escalation.kind, escalation.get_kind_display()) == ("rule", "By a rule")
+    assert (escalation.rule, escalation.rule_name) == (rule, "Refunds go to billing")
+    escalated = ticket.events.get(event_type=EventType.ESCALATED)
+    assert (escalated.data["kind"], escalated.data["rule"], escalated.data["rule_name"]) == (
+        "rule",
+        rule.pk,
+        "Refunds go to billing",
+    )
+    api = APIClient()
+    api.force_authenticate(manager_user)
+    body = api.get(f"/api/escalations/{escalation.pk}/").json()
+    assert (body["kind"], body["rule"], body["rule_name"]) == (
+        "rule",
+        rule.pk,
+        "Refunds go to billing",
+    )
+    client.force_login(manager_user)
+    page = client.get(reverse("admin:escalations_escalation_change", args=[escalation.pk]))
+    assert "By a rule" in page.content.decode()
+    assert reverse("admin:escalations_rule_change", args=[rule.pk]) in page.content.decode()
+    today = timezone.localdate()
+    volume = dashboard(Period(today, today, l1_team.workspace_id))["volume"]
+    assert volume["kind_labels"]["rule"] == "By a rule"
+    assert {row["value"]: row["count"] for row in volume["by_kind"]} == {"rule": 1}
 
 
 def test_a_rule_that_does_not_match_changes_nothing(live, l1_team, actor):
