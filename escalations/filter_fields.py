@@ -23,6 +23,34 @@ ERR_TEAM_ELSEWHERE = _("The team belongs to another workspace.")
 ERR_NO_AGENT = _("There is no agent {value!r} (give the login or the id).")
 
 
+def _by_slug_or_id(queryset, key: str, value) -> list:
+    """The rows `value` names: a number is tried as the id first, then as the slug (or `key`)."""
+    value = str(value).strip()
+    if value.isdigit():
+        by_id = list(queryset.filter(pk=int(value))[:1])
+        if by_id:
+            return by_id
+    return list(queryset.filter(**{key: value})[:2])
+
+
+def workspace_named(value) -> Workspace | None:
+    """The workspace a caller names by slug or id, as the API's write inputs take it."""
+    found = _by_slug_or_id(Workspace.objects.all(), "slug", value)
+    return found[0] if len(found) == 1 else None
+
+
+def team_named(workspace_id: int, value) -> Team | None:
+    """The workspace's team a caller names by slug or id."""
+    found = _by_slug_or_id(Team.objects.filter(workspace=workspace_id), "slug", value)
+    return found[0] if len(found) == 1 else None
+
+
+def agent_named(value) -> Agent | None:
+    """The agent a caller names by login or id."""
+    found = _by_slug_or_id(Agent.objects.all(), "user__username", value)
+    return found[0] if len(found) == 1 else None
+
+
 class _SlugOrIdField(forms.ModelChoiceField):
     """One row named by its slug (or `key`) or its numeric id (a number is tried as the id
     first)."""
@@ -42,11 +70,7 @@ class _SlugOrIdField(forms.ModelChoiceField):
         raise ValidationError(self._missing(value), code="invalid_choice")
 
     def _matches(self, value: str) -> list:
-        if value.isdigit():
-            by_id = list(self.queryset.filter(pk=int(value))[:1])
-            if by_id:
-                return by_id
-        return list(self.queryset.filter(**{self.key: value})[:2])
+        return _by_slug_or_id(self.queryset, self.key, value)
 
     def _missing(self, value: str) -> str:
         return str(self.missing).format(value=value)

@@ -7,15 +7,20 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from escalations.api.fields_once import FieldsOnce
+from escalations.filter_fields import (
+    ERR_NO_AGENT,
+    ERR_NO_WORKSPACE,
+    agent_named,
+    team_named,
+    workspace_named,
+)
 from escalations.models import (
-    Agent,
     AuthorKind,
     Channel,
     CustomerTier,
     Priority,
     Team,
     Tier,
-    Workspace,
 )
 
 UNKNOWN_FIELD = _("Unknown field.")
@@ -59,15 +64,31 @@ class CustomerInput(RefusesUnknownFields, serializers.Serializer):
     tier = serializers.ChoiceField(choices=CustomerTier.choices, required=False)
 
 
+class WorkspaceRef(serializers.CharField):
+    """A workspace named by its slug or its id (tickets answer with the id)."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        workspace = workspace_named(value)
+        if workspace is None:
+            raise serializers.ValidationError(str(ERR_NO_WORKSPACE).format(value=str(data)))
+        return workspace
+
+    def to_representation(self, value):
+        return value.slug
+
+
 class TicketCreateInput(RefusesUnknownFields, serializers.Serializer):
-    workspace = serializers.SlugRelatedField(slug_field="slug", queryset=Workspace.objects.all())
+    workspace = WorkspaceRef(help_text=_("The workspace's slug or id."))
     subject = serializers.CharField(max_length=200)
     body = serializers.CharField(required=False, allow_blank=True, max_length=50_000, default="")
     customer = CustomerInput()
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.API)
     store = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     topic = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    team = serializers.CharField(required=False, allow_null=True, default=None)
+    team = serializers.CharField(
+        required=False, allow_null=True, default=None, help_text=_("The team's slug or id.")
+    )
     priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
     tier = serializers.ChoiceField(choices=Tier.choices, default=Tier.L1)
     tags = serializers.ListField(
@@ -103,9 +124,11 @@ class TicketUpdateInput(RefusesUnknownFields, serializers.Serializer):
     subject = serializers.CharField(max_length=200, required=False)
     store = serializers.CharField(max_length=100, required=False, allow_blank=True)
     topic = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    team = serializers.CharField(required=False, allow_null=True)
+    team = serializers.CharField(
+        required=False, allow_null=True, help_text=_("The team's slug or id.")
+    )
     assignee = serializers.CharField(
-        required=False, allow_null=True, help_text="The agent's login; null: nobody."
+        required=False, allow_null=True, help_text=_("The agent's login or id; null: nobody.")
     )
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
     tier = serializers.ChoiceField(choices=Tier.choices, required=False)
@@ -120,10 +143,10 @@ class TicketUpdateInput(RefusesUnknownFields, serializers.Serializer):
         if data.get("team"):
             data["team"] = _team(ticket.workspace_id, data["team"])
         if data.get("assignee"):
-            agent = Agent.objects.filter(user__username=data["assignee"]).first()
+            agent = agent_named(data["assignee"])
             if agent is None:
                 raise serializers.ValidationError(
-                    {"assignee": f"There is no agent with the login {data['assignee']!r}."}
+                    {"assignee": str(ERR_NO_AGENT).format(value=str(data["assignee"]))}
                 )
             data["assignee"] = agent
         return data
@@ -140,9 +163,12 @@ class MessageInput(RefusesUnknownFields, FieldsOnce, serializers.Serializer):
 
 class EscalationInput(RefusesUnknownFields, serializers.Serializer):
     ticket = serializers.IntegerField(min_value=1)
-    to_team = serializers.CharField(help_text="The receiving team's slug.")
+    to_team = serializers.CharField(help_text=_("The receiving team's slug or id."))
     to_agent = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="A login; empty: the strategy."
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("The agent's login or id; empty: the team's strategy."),
     )
     summary = serializers.CharField(max_length=10_000, required=False, allow_blank=True)
     reasons = serializers.ListField(
@@ -157,8 +183,10 @@ class EscalationInput(RefusesUnknownFields, serializers.Serializer):
     )
 
 
-def _team(workspace_id: int, slug: str) -> Team:
-    team = Team.objects.filter(workspace=workspace_id, slug=slug).first()
+def _team(workspace_id: int, value: str) -> Team:
+    team = team_named(workspace_id, value)
     if team is None:
-        raise serializers.ValidationError({"team": f"The workspace has no team {slug!r}."})
+        raise serializers.ValidationError(
+            {"team": _("The workspace has no team {value!r}.").format(value=str(value))}
+        )
     return team

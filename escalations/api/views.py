@@ -40,8 +40,8 @@ from escalations.api.serializers import (
 )
 from escalations.db.compiled import CompiledRead
 from escalations.errors import IllegalTransition
+from escalations.filter_fields import ERR_NO_AGENT, agent_named, team_named
 from escalations.models import (
-    Agent,
     Escalation,
     EscalationKind,
     Rule,
@@ -264,7 +264,7 @@ class EscalationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         ticket = get_object_or_404(Ticket, pk=data["ticket"])
-        team = Team.objects.filter(workspace=ticket.workspace_id, slug=data["to_team"]).first()
+        team = team_named(ticket.workspace_id, data["to_team"])
         if team is None or not team.is_escalation_target:
             return Response(
                 {"to_team": [f"{data['to_team']!r} is not an escalation target here."]},
@@ -272,10 +272,10 @@ class EscalationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             )
         agent = None
         if data["to_agent"]:
-            agent = Agent.objects.filter(user__username=data["to_agent"]).first()
+            agent = agent_named(data["to_agent"])
             if agent is None:
                 return Response(
-                    {"to_agent": [f"There is no agent with the login {data['to_agent']!r}."]},
+                    {"to_agent": [str(ERR_NO_AGENT).format(value=str(data["to_agent"]))]},
                     status=status.HTTP_400_BAD_REQUEST,
                 )
         escalation = escalation_create(

@@ -159,3 +159,60 @@ def test_the_report_takes_the_workspace_and_team_by_slug_or_id_alike(api, l1_tea
     by_id = api.get("/api/reports/escalations/", {"workspace": workspace.pk, "team": l1_team.pk})
     assert by_slug.status_code == by_id.status_code == 200
     assert by_slug.json() == by_id.json()
+
+
+# Writes take what reads give: the ids a ticket answers with, or the slugs and logins.
+
+
+def test_a_ticket_is_opened_with_the_workspace_and_team_ids_a_ticket_answers_with(
+    api, ticket, l1_team
+):
+    read = api.get(f"/api/tickets/{ticket.pk}/").json()
+    payload = {
+        "workspace": read["workspace"],
+        "team": read["team"],
+        "subject": "Opened with ids",
+        "customer": {"email": "ids@example.com"},
+    }
+    response = api.post("/api/tickets/", payload, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["workspace"] == ticket.workspace_id
+    assert response.json()["team"] == l1_team.pk
+
+
+def test_a_workspace_or_team_that_names_nothing_is_a_field_error_on_write(api, ticket):
+    payload = {"workspace": 9999, "subject": "x", "customer": {"email": "x@example.com"}}
+    response = api.post("/api/tickets/", payload, format="json")
+    assert response.status_code == 400
+    assert "There is no workspace '9999'" in response.json()["workspace"][0]
+    payload = {**payload, "workspace": ticket.workspace_id, "team": 9999}
+    response = api.post("/api/tickets/", payload, format="json")
+    assert response.status_code == 400
+    assert "no team '9999'" in response.json()["team"][0]
+
+
+def test_a_ticket_is_assigned_by_the_agent_id_it_answers_with_or_by_login(api, ticket, l1_team):
+    billing_agent = AgentFactory(display_name="Yong Li", team=l1_team)
+    by_id = api.patch(f"/api/tickets/{ticket.pk}/", {"assignee": billing_agent.pk}, format="json")
+    assert by_id.status_code == 200, by_id.json()
+    assert by_id.json()["assignee"] == billing_agent.pk
+    login = billing_agent.user.username
+    by_login = api.patch(f"/api/tickets/{ticket.pk}/", {"assignee": login}, format="json")
+    assert by_login.json()["assignee"] == billing_agent.pk
+    unknown = api.patch(f"/api/tickets/{ticket.pk}/", {"assignee": 9999}, format="json")
+    assert unknown.status_code == 400
+    assert "There is no agent '9999'" in unknown.json()["assignee"][0]
+
+
+def test_an_escalation_names_its_team_and_agent_by_id_or_by_slug_and_login(
+    api, ticket, billing_team, billing_agent
+):
+    payload = {
+        "ticket": ticket.pk,
+        "to_team": billing_team.pk,
+        "to_agent": billing_agent.pk,
+        "summary": "Refund over the limit.",
+    }
+    response = api.post("/api/escalations/", payload, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["to_team"] == "billing"
