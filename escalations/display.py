@@ -56,3 +56,39 @@ def custom_field_rows(ticket) -> list[tuple[str, str]]:
         (definition.label or key_label(definition.key), value_text(stored.get(definition.key)))
         for definition in ticket.workspace.field_definitions.all()
     ]
+
+
+def duration_text(seconds: float | None) -> str:
+    """A length of time as people say it: "45 s", "28 min", "1 h 5 min", "2 d 3 h"."""
+    if seconds is None:
+        return EMPTY
+    if round(seconds) < 60:
+        return _("%(seconds)d s") % {"seconds": round(seconds)}
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return _("%(minutes)d min") % {"minutes": minutes}
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        if minutes == 0:
+            return _("%(hours)d h") % {"hours": hours}
+        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
+    days, hours = divmod(hours + (minutes >= 30), 24)
+    if hours == 0:
+        return _("%(days)d d") % {"days": days}
+    return _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
+
+
+SECONDS_PER = {"seconds": 1, "minutes": 60, "hours": 3600}
+
+
+def figure_text(value, unit: str, *, signed: bool = False) -> str:
+    """A report figure with its unit: durations as people say them, shares with a % sign."""
+    if value is None:
+        return EMPTY
+    sign = ("+" if value > 0 else "-" if value < 0 else "") if signed else ""
+    size = abs(value) if signed else value
+    if unit in SECONDS_PER:
+        return sign + duration_text(size * SECONDS_PER[unit])
+    if unit == "percent":
+        return f"{sign}{size:g} %"
+    return f"{sign}{size:g}"
