@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.templatetags.static import static
 from django.urls import reverse_lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -264,6 +265,7 @@ UNFOLD = {
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": False,
     "DASHBOARD_CALLBACK": "escalations.admin.overview.dashboard_callback",
+    "STYLES": [lambda request: static("escalations/admin.css")],
     "SIDEBAR": {
         "show_search": True,
         "show_all_applications": True,

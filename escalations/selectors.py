@@ -104,6 +104,12 @@ class Level:
 def procedure_document(workspace: Workspace) -> dict:
     """Everything the printed procedure shows, read now (so it is never out of date)."""
     written = getattr(workspace, "procedure", None)
+    plan_contacts = [
+        contact
+        for plan in workspace.communication_plans.prefetch_related("contacts")
+        for contact in plan.contacts.all()
+    ]
+    written_contacts = written.contacts if written else []
     levels = []
     for value, label in Tier.choices:
         teams = []
@@ -117,7 +123,7 @@ def procedure_document(workspace: Workspace) -> dict:
                     "leads": leads,
                     "members": len(memberships),
                     "strategy": team.get_assignment_strategy_display(),
-                    "contact": team.notification_email,
+                    "contacts": _team_contacts(team, written_contacts, plan_contacts),
                 }
             )
         if teams:
@@ -157,7 +163,7 @@ def procedure_document(workspace: Workspace) -> dict:
         "ladders": ladders,
         "sla": sla,
         "raci": told,
-        "contacts": (written.contacts if written else [])
+        "contacts": written_contacts
         + [
             {
                 "name": c.name,
@@ -165,10 +171,26 @@ def procedure_document(workspace: Workspace) -> dict:
                 "channel": c.get_channel_display(),
                 "address": c.address,
             }
-            for plan in workspace.communication_plans.prefetch_related("contacts")
-            for c in plan.contacts.all()
+            for c in plan_contacts
         ],
     }
+
+
+def _team_contacts(team, written_contacts: list[dict], plan_contacts: list) -> list[str]:
+    """How to reach a level's team: its notification address, then the procedure's and the
+    communication plans' contacts that name the team (a written one by its slug or name)."""
+    said = [team.notification_email] if team.notification_email else []
+    for contact in written_contacts:
+        if contact.get("team") in (team.slug, team.name):
+            said.append(_contact_text(contact["name"], contact["channel"], contact.get("address")))
+    for contact in plan_contacts:
+        if contact.team_id == team.pk:
+            said.append(_contact_text(contact.name, contact.get_channel_display(), contact.address))
+    return list(dict.fromkeys(said))
+
+
+def _contact_text(name: str, channel: str, address: str | None) -> str:
+    return f"{name} ({channel}: {address})" if address else f"{name} ({channel})"
 
 
 def _policy_triggers(policy: EscalationPolicy) -> list[str]:

@@ -212,6 +212,7 @@ def _procedure(workspace, item: dict, teams: dict) -> None:
                 {
                     "name": c["name"],
                     "role": c.get("role") or (teams[c["team"]].name if c.get("team") else ""),
+                    "team": teams[c["team"]].slug if c.get("team") else "",
                     "channel": channels[c["channel"]],
                     "address": c.get("address", ""),
                 }

@@ -7,8 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin, TabularInline
+from unfold.decorators import display
 from unfold.widgets import UnfoldAdminTextareaWidget
 
 from escalations.actors import Actor
@@ -68,9 +70,13 @@ class CommunicationPlanAdmin(SpreadsheetAdmin, DirectoryAdmin, SimpleHistoryAdmi
 class StatusUpdateInline(TabularInline):
     model = StatusUpdate
     extra = 0
-    fields = ("sent_at", "sent_by", "channels", "text")
+    fields = ("sent_at", "sent_by", "channels_display", "text")
     readonly_fields = fields
     can_delete = False
+
+    @display(description=_("Channels"))
+    def channels_display(self, obj):
+        return obj.get_channels_display()
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -12,7 +12,8 @@ from escalations.admin.forms import EscalationCorrectionForm
 from escalations.admin.reports import ReportsMixin
 from escalations.admin.workspace_scope import WorkspaceScopedAdmin
 from escalations.audit import event_description
-from escalations.models import Escalation, TicketEvent
+from escalations.display import labelled_values, model_field_labels
+from escalations.models import Customer, Escalation, TicketEvent
 from escalations.services.escalations import escalation_update
 
 
@@ -145,10 +146,8 @@ class EscalationAdmin(ReportsMixin, WorkspaceScopedAdmin, ModelAdmin):
     def crm_display(self, obj):
         snapshot = dict(obj.crm_snapshot)
         crm = snapshot.pop("crm_data", {}) or {}
-        rows = [*snapshot.items(), *crm.items()]
-        return format_html_join(
-            mark_safe("<br>"), "<strong>{}</strong>: {}", ((k, v) for k, v in rows if v)
-        )
+        rows = [*labelled_values(snapshot, model_field_labels(Customer)), *labelled_values(crm)]
+        return format_html_join(mark_safe("<br>"), "<strong>{}</strong>: {}", rows)
 
     @display(description="Conversation at hand-over")
     def conversation_display(self, obj):

@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from escalations.actors import Actor
@@ -42,12 +43,51 @@ def _bars(rows: list[dict], label: str) -> str:
     )
 
 
+def chart_options(*, y_title: str, x_title: str = "", stacked: bool = False) -> str:
+    """Chart.js options that replace Unfold's sparkline look (4 px bars, no legend, no values
+    on the axis): bars as wide as their slot allows, both axes with their ticks and titles,
+    and a legend under the chart."""
+
+    def axis(title: str, **extra) -> dict:
+        return {
+            "stacked": stacked,
+            "title": {"display": bool(title), "text": title},
+            "ticks": {"display": True},
+            **extra,
+        }
+
+    return json.dumps(
+        {
+            "animation": False,
+            "responsive": True,
+            "maintainAspectRatio": False,
+            "datasets": {
+                "bar": {
+                    "maxBarThickness": 56,
+                    "categoryPercentage": 0.8,
+                    "barPercentage": 0.9,
+                    "borderRadius": 3,
+                }
+            },
+            "plugins": {
+                "legend": {"display": True, "position": "bottom"},
+                "tooltip": {"enabled": True},
+            },
+            "scales": {
+                "x": axis(x_title, grid={"display": False}),
+                "y": axis(y_title, beginAtZero=True),
+            },
+        }
+    )
+
+
 def charts(figures: dict) -> dict:
     volume = figures["volume"]
     resolution = figures["resolution"]
     hours = [
         (resolution[key]["mean_seconds"] or 0) / 3600 for key in ("escalated", "not_escalated")
     ]
+    escalations = _("Escalations")
     return {
         "volume": _chart(
             volume["days"],
@@ -61,23 +101,29 @@ def charts(figures: dict) -> dict:
                 for kind, counts in volume["by_kind_per_day"].items()
             ],
         ),
-        "category": _bars(volume["by_category"], "Escalations"),
-        "team": _bars(volume["by_team"], "Escalations"),
-        "tier": _bars(volume["by_tier"], "Escalations"),
+        "volume_options": chart_options(y_title=escalations, x_title=_("Day"), stacked=True),
+        "category": _bars(volume["by_category"], escalations),
+        "category_options": chart_options(y_title=escalations, x_title=_("Task category")),
+        "team": _bars(volume["by_team"], escalations),
+        "team_options": chart_options(y_title=escalations, x_title=_("Receiving team")),
+        "tier": _bars(volume["by_tier"], escalations),
+        "tier_options": chart_options(y_title=escalations, x_title=_("Tier")),
         "resolution": _chart(
-            ["Escalated", "Not escalated"],
-            [{"label": "Mean hours to resolve", "data": hours, "backgroundColor": BAR}],
+            [_("Escalated"), _("Not escalated")],
+            [{"label": _("Mean hours to resolve"), "data": hours, "backgroundColor": BAR}],
         ),
+        "resolution_options": chart_options(y_title=_("Hours")),
         "sla": _chart(
             [row["policy"] for row in figures["sla"]],
             [
                 {
-                    "label": "Breached (%)",
+                    "label": _("Breached (%)"),
                     "data": [round((row["rate"] or 0) * 100, 1) for row in figures["sla"]],
                     "backgroundColor": "#ef4444",
                 }
             ],
         ),
+        "sla_options": chart_options(y_title=_("Breached (%)"), x_title=_("SLA policy")),
     }
 
 

@@ -4,6 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.formats import date_format
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +37,7 @@ from escalations.admin.ticket_views import (
     may_escalate,
     transition_form_view,
 )
+from escalations.display import EMPTY, custom_field_rows
 from escalations.models import (
     ACTIVE_STATUSES,
     AuthorKind,
@@ -188,6 +191,8 @@ class TicketAdmin(TicketPickers, ModelAdmin):
             return self.add_fieldsets
         keys = obj.workspace.field_definitions.values_list("key", flat=True)
         custom = tuple(custom_field_name(key) for key in keys)
+        if custom and not self.has_change_permission(request, obj):
+            custom = ("custom_fields_display",)  # read, not edited: each by its label
         return tuple(
             (name, {**options, "fields": custom}) if name == "Custom fields" else (name, options)
             for name, options in self.fieldsets
@@ -241,6 +246,11 @@ class TicketAdmin(TicketPickers, ModelAdmin):
     @display(description="Clocks")
     def sla_clocks(self, obj):
         return clocks_panel(obj) if obj is not None and obj.pk else "—"
+
+    @display(description=_("Custom fields"))
+    def custom_fields_display(self, obj):
+        rows = custom_field_rows(obj)
+        return format_html_join(mark_safe("<br>"), "<strong>{}</strong>: {}", rows) or EMPTY
 
     @display(description="Updated", ordering="updated_at")
     def updated_display(self, obj):

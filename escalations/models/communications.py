@@ -150,3 +150,8 @@ class StatusUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"Update at {self.sent_at:%Y-%m-%d %H:%M}"
+
+    def get_channels_display(self) -> str:
+        """Where it went, in words ("Status page, E-mail"), as Django's get_FOO_display."""
+        labels = dict(ContactChannel.choices)
+        return ", ".join(str(labels.get(channel, channel)) for channel in self.channels)

@@ -14,6 +14,16 @@ from escalations.reports.metrics import (
     sla_breaches,
 )
 
+# The unit each figure is counted in, and its name without it, for pages that write the value
+# with its unit ("28 min", "84.2 %"); the API keeps the names and numbers.
+UNITS = {
+    "First human response, p50 (min)": ("minutes", "First human response, p50"),
+    "First human response, p90 (min)": ("minutes", "First human response, p90"),
+    "Resolved at first contact (%)": ("percent", "Resolved at first contact"),
+    "Escalated tickets: mean resolution (h)": ("hours", "Escalated tickets: mean resolution"),
+    "SLA breach rate (%)": ("percent", "SLA breach rate"),
+}
+
 
 def key_figures(period: Period) -> dict:
     sla = sla_breaches(period)
@@ -46,6 +56,8 @@ def before_after(period: Period, changed_on: date) -> dict:
         "rows": [
             {
                 "figure": name,
+                "unit": UNITS.get(name, ("count", name))[0],
+                "label": UNITS.get(name, ("count", name))[1],
                 "before": first[name],
                 "after": second[name],
                 "change": None

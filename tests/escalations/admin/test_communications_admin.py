@@ -121,3 +121,15 @@ def test_read_only_users_cannot_start_plans_or_send_updates(
     url = f"/admin/escalations/incidentcommunication/{communication.pk}/send/"
     assert client.post(url, {"text": "x", "channels": ["email"]}).status_code == 403
     assert not StatusUpdate.objects.exists()
+
+
+def test_the_status_updates_name_their_channels_in_words(client, manager_user, plan, ticket, actor):
+    communication = communication_start(plan=plan, ticket=ticket, owner=manager_user, actor=actor)
+    StatusUpdate.objects.create(
+        communication=communication, channels=["status_page", "email"], text="Investigating."
+    )
+    client.force_login(manager_user)
+    page = client.get(f"/admin/escalations/incidentcommunication/{communication.pk}/change/")
+    html = page.content.decode()
+    assert "Status page, E-mail" in html
+    assert "&quot;status_page&quot;" not in html  # not the stored JSON list

@@ -2,7 +2,7 @@
 
 import pytest
 
-from escalations.models import EscalationPolicy, Team
+from escalations.models import CommunicationPlan, EscalationPolicy, PlanContact, Team
 from templates_catalog.instantiate import template_instantiate
 from templates_catalog.models import WorkflowTemplate
 from tests.factories import UserFactory
@@ -59,3 +59,34 @@ def test_the_procedure_lists_each_process_step_with_its_owner_and_sign_off(clien
     assert "Steps, owners and sign-offs" in text
     assert "Sign-offs are asked for at Awaiting approval;" in text
     assert "<td>4. CAB approval</td><td>Change advisory board</td><td>yes (change)</td>" in text
+
+
+def level_row(text: str, team_name: str) -> str:
+    """The escalation-levels row of one team."""
+    levels = text.split("<h2>Escalation levels</h2>", 1)[1].split("</table>", 1)[0]
+    return next(row for row in levels.split("<tr>") if f"<td>{team_name}" in row)
+
+
+def test_each_level_names_the_contacts_the_procedure_gives_its_team(client, manager_user):
+    template = WorkflowTemplate.objects.get(slug="escalation-procedure")
+    workspace = template_instantiate(template=template, name="Northwind support")
+    client.force_login(manager_user)
+    text = client.get(f"/admin/escalations/workspace/{workspace.pk}/procedure/").content.decode()
+    row = level_row(text, "Level 2 - technical and billing specialists")
+    assert "Level 2 specialists (Chat: #support-l2)" in row
+    assert "Level 2 outside business hours (Phone: +49 30 901820 12)" in row
+    assert "Level 1 team lead" not in row
+
+
+def test_a_level_names_a_communication_plan_contact_of_its_team(client, manager_user, workspace):
+    tier_2 = Team.objects.get(workspace=workspace, slug="tier-2")
+    plan = CommunicationPlan.objects.create(
+        workspace=workspace, title="Outages", critical_incident="Checkout down."
+    )
+    PlanContact.objects.create(
+        plan=plan, name="Ines Duarte", team=tier_2, channel="phone", address="+351 21 000 0000"
+    )
+    client.force_login(manager_user)
+    text = client.get(f"/admin/escalations/workspace/{workspace.pk}/procedure/").content.decode()
+    assert "Ines Duarte (Phone: +351 21 000 0000)" in level_row(text, "Tier 2 specialists")
+    assert "Ines Duarte" not in level_row(text, "Tier 3 engineering")
