@@ -1,16 +1,18 @@
 """Import and export buttons for configuration pages: XLSX laid out for people, and CSV.
+The list has both buttons (*Export* takes the list as filtered) and the "Export selected"
+action.
 
 Exporting needs the model's "export" permission; importing needs its "import" permission and
 the right to change it. An import always starts as a dry run that shows every row's change;
 a file with any bad row can't be confirmed, and nothing of it is saved."""
 
-from import_export.admin import ExportActionMixin, ImportMixin
+from import_export.admin import ExportActionMixin, ImportExportMixin
 from unfold.contrib.import_export.forms import ExportForm, ImportForm
 
 from escalations.spreadsheets.formats import FORMATS
 
 
-class SpreadsheetAdmin(ImportMixin, ExportActionMixin):
+class SpreadsheetAdmin(ImportExportMixin, ExportActionMixin):
     import_form_class = ImportForm
     export_form_class = ExportForm
     formats = FORMATS

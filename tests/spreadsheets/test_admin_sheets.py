@@ -108,3 +108,30 @@ def test_a_bad_file_in_the_admin_shows_its_errors_and_cannot_be_confirmed(
     assert 'name="import_file_name"' not in html  # no confirm form
     assert not EscalationMatrixCell.objects.filter(contact="Would be saved").exists()
     assert EscalationMatrix.objects.count() == 1
+
+
+SPREADSHEET_LISTS = [
+    "escalationmatrix",
+    "racimatrix",
+    "slapolicy",
+    "escalationladder",
+    "communicationplan",
+    "rule",
+]
+
+
+@pytest.mark.parametrize("model", SPREADSHEET_LISTS)
+def test_every_spreadsheet_list_has_an_export_button_for_who_may_export(
+    client, manager_user, agent_user, model
+):
+    export_link = f'href="/admin/escalations/{model}/export/'
+    client.force_login(manager_user)
+    page = client.get(f"/admin/escalations/{model}/")
+    assert page.status_code == 200
+    assert export_link in page.content.decode()
+    assert 'href="/admin/escalations/' + model + '/import/"' in page.content.decode()
+
+    client.force_login(agent_user)
+    page = client.get(f"/admin/escalations/{model}/")
+    if page.status_code == 200:
+        assert export_link not in page.content.decode()
