@@ -240,6 +240,14 @@ class SheetCSV(base_formats.CSV):
     """Plain CSV rows. On import: any common encoding, comma, semicolon or tab, title rows
     above the header and blank rows are all fine."""
 
+    def is_binary(self):
+        # read as bytes, so that the file's own encoding decides (see text_of), not the
+        # admin's utf-8
+        return True
+
+    def get_read_mode(self):
+        return "rb"
+
     def create_dataset(self, in_stream, **kwargs):
         content = text_of(in_stream) if isinstance(in_stream, bytes) else in_stream
         content = content.removeprefix("\ufeff")

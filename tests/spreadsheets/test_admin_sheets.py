@@ -135,3 +135,26 @@ def test_every_spreadsheet_list_has_an_export_button_for_who_may_export(
     page = client.get(f"/admin/escalations/{model}/")
     if page.status_code == 200:
         assert export_link not in page.content.decode()
+
+
+def form_errors(page) -> str:
+    return unescape(page.content.decode())
+
+
+def test_a_csv_saved_in_windows_1252_is_read_in_the_admin(client, manager_user, matrix_workspace):
+    client.force_login(manager_user)
+
+    def edit(rows):
+        set_cell(rows, 1, "Contact", "Bereitschaft, Büro")
+
+    data = edited_csv(MatrixCellResource, edit).encode("cp1252")
+    page = upload(client, data, "matrix.csv", file_format="1")
+    html = form_errors(page)
+    assert "encountered" not in html
+    assert "Büro" in html
+    confirm = {
+        name: re.search(rf'name="{name}" value="([^"]*)"', html).group(1)
+        for name in ("import_file_name", "original_file_name", "format", "resource")
+    }
+    assert client.post(f"{MATRIX}/process_import/", confirm).status_code == 302
+    assert EscalationMatrixCell.objects.filter(contact="Bereitschaft, Büro").count() == 1
