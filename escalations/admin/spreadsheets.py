@@ -9,7 +9,7 @@ a file with any bad row can't be confirmed, and nothing of it is saved."""
 from import_export.admin import ExportActionMixin, ImportExportMixin
 from unfold.contrib.import_export.forms import ExportForm, ImportForm
 
-from escalations.spreadsheets.formats import FORMATS
+from escalations.spreadsheets.formats import FORMATS, SheetFileError
 
 
 class SpreadsheetAdmin(ImportExportMixin, ExportActionMixin):
@@ -26,3 +26,9 @@ class SpreadsheetAdmin(ImportExportMixin, ExportActionMixin):
 
     def has_export_permission(self, request):
         return self._may(request, "export")
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, SheetFileError):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)

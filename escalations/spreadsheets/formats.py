@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import tablib
+from django.utils.translation import gettext as _
 from import_export.formats import base_formats
 
 HEADER_FILL = "1F2937"
@@ -40,6 +41,10 @@ class SheetLayout:
     grids: Callable[[tablib.Dataset], list[Grid]] = lambda dataset: []
     grid_title: str = "Grid"
     notes: list[str] = field(default_factory=list)
+
+
+class SheetFileError(ValueError):
+    """A file that cannot be read in the chosen format; the message says so in plain words."""
 
 
 def layout_of(dataset: tablib.Dataset) -> SheetLayout | None:
@@ -198,7 +203,16 @@ def dataset_from_workbook(data: bytes) -> tablib.Dataset:
     """The first sheet with a "Workspace" header (the rows sheet), else the active one."""
     from openpyxl import load_workbook
 
-    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:
+        # zipfile, XML and openpyxl errors all mean the same to the person: wrong kind of file
+        raise SheetFileError(
+            _(
+                "This file is not an XLSX workbook. Save it from your spreadsheet program as "
+                "an Excel workbook (.xlsx), or choose CSV if it is a CSV file."
+            )
+        ) from None
     chosen = None
     for sheet in book.worksheets:
         rows = [list(row) for row in sheet.iter_rows(values_only=True)]
@@ -251,13 +265,26 @@ class SheetCSV(base_formats.CSV):
     def create_dataset(self, in_stream, **kwargs):
         content = text_of(in_stream) if isinstance(in_stream, bytes) else in_stream
         content = content.removeprefix("\ufeff")
+        if "\x00" in content:
+            raise SheetFileError(
+                _(
+                    "This file is not a CSV file: it holds binary data. Choose XLSX if it is a "
+                    "workbook, or save it from your spreadsheet program as CSV."
+                )
+            )
         lines = content.splitlines()[:20]
         header = next(
             (line for line in lines if FIRST_COLUMN.lower() in line.lower()),
             next((line for line in lines if line.strip()), ""),
         )
         delimiter = max(",;\t", key=header.count)
-        return dataset_from_rows(list(csv.reader(io.StringIO(content), delimiter=delimiter)))
+        try:
+            rows = list(csv.reader(io.StringIO(content), delimiter=delimiter))
+        except csv.Error as exc:
+            raise SheetFileError(
+                _("This file cannot be read as CSV: %(problem)s.") % {"problem": exc}
+            ) from None
+        return dataset_from_rows(rows)
 
 
 FORMATS = [SheetXLSX, SheetCSV]

@@ -141,6 +141,24 @@ def form_errors(page) -> str:
     return unescape(page.content.decode())
 
 
+def test_a_file_that_is_not_xlsx_is_named_so(client, manager_user, matrix_workspace):
+    client.force_login(manager_user)
+    page = upload(client, b"Workspace,Matrix\nops,Main\n", "matrix.xlsx")
+    html = form_errors(page)
+    assert page.status_code == 200
+    assert "This file is not an XLSX workbook" in html
+    assert "BadZipFile" not in html
+
+
+def test_a_workbook_uploaded_as_csv_is_named_so(client, manager_user, matrix_workspace):
+    client.force_login(manager_user)
+    page = upload(client, export_file(MatrixCellResource), "matrix.csv", file_format="1")
+    html = form_errors(page)
+    assert page.status_code == 200
+    assert "This file is not a CSV file" in html
+    assert "encountered" not in html
+
+
 def test_a_csv_saved_in_windows_1252_is_read_in_the_admin(client, manager_user, matrix_workspace):
     client.force_login(manager_user)
 
