@@ -173,10 +173,17 @@ def workbook_bytes(dataset: tablib.Dataset) -> bytes:
     return out.getvalue()
 
 
-def dataset_from_rows(rows: list[list]) -> tablib.Dataset:
+def dataset_from_rows(
+    rows: list[list], numbers: list[int] | None = None, row_word: str = "row"
+) -> tablib.Dataset:
     """The rows under the header: the first row (of the first 20) with a cell saying
-    "Workspace", else the first row that is not blank. Blank rows are left out."""
+    "Workspace", else the first row that is not blank. Blank rows are left out.
+
+    `numbers` are the rows' numbers as the person sees them (the sheet's row numbers, a CSV
+    file's line numbers), `row_word` what they are called ("row" or "line"); the dataset keeps
+    them as `source_rows` and `row_word`, so that a problem names the row in the file."""
     rows = [list(row) for row in rows]
+    numbers = numbers or list(range(1, len(rows) + 1))
     start = next(
         (
             i
@@ -186,16 +193,18 @@ def dataset_from_rows(rows: list[list]) -> tablib.Dataset:
         next((i for i, row in enumerate(rows) if any(v not in (None, "") for v in row)), None),
     )
     dataset = tablib.Dataset()
+    dataset.source_rows, dataset.row_word = [], row_word
     if start is None:
         return dataset
     headers = [str(value).strip() if value is not None else "" for value in rows[start]]
     while headers and not headers[-1]:
         headers.pop()
     dataset.headers = headers
-    for row in rows[start + 1 :]:
+    for number, row in zip(numbers[start + 1 :], rows[start + 1 :], strict=True):
         values = (row + [None] * len(headers))[: len(headers)]
         if any(value not in (None, "") for value in values):
             dataset.append(values)
+            dataset.source_rows.append(number)
     return dataset
 
 
@@ -215,7 +224,7 @@ def dataset_from_workbook(data: bytes) -> tablib.Dataset:
         ) from None
     chosen = None
     for sheet in book.worksheets:
-        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+        rows = [list(row) for row in sheet.iter_rows(min_row=1, values_only=True)]
         if any(
             str(v).strip().lower() == FIRST_COLUMN.lower()
             for row in rows[:20]
@@ -225,7 +234,7 @@ def dataset_from_workbook(data: bytes) -> tablib.Dataset:
             chosen = rows
             break
     if chosen is None:
-        chosen = [list(row) for row in book.active.iter_rows(values_only=True)]
+        chosen = [list(row) for row in book.active.iter_rows(min_row=1, values_only=True)]
     book.close()
     return dataset_from_rows(chosen)
 
@@ -278,13 +287,21 @@ class SheetCSV(base_formats.CSV):
             next((line for line in lines if line.strip()), ""),
         )
         delimiter = max(",;\t", key=header.count)
+        rows, numbers = [], []
+        reader = csv.reader(io.StringIO(content), delimiter=delimiter)
         try:
-            rows = list(csv.reader(io.StringIO(content), delimiter=delimiter))
+            while True:
+                first_line = reader.line_num + 1  # a quoted cell may span lines
+                try:
+                    rows.append(next(reader))
+                except StopIteration:
+                    break
+                numbers.append(first_line)
         except csv.Error as exc:
             raise SheetFileError(
                 _("This file cannot be read as CSV: %(problem)s.") % {"problem": exc}
             ) from None
-        return dataset_from_rows(rows)
+        return dataset_from_rows(rows, numbers, row_word="line")
 
 
 FORMATS = [SheetXLSX, SheetCSV]
