@@ -219,7 +219,9 @@ class SheetResource(resources.ModelResource):
         kwargs["rollback_on_validation_errors"] = True
         self.source_rows = getattr(dataset, "source_rows", None) or []
         self.row_word = getattr(dataset, "row_word", "row")
+        self.unknown_columns: list[str] = []
         result = super().import_data(dataset, **kwargs)
+        result.unknown_columns = self.unknown_columns  # ignored by the import: say so
         # django-import-export counts the rows under the header from 1; a person looks for
         # the row (or line) their spreadsheet program shows
         for row in result.invalid_rows:
@@ -247,10 +249,16 @@ class SheetResource(resources.ModelResource):
         return phrase % {"numbers": listed}
 
     def before_import(self, dataset, **kwargs):
-        """Headers in any case and spacing; rows that repeat an earlier row's key, or that the
+        """Headers in any case and spacing (columns the sheet does not know are noted as
+        `unknown_columns`, and ignored); rows that repeat an earlier row's key, or that the
         file as a whole refuses (see check_file), are errors on those rows."""
         known = {f.column_name.lower(): f.column_name for f in self.fields.values()}
         dataset.headers = [known.get(str(h).strip().lower(), h) for h in dataset.headers]
+        self.unknown_columns = [
+            str(h).strip()
+            for h in dataset.headers
+            if str(h).strip() and str(h).strip().lower() not in known
+        ]
         self.row_problems = self.check_file(dataset)
         columns = [self.fields[name].column_name for name in self.get_import_id_fields()]
         if all(column in dataset.headers for column in columns):

@@ -176,3 +176,24 @@ def test_a_csv_saved_in_windows_1252_is_read_in_the_admin(client, manager_user, 
     }
     assert client.post(f"{MATRIX}/process_import/", confirm).status_code == 302
     assert EscalationMatrixCell.objects.filter(contact="Bereitschaft, Büro").count() == 1
+
+
+def test_the_dry_run_names_columns_the_sheet_does_not_know(client, manager_user, matrix_workspace):
+    client.force_login(manager_user)
+
+    def edit(rows):
+        rows[0] += ["Notes", "Escalate to"]
+        for row in rows[1:]:
+            row += ["call first", "nobody"]
+
+    page = upload(client, edited_csv(MatrixCellResource, edit).encode(), "m.csv", "1")
+    html = unescape(page.content.decode())
+    assert "The columns “Notes”, “Escalate to” are not this sheet's; they are ignored." in html
+    assert 'name="import_file_name"' in html  # the known columns may still be imported
+
+
+def test_a_dry_run_with_only_known_columns_warns_of_none(client, manager_user, matrix_workspace):
+    client.force_login(manager_user)
+    page = upload(client, export_file(MatrixCellResource))
+    assert page.status_code == 200
+    assert "ignored" not in unescape(page.content.decode())
