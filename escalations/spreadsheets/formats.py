@@ -30,7 +30,8 @@ class Grid:
     title: str
     headings: list[str]
     rows: list[list[tuple[str, str]]]
-    legend: list[tuple[str, str]] = field(default_factory=list)  # (text, fill) after the title
+    # (text, fill) on the line under the title, over the value columns
+    legend: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -138,7 +139,8 @@ def _grid_sheet(sheet, grids: list[Grid], layout: SheetLayout, styles: Styles) -
         _write(sheet.cell(row=row, column=1), grid.title, styles.get("title"))
         if grid.legend:
             row += 1
-            for index, (label, colour) in enumerate(grid.legend, start=1):
+            # over the value columns, where the colours are; the first column heads the rows
+            for index, (label, colour) in enumerate(grid.legend, start=2):
                 _write(sheet.cell(row=row, column=index), label, styles.get("legend", colour))
         row += 1
         for index, heading in enumerate(grid.headings, start=1):
