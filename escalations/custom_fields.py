@@ -5,12 +5,14 @@ is_required, choices, pattern) and plain values, and touches no database.
 """
 
 import re
+import re._parser as regex_parser
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
+from django.utils.translation import gettext as _
 
 TEXT_MAX_LENGTH = 2000
 _TRUE_WORDS = {"true", "yes", "1"}
@@ -91,10 +93,95 @@ def _text(spec: FieldSpec, raw: Any) -> str:
     if len(raw) > TEXT_MAX_LENGTH:
         raise ValueError(f"at most {TEXT_MAX_LENGTH} characters.")
     if spec.pattern and not re.fullmatch(spec.pattern, raw):
-        # The definition's help text says the format in words; the pattern is the fallback.
-        expected = getattr(spec, "help_text", "") or f"the pattern {spec.pattern}"
-        raise ValueError(f"{raw!r} is not in the expected format: {expected}.")
+        raise ValueError(pattern_problem(spec.pattern, raw))
     return raw
+
+
+def pattern_problem(pattern: str, raw: str) -> str:
+    """What a value failing the pattern is told: a value that fits, and the pattern itself.
+    (A definition's help text says what the field is for, not what it must look like.)"""
+    example = pattern_example(pattern)
+    if example is None:
+        return _("%(value)s is not in the expected format: the pattern %(pattern)s.") % {
+            "value": repr(raw),
+            "pattern": pattern,
+        }
+    return _(
+        "%(value)s is not in the expected format: a value like %(example)s "
+        "(the pattern %(pattern)s)."
+    ) % {"value": repr(raw), "example": example, "pattern": pattern}
+
+
+def pattern_example(pattern: str) -> str | None:
+    """The shortest value the pattern takes, with digits counting up from 1 and letters from
+    A (``INC-[0-9]{4,8}`` gives INC-1234); None for what cannot be shown that simply
+    (look-arounds, back-references, negated classes)."""
+    try:
+        example = _example(regex_parser.parse(pattern), 0)
+    except (re.error, _NoExample, ValueError, TypeError):
+        return None
+    return example if example and re.fullmatch(pattern, example) else None
+
+
+class _NoExample(Exception):
+    pass
+
+
+_CATEGORY_CHARS = {
+    regex_parser.CATEGORY_DIGIT: "0123456789",
+    regex_parser.CATEGORY_WORD: "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    regex_parser.CATEGORY_SPACE: " ",
+}
+_REPEATS = {
+    regex_parser.MAX_REPEAT,
+    regex_parser.MIN_REPEAT,
+    getattr(regex_parser, "POSSESSIVE_REPEAT", regex_parser.MAX_REPEAT),
+}
+
+
+def _example(items, turn: int) -> str:
+    """`turn` counts the repetitions of the enclosing repeat, so that a class repeated
+    gives 1234 rather than 1111."""
+    out = []
+    for op, value in items:
+        if op is regex_parser.LITERAL:
+            out.append(chr(value))
+        elif op is regex_parser.ANY:
+            out.append("x")
+        elif op is regex_parser.IN:
+            chars = _class_chars(value)
+            if chars.startswith("01"):
+                chars = chars[1:] + chars[0]  # 1, 2, 3 … reads as a number
+            out.append(chars[turn % len(chars)])
+        elif op in _REPEATS:
+            low, _high, item = value
+            out.extend(_example(item, n) for n in range(low))
+        elif op is regex_parser.SUBPATTERN:
+            out.append(_example(value[-1], turn))
+        elif op is regex_parser.BRANCH:
+            out.append(_example(value[1][0], turn))
+        elif op is regex_parser.AT:
+            continue  # ^, $, \b take no characters
+        else:
+            raise _NoExample(op)
+    return "".join(out)
+
+
+def _class_chars(items) -> str:
+    chars = ""
+    for op, value in items:
+        if op is regex_parser.LITERAL:
+            chars += chr(value)
+        elif op is regex_parser.RANGE:
+            low, high = value
+            chars += "".join(chr(c) for c in range(low, min(high, low + 40) + 1))
+        elif op is regex_parser.CATEGORY and value in _CATEGORY_CHARS:
+            chars += _CATEGORY_CHARS[value]
+        else:
+            raise _NoExample(op)  # a negated class or an unusual category
+    if not chars:
+        raise _NoExample("empty class")
+    return chars
 
 
 def _number(spec: FieldSpec, raw: Any) -> float | int:

@@ -35,6 +35,22 @@ class ScriptError(Exception):
     """A script that cannot run or was stopped; the message says why, for the rule's log."""
 
 
+class LookupSkipped(ScriptError):
+    """The script called lookup() where no integration is called (a drill replaying the
+    past, whose answers were not recorded): the run is skipped rather than guessed."""
+
+
+_skipped_lookups: list[str] = []  # in a script's child: the lookups it was refused
+
+
+def lookup_skipped(integration, path="", params=None):
+    """The lookup a drill gives scripts (importable, as it runs in the script's child). The
+    exception does not come back through Starlark as itself, so the child notes it."""
+    message = f"lookup({integration!r}, {path!r}) is not called in a drill"
+    _skipped_lookups.append(message)
+    raise LookupSkipped(message)
+
+
 def check_script(source: str) -> None:
     """Refuse at save time what cannot even be parsed (imports and `load` included)."""
     if len(source) > MAX_SOURCE:
@@ -74,6 +90,8 @@ def run_script(
         if child.is_alive():
             child.kill()
         child.join(1)
+    if outcome == "skipped":
+        raise LookupSkipped(payload)
     if outcome == "error":
         raise ScriptError(payload)
     return json.loads(payload)
@@ -88,6 +106,12 @@ def _context():
 
 
 def _child(sender, source, variables, lookup, timeout) -> None:
+    def fail(message: str) -> None:
+        if _skipped_lookups:  # whatever the script's error says, it stopped at a lookup
+            sender.send(("skipped", _skipped_lookups[0]))
+        else:
+            sender.send(("error", message))
+
     try:
         # A runaway allocation aborts the child with a report on stderr: keep it quiet.
         quiet = os.open(os.devnull, os.O_WRONLY)
@@ -108,16 +132,16 @@ def _child(sender, source, variables, lookup, timeout) -> None:
             raise ScriptError(f"the script ran past its time budget of {timeout:g} s")
         sender.send(("ok", _encode(value)))
     except MemoryError:
-        sender.send(("error", "the script used too much memory"))
+        fail("the script used too much memory")
     except ScriptError as exc:
-        sender.send(("error", str(exc)))
+        fail(str(exc))
     except starlark.StarlarkError as exc:
         message = _clean(exc)
         if "cancel" in message.lower():
             message = f"the script ran past its time budget of {timeout:g} s"
-        sender.send(("error", message))
+        fail(message)
     except Exception as exc:
-        sender.send(("error", f"{type(exc).__name__}: {exc}"))
+        fail(f"{type(exc).__name__}: {exc}")
     finally:
         sender.close()
         os._exit(0)  # no atexit handlers or inherited connections of the parent

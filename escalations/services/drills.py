@@ -3,6 +3,12 @@ draft) and report, per ticket and in total, what it would have done against what
 
 The replay is first-order: the draft's actions are not applied, so rules that would react to
 them are not run; the report says which events each rule would have fired on.
+
+A rule's script runs too, on the replayed ticket and the history recorded up to the event, and
+its actions are counted with the rule's own. Its `lookup()` is not answered: what an
+integration said back then was not recorded, and asking it now would tell the present, so a
+run that calls lookup() is skipped (its actions not counted) and the report counts the runs,
+the skipped ones and the ones that failed.
 """
 
 from collections import Counter
@@ -23,7 +29,10 @@ from escalations.models import (
     Team,
     Ticket,
 )
+from escalations.rules.actions import ActionError
 from escalations.rules.engine import matching_rules
+from escalations.rules.scripts import LookupSkipped, ScriptError, lookup_skipped
+from escalations.services.rule_actions import SCRIPT_HISTORY, script_run
 from escalations.services.rules import (
     compiled_rule_set,
     facts_from_state,
@@ -35,6 +44,7 @@ from escalations.workflow import Workflow
 
 PER_TICKET_LIMIT = 500
 MEASURES = ("firings", "escalations", "assignments")
+SCRIPT_MEASURES = ("run", "skipped_at_lookup", "failed")
 PROGRESS_EVERY = 10
 
 
@@ -97,12 +107,17 @@ def _replay(drill: RuleDrill) -> dict:
     calendar = workspace_calendar(workspace, around=drill.period_start.date())
     agents = dict(Agent.objects.values_list("pk", "user__username"))
     tickets = list(
-        _tickets(rule_set, drill.period_start, drill.period_end).select_related("customer")
+        _tickets(rule_set, drill.period_start, drill.period_end).select_related(
+            "customer", "workspace"
+        )
     )
     totals = {"actual": Counter(), "draft": Counter()}
+    scripts = Counter()
     per_ticket, changed = [], 0
     for done, ticket in enumerate(tickets, start=1):
-        actual, draft, events = _replay_ticket(ticket, compiled, calendar, teams, agents, assigning)
+        actual, draft, events = _replay_ticket(
+            ticket, compiled, calendar, teams, agents, assigning, scripts
+        )
         totals["actual"].update(actual)
         totals["draft"].update(draft)
         if actual != draft:
@@ -125,6 +140,8 @@ def _replay(drill: RuleDrill) -> dict:
         "totals": {side: _counts(counts) for side, counts in totals.items()},
         "per_ticket": per_ticket,
         "note": "First-order replay: the draft's actions are not applied during the drill.",
+        "scripted_rules": sum(1 for rule in compiled.rules if rule.script),
+        "scripts": {measure: scripts.get(measure, 0) for measure in SCRIPT_MEASURES},
     }
 
 
@@ -132,8 +149,9 @@ def _counts(counter: Counter) -> dict[str, int]:
     return {measure: counter.get(measure, 0) for measure in MEASURES}
 
 
-def _replay_ticket(ticket, compiled, calendar, teams, agents, assigning):
-    """Walk the ticket's events in order, keeping its state, and count both sides."""
+def _replay_ticket(ticket, compiled, calendar, teams, agents, assigning, scripts: Counter):
+    """Walk the ticket's events in order, keeping its state, and count both sides (and, in
+    `scripts`, the rule scripts' runs)."""
     events = list(ticket.events.order_by("created_at", "id"))
     messages = list(ticket.messages.order_by("created_at", "id"))
     fired = {}
@@ -152,7 +170,7 @@ def _replay_ticket(ticket, compiled, calendar, teams, agents, assigning):
     )
     state, replayed = None, 0
     workflow = workflow_of(ticket.workspace_id)
-    for event in events:
+    for index, event in enumerate(events):
         if event.event_type == EventType.TICKET_CREATED:
             state = _initial_state(ticket, event, teams, agents, workflow)
         elif state is not None:
@@ -180,7 +198,11 @@ def _replay_ticket(ticket, compiled, calendar, teams, agents, assigning):
         )
         for rule in matching_rules(compiled, trigger, facts):
             draft["firings"] += 1
-            for action in rule.actions:
+            actions = list(rule.actions)
+            if rule.script:
+                recorded = events[max(0, index + 1 - SCRIPT_HISTORY) : index + 1]
+                actions += _script_actions(rule, facts, recorded, ticket.workspace, scripts)
+            for action in actions:
                 if action["type"] == "escalate":
                     draft["escalations"] += 1
                     # the receiving team's strategy assigns (who was free then is not known)
@@ -188,6 +210,32 @@ def _replay_ticket(ticket, compiled, calendar, teams, agents, assigning):
                 elif action["type"] == "set_assignee":
                     draft["assignments"] += 1
     return actual, draft, replayed
+
+
+def _script_actions(rule, facts: dict, recorded: list, workspace, scripts: Counter) -> list:
+    """The script's actions on the replayed facts and the history recorded up to the event,
+    as the live run gives it; none when it calls lookup() (skipped) or fails."""
+    history = [
+        {
+            "type": e.event_type,
+            "from": e.from_value,
+            "to": e.to_value,
+            "at": e.created_at.isoformat(),
+        }
+        for e in recorded
+    ]
+    try:
+        actions = script_run(
+            rule, facts=facts, history=history, workspace=workspace, lookup=lookup_skipped
+        )
+    except LookupSkipped:
+        scripts["skipped_at_lookup"] += 1
+        return []
+    except (ScriptError, ActionError):
+        scripts["failed"] += 1
+        return []
+    scripts["run"] += 1
+    return actions
 
 
 def _initial_state(ticket, event, teams, agents, workflow: Workflow) -> dict:

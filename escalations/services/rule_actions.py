@@ -41,6 +41,18 @@ def script_actions(rule: CompiledRule, *, ticket: Ticket, facts: dict) -> list[d
     configs = {
         i.name: IntegrationConfig.from_model(i) for i in Integration.objects.filter(is_active=True)
     }
+    return script_run(
+        rule,
+        facts=facts,
+        history=history,
+        workspace=ticket.workspace,
+        lookup=partial(integration_lookup, configs),
+    )
+
+
+def script_run(rule: CompiledRule, *, facts: dict, history: list[dict], workspace, lookup):
+    """The actions the rule's script gives for these facts and this history, validated
+    against the workspace (ScriptError, or ActionError, when it gives none that can run)."""
     result = run_script(
         rule.script,
         variables={
@@ -49,14 +61,13 @@ def script_actions(rule: CompiledRule, *, ticket: Ticket, facts: dict) -> list[d
             "event": facts["event"],
             "history": history,
         },
-        lookup=partial(integration_lookup, configs),
+        lookup=lookup,
         timeout=settings.HANDOFF_SCRIPT_TIMEOUT_SECONDS,
     )
     if result is None:
         return []
     if not isinstance(result, list):
         raise ScriptError("the script's last line must give a list of actions")
-    workspace = ticket.workspace
     return validate_actions(
         result,
         team_slugs=set(workspace.teams.values_list("slug", flat=True)),

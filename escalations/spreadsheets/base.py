@@ -6,6 +6,9 @@ from collections.abc import Callable
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from import_export import fields, resources, widgets
 
 from escalations.models import Workspace
@@ -214,13 +217,48 @@ class SheetResource(resources.ModelResource):
     # Import -------------------------------------------------------------------------------
     def import_data(self, dataset, **kwargs):
         kwargs["rollback_on_validation_errors"] = True
-        return super().import_data(dataset, **kwargs)
+        self.source_rows = getattr(dataset, "source_rows", None) or []
+        self.row_word = getattr(dataset, "row_word", "row")
+        self.unknown_columns: list[str] = []
+        result = super().import_data(dataset, **kwargs)
+        result.unknown_columns = self.unknown_columns  # ignored by the import: say so
+        # django-import-export counts the rows under the header from 1; a person looks for
+        # the row (or line) their spreadsheet program shows
+        for row in result.invalid_rows:
+            row.number = self.shown(row.number)
+        for row in result.error_rows:
+            row.number = self.shown(row.number)
+            for error in row.errors:
+                error.number = self.shown(error.number)
+        return result
+
+    def shown(self, number: int | None) -> int | None:
+        """A data row's number (from 1, under the header) as the file numbers it."""
+        rows = getattr(self, "source_rows", None) or []
+        if number is None or not 0 < number <= len(rows):
+            return number
+        return rows[number - 1]
+
+    def rows_named(self, numbers: list[int]) -> str:
+        """ "row 19" or "rows 19, 23" ("line…" in a CSV file), as the file numbers them."""
+        listed = ", ".join(str(self.shown(number)) for number in numbers)
+        if getattr(self, "row_word", "row") == "line":
+            phrase = ngettext("line %(numbers)s", "lines %(numbers)s", len(numbers))
+        else:
+            phrase = ngettext("row %(numbers)s", "rows %(numbers)s", len(numbers))
+        return phrase % {"numbers": listed}
 
     def before_import(self, dataset, **kwargs):
-        """Headers in any case and spacing; rows that repeat an earlier row's key, or that the
+        """Headers in any case and spacing (columns the sheet does not know are noted as
+        `unknown_columns`, and ignored); rows that repeat an earlier row's key, or that the
         file as a whole refuses (see check_file), are errors on those rows."""
         known = {f.column_name.lower(): f.column_name for f in self.fields.values()}
         dataset.headers = [known.get(str(h).strip().lower(), h) for h in dataset.headers]
+        self.unknown_columns = [
+            str(h).strip()
+            for h in dataset.headers
+            if str(h).strip() and str(h).strip().lower() not in known
+        ]
         self.row_problems = self.check_file(dataset)
         columns = [self.fields[name].column_name for name in self.get_import_id_fields()]
         if all(column in dataset.headers for column in columns):
@@ -233,8 +271,12 @@ class SheetResource(resources.ModelResource):
                 if key in first_seen:
                     self.row_problems.setdefault(
                         number,
-                        f"Row {number} repeats row {first_seen[key]}: the same "
-                        f"{', '.join(columns)}. Keep one of them.",
+                        _("%(row)s repeats %(first)s: the same %(columns)s. Keep one of them.")
+                        % {
+                            "row": capfirst(self.rows_named([number])),
+                            "first": self.rows_named([first_seen[key]]),
+                            "columns": ", ".join(columns),
+                        },
                     )
                 else:
                     first_seen[key] = number

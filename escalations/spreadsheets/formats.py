@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import tablib
+from django.utils.translation import gettext as _
 from import_export.formats import base_formats
 
 HEADER_FILL = "1F2937"
@@ -29,7 +30,8 @@ class Grid:
     title: str
     headings: list[str]
     rows: list[list[tuple[str, str]]]
-    legend: list[tuple[str, str]] = field(default_factory=list)  # (text, fill) after the title
+    # (text, fill) on the line under the title, over the value columns
+    legend: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -40,6 +42,10 @@ class SheetLayout:
     grids: Callable[[tablib.Dataset], list[Grid]] = lambda dataset: []
     grid_title: str = "Grid"
     notes: list[str] = field(default_factory=list)
+
+
+class SheetFileError(ValueError):
+    """A file that cannot be read in the chosen format; the message says so in plain words."""
 
 
 def layout_of(dataset: tablib.Dataset) -> SheetLayout | None:
@@ -133,7 +139,8 @@ def _grid_sheet(sheet, grids: list[Grid], layout: SheetLayout, styles: Styles) -
         _write(sheet.cell(row=row, column=1), grid.title, styles.get("title"))
         if grid.legend:
             row += 1
-            for index, (label, colour) in enumerate(grid.legend, start=1):
+            # over the value columns, where the colours are; the first column heads the rows
+            for index, (label, colour) in enumerate(grid.legend, start=2):
                 _write(sheet.cell(row=row, column=index), label, styles.get("legend", colour))
         row += 1
         for index, heading in enumerate(grid.headings, start=1):
@@ -168,10 +175,17 @@ def workbook_bytes(dataset: tablib.Dataset) -> bytes:
     return out.getvalue()
 
 
-def dataset_from_rows(rows: list[list]) -> tablib.Dataset:
+def dataset_from_rows(
+    rows: list[list], numbers: list[int] | None = None, row_word: str = "row"
+) -> tablib.Dataset:
     """The rows under the header: the first row (of the first 20) with a cell saying
-    "Workspace", else the first row that is not blank. Blank rows are left out."""
+    "Workspace", else the first row that is not blank. Blank rows are left out.
+
+    `numbers` are the rows' numbers as the person sees them (the sheet's row numbers, a CSV
+    file's line numbers), `row_word` what they are called ("row" or "line"); the dataset keeps
+    them as `source_rows` and `row_word`, so that a problem names the row in the file."""
     rows = [list(row) for row in rows]
+    numbers = numbers or list(range(1, len(rows) + 1))
     start = next(
         (
             i
@@ -181,16 +195,18 @@ def dataset_from_rows(rows: list[list]) -> tablib.Dataset:
         next((i for i, row in enumerate(rows) if any(v not in (None, "") for v in row)), None),
     )
     dataset = tablib.Dataset()
+    dataset.source_rows, dataset.row_word = [], row_word
     if start is None:
         return dataset
     headers = [str(value).strip() if value is not None else "" for value in rows[start]]
     while headers and not headers[-1]:
         headers.pop()
     dataset.headers = headers
-    for row in rows[start + 1 :]:
+    for number, row in zip(numbers[start + 1 :], rows[start + 1 :], strict=True):
         values = (row + [None] * len(headers))[: len(headers)]
         if any(value not in (None, "") for value in values):
             dataset.append(values)
+            dataset.source_rows.append(number)
     return dataset
 
 
@@ -198,10 +214,19 @@ def dataset_from_workbook(data: bytes) -> tablib.Dataset:
     """The first sheet with a "Workspace" header (the rows sheet), else the active one."""
     from openpyxl import load_workbook
 
-    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:
+        # zipfile, XML and openpyxl errors all mean the same to the person: wrong kind of file
+        raise SheetFileError(
+            _(
+                "This file is not an XLSX workbook. Save it from your spreadsheet program as "
+                "an Excel workbook (.xlsx), or choose CSV if it is a CSV file."
+            )
+        ) from None
     chosen = None
     for sheet in book.worksheets:
-        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+        rows = [list(row) for row in sheet.iter_rows(min_row=1, values_only=True)]
         if any(
             str(v).strip().lower() == FIRST_COLUMN.lower()
             for row in rows[:20]
@@ -211,7 +236,7 @@ def dataset_from_workbook(data: bytes) -> tablib.Dataset:
             chosen = rows
             break
     if chosen is None:
-        chosen = [list(row) for row in book.active.iter_rows(values_only=True)]
+        chosen = [list(row) for row in book.active.iter_rows(min_row=1, values_only=True)]
     book.close()
     return dataset_from_rows(chosen)
 
@@ -240,16 +265,45 @@ class SheetCSV(base_formats.CSV):
     """Plain CSV rows. On import: any common encoding, comma, semicolon or tab, title rows
     above the header and blank rows are all fine."""
 
+    def is_binary(self):
+        # read as bytes, so that the file's own encoding decides (see text_of), not the
+        # admin's utf-8
+        return True
+
+    def get_read_mode(self):
+        return "rb"
+
     def create_dataset(self, in_stream, **kwargs):
         content = text_of(in_stream) if isinstance(in_stream, bytes) else in_stream
         content = content.removeprefix("\ufeff")
+        if "\x00" in content:
+            raise SheetFileError(
+                _(
+                    "This file is not a CSV file: it holds binary data. Choose XLSX if it is a "
+                    "workbook, or save it from your spreadsheet program as CSV."
+                )
+            )
         lines = content.splitlines()[:20]
         header = next(
             (line for line in lines if FIRST_COLUMN.lower() in line.lower()),
             next((line for line in lines if line.strip()), ""),
         )
         delimiter = max(",;\t", key=header.count)
-        return dataset_from_rows(list(csv.reader(io.StringIO(content), delimiter=delimiter)))
+        rows, numbers = [], []
+        reader = csv.reader(io.StringIO(content), delimiter=delimiter)
+        try:
+            while True:
+                first_line = reader.line_num + 1  # a quoted cell may span lines
+                try:
+                    rows.append(next(reader))
+                except StopIteration:
+                    break
+                numbers.append(first_line)
+        except csv.Error as exc:
+            raise SheetFileError(
+                _("This file cannot be read as CSV: %(problem)s.") % {"problem": exc}
+            ) from None
+        return dataset_from_rows(rows, numbers, row_word="line")
 
 
 FORMATS = [SheetXLSX, SheetCSV]

@@ -5,6 +5,7 @@ must still have exactly one Accountable and someone Responsible, or nothing is s
 
 from django.core.exceptions import ValidationError
 from django.db.models import Max
+from django.utils.text import capfirst
 from import_export import widgets
 
 from escalations.models import RaciActivity, RaciAssignment, RaciMatrix, RaciRole
@@ -158,7 +159,6 @@ class RaciResource(SheetResource):
             problems = activity_problems(activity.name, letters)
             if problems:
                 rows = sorted({n for n in numbers if n})
-                label = "Row" if len(rows) == 1 else "Rows"
-                message = f"{label} {', '.join(map(str, rows))}: " + " ".join(problems)
+                message = f"{capfirst(self.rows_named(rows))}: " + " ".join(problems)
                 values = dict(zip(dataset.headers, dataset[rows[0] - 1], strict=True))
                 result.append_invalid_row(rows[0], values, ValidationError({"Letters": [message]}))

@@ -3,6 +3,8 @@ time counts, and its targets per priority in columns. A ladder level is one row;
 for the first time is added. After an import the tickets the policies cover get new deadlines."""
 
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 from import_export import fields
 
 from escalations.models import (
@@ -220,8 +222,10 @@ class SlaPolicyResource(SheetResource):
             if is_default:
                 defaults.setdefault(text(row.get("Workspace")).lower(), []).append(number)
         return {
-            number: f"Rows {', '.join(map(str, numbers))} are all the default policy of their "
-            "workspace; a workspace has one."
+            number: _(
+                "%(rows)s are all the default policy of their workspace; a workspace has one."
+            )
+            % {"rows": capfirst(self.rows_named(numbers))}
             for numbers in defaults.values()
             if len(numbers) > 1
             for number in numbers[1:]

@@ -1,11 +1,12 @@
 """Custom-field validation is pure: no database needed."""
 
+import re
 from dataclasses import dataclass, field
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from escalations.custom_fields import check_definition, clean_custom_fields
+from escalations.custom_fields import check_definition, clean_custom_fields, pattern_example
 
 
 @dataclass
@@ -95,7 +96,7 @@ def test_every_bad_field_is_named_in_one_error():
     assert found == [
         "colour: no such field in this workspace.",
         "Order number (order_number): '12345' is not in the expected format: "
-        "the pattern NW-\\d{6}.",
+        "a value like NW-123456 (the pattern NW-\\d{6}).",
         "Impact (impact): 'catastrophic' is not one of low, medium, high.",
         "Systems (systems): 'sap' not among crm, erp, billing.",
         "Amount (amount): 'lots' is not a number.",
@@ -135,10 +136,36 @@ def test_bad_definitions_are_refused(spec, field_name, message):
     assert message in exc.value.message_dict[field_name][0]
 
 
-def test_a_pattern_error_speaks_the_definitions_help_text():
-    spec = Spec("order", pattern=r"NW-\d{6}", help_text="NW- and six digits, e.g. NW-123456")
+def test_a_pattern_error_shows_a_value_in_the_format_not_the_help_text():
+    spec = Spec("incident", pattern=r"INC-[0-9]{4,8}", help_text="The parent incident")
     with pytest.raises(ValidationError) as exc:
-        clean_custom_fields([spec], {"order": "12"})
+        clean_custom_fields([spec], {"incident": "12"})
     assert exc.value.message_dict["custom_fields"] == [
-        "Order (order): '12' is not in the expected format: NW- and six digits, e.g. NW-123456."
+        "Incident (incident): '12' is not in the expected format: a value like INC-1234 "
+        "(the pattern INC-[0-9]{4,8})."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "example"),
+    [
+        (r"CAB-[0-9]{4}-[0-9]{3}", "CAB-1234-123"),
+        (r"[A-Z]{2}-[0-9]{4,10}", "AB-1234"),
+        (r"CP-[0-9]{1,2}(\.[0-9]{1,2})?", "CP-1"),
+        (r"^(IAP|PLAN)-\d+$", "IAP-1"),
+        (r"[0-9a-f]{8}", "12345678"),
+    ],
+)
+def test_a_pattern_is_shown_by_a_value_it_takes(pattern, example):
+    assert pattern_example(pattern) == example
+    assert re.fullmatch(pattern, example)
+
+
+@pytest.mark.parametrize("pattern", [r"[^a]+", r"(a)\1", r"(?=x)x+", r"\d*"])
+def test_a_pattern_without_a_plain_example_is_shown_as_the_pattern(pattern):
+    spec = Spec("code", pattern=pattern)
+    with pytest.raises(ValidationError) as exc:
+        clean_custom_fields([spec], {"code": "a"})
+    assert exc.value.message_dict["custom_fields"] == [
+        f"Code (code): 'a' is not in the expected format: the pattern {pattern}."
     ]

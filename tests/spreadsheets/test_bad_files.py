@@ -37,9 +37,9 @@ def test_a_bad_row_among_good_ones_imports_nothing_and_names_row_and_column(work
 
     result = import_file(MatrixCellResource, edited_csv(MatrixCellResource, edit), SheetCSV)
     problems = errors_of(result)
-    assert any(p.startswith("row 3, Respond within (minutes):") for p in problems), problems
-    assert any(p.startswith("row 3") and "L9" in p for p in problems), problems
-    assert not any(p.startswith("row 1") for p in problems)
+    assert any(p.startswith("row 4, Respond within (minutes):") for p in problems), problems
+    assert any(p.startswith("row 4") and "L9" in p for p in problems), problems
+    assert not any(p.startswith("row 2") for p in problems)
     assert snapshot() == before
     assert not EscalationMatrixCell.objects.filter(contact__startswith="Changed").exists()
 
@@ -52,9 +52,9 @@ def test_an_unknown_workspace_or_matrix_is_named(workspaces):
     problems = errors_of(
         import_file(MatrixCellResource, edited_csv(MatrixCellResource, edit), SheetCSV)
     )
-    assert "row 1, Matrix: There is no workspace 'no-such-workspace'." in problems
+    assert "row 2, Matrix: There is no workspace 'no-such-workspace'." in problems
     assert any(
-        p.startswith("row 2, Matrix: There is no matrix 'No such matrix'") for p in problems
+        p.startswith("row 3, Matrix: There is no matrix 'No such matrix'") for p in problems
     ), problems
 
 
@@ -73,7 +73,7 @@ def test_a_raci_activity_left_with_two_accountables_imports_nothing(workspaces):
     result = import_file(RaciResource, edited_csv(RaciResource, edit), SheetCSV)
     problems = errors_of(result)
     assert len(problems) == 1, problems
-    assert f"Row {first_r['number']}" in problems[0] or "Rows" in problems[0]
+    assert f"Line {first_r['number'] + 1}" in problems[0] or "Lines" in problems[0]
     assert "exactly one role must be Accountable (A); 2 are" in problems[0]
     assert snapshot() == before
 
@@ -83,7 +83,7 @@ def test_raci_letters_other_than_r_a_c_i_are_refused(workspaces):
         set_cell(rows, 1, "Letters", "RX")
 
     problems = errors_of(import_file(RaciResource, edited_csv(RaciResource, edit), SheetCSV))
-    assert problems == ["row 1, Letters: 'RX': use R, A, C and I (each at most once), e.g. RA."]
+    assert problems == ["row 2, Letters: 'RX': use R, A, C and I (each at most once), e.g. RA."]
 
 
 def test_a_rule_whose_condition_does_not_compile_is_refused_by_column(workspaces):
@@ -92,8 +92,8 @@ def test_a_rule_whose_condition_does_not_compile_is_refused_by_column(workspaces
         set_cell(rows, 2, "Actions", "[not json")
 
     problems = errors_of(import_file(RuleResource, edited_csv(RuleResource, edit), SheetCSV))
-    assert any(p.startswith("row 1, Condition (CEL): Condition:") for p in problems), problems
-    assert any(p.startswith("row 2, Actions: Not JSON:") for p in problems), problems
+    assert any(p.startswith("row 2, Condition (CEL): Condition:") for p in problems), problems
+    assert any(p.startswith("row 3, Actions: Not JSON:") for p in problems), problems
     assert not Rule.objects.filter(condition_cel="ticket.priority >").exists()
 
 
@@ -106,10 +106,10 @@ def test_sla_targets_must_be_minutes(workspaces):
         import_file(SlaPolicyResource, edited_csv(SlaPolicyResource, edit), SheetCSV)
     )
     assert (
-        "row 1, Urgent: resolution (min): Give a number of minutes, 0 or more; not '-5'."
+        "row 2, Urgent: resolution (min): Give a number of minutes, 0 or more; not '-5'."
         in problems
     )
-    assert "row 1, Pause custom statuses: No custom status not-a-status here." in problems
+    assert "row 2, Pause custom statuses: No custom status not-a-status here." in problems
 
 
 def test_a_dry_run_reports_the_changes_and_saves_none(workspaces):
@@ -157,7 +157,7 @@ def test_yes_and_no_are_read_in_any_spelling_and_anything_else_is_an_error(works
     problems = errors_of(
         import_file(SlaPolicyResource, edited_csv(SlaPolicyResource, edit), SheetCSV)
     )
-    assert problems == ["row 2, Active: Write yes or no, not 'maybe'."]
+    assert problems == ["row 3, Active: Write yes or no, not 'maybe'."]
     first.refresh_from_db()
     assert first.is_active  # nothing saved
 
@@ -181,7 +181,7 @@ def test_a_row_repeating_another_rows_key_is_refused(workspaces):
     problems = errors_of(result)
     assert len(problems) == 1
     assert problems[0].endswith(
-        "repeats row 1: the same Matrix, Level, Severity. Keep one of them."
+        "repeats line 2: the same Matrix, Level, Severity. Keep one of them."
     )
 
 

@@ -209,7 +209,8 @@ def test_saving_bad_custom_fields_shows_form_errors_and_keeps_the_ticket(
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
     assert errors["cf_order"] == [
-        "Order (order): '123' is not in the expected format: the pattern NW-\\d{6}."
+        "Order (order): '123' is not in the expected format: a value like NW-123456 "
+        "(the pattern NW-\\d{6})."
     ]
     assert Ticket.objects.get(pk=ticket.pk).subject == "Printer on fire"
 

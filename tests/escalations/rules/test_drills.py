@@ -10,7 +10,12 @@ from escalations.actors import Actor
 from escalations.models import Rule, RuleDrill, RuleSet, Ticket
 from escalations.services.drills import drill_run, drill_start
 from escalations.services.messages import message_add
-from escalations.services.rule_config import rule_save, rule_set_copy, rule_set_save
+from escalations.services.rule_config import (
+    rule_delete,
+    rule_save,
+    rule_set_copy,
+    rule_set_save,
+)
 from tests.factories import AgentFactory, make_ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -120,3 +125,64 @@ def test_a_manager_starts_a_drill_from_the_rule_set_and_reads_the_report(client,
     assert page.status_code == 200
     assert "3 / 3" in page.content.decode()
     assert "tickets would have gone differently" in page.content.decode()
+
+
+def test_a_drill_runs_rule_scripts_and_skips_those_that_call_lookup(client, history):
+    from django.contrib.auth.models import Group, User
+    from django.urls import reverse
+
+    live, _legal, refund, _quiet = history
+    draft = rule_set_copy(rule_set=live)
+    rule_delete(rule=draft.rules.get())
+    rule_save(
+        rule=Rule(
+            rule_set=draft,
+            name="Refunds by script",
+            position=1,
+            triggers=["ticket_created"],
+            script=(
+                "def decide():\n"
+                "    if 'refund' in ticket['text'].lower():\n"
+                "        return [{'type': 'escalate', 'value': 'billing'}]\n"
+                "    return []\n"
+                "decide()"
+            ),
+        )
+    )
+    rule_save(
+        rule=Rule(
+            rule_set=draft,
+            name="Plan from the CRM",
+            position=2,
+            triggers=["ticket_created"],
+            script="account = lookup('crm', '/accounts/1', {})\n[]",
+        )
+    )
+    draft.refresh_from_db()
+
+    drill = drill_start(
+        rule_set=draft,
+        period_start=timezone.now() - timedelta(days=8),
+        period_end=timezone.now(),
+        actor=Actor.system("test"),
+    )
+    report = drill_run(drill_id=drill.pk).report
+
+    # the script escalated the refund (created once); each of the three tickets asked the CRM
+    assert report["totals"]["draft"] == {"escalations": 1, "assignments": 1, "firings": 6}
+    assert report["scripted_rules"] == 2
+    assert report["scripts"] == {"run": 3, "skipped_at_lookup": 3, "failed": 0}
+    changed = {row["ticket"]: row for row in report["per_ticket"]}
+    assert changed[refund.pk]["draft"]["escalations"] == 1
+    assert Ticket.objects.get(pk=refund.pk).escalations.count() == 0  # nothing was done
+
+    manager = User.objects.create_user("mia", password="x-long-password-1", is_staff=True)
+    manager.groups.add(Group.objects.get(name="Support managers"))
+    client.force_login(manager)
+    page = client.get(reverse("admin:escalations_ruledrill_change", args=[drill.pk]))
+    text = " ".join(page.content.decode().split())
+    assert "Rule scripts ran on the recorded history and their actions are counted: 3 runs." in text
+    assert (
+        "a script run that calls lookup() is skipped and its actions are not counted: 3 skipped."
+        in text
+    )

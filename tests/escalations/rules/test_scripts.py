@@ -65,3 +65,10 @@ def test_a_script_that_does_not_parse_is_refused_at_save_time():
 def test_a_script_that_loads_another_file_is_refused_at_save_time_in_plain_words():
     with pytest.raises(ScriptError, match=r"No imports are available: a rule script cannot load"):
         check_script('load("os.star", "system")\n[]')
+
+
+def test_a_script_stopped_at_a_lookup_a_drill_does_not_make_says_so():
+    from escalations.rules.scripts import LookupSkipped, lookup_skipped
+
+    with pytest.raises(LookupSkipped, match="lookup\\('crm', '/accounts/7'\\) is not called"):
+        run("x = lookup('crm', '/accounts/7', {})\n[x]", lookup=lookup_skipped)

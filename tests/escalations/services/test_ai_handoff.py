@@ -164,7 +164,7 @@ def test_business_rule_checks_missing_field_flags_ambiguity_and_bad_format(chat)
     assert row.reasons == [
         "Required field(s) missing: order_id.",
         "Field(s) failing their format: iban: 'not an iban' is not in the expected format: "
-        "the pattern [A-Z]{2}\\d{2}[A-Z0-9]{8,30}.",
+        "a value like AB12ABCDEFGH (the pattern [A-Z]{2}\\d{2}[A-Z0-9]{8,30}).",
         "The AI flagged policy_violation.",
         "The AI found the request ambiguous.",
     ]

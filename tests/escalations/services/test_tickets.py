@@ -82,7 +82,8 @@ def test_custom_fields_are_validated_against_the_workspace(actor):
     with pytest.raises(ValidationError) as exc:
         make_ticket(workspace=workspace, actor=actor, custom_fields={"order_number": "x"})
     assert exc.value.message_dict["custom_fields"] == [
-        "Order (order_number): 'x' is not in the expected format: the pattern NW-\\d{6}."
+        "Order (order_number): 'x' is not in the expected format: a value like NW-123456 "
+        "(the pattern NW-\\d{6})."
     ]
     assert not Ticket.objects.filter(workspace=workspace).exists()
     assert not TicketEvent.objects.exists()
