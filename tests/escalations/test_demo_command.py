@@ -145,6 +145,7 @@ def test_ctrl_c_on_the_demo_stops_every_process_it_started(demo):
     assert again.returncode == 0, again.stderr
     password = (tmp_path / "var" / "demo_password").read_text().strip()
     assert f"manager / {password}" in again.stdout
+    assert f"http://127.0.0.1:{port}/admin/" in again.stdout  # where it served, not the default
     with pytest.raises((urllib.error.URLError, ConnectionError)):
         urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/login/", timeout=2)
 

@@ -58,6 +58,21 @@ def demo_log_path() -> Path:
     return Path(settings.VAR_DIR) / "demo.log"
 
 
+DEFAULT_ADDR = "127.0.0.1:8000"
+
+
+def _addr_path() -> Path:
+    return Path(settings.VAR_DIR) / "demo_addr"
+
+
+def last_addr() -> str:
+    """The address the demo last served on (kept in var/), for `--login` without `--addr`."""
+    try:
+        return _addr_path().read_text().strip() or DEFAULT_ADDR
+    except FileNotFoundError:
+        return DEFAULT_ADDR
+
+
 def split_addr(addr: str) -> tuple[str, str]:
     """`host:port`, `[v6]:port` or a bare port, as runserver takes them."""
     host, sep, port = addr.rpartition(":")
@@ -112,7 +127,12 @@ class Command(BaseCommand):
     help = _("Prepare the database with demo data and run Handoff with a django-q2 cluster.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--addr", default="127.0.0.1:8000", help=_("host:port to serve on"))
+        parser.add_argument(
+            "--addr",
+            default=None,
+            help=_("host:port to serve on (default %(default)s; --login: where it last served)")
+            % {"default": DEFAULT_ADDR},
+        )
         parser.add_argument(
             "--no-serve", action="store_true", help=_("Only migrate and load the demo data.")
         )
@@ -122,11 +142,12 @@ class Command(BaseCommand):
             help=_("Print how to log in to the demo again, and change nothing."),
         )
 
-    def handle(self, *args, addr: str, no_serve: bool, login: bool, **options):
+    def handle(self, *args, addr: str | None, no_serve: bool, login: bool, **options):
         if login:
             logins = self._existing_logins()
-            self._print_login(addr, demo_password(), logins)
+            self._print_login(addr or last_addr(), demo_password(), logins)
             return
+        addr = addr or DEFAULT_ADDR
         self._log_to_file()
         call_command("migrate", interactive=False, verbosity=0)
         password = demo_password()
@@ -210,6 +231,7 @@ class Command(BaseCommand):
                     )
                 )
             self._wait_until_answering(addr, children)
+            _addr_path().write_text(addr)
             if note:
                 self.stdout.write(self.style.WARNING(note))
             self._print_login(addr, password, logins)
