@@ -21,6 +21,7 @@ from escalations.models import (
     Timer,
     TimerState,
 )
+from escalations.models.sla import default_pause_statuses
 from escalations.services.sla import sla_policy_changed
 from escalations.services.timers import timer_retry
 from escalations.spreadsheets.sla import LadderResource, SlaPolicyResource
@@ -45,6 +46,9 @@ class SlaPolicyForm(forms.ModelForm):
     pause_statuses = forms.MultipleChoiceField(
         choices=TicketStatus.choices,
         required=False,
+        # A declared field does not take the model's default: a new policy shows the states
+        # that really pause unless the manager unticks them.
+        initial=default_pause_statuses,
         widget=UnfoldAdminCheckboxSelectMultipleWidget,
         help_text="The clocks stand still in these states.",
     )

@@ -1,5 +1,6 @@
 """SLA screens: policies and ladders, the ticket's clocks, time left, snooze, parked deadlines."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from escalations.models import (
     SlaClock,
     SlaPolicy,
     Ticket,
+    TicketStatus,
     Timer,
     TimerState,
 )
@@ -220,3 +222,18 @@ def test_the_clock_timeline_draws_running_paused_and_overdue_time_on_one_axis():
     assert "title='past the deadline'" not in met
     assert "title='running' style='position:absolute;left:0.0%;width:10.0%" in met
     assert "left:30.0%;top:-3px" in met
+
+
+def test_a_new_policy_form_ticks_the_statuses_that_pause_by_default(client, manager_user):
+    client.force_login(manager_user)
+    form = client.get(reverse("admin:escalations_slapolicy_add")).context["adminform"].form
+
+    boxes = re.findall(r"<input[^>]*>", str(form["pause_statuses"]))
+
+    ticked = [
+        re.search(r'value="([^"]+)"', box)[1]
+        for box in boxes
+        if re.search(r"\schecked\b(?!:)", box)
+    ]
+    assert ticked == [TicketStatus.PENDING, TicketStatus.ON_HOLD]
+    assert list(SlaPolicy().pause_statuses) == ticked
