@@ -311,6 +311,7 @@ class SlaPolicySerializer(serializers.ModelSerializer):
             "position",
             "is_active",
             "is_default",
+            "applies_to_all",
             "match_topics",
             "match_customer_tiers",
             "match_segments",
