@@ -2,22 +2,13 @@
 every ticket, and is marked so."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [("escalations", "0035_readable_model_names")]
 AFTER = [("escalations", "0036_sla_policy_applies_to_all")]
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
-def test_active_policies_without_conditions_keep_taking_every_ticket():
+def test_active_policies_without_conditions_keep_taking_every_ticket(migrate):
     apps = migrate(BEFORE)
     Workspace = apps.get_model("escalations", "Workspace")
     SlaPolicy = apps.get_model("escalations", "SlaPolicy")
