@@ -25,6 +25,22 @@ from escalations.workflow import SystemMove
 
 class SlaClockSerializer(serializers.ModelSerializer):
     target_minutes = serializers.SerializerMethodField()
+    warn_due_at = serializers.SerializerMethodField(
+        help_text=_("When the warning was due (it fired), or is due now; null without one.")
+    )
+    breach_due_at = serializers.SerializerMethodField(
+        help_text=_("When the breach was due (it fired), or is due now; null while paused.")
+    )
+    warned_at = serializers.DateTimeField(
+        source="warning_fired_at",
+        read_only=True,
+        help_text=_("When the warning really fired; null if it has not."),
+    )
+    breached_at = serializers.DateTimeField(
+        source="breach_fired_at",
+        read_only=True,
+        help_text=_("When the breach really fired; null if it has not."),
+    )
 
     class Meta:
         model = SlaClock
@@ -37,6 +53,8 @@ class SlaClockSerializer(serializers.ModelSerializer):
             "started_at",
             "warning_at",
             "due_at",
+            "warn_due_at",
+            "breach_due_at",
             "warned_at",
             "breached_at",
             "stopped_at",
@@ -48,6 +66,18 @@ class SlaClockSerializer(serializers.ModelSerializer):
 
     def get_target_minutes(self, clock) -> float:
         return round(clock.target_seconds / 60, 2)
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_warn_due_at(self, clock) -> str | None:
+        return self._moment(clock.warned_at or clock.warning_at)
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_breach_due_at(self, clock) -> str | None:
+        return self._moment(clock.breached_at or clock.due_at)
+
+    @staticmethod
+    def _moment(value) -> str | None:
+        return None if value is None else serializers.DateTimeField().to_representation(value)
 
 
 class StatusSerializer(serializers.Serializer):

@@ -290,8 +290,20 @@ class SlaClock(models.Model):
     pauses = models.JSONField(default=list, blank=True, help_text="[[from, to or null, why]]")
     warning_at = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField(null=True, blank=True)
-    warned_at = models.DateTimeField(null=True, blank=True)
-    breached_at = models.DateTimeField(null=True, blank=True)
+    # The marks: the deadline each crossing was due at, and when it really fired (the moment of
+    # its audit event; later than the due time by the sweeper's lag, or more after an outage).
+    warned_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("The warning's due time, once it fired.")
+    )
+    breached_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("The breach's due time, once it fired.")
+    )
+    warning_fired_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When the warning really fired.")
+    )
+    breach_fired_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When the breach really fired.")
+    )
     stopped_at = models.DateTimeField(null=True, blank=True)
     stop_reason = models.CharField(max_length=80, blank=True)
     ladder = models.ForeignKey(
