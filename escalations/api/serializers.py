@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from escalations.api.fields_once import FieldsOnce
 from escalations.api.inputs import RefusesUnknownFields
+from escalations.audit import event_description
 from escalations.lifecycle import TRANSITION_NAMES
 from escalations.models import (
     AiVerdict,
@@ -15,6 +16,7 @@ from escalations.models import (
     SlaTarget,
     Team,
     Ticket,
+    TicketEvent,
     Workspace,
 )
 from escalations.services.tickets import CREATE_FIELDS
@@ -259,6 +261,34 @@ class MessageSerializer(FieldsOnce, serializers.ModelSerializer):
         model = Message
         fields = ("id", "ticket", "author_kind", "author_name", "body", "internal", "created_at")
         read_only_fields = fields
+
+
+class TicketEventSerializer(serializers.ModelSerializer):
+    """One entry of the audit trail, as the admin's ticket page shows it."""
+
+    created_at = serializers.DateTimeField(
+        read_only=True, help_text=_("When it happened: ISO 8601, to the microsecond.")
+    )
+    description = serializers.SerializerMethodField(help_text=_("What changed, in words."))
+
+    class Meta:
+        model = TicketEvent
+        fields = (
+            "id",
+            "event_type",
+            "created_at",
+            "actor_kind",
+            "actor_label",
+            "description",
+            "from_value",
+            "to_value",
+            "reason",
+            "data",
+        )
+        read_only_fields = fields
+
+    def get_description(self, event) -> str:
+        return event_description(event)
 
 
 class EscalationSerializer(serializers.ModelSerializer):
