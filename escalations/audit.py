@@ -40,6 +40,16 @@ def event_description(event: TicketEvent) -> str:
         return f"Escalated: {event.from_value} → {event.to_value}"
     if kind == EventType.TICKET_CREATED:
         return f"Created ({_status_label(event.to_value)})"
+    if kind == EventType.SLA_POLICY_APPLIED:
+        return _("SLA policy: {before} → {after}").format(
+            before=event.from_value or "—", after=event.to_value or "—"
+        )
+    if kind == EventType.SLA_POLICY_PINNED:
+        if not event.to_value:
+            return _("SLA policy left to the policies' conditions")
+        return _("SLA policy {policy} put on the ticket").format(policy=event.to_value)
+    if kind == EventType.NOTIFIED:
+        return _("Notified: {recipients}").format(recipients=event.to_value or "—")
     if kind in (EventType.MESSAGE_ADDED, EventType.NOTE_ADDED):
         author = event.data.get("author_kind", "")
         return f"{EventType(kind).label} ({author})" if author else EventType(kind).label

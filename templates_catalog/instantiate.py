@@ -203,6 +203,7 @@ def _sla_policies(workspace, specs: list[dict], statuses: dict, ladders: dict) -
             name=item["name"],
             position=position,
             is_default=item.get("default", False),
+            applies_to_all=item.get("every_ticket", False),
             business_hours=item.get("business_hours", True),
             match_topics=match.get("topics", []),
             match_customer_tiers=match.get("customer_tiers", []),

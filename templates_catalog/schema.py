@@ -98,6 +98,7 @@ SLA_POLICY = obj(
     {
         "name": text(120),
         "default": {"type": "boolean"},
+        "every_ticket": {"type": "boolean"},
         "business_hours": {"type": "boolean"},
         "warning_percent": {"type": "integer", "minimum": 1, "maximum": 99},
         "match": obj(

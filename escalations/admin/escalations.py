@@ -10,6 +10,7 @@ from unfold.decorators import display
 from escalations.actors import Actor
 from escalations.admin.forms import EscalationCorrectionForm
 from escalations.admin.reports import ReportsMixin
+from escalations.admin.ticket_parts import event_time
 from escalations.admin.workspace_scope import WorkspaceScopedAdmin
 from escalations.audit import event_description
 from escalations.display import labelled_values, model_field_labels
@@ -199,7 +200,7 @@ class EscalationAdmin(ReportsMixin, WorkspaceScopedAdmin, ModelAdmin):
 @admin.register(TicketEvent)
 class TicketEventAdmin(ReadOnlyAdmin):
     list_display = (
-        "created_at",
+        "at",
         "ticket_link",
         "actor_label",
         "actor_kind",
@@ -212,6 +213,10 @@ class TicketEventAdmin(ReadOnlyAdmin):
     list_select_related = ("ticket",)
     date_hierarchy = "created_at"
     ordering = ("-created_at", "-id")
+
+    @display(description=_("When"), ordering="created_at")
+    def at(self, obj):
+        return event_time(obj)
 
     @display(description="Ticket", ordering="ticket")
     def ticket_link(self, obj):

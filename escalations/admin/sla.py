@@ -3,6 +3,8 @@ deadlines the sweeper fires (parked ones can be retried)."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import action, display
 from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
@@ -13,6 +15,7 @@ from escalations.admin.forms import WordListField
 from escalations.admin.spreadsheets import SpreadsheetAdmin
 from escalations.admin.workspace_scope import WorkspaceScopedInline
 from escalations.models import (
+    ACTIVE_STATUSES,
     EscalationLadder,
     LadderLevel,
     SlaPolicy,
@@ -21,7 +24,9 @@ from escalations.models import (
     Timer,
     TimerState,
 )
+from escalations.models.sla import default_pause_statuses
 from escalations.services.sla import sla_policy_changed
+from escalations.services.sla_policies import policy_reach
 from escalations.services.timers import timer_retry
 from escalations.spreadsheets.sla import LadderResource, SlaPolicyResource
 
@@ -45,9 +50,14 @@ class SlaPolicyForm(forms.ModelForm):
     pause_statuses = forms.MultipleChoiceField(
         choices=TicketStatus.choices,
         required=False,
+        # A declared field does not take the model's default: a new policy shows the states
+        # that really pause unless the manager unticks them.
+        initial=default_pause_statuses,
         widget=UnfoldAdminCheckboxSelectMultipleWidget,
         help_text="The clocks stand still in these states.",
     )
+
+    confirm_takes = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = SlaPolicy
@@ -57,6 +67,7 @@ class SlaPolicyForm(forms.ModelForm):
             "position",
             "is_active",
             "is_default",
+            "applies_to_all",
             "match_topics",
             "match_customer_tiers",
             "match_segments",
@@ -68,6 +79,47 @@ class SlaPolicyForm(forms.ModelForm):
             "pause_statuses",
             "pause_custom_statuses",
             "ladder",
+        )
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self._errors:
+            return
+        # A save that takes working tickets from other policies says how many first, and
+        # goes through when it is sent again for the same number.
+        reach = policy_reach(self.instance)
+        if not reach.from_others or self.cleaned_data.get("confirm_takes") == reach.tickets:
+            return
+        data = self.data.copy()
+        data[self.add_prefix("confirm_takes")] = str(reach.tickets)
+        self.data = data
+        self.add_error(
+            None,
+            ngettext(
+                "Saved like this, the policy applies to %(count)d working ticket, "
+                "%(others)d of them now under other policies: their deadlines change at once. "
+                "Save again to confirm.",
+                "Saved like this, the policy applies to %(count)d working tickets, "
+                "%(others)d of them now under other policies: their deadlines change at once. "
+                "Save again to confirm.",
+                reach.tickets,
+            )
+            % {"count": reach.tickets, "others": reach.from_others},
+        )
+
+
+def report_takes_nothing(model_admin, request, policy: SlaPolicy) -> None:
+    takes_nothing = not (policy.has_conditions or policy.applies_to_all or policy.is_default)
+    if policy.is_active and takes_nothing:
+        model_admin.message_user(
+            request,
+            gettext(
+                "%(policy)s has no conditions and does not apply to every ticket: it takes no "
+                "ticket by itself, only those a rule or a person applies it to. Tick 'applies "
+                "to every ticket' for it to take every ticket no policy before it takes."
+            )
+            % {"policy": policy.name},
+            messages.WARNING,
         )
 
 
@@ -95,12 +147,27 @@ class SlaPolicyAdmin(SpreadsheetAdmin, HistoryAdmin):
     )
     list_filter = ("workspace", "is_active")
     search_fields = ("name",)
+    readonly_fields = ("working_tickets",)
     fieldsets = (
-        (None, {"fields": ("workspace", "name", "position", "is_active", "is_default")}),
+        (
+            None,
+            {
+                "fields": (
+                    "workspace",
+                    "name",
+                    "position",
+                    "is_active",
+                    "is_default",
+                    "confirm_takes",
+                )
+            },
+        ),
         (
             "Which tickets",
             {
                 "fields": (
+                    "working_tickets",
+                    "applies_to_all",
                     "match_topics",
                     "match_customer_tiers",
                     "match_segments",
@@ -124,10 +191,20 @@ class SlaPolicyAdmin(SpreadsheetAdmin, HistoryAdmin):
         ),
     )
 
+    @display(description=_("Applies now to"))
+    def working_tickets(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        count = obj.tickets.filter(status__in=ACTIVE_STATUSES).count()
+        return ngettext("%(count)d working ticket", "%(count)d working tickets", count) % {
+            "count": count
+        }
+
     def save_related(self, request, form, formsets, change):
         # After the targets are saved too, the tickets the policy affects get new deadlines.
         super().save_related(request, form, formsets, change)
         report_recomputed(self, request, sla_policy_changed(form.instance))
+        report_takes_nothing(self, request, form.instance)
 
 
 class LadderLevelInline(WorkspaceScopedInline, TabularInline):

@@ -2,6 +2,10 @@
 
 from django.contrib import admin
 from django.db.models import Q
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.timezone import localtime
+from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 from unfold.decorators import display
 
@@ -54,6 +58,18 @@ class EscalationInline(WorkspaceScopedInline, TabularInline):
         return False
 
 
+def event_time(event: TicketEvent) -> str:
+    """When an event happened, as the admin shows dates, with the moment to the second (and
+    the time zone) on hover."""
+    moment = localtime(event.created_at)
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>',
+        moment.isoformat(timespec="seconds"),
+        date_format(moment, "Y-m-d H:i:s T"),
+        date_format(moment, "DATETIME_FORMAT"),
+    )
+
+
 class AuditTrailInline(TabularInline):
     model = TicketEvent
     verbose_name_plural = "audit trail"
@@ -61,8 +77,12 @@ class AuditTrailInline(TabularInline):
     show_title = False
     extra = 0
     can_delete = False
-    fields = ("created_at", "actor_label", "change", "reason", "event_type")
+    fields = ("at", "actor_label", "change", "reason", "event_type")
     readonly_fields = fields
+
+    @display(description=_("When"))
+    def at(self, obj):
+        return event_time(obj)
 
     @display(description="What changed")
     def change(self, obj):

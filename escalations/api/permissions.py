@@ -37,3 +37,11 @@ class CanWriteMessages(ModelPermissions):
         **ModelPermissions.perms_map,
         "POST": ["%(app_label)s.view_%(model_name)s", "%(app_label)s.add_message"],
     }
+
+
+class CanReadAuditTrail(ModelPermissions):
+    perms_map = {
+        **ModelPermissions.perms_map,
+        "GET": ["%(app_label)s.view_%(model_name)s", "%(app_label)s.view_ticketevent"],
+        "HEAD": ["%(app_label)s.view_%(model_name)s", "%(app_label)s.view_ticketevent"],
+    }

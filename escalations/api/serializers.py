@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from escalations.api.fields_once import FieldsOnce
 from escalations.api.inputs import RefusesUnknownFields
+from escalations.audit import event_description
 from escalations.lifecycle import TRANSITION_NAMES
 from escalations.models import (
     AiVerdict,
@@ -15,6 +16,7 @@ from escalations.models import (
     SlaTarget,
     Team,
     Ticket,
+    TicketEvent,
     Workspace,
 )
 from escalations.services.tickets import CREATE_FIELDS
@@ -26,6 +28,22 @@ from escalations.workflow import SystemMove
 
 class SlaClockSerializer(serializers.ModelSerializer):
     target_minutes = serializers.SerializerMethodField()
+    warn_due_at = serializers.SerializerMethodField(
+        help_text=_("When the warning was due (it fired), or is due now; null without one.")
+    )
+    breach_due_at = serializers.SerializerMethodField(
+        help_text=_("When the breach was due (it fired), or is due now; null while paused.")
+    )
+    warned_at = serializers.DateTimeField(
+        source="warning_fired_at",
+        read_only=True,
+        help_text=_("When the warning really fired; null if it has not."),
+    )
+    breached_at = serializers.DateTimeField(
+        source="breach_fired_at",
+        read_only=True,
+        help_text=_("When the breach really fired; null if it has not."),
+    )
 
     class Meta:
         model = SlaClock
@@ -38,6 +56,8 @@ class SlaClockSerializer(serializers.ModelSerializer):
             "started_at",
             "warning_at",
             "due_at",
+            "warn_due_at",
+            "breach_due_at",
             "warned_at",
             "breached_at",
             "stopped_at",
@@ -49,6 +69,18 @@ class SlaClockSerializer(serializers.ModelSerializer):
 
     def get_target_minutes(self, clock) -> float:
         return round(clock.target_seconds / 60, 2)
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_warn_due_at(self, clock) -> str | None:
+        return self._moment(clock.warned_at or clock.warning_at)
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_breach_due_at(self, clock) -> str | None:
+        return self._moment(clock.breached_at or clock.due_at)
+
+    @staticmethod
+    def _moment(value) -> str | None:
+        return None if value is None else serializers.DateTimeField().to_representation(value)
 
 
 class StatusSerializer(serializers.Serializer):
@@ -251,6 +283,34 @@ class MessageSerializer(FieldsOnce, serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class TicketEventSerializer(serializers.ModelSerializer):
+    """One entry of the audit trail, as the admin's ticket page shows it."""
+
+    created_at = serializers.DateTimeField(
+        read_only=True, help_text=_("When it happened: ISO 8601, to the microsecond.")
+    )
+    description = serializers.SerializerMethodField(help_text=_("What changed, in words."))
+
+    class Meta:
+        model = TicketEvent
+        fields = (
+            "id",
+            "event_type",
+            "created_at",
+            "actor_kind",
+            "actor_label",
+            "description",
+            "from_value",
+            "to_value",
+            "reason",
+            "data",
+        )
+        read_only_fields = fields
+
+    def get_description(self, event) -> str:
+        return event_description(event)
+
+
 class EscalationSerializer(serializers.ModelSerializer):
     """An escalation with its handoff package: what the receiving human starts from."""
 
@@ -333,6 +393,7 @@ class SlaPolicySerializer(serializers.ModelSerializer):
             "position",
             "is_active",
             "is_default",
+            "applies_to_all",
             "match_topics",
             "match_customer_tiers",
             "match_segments",

@@ -20,6 +20,7 @@ from escalations.api.inputs import (
 )
 from escalations.api.permissions import (
     CanChangeTickets,
+    CanReadAuditTrail,
     CanSendVerdicts,
     CanTransitionTickets,
     CanWriteMessages,
@@ -32,6 +33,7 @@ from escalations.api.serializers import (
     SlaPolicySerializer,
     SnoozeRequestSerializer,
     TeamSerializer,
+    TicketEventSerializer,
     TicketSerializer,
     TransitionRequestSerializer,
     VerdictRequestSerializer,
@@ -171,6 +173,14 @@ class TicketViewSet(
             actor=Actor.api(request.user),
         )
         return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: TicketEventSerializer(many=True)})
+    @action(detail=True, methods=["get"], permission_classes=[CanReadAuditTrail])
+    def events(self, request, pk=None):
+        """The ticket's audit trail, oldest first: who changed what, and when to the second."""
+        ticket = self.get_object()
+        page = self.paginate_queryset(ticket.events.order_by("created_at", "id"))
+        return self.get_paginated_response(TicketEventSerializer(page, many=True).data)
 
     @extend_schema(request=SnoozeRequestSerializer, responses={200: TicketSerializer})
     @action(

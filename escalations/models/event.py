@@ -28,6 +28,7 @@ class EventType(models.TextChoices):
     WEBHOOK_QUEUED = "webhook.queued", "Webhook queued"
     WEBHOOK_GAVE_UP = "webhook.gave_up", "Webhook given up after its last attempt"
     SLA_POLICY_APPLIED = "sla.policy_applied", "SLA policy applied"
+    SLA_POLICY_PINNED = "sla.policy_pinned", "SLA policy put on the ticket"
     SLA_WARNING = "sla.warning", "SLA warning"
     SLA_BREACHED = "sla.breached", "SLA breached"
     SLA_MET = "sla.met", "SLA target met"

@@ -3,6 +3,8 @@ running clocks with the deadlines the sweeper fires."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from escalations.clock import now as clock_now
@@ -111,6 +113,16 @@ class LadderLevel(models.Model):
             raise ValidationError(errors)
 
 
+# What a policy can match on; a policy names none of them or says it applies to every ticket.
+MATCH_FIELDS = (
+    "match_topics",
+    "match_customer_tiers",
+    "match_segments",
+    "match_channels",
+    "match_stores",
+)
+
+
 class SlaPolicy(models.Model):
     """Targets per priority for the tickets it matches; the first matching policy wins."""
 
@@ -120,6 +132,15 @@ class SlaPolicy(models.Model):
     is_active = models.BooleanField(default=True)
     is_default = models.BooleanField(
         default=False, help_text="Applies when no other policy matches."
+    )
+    applies_to_all = models.BooleanField(
+        _("applies to every ticket"),
+        default=False,
+        help_text=_(
+            "Takes every ticket that no policy before it takes. Off, a policy without "
+            "conditions takes no ticket by itself: a rule or a person applies it, or it is the "
+            "default."
+        ),
     )
     match_topics = models.JSONField("topics", default=list, blank=True)
     match_customer_tiers = models.JSONField("customer tiers", default=list, blank=True)
@@ -177,8 +198,17 @@ class SlaPolicy(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def has_conditions(self) -> bool:
+        return any(getattr(self, name) for name in MATCH_FIELDS)
+
     def clean(self) -> None:
         errors = {}
+        if self.applies_to_all and self.has_conditions:
+            errors["applies_to_all"] = gettext(
+                "A policy for every ticket has no conditions: clear them, or untick "
+                "'applies to every ticket'."
+            )
         if self.warning_percent is not None and self.warning_percent >= 100:
             errors["warning_percent"] = "Warn before the breach: a share below 100 %, or 0."
         statuses = self.pause_statuses or []
@@ -260,8 +290,20 @@ class SlaClock(models.Model):
     pauses = models.JSONField(default=list, blank=True, help_text="[[from, to or null, why]]")
     warning_at = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField(null=True, blank=True)
-    warned_at = models.DateTimeField(null=True, blank=True)
-    breached_at = models.DateTimeField(null=True, blank=True)
+    # The marks: the deadline each crossing was due at, and when it really fired (the moment of
+    # its audit event; later than the due time by the sweeper's lag, or more after an outage).
+    warned_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("The warning's due time, once it fired.")
+    )
+    breached_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("The breach's due time, once it fired.")
+    )
+    warning_fired_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When the warning really fired.")
+    )
+    breach_fired_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When the breach really fired.")
+    )
     stopped_at = models.DateTimeField(null=True, blank=True)
     stop_reason = models.CharField(max_length=80, blank=True)
     ladder = models.ForeignKey(

@@ -150,7 +150,7 @@ def apply_action(action: dict, *, ticket_id: int, actor: Actor, trigger: str, ru
         policy = SlaPolicy.objects.filter(workspace=ticket.workspace_id, name=value).first()
         if policy is None:
             raise ValidationError(f"The workspace has no SLA policy {value!r}.")
-        sla_apply_policy(ticket=ticket, policy=policy, actor=actor)
+        sla_apply_policy(ticket=ticket, policy=policy, actor=actor, reason=f"Rule {rule.name}")
     elif kind == "notify":
         from escalations.services.notifications import notification_send
 

@@ -82,8 +82,12 @@ def sla_on_event(event: TicketEvent) -> None:
 
 
 @service
-def sla_apply_policy(*, ticket: Ticket, policy: SlaPolicy | None, actor: Actor) -> Ticket:
-    """Put a policy on the ticket by hand (a person or a rule); None goes back to matching."""
+def sla_apply_policy(
+    *, ticket: Ticket, policy: SlaPolicy | None, actor: Actor, reason: str = ""
+) -> Ticket:
+    """Put a policy on the ticket by hand (a person or a rule); None goes back to matching.
+
+    The pin is its own audit event, also when the ticket had that policy already."""
     locked = ticket_for_update(ticket.pk)
     if policy is not None and policy.workspace_id != locked.workspace_id:
         from django.core.exceptions import ValidationError
@@ -91,6 +95,14 @@ def sla_apply_policy(*, ticket: Ticket, policy: SlaPolicy | None, actor: Actor) 
         raise ValidationError({"sla_policy": "The SLA policy belongs to another workspace."})
     locked.sla_policy_pinned = policy is not None
     locked.save(update_fields=["sla_policy_pinned"])
+    event_record(
+        ticket=locked,
+        event_type=EventType.SLA_POLICY_PINNED,
+        actor=actor,
+        to_value=policy.name if policy else "",
+        reason=reason,
+        data={"policy": policy.pk if policy else None},
+    )
     sla_sync(ticket_id=locked.pk, policy=policy, actor=actor)
     locked.refresh_from_db()
     return locked

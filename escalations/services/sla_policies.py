@@ -1,10 +1,12 @@
 """Reading SLA configuration for a ticket: which policy applies, on which calendar its clocks
 count, whether they stand still now, and how much a clock has counted."""
 
+import math
+from dataclasses import dataclass
 from datetime import timedelta
 
 from escalations import clock
-from escalations.models import SlaClock, SlaPolicy, Ticket
+from escalations.models import ACTIVE_STATUSES, SlaClock, SlaPolicy, Ticket
 from escalations.services.config_cache import config_cached, workspace_kept
 from escalations.sla.calendar import BusinessCalendar
 from escalations.sla.calendars import calendar_for, workspace_calendar
@@ -12,7 +14,10 @@ from escalations.sla.clocks import ClockReading, elapsed_at
 
 
 def policy_matches(policy: SlaPolicy, ticket: Ticket) -> bool:
-    """Every criterion the policy names holds (an empty list matches anything)."""
+    """Every criterion the policy names holds (an empty list matches anything). A policy that
+    names none takes a ticket only when it says it applies to every ticket."""
+    if not policy.has_conditions:
+        return policy.applies_to_all
     customer = ticket.customer
     checks = (
         (policy.match_topics, ticket.topic),
@@ -62,11 +67,42 @@ def policy_target(policy: SlaPolicy, priority: int):
 
 def policy_for(ticket: Ticket) -> SlaPolicy | None:
     """The first active policy (by position) that matches, else the workspace's default."""
-    policies = active_policies(ticket.workspace_id)
+    return policy_choose(active_policies(ticket.workspace_id), ticket)
+
+
+def policy_choose(policies: list[SlaPolicy], ticket: Ticket) -> SlaPolicy | None:
     for policy in policies:
         if not policy.is_default and policy_matches(policy, ticket):
             return policy
     return next((p for p in policies if p.is_default), None)
+
+
+@dataclass(frozen=True)
+class PolicyReach:
+    tickets: int  # the working tickets the policy would apply to
+    from_others: int  # of those, the ones another policy applies to now
+
+
+def policy_reach(policy: SlaPolicy) -> PolicyReach:
+    """Which working tickets a policy, as edited and perhaps not saved yet, would apply to:
+    the tickets it would match before every other active policy, and those pinned to it."""
+    others = [p for p in active_policies(policy.workspace_id) if p.pk != policy.pk]
+    policies = sorted(
+        [*others, policy] if policy.is_active else others,
+        key=lambda p: (p.position, p.pk or math.inf),
+    )
+    tickets = from_others = 0
+    working = Ticket.objects.filter(
+        workspace=policy.workspace_id, status__in=ACTIVE_STATUSES
+    ).select_related("customer")
+    for ticket in working.iterator():
+        if ticket.sla_policy_pinned:
+            tickets += policy.pk is not None and ticket.sla_policy_id == policy.pk
+            continue
+        if policy_choose(policies, ticket) is policy:
+            tickets += 1
+            from_others += ticket.sla_policy_id not in (None, policy.pk)
+    return PolicyReach(tickets=tickets, from_others=from_others)
 
 
 def policy_calendar(policy: SlaPolicy, ticket: Ticket) -> BusinessCalendar:

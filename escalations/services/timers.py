@@ -200,6 +200,8 @@ def timer_retry(*, timer: Timer, actor: Actor) -> Timer:
 def _sla_marks(timers: list[Timer], *, breach: bool) -> None:
     """Warnings or breaches of many clocks: one UPDATE and one INSERT for the lot."""
     stamp = "breached_at" if breach else "warned_at"
+    fired_stamp = "breach_fired_at" if breach else "warning_fired_at"
+    now = clock.now()
     marked, events = {}, []
     for timer in timers:
         row: SlaClock | None = timer.clock
@@ -213,6 +215,7 @@ def _sla_marks(timers: list[Timer], *, breach: bool) -> None:
             state = ClockState.PAUSED if row.running_since is None else ClockState.WARNING
         marked[row.pk] = state
         setattr(row, stamp, timer.due_at)
+        setattr(row, fired_stamp, now)
         row.state = state
         events.append(sla_mark_event(row, due_at=timer.due_at, breach=breach))
     if not marked:
@@ -222,7 +225,7 @@ def _sla_marks(timers: list[Timer], *, breach: bool) -> None:
     stamps = Timer.objects.filter(pk__in=[t.pk for t in timers], clock=OuterRef("pk"))
     for state in set(marked.values()):
         SlaClock.objects.filter(pk__in=[pk for pk, s in marked.items() if s == state]).update(
-            **{stamp: Subquery(stamps.values("due_at")[:1]), "state": state}
+            **{stamp: Subquery(stamps.values("due_at")[:1]), fired_stamp: now, "state": state}
         )
     events_record_many(events)
 

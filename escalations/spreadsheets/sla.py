@@ -66,6 +66,7 @@ class SlaPolicyResource(SheetResource):
     position = column("position", "Position", Whole())
     active = column("is_active", "Active", YesNo())
     default = column("is_default", "Default", YesNo())
+    every_ticket = column("applies_to_all", "Every ticket", YesNo())
     topics = column("match_topics", "Topics", WordList())
     tiers = column("match_customer_tiers", "Customer tiers", WordList())
     segments = column("match_segments", "Segments", WordList())
@@ -90,6 +91,7 @@ class SlaPolicyResource(SheetResource):
             "position",
             "active",
             "default",
+            "every_ticket",
             "topics",
             "tiers",
             "segments",

@@ -242,3 +242,16 @@ def test_a_ticket_in_a_new_workspace_gets_the_customer_it_was_opened_for():
     ticket = make_ticket(workspace=workspace, customer=customer, actor=ACTOR, body="Help")
     ticket.refresh_from_db()
     assert ticket.sla_policy.name == "VIP customers"
+
+
+def test_a_template_policy_kept_for_its_rules_takes_no_ticket_by_itself():
+    workspace = use("incident-communication-plan", "Comms")
+
+    values = required_values(workspace)
+
+    ticket = make_ticket(workspace=workspace, actor=ACTOR, body="A question", custom_fields=values)
+
+    ticket.refresh_from_db()
+    assert ticket.sla_policy.name == "Incident communications"  # the default
+    kept = workspace.sla_policies.get(name="Critical incident")
+    assert (kept.has_conditions, kept.applies_to_all) == (False, False)

@@ -1,5 +1,6 @@
 """SLA screens: policies and ladders, the ticket's clocks, time left, snooze, parked deadlines."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from escalations.models import (
     SlaClock,
     SlaPolicy,
     Ticket,
+    TicketStatus,
     Timer,
     TimerState,
 )
@@ -220,3 +222,86 @@ def test_the_clock_timeline_draws_running_paused_and_overdue_time_on_one_axis():
     assert "title='past the deadline'" not in met
     assert "title='running' style='position:absolute;left:0.0%;width:10.0%" in met
     assert "left:30.0%;top:-3px" in met
+
+
+def test_a_new_policy_form_ticks_the_statuses_that_pause_by_default(client, manager_user):
+    client.force_login(manager_user)
+    form = client.get(reverse("admin:escalations_slapolicy_add")).context["adminform"].form
+
+    boxes = re.findall(r"<input[^>]*>", str(form["pause_statuses"]))
+
+    ticked = [
+        re.search(r'value="([^"]+)"', box)[1]
+        for box in boxes
+        if re.search(r"\schecked\b(?!:)", box)
+    ]
+    assert ticked == [TicketStatus.PENDING, TicketStatus.ON_HOLD]
+    assert list(SlaPolicy().pause_statuses) == ticked
+
+
+def test_saving_a_policy_that_takes_tickets_from_another_says_how_many_first(
+    client, manager_user, l1_team, actor
+):
+    workspace = l1_team.workspace
+    standard = make_policy(workspace, name="Standard", position=10)
+    tickets = [make_ticket(team=l1_team, actor=actor) for _ in range(3)]
+    client.force_login(manager_user)
+    form = policy_form(
+        workspace, name="Billing standard", match_customer_tiers="", applies_to_all="on"
+    )
+
+    first = client.post(reverse("admin:escalations_slapolicy_add"), form)
+
+    assert first.status_code == 200
+    page = first.content.decode()
+    assert "applies to 3 working tickets, 3 of them now under other policies" in page
+    assert 'name="confirm_takes" value="3"' in page
+    assert not SlaPolicy.objects.filter(name="Billing standard").exists()
+    assert {t.sla_policy for t in Ticket.objects.filter(pk__in=[t.pk for t in tickets])} == {
+        standard
+    }
+
+    confirmed = client.post(
+        reverse("admin:escalations_slapolicy_add"), {**form, "confirm_takes": 3}
+    )
+
+    assert confirmed.status_code == 302
+    billing = SlaPolicy.objects.get(name="Billing standard")
+    assert {t.sla_policy for t in Ticket.objects.filter(pk__in=[t.pk for t in tickets])} == {
+        billing
+    }
+
+
+def test_saving_a_policy_without_conditions_says_it_takes_no_ticket_by_itself(
+    client, manager_user, l1_team, actor
+):
+    workspace = l1_team.workspace
+    standard = make_policy(workspace, name="Standard", position=10)
+    ticket = make_ticket(team=l1_team, actor=actor)
+    client.force_login(manager_user)
+
+    response = client.post(
+        reverse("admin:escalations_slapolicy_add"),
+        policy_form(workspace, name="Billing standard", match_customer_tiers=""),
+        follow=True,
+    )
+
+    said = [str(m) for m in response.context["messages"]]
+    assert any("takes no ticket by itself" in m for m in said), said
+    billing = SlaPolicy.objects.get(name="Billing standard")
+    assert not billing.applies_to_all
+    ticket.refresh_from_db()
+    assert ticket.sla_policy == standard
+
+
+def test_the_policy_page_says_how_many_working_tickets_it_applies_to(
+    client, manager_user, l1_team, actor
+):
+    standard = make_policy(l1_team.workspace, name="Standard")
+    make_ticket(team=l1_team, actor=actor)
+    make_ticket(team=l1_team, actor=actor)
+    client.force_login(manager_user)
+
+    page = client.get(reverse("admin:escalations_slapolicy_change", args=[standard.pk]))
+
+    assert "2 working tickets" in page.content.decode()
