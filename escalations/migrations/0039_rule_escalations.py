@@ -16,7 +16,7 @@ def rule_escalations_by_their_kind(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('escalations', '0035_readable_model_names'),
+        ('escalations', '0038_sla_clock_firing_times'),
     ]
 
     operations = [
