@@ -63,6 +63,17 @@ def _demo_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
+def _login_again(tmp_path: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", "handoff_demo", "--login"],
+        cwd=ROOT,
+        env=_demo_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 @pytest.fixture
 def demo(tmp_path):
     """The demo started as a terminal starts a command: in a process group of its own, which
@@ -134,14 +145,7 @@ def test_ctrl_c_on_the_demo_stops_every_process_it_started(demo):
     assert (tmp_path / "var" / "demo.log").read_text().count("Enqueued") > 0
 
     # The login can be shown again without starting anything.
-    again = subprocess.run(
-        [sys.executable, "manage.py", "handoff_demo", "--login"],
-        cwd=ROOT,
-        env=_demo_env(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    again = _login_again(tmp_path)
     assert again.returncode == 0, again.stderr
     password = (tmp_path / "var" / "demo_password").read_text().strip()
     assert f"manager / {password}" in again.stdout
@@ -151,14 +155,7 @@ def test_ctrl_c_on_the_demo_stops_every_process_it_started(demo):
 
 
 def test_login_again_before_any_demo_says_to_start_it(tmp_path):
-    result = subprocess.run(
-        [sys.executable, "manage.py", "handoff_demo", "--login"],
-        cwd=ROOT,
-        env=_demo_env(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = _login_again(tmp_path)
     assert result.returncode != 0
     assert "run handoff_demo first" in result.stderr
 
