@@ -188,3 +188,17 @@ def test_configured_allowed_hosts_are_kept_and_a_missing_address_is_named(monkey
     hosts, note = allowed_hosts_for("192.0.2.7")
     assert hosts == ["handoff.example"]
     assert "192.0.2.7 is not in HANDOFF_ALLOWED_HOSTS" in note
+
+
+def test_a_token_asked_of_a_database_never_migrated_says_what_to_run(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "handoff_token", "bot", "--integration"],
+        cwd=ROOT,
+        env=_demo_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "run manage.py migrate" in result.stderr

@@ -1,6 +1,8 @@
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
+from django.utils.translation import gettext as _
 
 from escalations.services.api_tokens import api_token_issue, integration_user_ensure
 
@@ -19,6 +21,18 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, username, days, integration, **options):
+        try:
+            self._issue(username, days, integration)
+        except DatabaseError as exc:
+            raise CommandError(
+                _(
+                    "The database is not ready (%(error)s): run manage.py migrate, or "
+                    "handoff_demo, with the same HANDOFF_VAR_DIR / DATABASE_URL first."
+                )
+                % {"error": exc}
+            ) from None
+
+    def _issue(self, username, days, integration) -> None:
         if integration:
             user = integration_user_ensure(username=username)
         else:
