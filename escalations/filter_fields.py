@@ -26,6 +26,8 @@ ERR_NO_AGENT = _("There is no agent {value!r} (give the login or the id).")
 def _by_slug_or_id(queryset, key: str, value) -> list:
     """The rows `value` names: a number is tried as the id first, then as the slug (or `key`)."""
     value = str(value).strip()
+    if "\x00" in value:  # no slug or login holds one, and PostgreSQL refuses it in a query
+        return []
     if value.isdigit():
         by_id = list(queryset.filter(pk=int(value))[:1])
         if by_id:
@@ -62,7 +64,7 @@ class _SlugOrIdField(forms.ModelChoiceField):
         value = str(value).strip() if value is not None else ""
         if value in self.empty_values:
             return None
-        matches = self._matches(value)
+        matches = [] if "\x00" in value else self._matches(value)
         if len(matches) == 1:
             return matches[0]
         if len(matches) > 1:

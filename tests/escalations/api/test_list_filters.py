@@ -216,3 +216,10 @@ def test_an_escalation_names_its_team_and_agent_by_id_or_by_slug_and_login(
     response = api.post("/api/escalations/", payload, format="json")
     assert response.status_code == 201, response.json()
     assert response.json()["to_team"] == "billing"
+
+
+@pytest.mark.parametrize("parameter", ["workspace", "team"])
+def test_a_filter_value_with_a_nul_byte_names_nothing(api, ticket, parameter):
+    response = api.get("/api/reports/escalations/", {parameter: "sup\x00port"})
+    assert response.status_code == 400
+    assert parameter in response.json()
