@@ -38,8 +38,8 @@ def timed(function) -> float:
 
 
 def big_matrix():
-    from escalations.models import EscalationMatrix, EscalationMatrixCell, Workspace
-    from escalations.models.matrix import Highlight
+    from escalations.governance.models import EscalationMatrix, EscalationMatrixCell, Highlight
+    from escalations.tickets.models import Workspace
 
     workspace = Workspace.objects.create(name="Big matrix", slug="big-matrix")
     levels = [f"L{n}" for n in range(1, SIDE + 1)]

@@ -21,16 +21,8 @@ def seed_deadlines(
     The `due` deadlines are in the past, or with `spread_seconds` spread evenly over that
     many seconds from now.
     """
-    from escalations.models import (
-        ClockKind,
-        ClockState,
-        Customer,
-        SlaClock,
-        Ticket,
-        Timer,
-        TimerKind,
-        Workspace,
-    )
+    from escalations.sla.models import ClockKind, ClockState, SlaClock, Timer, TimerKind
+    from escalations.tickets.models import Customer, Ticket, Workspace
 
     workspace, _ = Workspace.objects.get_or_create(slug=slug, defaults={"name": slug.title()})
     customer, _ = Customer.objects.get_or_create(

@@ -92,18 +92,10 @@ def insert(model, count: int, where: str, values: dict) -> None:
 
 
 def seed(count: int) -> None:
-    from escalations.models import (
-        AiVerdict,
-        Customer,
-        Escalation,
-        EscalationPolicy,
-        SlaClock,
-        SlaPolicy,
-        Team,
-        Ticket,
-        TicketEvent,
-        Workspace,
-    )
+    from escalations.ai.models import AiVerdict, EscalationPolicy
+    from escalations.core.models import TicketEvent
+    from escalations.sla.models import SlaClock, SlaPolicy
+    from escalations.tickets.models import Customer, Escalation, Team, Ticket, Workspace
 
     workspace = Workspace.objects.create(name="Bench", slug="bench")
     customer = Customer.objects.create(name="Bench customer")

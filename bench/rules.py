@@ -58,12 +58,13 @@ def rule_spec(n: int) -> dict:
 
 
 def main() -> None:
-    from escalations.actors import Actor
-    from escalations.models import Customer, Rule, RuleSet, Team, Workspace
+    from escalations.core.actors import Actor
     from escalations.rules.engine import matching_rules
-    from escalations.services.rule_config import rule_save, rule_set_save
-    from escalations.services.rules import live_rule_set, ticket_facts
-    from escalations.services.tickets import ticket_create
+    from escalations.rules.models import Rule, RuleSet
+    from escalations.rules.services.rule_config import rule_save, rule_set_save
+    from escalations.rules.services.rules import live_rule_set, ticket_facts
+    from escalations.tickets.models import Customer, Team, Workspace
+    from escalations.tickets.services.tickets import ticket_create
 
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
@@ -107,7 +108,7 @@ def main() -> None:
             ingest()
         with_rules = statistics.median(ingest() for _ in range(INGESTS))
 
-        from escalations.models import Ticket
+        from escalations.tickets.models import Ticket
 
         ticket = Ticket.objects.select_related("workspace", "customer").last()
         facts = ticket_facts(ticket, None, "ticket_created")

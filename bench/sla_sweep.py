@@ -40,8 +40,8 @@ def main() -> None:
     args = parser.parse_args()
 
     from bench.deadlines import seed_deadlines
-    from escalations.models import Timer, TimerState
-    from escalations.services.timers import timers_sweep
+    from escalations.sla.models import Timer, TimerState
+    from escalations.sla.services.timers import timers_sweep
 
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
@@ -98,7 +98,7 @@ def _fall_due(count: int) -> None:
 
     from django.utils import timezone
 
-    from escalations.models import Timer, TimerState
+    from escalations.sla.models import Timer, TimerState
 
     ids = list(
         Timer.objects.filter(state=TimerState.PENDING)

@@ -32,7 +32,7 @@ RUNS = 5
 
 def fill(target: int) -> None:
     """Top the database up to `target` tickets (bulk inserts: this measures reads)."""
-    from escalations.models import Customer, Team, Ticket, Workspace
+    from escalations.tickets.models import Customer, Team, Ticket, Workspace
 
     workspace, _ = Workspace.objects.get_or_create(slug="bench", defaults={"name": "Bench"})
     team, _ = Team.objects.get_or_create(workspace=workspace, slug="l1", defaults={"name": "L1"})
@@ -64,7 +64,7 @@ def measure(client: Client) -> tuple[int, float]:
 def main() -> None:
     from django.contrib.auth.models import Group, User
 
-    from escalations.roles import MANAGER
+    from escalations.tickets.roles import MANAGER
 
     setup_test_environment()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -45,8 +45,8 @@ def main() -> None:
     args = parser.parse_args()
 
     from bench.deadlines import database_url, seed_deadlines
-    from escalations.models import Timer, TimerState
-    from escalations.services.sweeper import lease_is_stale
+    from escalations.sla.models import Timer, TimerState
+    from escalations.sla.services.sweeper import lease_is_stale
 
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)

@@ -23,12 +23,12 @@ REFUSAL_DEFAULT = gettext_lazy(
 class WorkspaceNamingAutocompleteView(AutocompleteJsonView):
     # Imported here: the admin modules import this site, so it must load before them.
     def get_queryset(self):
-        from escalations.admin.workspace_scope import with_workspace
+        from escalations.tickets.admin.workspace_scope import with_workspace
 
         return with_workspace(super().get_queryset())
 
     def serialize_result(self, obj, to_field_name):
-        from escalations.admin.workspace_scope import workspace_label
+        from escalations.tickets.admin.workspace_scope import workspace_label
 
         return {**super().serialize_result(obj, to_field_name), "text": workspace_label(obj)}
 

@@ -48,8 +48,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "escalations.api.middleware.BodySizeLimitMiddleware",
-    "escalations.middleware.ConfigurationMemoMiddleware",
+    "escalations.core.api.middleware.BodySizeLimitMiddleware",
+    "escalations.core.middleware.ConfigurationMemoMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -60,7 +60,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
-AUTHENTICATION_BACKENDS = ["escalations.auth_backend.CachedModelBackend"]
+AUTHENTICATION_BACKENDS = ["escalations.core.auth_backend.CachedModelBackend"]
 
 ROOT_URLCONF = "config.urls"
 # runserver uses the local entry point; production servers load config.wsgi, which insists on
@@ -91,8 +91,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite whose writers queue on a file lock (see escalations/db/sqlite/base.py).
-    DATABASES["default"]["ENGINE"] = "escalations.db.sqlite"
+    # SQLite whose writers queue on a file lock (see escalations/core/db/sqlite/base.py).
+    DATABASES["default"]["ENGINE"] = "escalations.core.db.sqlite"
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     # Tests use a file too, so that a real django-q2 cluster started by a test can share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_handoff.sqlite3")}
@@ -185,17 +185,17 @@ Q_CLUSTER = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "escalations.api.auth.SignedTokenAuthentication",
-        "escalations.api.auth.BrowserSessionAuthentication",
+        "escalations.core.api.auth.SignedTokenAuthentication",
+        "escalations.core.api.auth.BrowserSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "escalations.api.pagination.StrictLimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "escalations.core.api.pagination.StrictLimitOffsetPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["escalations.api.filters.FilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["escalations.tickets.api.filters.FilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": env_str("HANDOFF_API_RATE", "6000/min")},
-    "EXCEPTION_HANDLER": "escalations.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "escalations.core.api.errors.exception_handler",
 }
 # API tokens (django-rest-knox): stored hashed, each with an expiry.
 REST_KNOX = {
@@ -215,9 +215,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "TicketStatusEnum": "escalations.models.choices.TicketStatus",
-        "TierEnum": "escalations.models.choices.Tier",
-        "CustomerTierEnum": "escalations.models.choices.CustomerTier",
+        "TicketStatusEnum": "escalations.tickets.models.choices.TicketStatus",
+        "TierEnum": "escalations.tickets.models.choices.Tier",
+        "CustomerTierEnum": "escalations.tickets.models.choices.CustomerTier",
     },
 }
 
@@ -264,7 +264,7 @@ UNFOLD = {
     "SITE_SYMBOL": "support_agent",
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": False,
-    "DASHBOARD_CALLBACK": "escalations.admin.overview.dashboard_callback",
+    "DASHBOARD_CALLBACK": "escalations.tickets.admin.overview.dashboard_callback",
     "STYLES": [lambda request: static("escalations/admin.css")],
     "SIDEBAR": {
         "show_search": True,

@@ -7,5 +7,5 @@ class EscalationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from escalations import checks, signals  # noqa: F401
-        from escalations.api import schema  # noqa: F401
+        from escalations.core import checks, signals  # noqa: F401
+        from escalations.core.api import schema  # noqa: F401

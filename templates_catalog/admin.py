@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from unfold.admin import ModelAdmin
 from unfold.decorators import display
 
-from escalations.admin.base import add_service_errors
+from escalations.tickets.admin.base import add_service_errors
 from templates_catalog.forms import UseTemplateForm
 from templates_catalog.instantiate import USE_PERMISSION, template_instantiate
 from templates_catalog.models import WorkflowTemplate

@@ -8,7 +8,7 @@ class TemplatesCatalogConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from escalations.services.demo import demo_extra_register
+        from escalations.demo.seed import demo_extra_register
         from templates_catalog.demo import demo_moderation_seed
 
         post_migrate.connect(_load_catalog, sender=self, dispatch_uid="handoff_catalog_load")

@@ -4,11 +4,11 @@ actions as the rules engine compiles them."""
 
 from types import SimpleNamespace
 
-from escalations.models.choices import FieldType
+from escalations.tickets.models import FieldType
 
 
 def _lifecycle_steps() -> set[tuple[str, str]]:
-    from escalations.lifecycle import transitions
+    from escalations.tickets.lifecycle import transitions
 
     return {(source, target) for source, _, target in transitions()}
 
@@ -108,7 +108,7 @@ def template_workflow(spec: dict):
     """The workflow a template's statuses and moves make (statuses keyed by their slug)."""
     from django.utils.text import slugify
 
-    from escalations.workflow import LANDING_FIELDS, Status, Workflow
+    from escalations.tickets.workflow import LANDING_FIELDS, Status, Workflow
 
     statuses = tuple(
         Status(
@@ -135,7 +135,7 @@ def template_workflow(spec: dict):
 def relied_on_moves(spec: dict) -> list[str]:
     """The system moves a template's own configuration makes: escalations (escalation teams,
     ladders, AI policies, rules), customers' replies to waiting tickets, and snoozes."""
-    from escalations.workflow import SystemMove
+    from escalations.tickets.workflow import SystemMove
 
     rules = spec.get("rules", [])
     actions = {action.get("type") for rule in rules for action in rule.get("actions", [])}
@@ -156,7 +156,7 @@ def relied_on_moves(spec: dict) -> list[str]:
 def _workflow_problems(spec: dict) -> list[str]:
     """Statuses no ticket reaches, dead ends, landings in the wrong state, and the system moves
     the template relies on that its workflow would not allow from some status."""
-    from escalations.workflow import workflow_problems
+    from escalations.tickets.workflow import workflow_problems
 
     if not spec.get("statuses"):
         return []

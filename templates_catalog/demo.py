@@ -4,12 +4,13 @@ workspace's own workflow (its statuses, its moves, the sign-off that gates Appro
 
 from datetime import datetime
 
-from escalations.actors import Actor
-from escalations.models import StepSignOff, Team, Workspace
-from escalations.services.escalations import escalation_create
-from escalations.services.processes import sign_off_decide
-from escalations.services.tickets import ticket_open
-from escalations.services.transitions import ticket_move
+from escalations.core.actors import Actor
+from escalations.governance.models import StepSignOff
+from escalations.governance.services.processes import sign_off_decide
+from escalations.tickets.models import Team, Workspace
+from escalations.tickets.services.escalations import escalation_create
+from escalations.tickets.services.tickets import ticket_open
+from escalations.tickets.services.transitions import ticket_move
 from templates_catalog.instantiate import template_instantiate
 from templates_catalog.models import WorkflowTemplate
 from templates_catalog.services import catalog_load

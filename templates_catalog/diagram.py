@@ -2,7 +2,7 @@
 
 import yaml
 
-from escalations.admin.workflow_diagram import workflow_svg
+from escalations.tickets.admin.workflow_diagram import workflow_svg
 from templates_catalog.checks import template_workflow
 from templates_catalog.schema import TemplateError
 from templates_catalog.services import TEMPLATE_DIR

@@ -3,21 +3,23 @@ procedure, escalation and priority matrices, quality checklists, the incident ac
 blueprint, and work processes (an ITSM
 request workflow with its approval steps, an integration chain with its checkpoints)."""
 
-from escalations.models import (
-    ActionPlanBlueprint,
-    CommunicationPlan,
-    ContactChannel,
+from escalations.governance.models import (
     EscalationMatrix,
     EscalationMatrixCell,
-    EscalationProcedure,
-    PlanContact,
-    PlanStep,
     PriorityMatrix,
     ProcessKind,
     ProcessStep,
     QualityChecklist,
     Severity,
     WorkProcess,
+)
+from escalations.incidents.models import (
+    ActionPlanBlueprint,
+    CommunicationPlan,
+    ContactChannel,
+    EscalationProcedure,
+    PlanContact,
+    PlanStep,
 )
 
 

@@ -1,8 +1,8 @@
 from django import forms
 from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextInputWidget
 
-from escalations.admin.workspace_scope import form_name_workspaces
-from escalations.models import Team
+from escalations.tickets.admin.workspace_scope import form_name_workspaces
+from escalations.tickets.models import Team
 
 
 class UseTemplateForm(forms.Form):

@@ -8,26 +8,21 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from escalations.models import (
+from escalations.ai.models import EscalationPolicy
+from escalations.governance.services.raci import raci_matrix_create
+from escalations.rules.models import Rule, RuleSet
+from escalations.rules.services.rule_config import rule_save, rule_set_save
+from escalations.sla.models import ClimbWhen, EscalationLadder, LadderLevel, SlaPolicy, SlaTarget
+from escalations.tickets.models import (
     AssignmentFallback,
     AssignmentStrategy,
-    ClimbWhen,
     CustomFieldDefinition,
     CustomStatus,
-    EscalationLadder,
-    EscalationPolicy,
-    LadderLevel,
-    Rule,
-    RuleSet,
-    SlaPolicy,
-    SlaTarget,
     Team,
     TeamMembership,
     Workspace,
 )
-from escalations.services.raci import raci_matrix_create
-from escalations.services.rule_config import rule_save, rule_set_save
-from escalations.workflow import LANDING_FIELDS
+from escalations.tickets.workflow import LANDING_FIELDS
 from templates_catalog.documents import documents_create, saved
 from templates_catalog.models import WorkflowTemplate
 from templates_catalog.shapes import PRIORITIES

@@ -12,15 +12,15 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from escalations.models.choices import (
+from escalations.rules.engine import TRIGGERS
+from escalations.sla.models import ClimbWhen
+from escalations.tickets.models import (
     AssignmentFallback,
     AssignmentStrategy,
     FieldType,
     TicketStatus,
     Tier,
 )
-from escalations.models.sla import ClimbWhen
-from escalations.rules.engine import TRIGGERS
 from templates_catalog.shapes import (
     DOCUMENT,
     KEY,

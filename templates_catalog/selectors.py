@@ -4,8 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from escalations.models import Workspace
-from escalations.models.choices import TicketStatus, Tier
+from escalations.tickets.models import TicketStatus, Tier, Workspace
 from templates_catalog.models import WorkflowTemplate
 
 _DOCUMENT_KINDS = {

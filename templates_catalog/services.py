@@ -8,7 +8,7 @@ import yaml
 from django.conf import settings
 from django.db import transaction
 
-from escalations import clock
+from escalations.core import clock
 from templates_catalog.models import WorkflowTemplate
 from templates_catalog.schema import TemplateError, template_check
 

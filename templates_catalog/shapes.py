@@ -2,7 +2,7 @@
 template may carry (incident action plan, communication plan, escalation matrix, procedure,
 checklist, integration chain, change process)."""
 
-from escalations.models.choices import Priority
+from escalations.tickets.models import Priority
 
 PRIORITIES = {label.lower(): value for value, label in Priority.choices}
 DOCUMENT_KINDS = (

@@ -3,7 +3,7 @@ import os
 import pytest
 from django.conf import settings
 
-from escalations.actors import Actor
+from escalations.core.actors import Actor
 from tests.factories import ROLES, AgentFactory, TeamFactory, UserFactory, make_ticket
 
 
@@ -61,7 +61,7 @@ def l1_team(db):
 
 @pytest.fixture
 def billing_team(l1_team):
-    from escalations.models import Tier
+    from escalations.tickets.models import Tier
 
     return TeamFactory(
         workspace=l1_team.workspace,

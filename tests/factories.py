@@ -6,18 +6,11 @@ Tickets, messages and escalations are made through the services, so their audit 
 import factory
 from django.contrib.auth.models import Group, User
 
-from escalations.actors import Actor
-from escalations.models import (
-    Agent,
-    CustomerTier,
-    Team,
-    TeamMembership,
-    Tier,
-    Workspace,
-)
-from escalations.models import Customer as CustomerModel
-from escalations.roles import AGENT, MANAGER, READ_ONLY
-from escalations.services.tickets import ticket_create
+from escalations.core.actors import Actor
+from escalations.tickets.models import Agent, CustomerTier, Team, TeamMembership, Tier, Workspace
+from escalations.tickets.models import Customer as CustomerModel
+from escalations.tickets.roles import AGENT, MANAGER, READ_ONLY
+from escalations.tickets.services.tickets import ticket_create
 
 
 class WorkspaceFactory(factory.django.DjangoModelFactory):

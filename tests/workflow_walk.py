@@ -3,11 +3,12 @@ moves to a status, with the sign-offs each gated status needs given on the way."
 
 from collections import deque
 
-from escalations.actors import Actor
-from escalations.models import SignOffState, StepSignOff, Ticket
-from escalations.services.processes import sign_off_decide
-from escalations.services.transitions import ticket_move
-from escalations.services.workflows import ticket_status, workflow_of
+from escalations.core.actors import Actor
+from escalations.governance.models import SignOffState, StepSignOff
+from escalations.governance.services.processes import sign_off_decide
+from escalations.tickets.models import Ticket
+from escalations.tickets.services.transitions import ticket_move
+from escalations.tickets.services.workflows import ticket_status, workflow_of
 from tests.factories import UserFactory
 
 

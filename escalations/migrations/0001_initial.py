@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django_fsm
-import escalations.clock
+import escalations.core.clock
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -230,9 +230,9 @@ class Migration(migrations.Migration):
                 ('ai_confidence', models.FloatField(blank=True, help_text="The AI's latest confidence, 0 to 1.", null=True, validators=[django.core.validators.MinValueValidator(0.0), django.core.validators.MaxValueValidator(1.0)], verbose_name='AI confidence')),
                 ('ai_intent', models.CharField(blank=True, help_text="The AI's intent / task category, e.g. billing.refund", max_length=80, verbose_name='AI intent')),
                 ('ai_sentiment', models.FloatField(blank=True, help_text='Customer sentiment from -1 (angry) to 1 (delighted).', null=True, validators=[django.core.validators.MinValueValidator(-1.0), django.core.validators.MaxValueValidator(1.0)], verbose_name='AI sentiment')),
-                ('created_at', models.DateTimeField(db_index=True, default=escalations.clock.now)),
-                ('updated_at', models.DateTimeField(default=escalations.clock.now)),
-                ('status_changed_at', models.DateTimeField(default=escalations.clock.now)),
+                ('created_at', models.DateTimeField(db_index=True, default=escalations.core.clock.now)),
+                ('updated_at', models.DateTimeField(default=escalations.core.clock.now)),
+                ('status_changed_at', models.DateTimeField(default=escalations.core.clock.now)),
                 ('first_response_at', models.DateTimeField(blank=True, null=True)),
                 ('resolved_at', models.DateTimeField(blank=True, null=True)),
                 ('closed_at', models.DateTimeField(blank=True, null=True)),
@@ -256,7 +256,7 @@ class Migration(migrations.Migration):
                 ('author_name', models.CharField(blank=True, max_length=120)),
                 ('body', models.TextField()),
                 ('is_internal', models.BooleanField(default=False, help_text='An internal note: never shown to the customer.')),
-                ('created_at', models.DateTimeField(default=escalations.clock.now)),
+                ('created_at', models.DateTimeField(default=escalations.core.clock.now)),
                 ('author_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='escalations.ticket')),
             ],
@@ -279,7 +279,7 @@ class Migration(migrations.Migration):
                 ('ai_attempts', models.JSONField(blank=True, default=list, help_text='What the AI already tried before handing over.')),
                 ('ai_confidence', models.FloatField(blank=True, null=True)),
                 ('ai_sentiment', models.FloatField(blank=True, null=True)),
-                ('triggered_at', models.DateTimeField(db_index=True, default=escalations.clock.now)),
+                ('triggered_at', models.DateTimeField(db_index=True, default=escalations.core.clock.now)),
                 ('first_human_response_at', models.DateTimeField(blank=True, null=True)),
                 ('resolved_at', models.DateTimeField(blank=True, null=True)),
                 ('is_rerouted', models.BooleanField(default=False, help_text='Handed on again before it was resolved.')),
@@ -306,7 +306,7 @@ class Migration(migrations.Migration):
                 ('to_value', models.CharField(blank=True, max_length=250)),
                 ('reason', models.TextField(blank=True)),
                 ('data', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(default=escalations.clock.now)),
+                ('created_at', models.DateTimeField(default=escalations.core.clock.now)),
                 ('actor_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='escalations.ticket')),
             ],

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import escalations.clock
+import escalations.core.clock
 import simple_history.models
 import uuid
 from django.conf import settings
@@ -75,7 +75,7 @@ class Migration(migrations.Migration):
                 ('is_live', models.BooleanField(default=False, help_text='The live set runs on every event; drafts only in drills.')),
                 ('version', models.PositiveIntegerField(default=1, help_text='Raised by every change to the set or its rules.')),
                 ('revision', models.UUIDField(default=uuid.uuid4, editable=False)),
-                ('updated_at', models.DateTimeField(default=escalations.clock.now)),
+                ('updated_at', models.DateTimeField(default=escalations.core.clock.now)),
                 ('based_on', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='drafts', to='escalations.ruleset')),
                 ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rule_sets', to='escalations.workspace')),
             ],
@@ -112,7 +112,7 @@ class Migration(migrations.Migration):
                 ('is_live', models.BooleanField(default=False, help_text='The live set runs on every event; drafts only in drills.')),
                 ('version', models.PositiveIntegerField(default=1, help_text='Raised by every change to the set or its rules.')),
                 ('revision', models.UUIDField(default=uuid.uuid4, editable=False)),
-                ('updated_at', models.DateTimeField(default=escalations.clock.now)),
+                ('updated_at', models.DateTimeField(default=escalations.core.clock.now)),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
@@ -168,7 +168,7 @@ class Migration(migrations.Migration):
                 ('depth', models.PositiveSmallIntegerField(default=0)),
                 ('actions_applied', models.JSONField(blank=True, default=list)),
                 ('problems', models.JSONField(blank=True, default=list)),
-                ('created_at', models.DateTimeField(db_index=True, default=escalations.clock.now)),
+                ('created_at', models.DateTimeField(db_index=True, default=escalations.core.clock.now)),
                 ('event', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rule_firings', to='escalations.ticketevent')),
                 ('rule', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='firings', to='escalations.rule')),
                 ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rule_firings', to='escalations.ticket')),

@@ -3,7 +3,7 @@
 import django.core.serializers.json
 import django.core.validators
 import django.db.models.deletion
-import escalations.clock
+import escalations.core.clock
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -58,7 +58,7 @@ class Migration(migrations.Migration):
                 ('fingerprint', models.CharField(help_text='SHA-256 of method, path and body.', max_length=64)),
                 ('status_code', models.PositiveSmallIntegerField(null=True)),
                 ('response', models.JSONField(encoder=django.core.serializers.json.DjangoJSONEncoder, null=True)),
-                ('created_at', models.DateTimeField(db_index=True, default=escalations.clock.now)),
+                ('created_at', models.DateTimeField(db_index=True, default=escalations.core.clock.now)),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={

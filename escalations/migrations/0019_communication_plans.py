@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import escalations.clock
+import escalations.core.clock
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
             name='IncidentCommunication',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField(default=escalations.clock.now)),
+                ('started_at', models.DateTimeField(default=escalations.core.clock.now)),
                 ('next_update_due_at', models.DateTimeField(blank=True, null=True)),
                 ('ended_at', models.DateTimeField(blank=True, null=True)),
                 ('owner', models.ForeignKey(help_text='Who sends the status updates and is reminded.', on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
@@ -112,7 +112,7 @@ class Migration(migrations.Migration):
             name='StatusUpdate',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sent_at', models.DateTimeField(default=escalations.clock.now)),
+                ('sent_at', models.DateTimeField(default=escalations.core.clock.now)),
                 ('channels', models.JSONField(default=list)),
                 ('text', models.TextField()),
                 ('communication', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='updates', to='escalations.incidentcommunication')),

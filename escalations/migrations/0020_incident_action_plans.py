@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django_fsm
-import escalations.clock
+import escalations.core.clock
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 ('next_actions', models.JSONField(blank=True, default=list)),
                 ('period_hours', models.PositiveSmallIntegerField(default=12, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(72)], verbose_name='operational period (hours)')),
                 ('status', django_fsm.FSMField(choices=[('draft', 'Draft'), ('awaiting_approval', 'Awaiting approval'), ('changes_requested', 'Changes requested'), ('reapproval', 'Re-approval'), ('approved', 'Approved')], default='draft', max_length=50, protected=True)),
-                ('created_at', models.DateTimeField(default=escalations.clock.now)),
+                ('created_at', models.DateTimeField(default=escalations.core.clock.now)),
                 ('review_note', models.TextField(blank=True, help_text="The approver's last note.")),
                 ('approved_at', models.DateTimeField(blank=True, null=True)),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
                 ('next_actions', models.JSONField(blank=True, default=list)),
                 ('period_hours', models.PositiveSmallIntegerField(default=12, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(72)], verbose_name='operational period (hours)')),
                 ('status', django_fsm.FSMField(choices=[('draft', 'Draft'), ('awaiting_approval', 'Awaiting approval'), ('changes_requested', 'Changes requested'), ('reapproval', 'Re-approval'), ('approved', 'Approved')], default='draft', max_length=50, protected=True)),
-                ('created_at', models.DateTimeField(default=escalations.clock.now)),
+                ('created_at', models.DateTimeField(default=escalations.core.clock.now)),
                 ('review_note', models.TextField(blank=True, help_text="The approver's last note.")),
                 ('approved_at', models.DateTimeField(blank=True, null=True)),
                 ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),

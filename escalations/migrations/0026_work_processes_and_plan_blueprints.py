@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import escalations.clock
+import escalations.core.clock
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -93,7 +93,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('state', models.CharField(choices=[('pending', 'Waiting'), ('approved', 'Approved'), ('rejected', 'Rejected')], default='pending', max_length=10)),
-                ('asked_at', models.DateTimeField(default=escalations.clock.now)),
+                ('asked_at', models.DateTimeField(default=escalations.core.clock.now)),
                 ('decided_at', models.DateTimeField(blank=True, null=True)),
                 ('note', models.TextField(blank=True)),
                 ('used_at', models.DateTimeField(blank=True, help_text='When the ticket went ahead on it; coming back for approval asks again.', null=True)),
@@ -200,7 +200,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('state', models.CharField(choices=[('pending', 'Waiting'), ('approved', 'Approved'), ('rejected', 'Rejected')], default='pending', max_length=10)),
-                ('asked_at', models.DateTimeField(default=escalations.clock.now)),
+                ('asked_at', models.DateTimeField(default=escalations.core.clock.now)),
                 ('decided_at', models.DateTimeField(blank=True, null=True)),
                 ('note', models.TextField(blank=True)),
                 ('used_at', models.DateTimeField(blank=True, help_text='When the ticket went ahead on it; coming back for approval asks again.', null=True)),

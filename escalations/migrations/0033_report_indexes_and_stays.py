@@ -5,7 +5,7 @@ import importlib
 from django.conf import settings
 from django.db import migrations, models
 
-import escalations.clock
+import escalations.core.clock
 
 
 # Each status change already recorded gets the length of the stay it ended: from the ticket's
@@ -81,12 +81,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="aiverdict",
             name="received_at",
-            field=models.DateTimeField(default=escalations.clock.now),
+            field=models.DateTimeField(default=escalations.core.clock.now),
         ),
         migrations.AlterField(
             model_name="escalation",
             name="triggered_at",
-            field=models.DateTimeField(default=escalations.clock.now),
+            field=models.DateTimeField(default=escalations.core.clock.now),
         ),
         migrations.AddIndex(
             model_name="aiverdict",

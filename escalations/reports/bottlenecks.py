@@ -4,7 +4,8 @@ human response at each receiving team."""
 
 from django.db.models import Avg, Count, Max
 
-from escalations.models import EventType, TicketEvent, TicketStatus
+from escalations.core.models import EventType, TicketEvent
+from escalations.tickets.models import TicketStatus
 
 
 def state_waits(period) -> list[dict]:
@@ -41,9 +42,9 @@ def state_waits(period) -> list[dict]:
 
 def team_waits(period) -> list[dict]:
     """Per receiving team: the mean and longest wait from trigger to first human response."""
-    from escalations.models import Team
     from escalations.reports.metrics import _seconds, escalations_in, names_by_id
     from escalations.reports.percentiles import Seconds
+    from escalations.tickets.models import Team
 
     wait = Seconds("first_human_response_at", "triggered_at")
     rows = list(

@@ -8,9 +8,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from escalations.filter_fields import TeamField, WorkspaceAndTeam, WorkspaceField
-from escalations.models import Team, Workspace
 from escalations.reports.metrics import Period
+from escalations.tickets.filter_fields import TeamField, WorkspaceAndTeam, WorkspaceField
+from escalations.tickets.models import Team, Workspace
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366

@@ -11,16 +11,9 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from escalations.models import (
-    Escalation,
-    EscalationKind,
-    SlaClock,
-    SlaPolicy,
-    Team,
-    Ticket,
-    Tier,
-)
 from escalations.reports.percentiles import Seconds, percentiles, summary_by
+from escalations.sla.models import SlaClock, SlaPolicy
+from escalations.tickets.models import Escalation, EscalationKind, Team, Ticket, Tier
 
 DAY = timedelta(days=1)
 

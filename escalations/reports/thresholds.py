@@ -16,18 +16,10 @@ from django.db import connection
 from django.db.models import F, Value
 from django.db.models.functions import Floor
 
-from escalations.models import (
-    AiVerdict,
-    AuthorKind,
-    Decision,
-    Escalation,
-    EscalationPolicy,
-    EventType,
-    Message,
-    SlaClock,
-    TicketEvent,
-    TicketStatus,
-)
+from escalations.ai.models import AiVerdict, Decision, EscalationPolicy
+from escalations.core.models import EventType, TicketEvent
+from escalations.sla.models import SlaClock
+from escalations.tickets.models import AuthorKind, Escalation, Message, TicketStatus
 
 
 @dataclass

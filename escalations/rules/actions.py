@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from escalations.models.choices import Priority, TicketStatus, Tier
+from escalations.tickets.models import Priority, TicketStatus, Tier
 
 MAX_ACTIONS = 25
 _PRIORITIES = {p.name.lower(): int(p.value) for p in Priority}

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from escalations.models.choices import Channel, CustomerTier, Priority, TicketStatus, Tier
+from escalations.tickets.models import Channel, CustomerTier, Priority, TicketStatus, Tier
 
 TEXT, NUMBER, CHOICE, LIST, BOOLEAN, ANY = "text", "number", "choice", "list", "boolean", "any"
 

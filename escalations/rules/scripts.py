@@ -101,7 +101,7 @@ def _context():
     """A fork server: children start from a clean, single-threaded process (forking the web
     or task process itself, with its threads and connections, could deadlock the child)."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["escalations.rules.scripts", "escalations.integrations"])
+    context.set_forkserver_preload(["escalations.rules.scripts", "escalations.rules.integrations"])
     return context
 
 

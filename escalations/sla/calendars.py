@@ -3,9 +3,9 @@
 from datetime import date, time
 from functools import lru_cache
 
-from escalations.models.calendars import BusinessCalendar as StoredCalendar
-from escalations.models.calendars import parse_dates, parse_weekly_hours
 from escalations.sla.calendar import BusinessCalendar
+from escalations.sla.models import BusinessCalendar as StoredCalendar
+from escalations.sla.models.calendars import parse_dates, parse_weekly_hours
 
 HOLIDAY_YEARS_AROUND = 2
 # Without a calendar of its own, a workspace is open Monday to Friday, 09:00 to 17:00 local.

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from import_export import fields, resources, widgets
 
-from escalations.models import Workspace
-from escalations.services.directory import directory_delete, directory_save
 from escalations.spreadsheets.formats import FIRST_COLUMN, SheetLayout
+from escalations.tickets.models import Workspace
+from escalations.tickets.services.directory import directory_delete, directory_save
 
 REMOVE_COLUMN = "Remove"
 YES = {"yes", "y", "x", "true", "1", "remove", "delete"}

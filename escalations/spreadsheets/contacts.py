@@ -1,10 +1,10 @@
 """Communication plans' key contacts and stakeholders as a sheet: who, their role and team,
 and how to reach them."""
 
-from escalations.models import CommunicationPlan, PlanContact, Team
-from escalations.models.communications import ContactChannel
+from escalations.incidents.models import CommunicationPlan, ContactChannel, PlanContact
 from escalations.spreadsheets.base import Choice, Lookup, SheetResource, Whole, column, in_workspace
 from escalations.spreadsheets.formats import SheetLayout
+from escalations.tickets.models import Team
 
 
 class ContactResource(SheetResource):

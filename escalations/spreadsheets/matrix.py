@@ -1,8 +1,7 @@
 """The escalation matrix as a sheet: one row per cell (level and severity → who, how, how fast),
 filled in its priority's colour, and the grid drawn as people read it."""
 
-from escalations.models import EscalationMatrix, EscalationMatrixCell, Team
-from escalations.models.matrix import Highlight
+from escalations.governance.models import EscalationMatrix, EscalationMatrixCell, Highlight
 from escalations.spreadsheets.base import (
     Choice,
     Lookup,
@@ -13,6 +12,7 @@ from escalations.spreadsheets.base import (
     text,
 )
 from escalations.spreadsheets.formats import Grid, SheetLayout
+from escalations.tickets.models import Team
 
 HIGHLIGHT_FILLS = {
     Highlight.CRITICAL.label: "FCA5A5",

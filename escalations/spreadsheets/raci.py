@@ -8,8 +8,8 @@ from django.db.models import Max
 from django.utils.text import capfirst
 from import_export import widgets
 
-from escalations.models import RaciActivity, RaciAssignment, RaciMatrix, RaciRole
-from escalations.services.raci import activity_problems, letters_clean
+from escalations.governance.models import RaciActivity, RaciAssignment, RaciMatrix, RaciRole
+from escalations.governance.services.raci import activity_problems, letters_clean
 from escalations.spreadsheets.base import (
     REMOVE_COLUMN,
     YES,

@@ -7,21 +7,15 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from import_export import fields
 
-from escalations.models import (
-    Agent,
+from escalations.sla.models import (
     BusinessCalendar,
-    CustomStatus,
+    ClimbWhen,
     EscalationLadder,
     LadderLevel,
     SlaPolicy,
     SlaTarget,
-    Team,
-    Workspace,
 )
-from escalations.models.choices import Priority, Tier
-from escalations.models.sla import ClimbWhen
-from escalations.services.directory import directory_delete, directory_save
-from escalations.services.sla import sla_policy_changed
+from escalations.sla.services.sync import sla_policy_changed
 from escalations.spreadsheets.base import (
     Choice,
     Lookup,
@@ -35,6 +29,8 @@ from escalations.spreadsheets.base import (
     text,
 )
 from escalations.spreadsheets.formats import SheetLayout
+from escalations.tickets.models import Agent, CustomStatus, Priority, Team, Tier, Workspace
+from escalations.tickets.services.directory import directory_delete, directory_save
 
 CLOCKS = (
     ("first_response_minutes", "first response"),

@@ -2,8 +2,8 @@
 
 from django import template
 
-from escalations.display import duration_text, figure_text
-from escalations.display import labelled_values as labelled_values_of
+from escalations.core.display import duration_text, figure_text
+from escalations.core.display import labelled_values as labelled_values_of
 
 register = template.Library()
 

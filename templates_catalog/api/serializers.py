@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from escalations.api.inputs import RefusesUnknownFields
-from escalations.models import Workspace
+from escalations.tickets.api.inputs import RefusesUnknownFields
+from escalations.tickets.models import Workspace
 from templates_catalog.models import WorkflowTemplate
 from templates_catalog.selectors import template_preview, template_summary
 

@@ -11,7 +11,7 @@ from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from escalations.api.permissions import ModelPermissions
+from escalations.core.api.permissions import ModelPermissions
 from templates_catalog.api.serializers import (
     UseTemplateInput,
     WorkflowTemplateDetailSerializer,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from escalations.services.demo import MANAGER_USERNAME, demo_accounts_reset, demo_seed
+from escalations.demo.seed import MANAGER_USERNAME, demo_accounts_reset, demo_seed
 
 CHROMIUM_FLAGS = [
     "--no-sandbox",

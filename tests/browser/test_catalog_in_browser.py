@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from escalations.models import Workspace
+from escalations.tickets.models import Workspace
 from templates_catalog.models import WorkflowTemplate
 from tests.browser.conftest import log_in
 

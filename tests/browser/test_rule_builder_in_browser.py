@@ -1,6 +1,7 @@
 import pytest
 
-from escalations.models import Rule, RuleSet, Ticket
+from escalations.rules.models import Rule, RuleSet
+from escalations.tickets.models import Ticket
 from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -3,8 +3,9 @@ from datetime import timedelta
 
 import pytest
 
-from escalations import clock
-from escalations.models import ClockState, SlaPolicy, Ticket, TicketStatus
+from escalations.core import clock
+from escalations.sla.models import ClockState, SlaPolicy
+from escalations.tickets.models import Ticket, TicketStatus
 from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

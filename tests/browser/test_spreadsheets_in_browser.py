@@ -1,7 +1,7 @@
 import pytest
 from openpyxl import load_workbook
 
-from escalations.models import EscalationMatrixCell
+from escalations.governance.models import EscalationMatrixCell
 from escalations.spreadsheets.formats import SheetXLSX
 from templates_catalog.instantiate import template_instantiate
 from templates_catalog.models import WorkflowTemplate

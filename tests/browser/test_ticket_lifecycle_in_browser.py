@@ -2,8 +2,9 @@ import re
 
 import pytest
 
-from escalations.models import Agent, EventType, Team, Ticket, TicketStatus
-from escalations.services.demo import MANAGER_USERNAME
+from escalations.core.models import EventType
+from escalations.demo.seed import MANAGER_USERNAME
+from escalations.tickets.models import Agent, Team, Ticket, TicketStatus
 from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from escalations.models import EventType, Ticket
+from escalations.core.models import EventType
+from escalations.tickets.models import Ticket
 from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -82,7 +83,7 @@ def test_a_quality_control_item_walks_its_workflow_with_its_sign_offs(page, demo
 
 
 def test_the_workspace_page_draws_its_workflow(page, demo, screenshot):
-    from escalations.models import Workspace
+    from escalations.tickets.models import Workspace
 
     workspace = Workspace.objects.get(slug="moderation")
     log_in(page, demo)

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list
-from escalations.checks import E_LOCAL_SECRET, check_secret_key_from_environment
+from escalations.core.checks import E_LOCAL_SECRET, check_secret_key_from_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -106,7 +106,7 @@ def test_embedded_database_is_sqlite_in_wal_mode(tmp_path):
 
 
 def test_a_retry_shorter_than_the_timeout_is_refused_at_start_up(settings):
-    from escalations.checks import E_Q_RETRY, check_task_retry_exceeds_timeout
+    from escalations.core.checks import E_Q_RETRY, check_task_retry_exceeds_timeout
 
     settings.Q_CLUSTER = {**settings.Q_CLUSTER, "timeout": 60, "retry": 60}
     assert [e.id for e in check_task_retry_exceeds_timeout(None)] == [E_Q_RETRY]

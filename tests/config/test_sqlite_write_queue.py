@@ -8,7 +8,7 @@ import threading
 import pytest
 from django.db import OperationalError, connections, transaction
 
-from escalations.db.sqlite.base import DatabaseWrapper
+from escalations.core.db.sqlite.base import DatabaseWrapper
 
 ALIAS = "write-queue-test"
 
@@ -17,7 +17,7 @@ def open_database(path, timeout=5.0) -> DatabaseWrapper:
     """A connection of the embedded engine to `path`, registered for this thread."""
     wrapper = DatabaseWrapper(
         {
-            "ENGINE": "escalations.db.sqlite",
+            "ENGINE": "escalations.core.db.sqlite",
             "NAME": str(path),
             "OPTIONS": {"timeout": timeout, "transaction_mode": "IMMEDIATE"},
             "TIME_ZONE": None,

@@ -1,9 +1,10 @@
 import pytest
 
-from escalations.audit import event_description
-from escalations.models import EventType, Priority
-from escalations.services.tickets import ticket_update
-from escalations.services.transitions import ticket_step
+from escalations.core.models import EventType
+from escalations.tickets.audit import event_description
+from escalations.tickets.models import Priority
+from escalations.tickets.services.tickets import ticket_update
+from escalations.tickets.services.transitions import ticket_step
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +29,8 @@ def test_audit_lines_name_the_field_and_use_labels(ticket, actor):
 def test_the_audit_trail_names_the_policy_a_rule_applied_and_who_was_notified(
     l1_team, actor, billing_agent
 ):
-    from escalations.models import Rule, RuleSet
-    from escalations.services.rule_config import rule_save, rule_set_save
+    from escalations.rules.models import Rule, RuleSet
+    from escalations.rules.services.rule_config import rule_save, rule_set_save
     from tests.escalations.sla.conftest import make_policy
     from tests.factories import make_ticket
 

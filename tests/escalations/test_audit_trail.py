@@ -1,7 +1,7 @@
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from escalations.models import AppendOnlyError, TicketEvent
+from escalations.core.models import AppendOnlyError, TicketEvent
 
 pytestmark = pytest.mark.django_db
 

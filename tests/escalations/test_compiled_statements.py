@@ -7,10 +7,11 @@ from django.db.models import F
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
-from escalations.actors import Actor
-from escalations.db.compiled import CompiledRead, insert_many, insert_one
-from escalations.models import Customer, EventType, Message, Ticket, TicketEvent
-from escalations.services.events import event_build
+from escalations.core.actors import Actor
+from escalations.core.db.compiled import CompiledRead, insert_many, insert_one
+from escalations.core.events import event_build
+from escalations.core.models import EventType, TicketEvent
+from escalations.tickets.models import Customer, Message, Ticket
 from tests.factories import CustomerFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,7 @@ def test_a_compiled_read_gives_the_same_objects_as_the_queryset(ticket):
 
 
 def test_a_compiled_read_converts_values_as_the_queryset_does(ticket, actor):
-    from escalations.services.messages import message_add
+    from escalations.tickets.services.messages import message_add
 
     message_add(ticket=ticket, author_kind="agent", body="Note", actor=actor, is_internal=True)
     expected = list(
@@ -147,7 +148,7 @@ def test_a_read_whose_columns_django_would_reorder_is_refused():
 
 
 def test_a_read_gives_only_the_selected_columns_when_ordering_adds_some(ticket, actor):
-    from escalations.services.messages import message_add
+    from escalations.tickets.services.messages import message_add
 
     message_add(ticket=ticket, author_kind="agent", body="Hi", actor=actor)
     kinds = CompiledRead(

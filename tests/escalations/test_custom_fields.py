@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.core.exceptions import ValidationError
 
-from escalations.custom_fields import check_definition, clean_custom_fields, pattern_example
+from escalations.tickets.custom_fields import check_definition, clean_custom_fields, pattern_example
 
 
 @dataclass

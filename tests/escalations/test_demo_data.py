@@ -2,19 +2,18 @@ import pytest
 from django.db.models import Count
 from django.utils import timezone
 
-from escalations.models import (
+from escalations.core.models import EventType, TicketEvent
+from escalations.demo.ai import CONVERSATIONS
+from escalations.demo.seed import demo_accounts_reset, demo_seed
+from escalations.tickets.models import (
     AuthorKind,
     Escalation,
-    EventType,
     Message,
     Team,
     Ticket,
-    TicketEvent,
     TicketStatus,
     Workspace,
 )
-from escalations.services.demo import demo_accounts_reset, demo_seed
-from escalations.services.demo_ai import CONVERSATIONS
 
 # The played tickets, one per end state, and the chatbot's conversations.
 TICKETS = 50 + sum(len(runs) for *_, runs in CONVERSATIONS)
@@ -93,7 +92,7 @@ def test_seeding_twice_changes_nothing(seeded):
 
 
 def test_the_demo_has_a_workspace_from_a_template_with_tickets_in_several_statuses(seeded):
-    from escalations.services.workflows import ticket_status
+    from escalations.tickets.services.workflows import ticket_status
 
     moderation = Workspace.objects.get(slug="moderation")
     assert moderation.template_slug == "quality-control-checklist"
@@ -119,7 +118,7 @@ def test_demo_accounts_share_the_printed_password(seeded):
 
 
 def test_demo_tickets_run_on_sla_policies_and_what_came_due_has_fired(seeded):
-    from escalations.models import ClockState, SlaClock, Timer, TimerState
+    from escalations.sla.models import ClockState, SlaClock, Timer, TimerState
 
     workspace = seeded.workspace
     assert set(workspace.sla_policies.values_list("name", flat=True)) == {
@@ -149,7 +148,7 @@ def test_the_demo_gives_the_threshold_report_a_history(seeded):
 
 
 def test_the_demo_history_fired_each_deadline_at_its_due_time(seeded):
-    from escalations.models import Timer, TimerState
+    from escalations.sla.models import Timer, TimerState
 
     assert not Timer.objects.filter(
         state=TimerState.PENDING, next_try_at__lte=timezone.now()
@@ -162,7 +161,7 @@ def test_the_demo_history_fired_each_deadline_at_its_due_time(seeded):
 def test_seeding_adds_nothing_to_the_day_of_the_played_tickets(seeded, seeded_at):
     """What today holds of the played history is what happened today: the steps played and
     the deadlines that came due, at their moments, never a backlog stamped at seeding."""
-    from escalations.models import Timer, TimerState
+    from escalations.sla.models import Timer, TimerState
 
     played = Ticket.objects.filter(created_at__lt=seeded_at)
     assert played.count() == TICKETS
@@ -177,18 +176,20 @@ def test_seeding_adds_nothing_to_the_day_of_the_played_tickets(seeded, seeded_at
 
 
 def test_the_demo_workspace_has_every_governance_document(seeded):
-    from escalations.models import (
-        ActionPlanBlueprint,
-        CommunicationPlan,
+    from escalations.governance.models import (
         EscalationMatrix,
-        IncidentActionPlan,
-        IncidentCommunication,
-        PlanStatus,
         QualityChecklist,
         QualityFlag,
         RaciMatrix,
         StepSignOff,
         WorkProcess,
+    )
+    from escalations.incidents.models import (
+        ActionPlanBlueprint,
+        CommunicationPlan,
+        IncidentActionPlan,
+        IncidentCommunication,
+        PlanStatus,
     )
 
     workspace = seeded.workspace
@@ -214,8 +215,8 @@ def test_the_demo_workspace_has_every_governance_document(seeded):
 
 
 def test_every_demo_agent_has_raci_duties(seeded):
-    from escalations.models import Agent
-    from escalations.services.raci import raci_duties_of
+    from escalations.governance.services.raci import raci_duties_of
+    from escalations.tickets.models import Agent
 
     agents = Agent.objects.filter(memberships__team__workspace=seeded.workspace).distinct()
     assert agents.count() == 10

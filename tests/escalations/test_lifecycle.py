@@ -2,11 +2,12 @@
 
 import pytest
 
-from escalations.errors import IllegalTransition
-from escalations.lifecycle import TRANSITION_NAMES, transitions
-from escalations.models import EventType, Ticket, TicketEvent, TicketStatus
-from escalations.services.transitions import ticket_step
-from escalations.workflow import lifecycle_step
+from escalations.core.errors import IllegalTransition
+from escalations.core.models import EventType, TicketEvent
+from escalations.tickets.lifecycle import TRANSITION_NAMES, transitions
+from escalations.tickets.models import Ticket, TicketStatus
+from escalations.tickets.services.transitions import ticket_step
+from escalations.tickets.workflow import lifecycle_step
 from tests.factories import make_ticket
 
 N, O, P, H, E, R, C = (  # noqa: E741 (the states, one letter each)
@@ -62,7 +63,7 @@ ALL_MOVES = sorted(TRANSITION_NAMES - {"escalate"})
 def ticket_in(state, actor):
     ticket = make_ticket(actor=actor)
     if state == E:
-        from escalations.services.escalations import escalation_create
+        from escalations.tickets.services.escalations import escalation_create
         from tests.factories import TeamFactory
 
         team = TeamFactory(workspace=ticket.workspace, tier=2)

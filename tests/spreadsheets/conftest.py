@@ -1,13 +1,9 @@
 import pytest
 
-from escalations.models import (
-    EscalationMatrixCell,
-    LadderLevel,
-    PlanContact,
-    RaciAssignment,
-    Rule,
-    SlaPolicy,
-)
+from escalations.governance.models import EscalationMatrixCell, RaciAssignment
+from escalations.incidents.models import PlanContact
+from escalations.rules.models import Rule
+from escalations.sla.models import LadderLevel, SlaPolicy
 from escalations.spreadsheets.contacts import ContactResource
 from escalations.spreadsheets.formats import SheetXLSX
 from escalations.spreadsheets.matrix import MatrixCellResource

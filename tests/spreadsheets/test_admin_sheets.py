@@ -8,7 +8,7 @@ from html import unescape
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from escalations.models import EscalationMatrix, EscalationMatrixCell
+from escalations.governance.models import EscalationMatrix, EscalationMatrixCell
 from escalations.spreadsheets.formats import SheetXLSX
 from escalations.spreadsheets.matrix import MatrixCellResource
 from tests.spreadsheets.conftest import export_file

@@ -2,7 +2,8 @@
 
 import pytest
 
-from escalations.models import EscalationMatrixCell, Rule
+from escalations.governance.models import EscalationMatrixCell
+from escalations.rules.models import Rule
 from escalations.spreadsheets.formats import SheetCSV
 from escalations.spreadsheets.matrix import MatrixCellResource
 from escalations.spreadsheets.raci import RaciResource
@@ -147,7 +148,7 @@ def test_text_that_looks_like_a_formula_stays_text(workspaces, value):
 
 
 def test_yes_and_no_are_read_in_any_spelling_and_anything_else_is_an_error(workspaces):
-    from escalations.models import SlaPolicy
+    from escalations.sla.models import SlaPolicy
 
     def edit(rows):
         set_cell(rows, 1, "Active", "No")
@@ -186,7 +187,7 @@ def test_a_row_repeating_another_rows_key_is_refused(workspaces):
 
 
 def test_the_default_sla_policy_moves_whichever_row_comes_first(workspaces):
-    from escalations.models import SlaPolicy
+    from escalations.sla.models import SlaPolicy
 
     workspace = SlaPolicy.objects.filter(is_default=True).first().workspace
     old = SlaPolicy.objects.get(workspace=workspace, is_default=True)

@@ -2,14 +2,10 @@
 
 import pytest
 
-from escalations.models import (
-    EscalationMatrixCell,
-    LadderLevel,
-    PlanContact,
-    RaciAssignment,
-    Rule,
-    SlaTarget,
-)
+from escalations.governance.models import EscalationMatrixCell, RaciAssignment
+from escalations.incidents.models import PlanContact
+from escalations.rules.models import Rule
+from escalations.sla.models import LadderLevel, SlaTarget
 from escalations.spreadsheets.formats import SheetCSV, SheetXLSX
 from tests.spreadsheets.conftest import RESOURCES, errors_of, export_file, import_file, snapshot
 

@@ -64,7 +64,7 @@ def test_an_agent_reads_the_catalog_but_is_not_offered_its_use(client, agent_use
 
 
 def test_a_manager_uses_a_template_to_make_a_workspace(client, manager_user):
-    from escalations.models import Workspace
+    from escalations.tickets.models import Workspace
     from tests.factories import AgentFactory, TeamFactory
 
     old = TeamFactory(name="Old helpdesk")
@@ -150,7 +150,7 @@ def test_the_use_page_says_in_a_sentence_what_using_the_template_does(client, ma
 def test_using_a_template_under_a_taken_name_shows_the_error_and_creates_nothing(
     client, manager_user
 ):
-    from escalations.models import Workspace
+    from escalations.tickets.models import Workspace
 
     template = WorkflowTemplate.objects.get(slug="customer-service-escalation")
     client.force_login(manager_user)

@@ -6,27 +6,22 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from escalations.actors import Actor
-from escalations.models import (
-    ActionPlanBlueprint,
-    CommunicationPlan,
-    CustomStatus,
+from escalations.ai.models import EscalationPolicy
+from escalations.ai.services.handoff import ai_verdict_record
+from escalations.core.actors import Actor
+from escalations.governance.models import (
     EscalationMatrix,
-    EscalationPolicy,
-    EscalationProcedure,
     QualityChecklist,
     RaciMatrix,
-    Rule,
-    SlaPolicy,
-    Team,
-    TicketStatus,
     WorkProcess,
-    Workspace,
 )
-from escalations.models.processes import request_type
-from escalations.services.ai_handoff import ai_verdict_record
-from escalations.services.transitions import ticket_move
-from escalations.services.workflows import workflow_of
+from escalations.governance.models.processes import request_type
+from escalations.incidents.models import ActionPlanBlueprint, CommunicationPlan, EscalationProcedure
+from escalations.rules.models import Rule
+from escalations.sla.models import SlaPolicy
+from escalations.tickets.models import CustomStatus, Team, TicketStatus, Workspace
+from escalations.tickets.services.transitions import ticket_move
+from escalations.tickets.services.workflows import workflow_of
 from templates_catalog.instantiate import template_instantiate
 from templates_catalog.models import WorkflowTemplate
 from templates_catalog.services import TEMPLATE_DIR
@@ -163,7 +158,7 @@ def test_a_customer_service_workspace_hands_over_as_its_policies_say():
 
 
 def test_the_allowed_status_moves_come_with_the_workspace():
-    from escalations.errors import IllegalTransition
+    from escalations.core.errors import IllegalTransition
 
     workspace = use("customer-service-escalation", "Acme support")
     statuses = {s.name: s for s in workspace.custom_statuses.all()}

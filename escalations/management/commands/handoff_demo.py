@@ -27,13 +27,8 @@ from django.db import DatabaseError
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from escalations.models import Workspace
-from escalations.services.demo import (
-    MANAGER_USERNAME,
-    demo_accounts_reset,
-    demo_logins,
-    demo_seed,
-)
+from escalations.demo.seed import MANAGER_USERNAME, demo_accounts_reset, demo_logins, demo_seed
+from escalations.tickets.models import Workspace
 
 # How long the web server and the cluster get to stop on their own before they are killed.
 STOP_GRACE_SECONDS = 10

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from escalations.services.sweeper import sweeper_run
+from escalations.sla.services.sweeper import sweeper_run
 
 
 class Command(BaseCommand):

@@ -3,9 +3,9 @@ buttons, refused edits once approved, and operational periods handed over."""
 
 import pytest
 
-from escalations.actors import Actor
-from escalations.models import IncidentActionPlan, OperationalPeriod, PlanStatus
-from escalations.services.plans import plan_create, plan_transition
+from escalations.core.actors import Actor
+from escalations.incidents.models import IncidentActionPlan, OperationalPeriod, PlanStatus
+from escalations.incidents.services.plans import plan_create, plan_transition
 from tests.factories import ROLES, AgentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,15 +5,15 @@ from django.contrib.auth.models import User
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from escalations.models import (
+from escalations.core.models import TicketEvent
+from escalations.tickets.models import (
     CustomFieldDefinition,
     CustomStatus,
     Escalation,
     TeamMembership,
     Ticket,
-    TicketEvent,
 )
-from escalations.services.escalations import escalation_create
+from escalations.tickets.services.escalations import escalation_create
 from tests.factories import AgentFactory, CustomerFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +94,7 @@ def test_ticket_list_issues_a_constant_number_of_queries(client, manager_user, l
 
 
 def test_front_page_shows_the_queue_with_working_links(client, agent_user, l1_team, actor):
-    from escalations.models import Agent
+    from escalations.tickets.models import Agent
 
     agent = Agent.objects.create(user=agent_user, display_name="Yong Park")
     l1_team.memberships.create(agent=agent)
@@ -136,8 +136,8 @@ ADDABLE = {"ruleset", "rule", "integration", "businesscalendar"}
 
 @pytest.mark.parametrize("model", AUTOMATION_PAGES)
 def test_manager_sees_the_automation_and_calendar_pages(client, manager_user, world, model):
-    from escalations.models import Rule, RuleSet
-    from escalations.services.rule_config import rule_save, rule_set_save
+    from escalations.rules.models import Rule, RuleSet
+    from escalations.rules.services.rule_config import rule_save, rule_set_save
 
     live = rule_set_save(rule_set=RuleSet(workspace=world.workspace, name="Live", is_live=True))
     rule = rule_save(

@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from escalations.actors import Actor
-from escalations.models import AiVerdict, EscalationPolicy
-from escalations.services.ai_handoff import ai_verdict_record
+from escalations.ai.models import AiVerdict, EscalationPolicy
+from escalations.ai.services.handoff import ai_verdict_record
+from escalations.core.actors import Actor
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from django.urls import reverse
 
-from escalations import clock
+from escalations.core import clock
 from tests.factories import make_ticket
 
 pytestmark = pytest.mark.django_db

@@ -3,9 +3,9 @@ when it cannot run, and sending status updates."""
 
 import pytest
 
-from escalations.models import CommunicationPlan, IncidentCommunication, StatusUpdate
-from escalations.services.communications import communication_start
-from escalations.services.transitions import ticket_step
+from escalations.incidents.models import CommunicationPlan, IncidentCommunication, StatusUpdate
+from escalations.incidents.services.communications import communication_start
+from escalations.tickets.services.transitions import ticket_step
 from tests.factories import ROLES
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +39,7 @@ def test_a_manager_starts_the_plan_for_an_incident(client, manager_user, plan, t
 def test_a_plan_is_owned_only_by_an_active_admin_user_who_sends_status_updates(
     client, manager_user, agent_user, read_only_user, plan, ticket
 ):
-    from escalations.roles import INTEGRATION
+    from escalations.tickets.roles import INTEGRATION
     from tests.factories import UserFactory
 
     bot = UserFactory(username="chatbot", is_staff=False, role=INTEGRATION)

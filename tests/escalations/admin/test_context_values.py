@@ -3,9 +3,9 @@ and values: an empty value is left out or a dash, never "None"."""
 
 import pytest
 
-from escalations.display import labelled_values, value_text
-from escalations.models import CustomFieldDefinition, Escalation, Ticket
-from escalations.services.escalations import escalation_create
+from escalations.core.display import labelled_values, value_text
+from escalations.tickets.models import CustomFieldDefinition, Escalation, Ticket
+from escalations.tickets.services.escalations import escalation_create
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,9 @@ import pytest
 from django.contrib.auth import authenticate
 from django.urls import reverse
 
-from escalations.models import Agent, Escalation, EventType
-from escalations.services.escalations import escalation_create
+from escalations.core.models import EventType
+from escalations.tickets.models import Agent, Escalation
+from escalations.tickets.services.escalations import escalation_create
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from escalations.models import Rule, RuleSet, TicketEvent
-from escalations.services.rule_config import rule_save, rule_set_save
+from escalations.core.models import TicketEvent
+from escalations.rules.models import Rule, RuleSet
+from escalations.rules.services.rule_config import rule_save, rule_set_save
 
 pytestmark = pytest.mark.django_db
 

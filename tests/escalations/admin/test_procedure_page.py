@@ -2,7 +2,9 @@
 
 import pytest
 
-from escalations.models import CommunicationPlan, EscalationPolicy, PlanContact, Team
+from escalations.ai.models import EscalationPolicy
+from escalations.incidents.models import CommunicationPlan, PlanContact
+from escalations.tickets.models import Team
 from templates_catalog.instantiate import template_instantiate
 from templates_catalog.models import WorkflowTemplate
 from tests.factories import UserFactory

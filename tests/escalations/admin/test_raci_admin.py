@@ -3,8 +3,9 @@ own duties."""
 
 import pytest
 
-from escalations.models import RaciAssignment, Tier
-from escalations.services.raci import raci_matrix_create
+from escalations.governance.models import RaciAssignment
+from escalations.governance.services.raci import raci_matrix_create
+from escalations.tickets.models import Tier
 from tests.factories import AgentFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
 
-from escalations.roles import ROLE_PERMISSIONS
+from escalations.tickets.roles import ROLE_PERMISSIONS
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +86,7 @@ ADMIN_PAGES = {
 
 @pytest.mark.parametrize("page", ADMIN_PAGES)
 def test_the_admin_permission_matrix(client, page):
-    from escalations.roles import AGENT, INTEGRATION, MANAGER, READ_ONLY
+    from escalations.tickets.roles import AGENT, INTEGRATION, MANAGER, READ_ONLY
     from tests.factories import UserFactory
 
     roles = (MANAGER, AGENT, READ_ONLY, INTEGRATION)

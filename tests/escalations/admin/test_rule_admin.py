@@ -3,8 +3,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from escalations.models import Rule, RuleSet
-from escalations.services.rule_config import rule_set_save
+from escalations.rules.models import Rule, RuleSet
+from escalations.rules.services.rule_config import rule_set_save
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from html import unescape
 import pytest
 from rest_framework.test import APIClient
 
-from escalations.models import SignOffState, StepSignOff
+from escalations.governance.models import SignOffState, StepSignOff
 from tests.escalations.services.test_work_processes import (
     ITSM_FIELDS,
     SYSTEM,
@@ -80,7 +80,7 @@ def test_an_agent_outside_the_owner_team_is_told_why_on_the_admin_refusal_page(c
 
 def test_a_read_only_user_may_not_sign_even_if_in_the_team(client, read_only_user, waiting):
     _, sign_off, itsm = waiting
-    from escalations.models import Agent, TeamMembership
+    from escalations.tickets.models import Agent, TeamMembership
 
     agent = Agent.objects.create(user=read_only_user, display_name="Rita")
     TeamMembership.objects.create(team=itsm.teams.get(slug="cab"), agent=agent)

@@ -7,19 +7,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from escalations.admin.sla_timeline import clocks_timeline
-from escalations.models import (
-    EscalationLadder,
-    EventType,
-    Priority,
-    SlaClock,
-    SlaPolicy,
-    Ticket,
-    TicketStatus,
-    Timer,
-    TimerState,
-)
-from escalations.services.sla import sla_sync
+from escalations.core.models import EventType
+from escalations.sla.admin.timeline import clocks_timeline
+from escalations.sla.models import EscalationLadder, SlaClock, SlaPolicy, Timer, TimerState
+from escalations.sla.services.sync import sla_sync
+from escalations.tickets.models import Priority, Ticket, TicketStatus
 from tests.escalations.sla.conftest import make_policy
 from tests.factories import make_ticket
 
@@ -49,7 +41,7 @@ def policy_form(workspace, **overrides):
 def test_a_manager_creates_a_policy_with_targets_and_open_tickets_follow_it(
     client, manager_user, l1_team, actor
 ):
-    from escalations.models import CustomerTier
+    from escalations.tickets.models import CustomerTier
     from tests.factories import CustomerFactory
 
     ticket = make_ticket(team=l1_team, actor=actor, customer=CustomerFactory(tier="premium"))

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from escalations.models import CustomFieldDefinition, EventType, Ticket
+from escalations.core.models import EventType
+from escalations.tickets.models import CustomFieldDefinition, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -113,7 +114,7 @@ def test_escalate_form_hands_the_ticket_over(client, agent_user, ticket, billing
 
 @pytest.fixture
 def technical_team(billing_team):
-    from escalations.models import Tier
+    from escalations.tickets.models import Tier
     from tests.factories import TeamFactory
 
     return TeamFactory(
@@ -162,7 +163,7 @@ def test_the_escalate_form_offers_the_chosen_teams_agents(
 def test_the_escalate_form_refuses_an_agent_outside_the_chosen_team(
     agent_user, ticket, billing_team, technical_team
 ):
-    from escalations.admin.forms import EscalationForm
+    from escalations.tickets.admin.forms import EscalationForm
     from tests.factories import AgentFactory
 
     engineer = AgentFactory(display_name="Tomás Ruiz", team=technical_team)
@@ -311,7 +312,7 @@ def test_custom_fields_are_form_fields_of_their_type(client, manager_user, ticke
 
 
 def test_a_closed_ticket_page_is_read_only(client, manager_user, ticket, actor):
-    from escalations.services.transitions import ticket_step
+    from escalations.tickets.services.transitions import ticket_step
 
     ticket_step(ticket=ticket, transition="resolve", actor=actor)
     ticket_step(ticket=ticket, transition="close", actor=actor)
@@ -357,7 +358,7 @@ def test_a_new_ticket_from_the_admin_goes_through_the_service(client, agent_user
 
 
 def test_ai_handled_work_is_listed_apart_from_peoples(client, manager_user, l1_team, actor):
-    from escalations.models import Ticket
+    from escalations.tickets.models import Ticket
     from tests.factories import make_ticket
 
     by_ai = make_ticket(team=l1_team, actor=actor, subject="Where is my parcel", ai_intent="order")

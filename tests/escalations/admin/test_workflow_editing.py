@@ -5,8 +5,8 @@ import pytest
 from django.forms import inlineformset_factory
 from django.urls import reverse
 
-from escalations.admin.workflow_forms import CustomStatusFormSet
-from escalations.models import CustomStatus, Workspace
+from escalations.tickets.admin.workflow_forms import CustomStatusFormSet
+from escalations.tickets.models import CustomStatus, Workspace
 from tests.factories import TeamFactory
 
 pytestmark = pytest.mark.django_db
@@ -119,9 +119,9 @@ def test_the_workspace_page_draws_its_workflow(client, manager_user, workspace):
 def test_the_escalate_form_lands_where_the_workflow_allows_from_the_tickets_status(
     client, manager_user, workspace, billing_team
 ):
-    from escalations.actors import Actor
-    from escalations.services.transitions import ticket_move
-    from escalations.services.workflows import ticket_status
+    from escalations.core.actors import Actor
+    from escalations.tickets.services.transitions import ticket_move
+    from escalations.tickets.services.workflows import ticket_status
     from tests.factories import make_ticket
 
     new = status(workspace, "Triage", "new", is_default=True)
@@ -144,7 +144,7 @@ def test_the_escalate_form_lands_where_the_workflow_allows_from_the_tickets_stat
 
 
 def test_a_status_tickets_are_in_keeps_its_state_and_cannot_be_deleted(workspace):
-    from escalations.actors import Actor
+    from escalations.core.actors import Actor
     from tests.factories import make_ticket
 
     new = status(workspace, "Triage", "new", is_default=True)

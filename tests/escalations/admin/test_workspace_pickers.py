@@ -11,25 +11,22 @@ from django.contrib.admin.utils import get_fields_from_path
 from django.test import RequestFactory
 from django.urls import resolve, reverse
 
-from escalations.admin.workspace_scope import (
+from escalations.governance.models import (
+    EscalationMatrix,
+    QualityChecklist,
+    RaciMatrix,
+    WorkProcess,
+)
+from escalations.incidents.models import CommunicationPlan, PlanContact
+from escalations.rules.models import Rule, RuleSet
+from escalations.sla.models import SlaPolicy
+from escalations.tickets.admin.workspace_scope import (
     WorkspaceScopedAdmin,
     WorkspaceScopedInline,
     is_workspace_picker,
     workspace_lookup,
 )
-from escalations.models import (
-    CommunicationPlan,
-    CustomStatus,
-    EscalationMatrix,
-    PlanContact,
-    QualityChecklist,
-    RaciMatrix,
-    Rule,
-    RuleSet,
-    SlaPolicy,
-    Team,
-    WorkProcess,
-)
+from escalations.tickets.models import CustomStatus, Team
 from templates_catalog.instantiate import template_instantiate
 from templates_catalog.models import WorkflowTemplate
 from tests.factories import AgentFactory, make_ticket

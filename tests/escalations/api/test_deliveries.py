@@ -9,11 +9,13 @@ import pytest
 from django.db import connections
 from rest_framework.test import APIClient
 
-from escalations import clock
-from escalations.api.auth import signature_for
-from escalations.models import AiVerdict, IdempotencyKey, Message, SignedCaller, Ticket
-from escalations.services.api_tokens import api_token_issue, integration_user_ensure
-from escalations.services.idempotency import idempotency_keys_purge
+from escalations.ai.models import AiVerdict
+from escalations.core import clock
+from escalations.core.api.auth import signature_for
+from escalations.core.api.idempotency_keys import idempotency_keys_purge
+from escalations.core.api.tokens import api_token_issue, integration_user_ensure
+from escalations.core.models import IdempotencyKey, SignedCaller
+from escalations.tickets.models import Message, Ticket
 
 pytestmark = pytest.mark.django_db
 SECRET = "s3cret-shared-with-the-bot"

@@ -4,7 +4,8 @@ login or id, and every value that names nothing or is malformed a 400 naming the
 import pytest
 from rest_framework.test import APIClient
 
-from escalations.models import CustomStatus, Rule, RuleSet, TicketStatus
+from escalations.rules.models import Rule, RuleSet
+from escalations.tickets.models import CustomStatus, TicketStatus
 from tests.factories import AgentFactory, TeamFactory, WorkspaceFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +63,7 @@ def test_a_team_of_another_workspace_is_a_field_error(api, two_workspaces, l1_te
 
 
 def test_tickets_are_filtered_by_assignee_login_or_id_alike(api, ticket, l1_team, actor):
-    from escalations.services.tickets import ticket_update
+    from escalations.tickets.services.tickets import ticket_update
 
     agent = AgentFactory(team=l1_team)
     ticket_update(ticket=ticket, actor=actor, changes={"assignee": agent})

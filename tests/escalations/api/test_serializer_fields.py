@@ -3,10 +3,10 @@
 import pytest
 from rest_framework import serializers
 
-from escalations.api.inputs import MessageInput
-from escalations.api.serializers import MessageSerializer, VerdictRequestSerializer
-from escalations.models import Message
-from escalations.services.messages import message_add
+from escalations.tickets.api.inputs import MessageInput
+from escalations.tickets.api.serializers import MessageSerializer, VerdictRequestSerializer
+from escalations.tickets.models import Message
+from escalations.tickets.services.messages import message_add
 
 pytestmark = pytest.mark.django_db
 

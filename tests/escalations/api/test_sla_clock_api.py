@@ -6,9 +6,10 @@ from datetime import datetime, timedelta
 import pytest
 from rest_framework.test import APIClient
 
-from escalations import clock
-from escalations.models import ClockKind, EventType, SlaClock
-from escalations.services.timers import timers_sweep
+from escalations.core import clock
+from escalations.core.models import EventType
+from escalations.sla.models import ClockKind, SlaClock
+from escalations.sla.services.timers import timers_sweep
 from tests.escalations.sla.conftest import START, make_policy
 from tests.factories import make_ticket
 
@@ -71,8 +72,8 @@ def test_the_warning_event_carries_its_own_due_time_and_the_breach_due_time(l1_t
 
 
 def test_a_clock_answered_late_before_its_breach_fired_records_when_it_was_found(l1_team, actor):
-    from escalations.models import AuthorKind
-    from escalations.services.messages import message_add
+    from escalations.tickets.models import AuthorKind
+    from escalations.tickets.services.messages import message_add
 
     make_policy(l1_team.workspace)
     with clock.frozen_at(at(0)):

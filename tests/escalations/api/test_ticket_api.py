@@ -1,7 +1,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from escalations.models import EventType
+from escalations.core.models import EventType
 
 pytestmark = pytest.mark.django_db
 

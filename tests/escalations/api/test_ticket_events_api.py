@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from rest_framework.test import APIClient
 
-from escalations import clock
+from escalations.core import clock
 from tests.factories import UserFactory, make_ticket
 
 pytestmark = pytest.mark.django_db

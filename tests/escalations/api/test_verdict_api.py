@@ -5,8 +5,9 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
-from escalations.models import AiVerdict, EscalationPolicy, TicketStatus
-from escalations.services.transitions import ticket_step
+from escalations.ai.models import AiVerdict, EscalationPolicy
+from escalations.tickets.models import TicketStatus
+from escalations.tickets.services.transitions import ticket_step
 
 pytestmark = pytest.mark.django_db
 

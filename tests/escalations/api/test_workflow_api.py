@@ -4,8 +4,8 @@ move is 409 `status_move_forbidden` with the allowed ones, a PATCH cannot change
 import pytest
 from rest_framework.test import APIClient
 
-from escalations.actors import Actor
-from escalations.models import EventType
+from escalations.core.actors import Actor
+from escalations.core.models import EventType
 from templates_catalog.instantiate import template_instantiate
 from templates_catalog.models import WorkflowTemplate
 from templates_catalog.services import catalog_load
@@ -195,7 +195,7 @@ def test_tickets_are_filtered_by_workspace_status_or_lifecycle_state(api, item, 
 
 
 def test_an_integration_reads_the_workspaces_workflow(quality):
-    from escalations.roles import INTEGRATION
+    from escalations.tickets.roles import INTEGRATION
     from tests.factories import UserFactory
 
     bot = APIClient()
@@ -204,7 +204,7 @@ def test_an_integration_reads_the_workspaces_workflow(quality):
 
 
 def test_a_move_into_a_status_fires_the_rules_that_listen_for_it(api, item):
-    from escalations.models import RuleFiring
+    from escalations.rules.models import RuleFiring
 
     move(api, item, "in-review")
     move(api, item, "awaiting-approval")

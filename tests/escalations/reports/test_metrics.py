@@ -5,17 +5,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from escalations.models import (
-    ClockKind,
-    ClockState,
-    Escalation,
-    EventType,
-    SlaClock,
-    SlaPolicy,
-    Ticket,
-    TicketEvent,
-)
+from escalations.core.models import EventType, TicketEvent
 from escalations.reports.metrics import Period, dashboard
+from escalations.sla.models import ClockKind, ClockState, SlaClock, SlaPolicy
+from escalations.tickets.models import Escalation, Ticket
 from tests.factories import TeamFactory, WorkspaceFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
@@ -146,7 +139,7 @@ def test_the_filters_narrow_every_figure(history):
 
 
 def test_an_escalation_records_the_task_category_at_hand_over(l1_team, billing_team, actor):
-    from escalations.services.escalations import escalation_create
+    from escalations.tickets.services.escalations import escalation_create
 
     ticket = make_ticket(team=l1_team, actor=actor, ai_intent="billing.refund")
     escalation = escalation_create(
@@ -163,8 +156,8 @@ def test_an_escalation_records_the_task_category_at_hand_over(l1_team, billing_t
 
 
 def test_a_ticket_keeps_the_time_it_was_first_escalated(l1_team, billing_team, actor):
-    from escalations.services.escalations import escalation_create
-    from escalations.services.transitions import ticket_step
+    from escalations.tickets.services.escalations import escalation_create
+    from escalations.tickets.services.transitions import ticket_step
 
     ticket = make_ticket(team=l1_team, actor=actor)
     assert ticket.escalated_at is None
@@ -193,7 +186,7 @@ def test_a_ticket_keeps_the_time_it_was_first_escalated(l1_team, billing_team, a
 
 
 def test_a_status_change_records_how_long_the_ticket_stayed_in_the_status_it_left(l1_team, actor):
-    from escalations.services.transitions import ticket_step
+    from escalations.tickets.services.transitions import ticket_step
 
     ticket = make_ticket(team=l1_team, actor=actor)
     Ticket.objects.filter(pk=ticket.pk).update(status_changed_at=timezone.now() - 2 * H)

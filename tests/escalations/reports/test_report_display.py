@@ -7,7 +7,7 @@ from html import unescape
 
 import pytest
 
-from escalations.display import duration_text, figure_text
+from escalations.core.display import duration_text, figure_text
 from tests.escalations.reports.test_metrics import history  # noqa: F401 (fixture)
 
 PAGE = "/admin/escalations/escalation/reports/"

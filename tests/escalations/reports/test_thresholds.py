@@ -7,14 +7,15 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from escalations.actors import Actor
-from escalations.models import AuthorKind, EscalationPolicy
+from escalations.ai.models import EscalationPolicy
+from escalations.ai.services.handoff import ai_verdict_record
+from escalations.core.actors import Actor
 from escalations.reports.metrics import Period
 from escalations.reports.thresholds import threshold_review
-from escalations.services.ai_handoff import ai_verdict_record
-from escalations.services.escalations import escalation_create
-from escalations.services.messages import message_add
-from escalations.services.transitions import ticket_step
+from escalations.tickets.models import AuthorKind
+from escalations.tickets.services.escalations import escalation_create
+from escalations.tickets.services.messages import message_add
+from escalations.tickets.services.transitions import ticket_step
 from tests.factories import AgentFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
@@ -140,7 +141,7 @@ def test_applying_needs_the_right_to_change_policies_and_a_sane_value(
 
 
 def test_a_kept_ticket_reopened_later_counts_as_too_late(history, l1_team):
-    from escalations.services.transitions import ticket_step
+    from escalations.tickets.services.transitions import ticket_step
 
     ticket = make_ticket(team=l1_team, actor=BOT, body="Where is my refund?")
     ai_verdict_record(ticket=ticket, actor=BOT, confidence=0.95, intent="billing")

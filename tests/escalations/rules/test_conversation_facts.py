@@ -8,9 +8,9 @@ import pytest
 import time_machine
 from django.apps import apps
 
-from escalations.models import Ticket
-from escalations.services.messages import message_add
-from escalations.services.rules import ticket_facts
+from escalations.rules.services.rules import ticket_facts
+from escalations.tickets.models import Ticket
+from escalations.tickets.services.messages import message_add
 
 pytestmark = pytest.mark.django_db
 T0 = datetime.fromisoformat("2030-06-01 09:00:00+00:00")  # after the fixture opened it

@@ -6,16 +6,17 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from escalations.actors import Actor
-from escalations.models import Rule, RuleDrill, RuleSet, Ticket
-from escalations.services.drills import drill_run, drill_start
-from escalations.services.messages import message_add
-from escalations.services.rule_config import (
+from escalations.core.actors import Actor
+from escalations.rules.models import Rule, RuleDrill, RuleSet
+from escalations.rules.services.drills import drill_run, drill_start
+from escalations.rules.services.rule_config import (
     rule_delete,
     rule_save,
     rule_set_copy,
     rule_set_save,
 )
+from escalations.tickets.models import Ticket
+from escalations.tickets.services.messages import message_add
 from tests.factories import AgentFactory, make_ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)

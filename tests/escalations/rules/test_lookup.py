@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from escalations.integrations import IntegrationConfig, IntegrationError, build_url, lookup
+from escalations.rules.integrations import IntegrationConfig, IntegrationError, build_url, lookup
 
 
 class Handler(BaseHTTPRequestHandler):

@@ -7,10 +7,12 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from django.core import mail
 
-from escalations.models import EventType, Integration, Notification, Rule, RuleSet, Ticket
-from escalations.services.notifications import notification_email
-from escalations.services.rule_config import rule_save, rule_set_save
-from escalations.services.webhooks import sign, webhook_deliver
+from escalations.core.models import EventType
+from escalations.rules.models import Integration, Rule, RuleSet
+from escalations.rules.services.rule_config import rule_save, rule_set_save
+from escalations.rules.services.webhooks import sign, webhook_deliver
+from escalations.tickets.models import Notification, Ticket
+from escalations.tickets.services.notifications import notification_email
 from tests.factories import AgentFactory, make_ticket
 
 pytestmark = pytest.mark.django_db

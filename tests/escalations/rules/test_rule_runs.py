@@ -6,11 +6,13 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from escalations.models import EventType, Rule, RuleFiring, RuleSet, Ticket
+from escalations.core.models import EventType
 from escalations.reports.metrics import Period, dashboard
-from escalations.services.messages import message_add
-from escalations.services.rule_config import rule_save, rule_set_save
-from escalations.services.transitions import ticket_step
+from escalations.rules.models import Rule, RuleFiring, RuleSet
+from escalations.rules.services.rule_config import rule_save, rule_set_save
+from escalations.tickets.models import Ticket
+from escalations.tickets.services.messages import message_add
+from escalations.tickets.services.transitions import ticket_step
 from tests.factories import AgentFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
@@ -204,7 +206,7 @@ def test_rules_cannot_loop_beyond_the_depth_limit(live, l1_team, actor, settings
 
 
 def test_a_rule_fires_once_per_event(live, l1_team, actor):
-    from escalations.services.rules import rules_run_for_event
+    from escalations.rules.services.rules import rules_run_for_event
 
     add_rule(live, actions=[{"type": "add_tags", "value": "once"}])
     ticket = new_ticket(l1_team, actor)
@@ -292,7 +294,7 @@ def test_a_script_enriches_the_ticket_from_an_integration(live, l1_team, actor, 
     import threading
     from http.server import BaseHTTPRequestHandler, HTTPServer
 
-    from escalations.models import Integration
+    from escalations.rules.models import Integration
 
     class CRM(BaseHTTPRequestHandler):
         def do_GET(self):

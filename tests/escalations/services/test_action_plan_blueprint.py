@@ -3,9 +3,9 @@ template's blueprint: sections, standing priorities, roles and duties, first act
 
 import pytest
 
-from escalations.actors import Actor
-from escalations.models import ActionPlanBlueprint
-from escalations.services.plans import plan_create
+from escalations.core.actors import Actor
+from escalations.incidents.models import ActionPlanBlueprint
+from escalations.incidents.services.plans import plan_create
 from templates_catalog.instantiate import template_instantiate
 from templates_catalog.models import WorkflowTemplate
 from tests.factories import make_ticket

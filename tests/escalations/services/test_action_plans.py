@@ -6,17 +6,19 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
-from escalations.actors import Actor
-from escalations.errors import IllegalTransition
-from escalations.models import EventType, Notification, PlanStatus
-from escalations.roles import AGENT, MANAGER
-from escalations.services.plans import (
+from escalations.core.actors import Actor
+from escalations.core.errors import IllegalTransition
+from escalations.core.models import EventType
+from escalations.incidents.models import PlanStatus
+from escalations.incidents.services.plans import (
     period_hand_over,
     period_start,
     plan_create,
     plan_transition,
     plan_update,
 )
+from escalations.tickets.models import Notification
+from escalations.tickets.roles import AGENT, MANAGER
 from tests.factories import AgentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

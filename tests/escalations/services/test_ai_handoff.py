@@ -5,24 +5,21 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from escalations.actors import Actor
-from escalations.models import (
-    AiVerdict,
+from escalations.ai.models import AiVerdict, Decision, EscalationPolicy
+from escalations.ai.services.handoff import ai_verdict_record
+from escalations.core.actors import Actor
+from escalations.core.models import EventType
+from escalations.rules.models import Rule, RuleSet
+from escalations.rules.services.rule_config import rule_save, rule_set_save
+from escalations.tickets.models import (
     AuthorKind,
     CustomerTier,
     CustomFieldDefinition,
-    Decision,
     EscalationKind,
-    EscalationPolicy,
-    EventType,
-    Rule,
-    RuleSet,
     TicketStatus,
 )
-from escalations.services.ai_handoff import ai_verdict_record
-from escalations.services.messages import message_add
-from escalations.services.rule_config import rule_save, rule_set_save
-from escalations.services.transitions import ticket_step
+from escalations.tickets.services.messages import message_add
+from escalations.tickets.services.transitions import ticket_step
 from tests.factories import CustomerFactory, make_ticket
 
 pytestmark = pytest.mark.django_db

@@ -6,11 +6,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connections
 
-from escalations.models import (
+from escalations.core.models import EventType
+from escalations.tickets.models import (
     AssignmentFallback,
     AssignmentStrategy,
     EscalationKind,
-    EventType,
     MembershipRole,
     Notification,
     TeamMembership,
@@ -18,9 +18,9 @@ from escalations.models import (
     TicketStatus,
     Tier,
 )
-from escalations.services.assignment import ticket_assign
-from escalations.services.escalations import escalation_create
-from escalations.services.transitions import ticket_step
+from escalations.tickets.services.assignment import ticket_assign
+from escalations.tickets.services.escalations import escalation_create
+from escalations.tickets.services.transitions import ticket_step
 from tests.factories import AgentFactory, TeamFactory, make_ticket
 
 pytestmark = pytest.mark.django_db

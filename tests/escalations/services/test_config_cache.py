@@ -7,12 +7,13 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from escalations.models import ConfigRevision, Rule, RuleSet, SignedCaller
-from escalations.roles import INTEGRATION
-from escalations.services.api_tokens import api_token_issue, integration_user_ensure
-from escalations.services.config_cache import config_revision
-from escalations.services.rule_config import rule_save, rule_set_save
-from escalations.services.rules import live_rule_set
+from escalations.core.api.tokens import api_token_issue, integration_user_ensure
+from escalations.core.config_cache import config_revision
+from escalations.core.models import ConfigRevision, SignedCaller
+from escalations.rules.models import Rule, RuleSet
+from escalations.rules.services.rule_config import rule_save, rule_set_save
+from escalations.rules.services.rules import live_rule_set
+from escalations.tickets.roles import INTEGRATION
 
 pytestmark = pytest.mark.django_db
 
@@ -128,9 +129,9 @@ def test_a_second_delivery_reads_no_configuration(bot, ticket, tagging_rule):
 def test_an_agent_joining_or_leaving_a_team_counts_at_once(l1_team, ticket, actor):
     from django.core.exceptions import ValidationError
 
-    from escalations.models import TeamMembership
-    from escalations.services.dispatch import request_memo as request_scope
-    from escalations.services.tickets import ticket_update
+    from escalations.core.unit_of_work import request_memo as request_scope
+    from escalations.tickets.models import TeamMembership
+    from escalations.tickets.services.tickets import ticket_update
     from tests.factories import AgentFactory
 
     newcomer = AgentFactory()

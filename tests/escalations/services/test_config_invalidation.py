@@ -10,9 +10,8 @@ from django.apps import apps
 from django.db import connection
 from django.test import Client
 
-from escalations import signals
-from escalations.services import config_cache
-from escalations.services.demo import demo_accounts_reset, demo_seed
+from escalations.core import config_cache, signals
+from escalations.demo.seed import demo_accounts_reset, demo_seed
 
 pytestmark = pytest.mark.django_db
 
@@ -79,11 +78,11 @@ def watched(django_db_setup, django_db_blocker):
 
 
 def _use_the_product() -> None:
-    from escalations.models import Team, Ticket
-    from escalations.services.ai_handoff import _destination
-    from escalations.services.api_tokens import api_token_issue, integration_user_ensure
-    from escalations.services.assignment import _leads
-    from escalations.services.quality import _checklists
+    from escalations.ai.services.handoff import _destination
+    from escalations.core.api.tokens import api_token_issue, integration_user_ensure
+    from escalations.governance.services.quality import _checklists
+    from escalations.tickets.models import Team, Ticket
+    from escalations.tickets.services.assignment import _leads
 
     demo_seed()
     demo_accounts_reset(password="watch-the-reads")

@@ -4,9 +4,9 @@ that re-renders) is not what the rest of the request reads."""
 import pytest
 from django.db import transaction
 
-from escalations.models import CustomStatus
-from escalations.services.dispatch import request_memo
-from escalations.services.workflows import workflow_of
+from escalations.core.unit_of_work import request_memo
+from escalations.tickets.models import CustomStatus
+from escalations.tickets.services.workflows import workflow_of
 
 pytestmark = pytest.mark.django_db
 

@@ -3,10 +3,11 @@ and changes nothing, and a status with no moves chosen is a dead end."""
 
 import pytest
 
-from escalations.errors import IllegalTransition
-from escalations.models import CustomStatus, EventType
-from escalations.services.dispatch import request_memo
-from escalations.services.transitions import ticket_move
+from escalations.core.errors import IllegalTransition
+from escalations.core.models import EventType
+from escalations.core.unit_of_work import request_memo
+from escalations.tickets.models import CustomStatus
+from escalations.tickets.services.transitions import ticket_move
 
 pytestmark = pytest.mark.django_db
 

@@ -3,16 +3,11 @@ told how fast to respond; the grid shows it with priorities highlighted."""
 
 import pytest
 
-from escalations.actors import Actor
-from escalations.models import (
-    EscalationKind,
-    EscalationMatrix,
-    EscalationMatrixCell,
-    Notification,
-    Priority,
-)
-from escalations.services.escalations import escalation_create
-from escalations.services.matrix import ticket_severity
+from escalations.core.actors import Actor
+from escalations.governance.models import EscalationMatrix, EscalationMatrixCell
+from escalations.governance.services.matrix import ticket_severity
+from escalations.tickets.models import EscalationKind, Notification, Priority
+from escalations.tickets.services.escalations import escalation_create
 from templates_catalog.instantiate import template_instantiate
 from templates_catalog.models import WorkflowTemplate
 from tests.factories import AgentFactory, make_ticket

@@ -9,11 +9,12 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from escalations.models import AuthorKind, EscalationPolicy, Ticket, TicketStatus
-from escalations.services.dispatch import all_or_nothing
-from escalations.services.held import ticket_for_update, ticket_held
-from escalations.services.messages import latest_customer_body, message_add
-from escalations.services.tickets import ticket_update
+from escalations.ai.models import EscalationPolicy
+from escalations.core.held import ticket_for_update, ticket_held
+from escalations.core.unit_of_work import all_or_nothing
+from escalations.tickets.models import AuthorKind, Ticket, TicketStatus
+from escalations.tickets.services.messages import latest_customer_body, message_add
+from escalations.tickets.services.tickets import ticket_update
 
 pytestmark = pytest.mark.django_db
 

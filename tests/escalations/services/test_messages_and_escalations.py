@@ -2,11 +2,12 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from escalations.actors import Actor
-from escalations.models import EscalationKind, EventType, Message, Ticket
-from escalations.services.escalations import escalation_create
-from escalations.services.messages import message_add
-from escalations.services.transitions import ticket_step
+from escalations.core.actors import Actor
+from escalations.core.models import EventType
+from escalations.tickets.models import EscalationKind, Message, Ticket
+from escalations.tickets.services.escalations import escalation_create
+from escalations.tickets.services.messages import message_add
+from escalations.tickets.services.transitions import ticket_step
 from tests.factories import AgentFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,11 @@ reason on the audit trail."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from escalations.actors import Actor
-from escalations.models import EventType, Priority, PriorityMatrix
-from escalations.services.tickets import ticket_update
+from escalations.core.actors import Actor
+from escalations.core.models import EventType
+from escalations.governance.models import PriorityMatrix
+from escalations.tickets.models import Priority
+from escalations.tickets.services.tickets import ticket_update
 from templates_catalog.instantiate import template_instantiate
 from templates_catalog.models import WorkflowTemplate
 from tests.factories import make_ticket

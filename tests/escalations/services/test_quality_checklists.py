@@ -5,10 +5,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from escalations import clock
-from escalations.actors import Actor
-from escalations.models import QualityChecklist, QualityFlag, TicketStatus
-from escalations.services.ai_handoff import ai_verdict_record
+from escalations.ai.services.handoff import ai_verdict_record
+from escalations.core import clock
+from escalations.core.actors import Actor
+from escalations.governance.models import QualityChecklist, QualityFlag
+from escalations.tickets.models import TicketStatus
 from templates_catalog.instantiate import template_instantiate
 from templates_catalog.models import WorkflowTemplate
 from tests.factories import make_ticket

@@ -4,9 +4,10 @@ and an escalation to a bound level telling the activity's Consulted and Informed
 import pytest
 from django.core.exceptions import ValidationError
 
-from escalations.models import EscalationKind, Notification, RaciMatrix, Tier
-from escalations.services.escalations import escalation_create
-from escalations.services.raci import letters_clean, raci_duties_of, raci_matrix_create
+from escalations.governance.models import RaciMatrix
+from escalations.governance.services.raci import letters_clean, raci_duties_of, raci_matrix_create
+from escalations.tickets.models import EscalationKind, Notification, Tier
+from escalations.tickets.services.escalations import escalation_create
 from tests.factories import AgentFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,17 +1,11 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from escalations.errors import IllegalTransition
-from escalations.models import (
-    CustomFieldDefinition,
-    CustomStatus,
-    EventType,
-    Priority,
-    Ticket,
-    TicketEvent,
-)
-from escalations.services.tickets import ticket_update
-from escalations.services.transitions import ticket_move, ticket_step
+from escalations.core.errors import IllegalTransition
+from escalations.core.models import EventType, TicketEvent
+from escalations.tickets.models import CustomFieldDefinition, CustomStatus, Priority, Ticket
+from escalations.tickets.services.tickets import ticket_update
+from escalations.tickets.services.transitions import ticket_move, ticket_step
 from tests.factories import AgentFactory, TeamFactory, WorkspaceFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
@@ -190,7 +184,7 @@ def test_assigning_an_agent_of_the_team_is_recorded(ticket, actor, l1_team):
 
 
 def test_closed_tickets_are_final(ticket, actor):
-    from escalations.services.messages import message_add
+    from escalations.tickets.services.messages import message_add
 
     ticket_step(ticket=ticket, transition="resolve", actor=actor)
     ticket_step(ticket=ticket, transition="close", actor=actor)

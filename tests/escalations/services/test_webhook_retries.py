@@ -9,9 +9,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from escalations.models import EventType, Integration, WebhookDelivery
-from escalations.services import webhooks
-from escalations.services.webhooks import RETRY_AFTER, webhook_deliver, webhook_retries_due
+from escalations.core.models import EventType
+from escalations.rules.models import Integration, WebhookDelivery
+from escalations.rules.services import webhooks
+from escalations.rules.services.webhooks import RETRY_AFTER, webhook_deliver, webhook_retries_due
 
 pytestmark = pytest.mark.django_db
 START = datetime.fromisoformat("2026-05-04 09:00:00+00:00")

@@ -7,9 +7,9 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from django.core.exceptions import ValidationError
 
-from escalations.models import Integration, WebhookDelivery, WebhookSubscription
-from escalations.services.escalations import escalation_create
-from escalations.services.webhooks import sign, webhook_deliver
+from escalations.rules.models import Integration, WebhookDelivery, WebhookSubscription
+from escalations.rules.services.webhooks import sign, webhook_deliver
+from escalations.tickets.services.escalations import escalation_create
 from tests.factories import AgentFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,11 +4,13 @@ hand-over for its checkpoints before it is completed; only the owner team signs.
 import pytest
 from django.core.exceptions import ValidationError
 
-from escalations.actors import Actor
-from escalations.errors import IllegalTransition
-from escalations.models import EventType, Notification, SignOffState, StepSignOff, TicketEvent
-from escalations.services.processes import sign_off_decide
-from escalations.services.transitions import ticket_move
+from escalations.core.actors import Actor
+from escalations.core.errors import IllegalTransition
+from escalations.core.models import EventType, TicketEvent
+from escalations.governance.models import SignOffState, StepSignOff
+from escalations.governance.services.processes import sign_off_decide
+from escalations.tickets.models import Notification
+from escalations.tickets.services.transitions import ticket_move
 from templates_catalog.instantiate import template_instantiate
 from templates_catalog.models import WorkflowTemplate
 from tests.factories import AgentFactory, make_ticket
@@ -176,7 +178,7 @@ def test_a_reviewed_item_is_approved_by_a_senior_and_approved_again_when_it_come
 def test_the_ticket_list_shows_escalated_incidents_apart(client, manager_user, itsm):
     incident = change_ticket(itsm, topic="incident")
     change = change_ticket(itsm, topic="change")
-    from escalations.services.escalations import escalation_create
+    from escalations.tickets.services.escalations import escalation_create
 
     for ticket in (incident, change):
         escalation_create(
@@ -198,7 +200,7 @@ def test_the_ticket_list_shows_escalated_incidents_apart(client, manager_user, i
 def test_an_approved_item_sent_back_for_re_approval_cannot_be_approved_without_it_again():
     workspace = workspace_from("quality-control-checklist")
     senior = member_of(workspace, "senior-review")
-    from escalations.services.transitions import ticket_step
+    from escalations.tickets.services.transitions import ticket_step
     from tests.templates_catalog.test_instantiate import required_values
 
     item = make_ticket(workspace=workspace, actor=SYSTEM, custom_fields=required_values(workspace))

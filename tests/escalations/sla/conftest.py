@@ -2,8 +2,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from escalations import clock
-from escalations.models import Priority, SlaPolicy, SlaTarget
+from escalations.core import clock
+from escalations.sla.models import SlaPolicy, SlaTarget
+from escalations.tickets.models import Priority
 
 # A Wednesday at 10:00 UTC: inside the default Monday-to-Friday 09:00-17:00 hours.
 START = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)

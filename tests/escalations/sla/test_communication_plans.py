@@ -7,20 +7,14 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from escalations.models import (
-    CommunicationPlan,
-    EventType,
-    Notification,
-    PlanContact,
-    PlanStep,
-    StatusUpdate,
-    Timer,
-    TimerState,
-)
-from escalations.services.communications import communication_start, status_update_send
-from escalations.services.timers import timers_sweep
-from escalations.services.transitions import ticket_step
+from escalations.core.models import EventType
+from escalations.incidents.models import CommunicationPlan, PlanContact, PlanStep, StatusUpdate
+from escalations.incidents.services.communications import communication_start, status_update_send
+from escalations.sla.models import Timer, TimerState
+from escalations.sla.services.timers import timers_sweep
 from escalations.tasks import status_update_email_task
+from escalations.tickets.models import Notification
+from escalations.tickets.services.transitions import ticket_step
 from tests.escalations.sla.conftest import START
 from tests.factories import make_ticket
 

@@ -1,22 +1,18 @@
 import pytest
 
-from escalations.models import (
+from escalations.core.models import EventType
+from escalations.sla.models import ClimbWhen, ClockKind, EscalationLadder, LadderLevel, SlaClock
+from escalations.sla.services.timers import timers_sweep
+from escalations.tickets.models import (
     AuthorKind,
-    ClimbWhen,
-    ClockKind,
     EscalationKind,
-    EscalationLadder,
-    EventType,
-    LadderLevel,
     Notification,
     Priority,
-    SlaClock,
     TicketStatus,
     Tier,
 )
-from escalations.services.messages import message_add
-from escalations.services.timers import timers_sweep
-from escalations.services.transitions import ticket_step
+from escalations.tickets.services.messages import message_add
+from escalations.tickets.services.transitions import ticket_step
 from tests.factories import AgentFactory, TeamFactory, make_ticket
 
 pytestmark = pytest.mark.django_db

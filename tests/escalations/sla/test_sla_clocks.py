@@ -2,28 +2,30 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from escalations.actors import Actor
-from escalations.models import (
-    AuthorKind,
+from escalations.core.actors import Actor
+from escalations.core.models import EventType
+from escalations.sla.models import (
     BusinessCalendar,
     ClockKind,
     ClockState,
-    CustomerTier,
-    CustomStatus,
-    EventType,
-    Priority,
     SlaClock,
-    TicketStatus,
     Timer,
     TimerKind,
     TimerState,
 )
-from escalations.services.messages import message_add
-from escalations.services.sla import sla_apply_policy, sla_calendar_changed
-from escalations.services.sla_policies import policy_for
-from escalations.services.tickets import ticket_update
-from escalations.services.timers import timers_sweep
-from escalations.services.transitions import ticket_step
+from escalations.sla.services.policies import policy_for
+from escalations.sla.services.sync import sla_apply_policy, sla_calendar_changed
+from escalations.sla.services.timers import timers_sweep
+from escalations.tickets.models import (
+    AuthorKind,
+    CustomerTier,
+    CustomStatus,
+    Priority,
+    TicketStatus,
+)
+from escalations.tickets.services.messages import message_add
+from escalations.tickets.services.tickets import ticket_update
+from escalations.tickets.services.transitions import ticket_step
 from tests.escalations.sla.conftest import START, make_policy
 from tests.factories import CustomerFactory, make_ticket
 
@@ -85,7 +87,7 @@ def test_a_new_ticket_gets_clocks_with_due_times_and_pending_deadlines(
 def test_business_hours_carry_a_deadline_over_the_weekend(l1_team, actor):
     make_policy(l1_team.workspace, business_hours=True)
     friday_late = datetime(2026, 3, 6, 16, 30, tzinfo=UTC)
-    from escalations import clock
+    from escalations.core import clock
 
     with clock.frozen_at(friday_late):
         ticket = make_ticket(team=l1_team, actor=actor)
@@ -117,7 +119,7 @@ def test_a_custom_status_chosen_by_the_policy_pauses_too(l1_team, actor, policy,
         workspace=l1_team.workspace, name="Waiting on vendor", lifecycle_state=TicketStatus.OPEN
     )
     policy.pause_custom_statuses.add(waiting_vendor)
-    from escalations.services.transitions import ticket_move
+    from escalations.tickets.services.transitions import ticket_move
 
     with time.at(0):
         ticket = make_ticket(team=l1_team, actor=actor)

@@ -4,9 +4,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 
-from escalations.models import BusinessCalendar, Rule, RuleSet, Ticket
-from escalations.services.rule_config import rule_save, rule_set_save
+from escalations.rules.models import Rule, RuleSet
+from escalations.rules.services.rule_config import rule_save, rule_set_save
 from escalations.sla.calendars import calendar_for, workspace_calendar
+from escalations.sla.models import BusinessCalendar
+from escalations.tickets.models import Ticket
 from tests.factories import WorkspaceFactory, make_ticket
 
 pytestmark = pytest.mark.django_db

@@ -2,25 +2,15 @@ from datetime import timedelta
 
 import pytest
 
-from escalations.models import (
-    AuthorKind,
-    ClockKind,
-    ClockState,
-    EventType,
-    Priority,
-    Rule,
-    RuleSet,
-    SlaClock,
-    TicketStatus,
-    Timer,
-    TimerKind,
-    TimerState,
-)
-from escalations.services import timers
-from escalations.services.messages import message_add
-from escalations.services.rule_config import rule_save, rule_set_save
-from escalations.services.snooze import ticket_snooze
-from escalations.services.timers import timer_retry, timers_sweep
+from escalations.core.models import EventType
+from escalations.rules.models import Rule, RuleSet
+from escalations.rules.services.rule_config import rule_save, rule_set_save
+from escalations.sla.models import ClockKind, ClockState, SlaClock, Timer, TimerKind, TimerState
+from escalations.sla.services import timers
+from escalations.sla.services.timers import timer_retry, timers_sweep
+from escalations.tickets.models import AuthorKind, Priority, TicketStatus
+from escalations.tickets.services.messages import message_add
+from escalations.tickets.services.snooze import ticket_snooze
 from tests.escalations.sla.conftest import START
 from tests.factories import make_ticket
 
@@ -114,7 +104,7 @@ def test_a_rule_on_sla_breached_raises_the_priority_and_the_deadline_moves(
 
 
 def test_a_recomputed_deadline_that_already_fired_does_not_fire_again(l1_team, actor, policy, time):
-    from escalations.services.sla import sla_sync
+    from escalations.sla.services.sync import sla_sync
 
     with time.at(0):
         ticket = make_ticket(team=l1_team, actor=actor)
@@ -211,7 +201,7 @@ def test_a_customer_reply_ends_the_snooze_at_once(l1_team, actor, time):
 def test_snoozing_refuses_the_past_and_resolved_tickets(l1_team, actor, time):
     from django.core.exceptions import ValidationError
 
-    from escalations.services.transitions import ticket_step
+    from escalations.tickets.services.transitions import ticket_step
 
     with time.at(0):
         ticket = make_ticket(team=l1_team, actor=actor)

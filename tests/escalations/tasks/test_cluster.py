@@ -6,10 +6,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from escalations.actors import Actor
-from escalations.models import Rule, RuleDrill, RuleSet
-from escalations.services.drills import drill_start
-from escalations.services.rule_config import rule_save, rule_set_save
+from escalations.core.actors import Actor
+from escalations.rules.models import Rule, RuleDrill, RuleSet
+from escalations.rules.services.drills import drill_start
+from escalations.rules.services.rule_config import rule_save, rule_set_save
 from tests.factories import make_ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)

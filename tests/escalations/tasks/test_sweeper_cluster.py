@@ -8,9 +8,10 @@ from django.db import connection, connections
 from django.db.models import Count
 
 from bench.deadlines import seed_deadlines
-from escalations.models import EventType, TicketEvent, Timer, TimerState
-from escalations.services.sweeper import lease_acquire, lease_name, sweeper_kick
-from escalations.services.timers import timers_sweep
+from escalations.core.models import EventType, TicketEvent
+from escalations.sla.models import Timer, TimerState
+from escalations.sla.services.sweeper import lease_acquire, lease_name, sweeper_kick
+from escalations.sla.services.timers import timers_sweep
 from tests.escalations.tasks.conftest import kill_cluster, start_cluster, stop_cluster
 
 pytestmark = pytest.mark.django_db(transaction=True)

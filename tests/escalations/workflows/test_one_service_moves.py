@@ -4,10 +4,10 @@ assigns a ticket's workspace status, or writes either column another way."""
 import ast
 from pathlib import Path
 
-from escalations.lifecycle import TRANSITION_NAMES
+from escalations.tickets.lifecycle import TRANSITION_NAMES
 
 ROOT = Path(__file__).resolve().parents[3]
-MOVE_SERVICE = ROOT / "escalations" / "services" / "transitions.py"
+MOVE_SERVICE = ROOT / "escalations" / "tickets" / "services" / "transitions.py"
 STATUS_COLUMNS = {"custom_status", "custom_status_id"}
 
 

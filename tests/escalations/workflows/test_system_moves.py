@@ -9,16 +9,18 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from escalations.actors import Actor
-from escalations.audit import event_description
-from escalations.models import CustomStatus, EventType, Rule, RuleSet
-from escalations.services.drills import drill_run, drill_start
-from escalations.services.escalations import escalation_create
-from escalations.services.messages import message_add
-from escalations.services.rule_config import rule_save, rule_set_save
-from escalations.services.snooze import snooze_end, ticket_snooze
-from escalations.services.transitions import ticket_move
-from escalations.services.workflows import ticket_status
+from escalations.core.actors import Actor
+from escalations.core.models import EventType
+from escalations.rules.models import Rule, RuleSet
+from escalations.rules.services.drills import drill_run, drill_start
+from escalations.rules.services.rule_config import rule_save, rule_set_save
+from escalations.tickets.audit import event_description
+from escalations.tickets.models import CustomStatus
+from escalations.tickets.services.escalations import escalation_create
+from escalations.tickets.services.messages import message_add
+from escalations.tickets.services.snooze import snooze_end, ticket_snooze
+from escalations.tickets.services.transitions import ticket_move
+from escalations.tickets.services.workflows import ticket_status
 from tests.factories import make_ticket
 
 pytestmark = pytest.mark.django_db
@@ -195,7 +197,7 @@ def test_a_customer_reply_brings_a_ticket_waiting_on_them_back_where_the_workspa
 
 
 def test_in_the_built_in_workflow_a_customer_reply_reopens_a_pending_ticket(ticket):
-    from escalations.services.transitions import ticket_step
+    from escalations.tickets.services.transitions import ticket_step
 
     ticket_step(ticket=ticket, transition="wait_on_customer", actor=ACTOR)
     message_add(ticket=ticket, author_kind="customer", body="Done.", actor=ACTOR)

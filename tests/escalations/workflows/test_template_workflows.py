@@ -7,14 +7,15 @@ import yaml
 from django.db import transaction
 from django.utils.text import slugify
 
-from escalations.actors import Actor
-from escalations.errors import IllegalTransition
-from escalations.lifecycle import transitions
-from escalations.models import EventType, Ticket, TicketEvent, TicketStatus
-from escalations.services.escalations import escalation_create
-from escalations.services.processes import processes_of, sign_offs_ask
-from escalations.services.transitions import ticket_move
-from escalations.services.workflows import ticket_status, workflow_of
+from escalations.core.actors import Actor
+from escalations.core.errors import IllegalTransition
+from escalations.core.models import EventType, TicketEvent
+from escalations.governance.services.processes import processes_of, sign_offs_ask
+from escalations.tickets.lifecycle import transitions
+from escalations.tickets.models import Ticket, TicketStatus
+from escalations.tickets.services.escalations import escalation_create
+from escalations.tickets.services.transitions import ticket_move
+from escalations.tickets.services.workflows import ticket_status, workflow_of
 from templates_catalog.instantiate import template_instantiate
 from templates_catalog.models import WorkflowTemplate
 from templates_catalog.services import TEMPLATE_DIR, catalog_load

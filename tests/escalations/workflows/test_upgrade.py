@@ -6,7 +6,7 @@ from importlib import import_module
 import pytest
 from django.apps import apps
 
-from escalations.models import CustomStatus
+from escalations.tickets.models import CustomStatus
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,95 @@
+"""Configuration kept in the process between requests.
+
+Every request reads the configuration token once (one indexed row); what a process has read of
+the configuration under that token (the live rule set, SLA and escalation policies, calendars,
+custom field definitions, permissions, signed callers) is used again without a query. Any
+change to configuration, through the admin, the API, an import or a service, gives a new token
+in the same transaction (see `signals`), so a committed change is seen by the next request of
+every process, and an uncommitted one by nobody else.
+"""
+
+import functools
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from escalations.core.db.compiled import CompiledRead
+from escalations.core.models import ConfigRevision
+from escalations.core.unit_of_work import memo_clear, memoised
+from escalations.tickets.models import Agent, Team, TeamMembership, Workspace
+
+MAX_KEPT = 4096
+_kept: dict[tuple, tuple[str, Any]] = {}
+# Called as observer(name, compute) -> value instead of compute() when set; the test that every
+# table a kept computation reads is invalidated by a change uses it to watch the reads.
+compute_observer: Callable[[str, Callable[[], Any]], Any] | None = None
+
+
+def config_revision() -> str:
+    """The token, read once per request or unit of work ("" before any configuration)."""
+    return memoised(("config_revision",), _read_token)
+
+
+_token = CompiledRead(
+    lambda pk: ConfigRevision.objects.filter(pk=pk).values_list("token", flat=True)
+)
+
+
+def _read_token() -> str:
+    return next(iter(_token(1)), None) or ""
+
+
+def config_cached(name: str, key: Any, compute: Callable[[], Any]) -> Any:
+    """`compute()`, or what it gave under the current token. Values are shared: read-only."""
+    token = config_revision()
+    if compute_observer is not None:
+        compute = functools.partial(compute_observer, name, compute)
+    if not token:
+        return compute()
+    entry = _kept.get((name, key))
+    if entry is not None and entry[0] == token:
+        return entry[1]
+    value = compute()
+    if len(_kept) >= MAX_KEPT:
+        _kept.clear()
+    _kept[(name, key)] = (token, value)
+    return value
+
+
+def workspace_kept(workspace_id: int):
+    """The workspace row (its settings), kept with the configuration (shared: read-only)."""
+    return config_cached("workspace", workspace_id, lambda: Workspace.objects.get(pk=workspace_id))
+
+
+def team_kept(team_id: int | None):
+    """A team row, kept with the configuration (shared: read-only; its round-robin pointer is
+    read under a lock by the assignment, never from here)."""
+    if team_id is None:
+        return None
+    return config_cached("team", team_id, lambda: Team.objects.filter(pk=team_id).first())
+
+
+def team_members(team_id: int) -> frozenset[int]:
+    """The ids of a team's agents, kept with the configuration."""
+    return config_cached(
+        "team_members",
+        team_id,
+        lambda: frozenset(
+            TeamMembership.objects.filter(team=team_id).values_list("agent_id", flat=True)
+        ),
+    )
+
+
+def agent_names() -> dict[int, str]:
+    """Each agent's display name by their login's id, kept with the configuration."""
+    return config_cached(
+        "agent_names", None, lambda: dict(Agent.objects.values_list("user_id", "display_name"))
+    )
+
+
+def config_changed() -> None:
+    """Configuration changed in this transaction: a new token commits (or not) with it."""
+    token = uuid.uuid4().hex
+    if not ConfigRevision.objects.filter(pk=1).update(token=token):
+        ConfigRevision.objects.update_or_create(pk=1, defaults={"token": token})
+    memo_clear()

@@ -1,0 +1,88 @@
+from typing import Any
+
+from escalations.core.actors import Actor
+from escalations.core.db.compiled import insert_many, insert_one
+from escalations.core.models import TicketEvent
+from escalations.core.unit_of_work import event_recorded
+from escalations.rules.models import SUBSCRIBABLE_EVENTS
+from escalations.tickets.models import Ticket
+
+
+def event_record(
+    *,
+    ticket: Ticket,
+    event_type: str,
+    actor: Actor,
+    from_value: Any = "",
+    to_value: Any = "",
+    reason: str = "",
+    data: dict | None = None,
+    stay_seconds: float | None = None,
+) -> TicketEvent:
+    """Append one audit row; call it inside the transaction that makes the change.
+
+    Inside a unit of work the event is also queued for the rules (see `dispatch`).
+    """
+    event = event_build(
+        ticket=ticket,
+        event_type=event_type,
+        actor=actor,
+        from_value=from_value,
+        to_value=to_value,
+        reason=reason,
+        data=data,
+        stay_seconds=stay_seconds,
+    )
+    insert_one(event)
+    _recorded(event)
+    return event
+
+
+def events_record_many(events: list[TicketEvent]) -> list[TicketEvent]:
+    """Append many events built by `event_build` in one statement (the sweeper's batches)."""
+    created = insert_many(events)
+    for event in created:
+        _recorded(event)
+    return created
+
+
+def event_build(
+    *,
+    ticket: Ticket,
+    event_type: str,
+    actor: Actor,
+    from_value: Any = "",
+    to_value: Any = "",
+    reason: str = "",
+    data: dict | None = None,
+    stay_seconds: float | None = None,
+) -> TicketEvent:
+    return TicketEvent(
+        ticket=ticket,
+        event_type=event_type,
+        actor_kind=actor.kind,
+        actor_user=actor.user,
+        actor_label=actor.label[:150],
+        from_value=_text(from_value),
+        to_value=_text(to_value),
+        reason=reason,
+        data=data or {},
+        stay_seconds=stay_seconds,
+    )
+
+
+def _recorded(event: TicketEvent) -> None:
+    event_recorded(event)
+    from escalations.sla.services.sync import sla_on_event
+
+    sla_on_event(event)
+    if event.event_type in SUBSCRIBABLE_EVENTS:
+        from escalations.rules.services.webhooks import webhook_fanout
+
+        webhook_fanout(event)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    return str(value)[:250]

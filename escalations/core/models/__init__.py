@@ -1,0 +1,14 @@
+"""Core models, re-exported: import them from here."""
+
+from escalations.core.models.api import IdempotencyKey, SignedCaller
+from escalations.core.models.config import ConfigRevision
+from escalations.core.models.event import AppendOnlyError, EventType, TicketEvent
+
+__all__ = [
+    "AppendOnlyError",
+    "ConfigRevision",
+    "EventType",
+    "IdempotencyKey",
+    "SignedCaller",
+    "TicketEvent",
+]

@@ -1,0 +1,47 @@
+"""Governance models, re-exported: import them from here."""
+
+from escalations.governance.models.matrix import (
+    EscalationMatrix,
+    EscalationMatrixCell,
+    Highlight,
+    PriorityMatrix,
+)
+from escalations.governance.models.processes import (
+    IntegrationFlag,
+    ProcessKind,
+    ProcessStep,
+    SignOffState,
+    StepSignOff,
+    WorkProcess,
+)
+from escalations.governance.models.quality import QualityChecklist, QualityFlag, Severity
+from escalations.governance.models.raci import (
+    RACI_LETTERS,
+    AiInvolvement,
+    RaciActivity,
+    RaciAssignment,
+    RaciMatrix,
+    RaciRole,
+)
+
+__all__ = [
+    "RACI_LETTERS",
+    "AiInvolvement",
+    "EscalationMatrix",
+    "EscalationMatrixCell",
+    "Highlight",
+    "IntegrationFlag",
+    "PriorityMatrix",
+    "ProcessKind",
+    "ProcessStep",
+    "QualityChecklist",
+    "QualityFlag",
+    "RaciActivity",
+    "RaciAssignment",
+    "RaciMatrix",
+    "RaciRole",
+    "Severity",
+    "SignOffState",
+    "StepSignOff",
+    "WorkProcess",
+]

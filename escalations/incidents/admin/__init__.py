@@ -1,0 +1,7 @@
+"""The incidents admin: importing it registers its model admins."""
+
+from escalations.incidents.admin import (  # noqa: F401
+    communications,
+    plans,
+    procedure,
+)

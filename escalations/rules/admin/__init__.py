@@ -1,0 +1,7 @@
+"""The rules admin: importing it registers its model admins."""
+
+from escalations.rules.admin import (  # noqa: F401
+    condition_builder,
+    rules,
+    webhooks,
+)

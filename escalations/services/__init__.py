@@ -1,1 +1,0 @@
-"""The only code that writes. Each service runs in one transaction and leaves an audit event."""

@@ -1,0 +1,7 @@
+"""The sla admin: importing it registers its model admins."""
+
+from escalations.sla.admin import (  # noqa: F401
+    policies,
+    ticket_sla,
+    timeline,
+)

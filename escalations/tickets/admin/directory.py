@@ -1,0 +1,424 @@
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+from unfold.admin import TabularInline
+from unfold.decorators import display
+
+from escalations.governance.services.processes import gated_status_slugs
+from escalations.incidents.admin.procedure import ProcedurePage
+from escalations.sla.models import BusinessCalendar
+from escalations.tickets.admin.base import DirectoryAdmin
+from escalations.tickets.admin.forms import (
+    AgentCreationForm,
+    AgentForm,
+    CustomerForm,
+    CustomFieldDefinitionForm,
+    PhraseListField,
+    PrettyJSONField,
+)
+from escalations.tickets.admin.workflow_diagram import workflow_svg
+from escalations.tickets.admin.workflow_forms import CustomStatusFormSet
+from escalations.tickets.admin.workspace_scope import WorkspaceScopedInline
+from escalations.tickets.models import (
+    ACTIVE_STATUSES,
+    Agent,
+    Customer,
+    CustomFieldDefinition,
+    CustomStatus,
+    Team,
+    TeamMembership,
+    TicketStatus,
+    Workspace,
+)
+from escalations.tickets.services.directory import agent_create
+from escalations.tickets.services.workflows import workflow_of
+from escalations.tickets.workflow import LANDING_FIELDS, SYSTEM_MOVE_STATE
+
+
+class HistoryAdmin(DirectoryAdmin, SimpleHistoryAdmin):
+    """Directory page whose every version is kept, with who changed it and a revert."""
+
+
+class CustomStatusInline(WorkspaceScopedInline, TabularInline):
+    model = CustomStatus
+    formset = CustomStatusFormSet
+    extra = 0
+    fields = (
+        "name",
+        "slug",
+        "lifecycle_state",
+        "is_default",
+        "position",
+        "next_statuses",
+        "from_any_status",
+    )
+    prepopulated_fields = {"slug": ("name",)}
+
+
+class CustomFieldInline(TabularInline):
+    model = CustomFieldDefinition
+    form = CustomFieldDefinitionForm
+    extra = 0
+    fields = ("key", "label", "field_type", "is_required", "choices", "pattern", "position")
+
+
+class WorkspaceForm(forms.ModelForm):
+    human_request_phrases = PhraseListField(
+        required=False,
+        help_text="One per line. A customer message with one of these escalates the ticket to "
+        "a person at once (any language; case and accents do not matter).",
+    )
+
+    class Meta:
+        model = Workspace
+        fields = (
+            "name",
+            "slug",
+            "description",
+            "time_zone",
+            "is_active",
+            "human_request_phrases",
+            "escalation_summary_required",
+            *LANDING_FIELDS.values(),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        # Each landing is a status of the state its move reaches.
+        for move, name in LANDING_FIELDS.items():
+            landing = cleaned.get(name)
+            state = SYSTEM_MOVE_STATE[move]
+            if landing is not None and landing.lifecycle_state != state:
+                self.add_error(
+                    name,
+                    _("{status} is a status of {its}; this move lands in {state}.").format(
+                        status=landing.name,
+                        its=landing.get_lifecycle_state_display(),
+                        state=TicketStatus(state).label,
+                    ),
+                )
+        return cleaned
+
+
+@admin.register(Workspace)
+class WorkspaceAdmin(ProcedurePage, HistoryAdmin):
+    form = WorkspaceForm
+    list_display = ("name", "slug", "template_slug", "team_count", "open_ticket_count", "is_active")
+    list_filter = ("is_active", "template_slug")
+    search_fields = ("name", "slug", "description")
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("template_slug", "template_version", "procedure_link", "workflow_diagram")
+    inlines = [CustomStatusInline, CustomFieldInline]
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "description", "time_zone", "is_active")}),
+        (
+            _("Workflow"),
+            {
+                "fields": ("workflow_diagram", *LANDING_FIELDS.values()),
+                "description": _(
+                    "The statuses below and their moves are the state machine this workspace's "
+                    "tickets follow on every path. Here: where the system's own moves land."
+                ),
+            },
+        ),
+        ("Escalation procedure", {"fields": ("procedure_link",)}),
+        ("Escalate form", {"fields": ("escalation_summary_required",)}),
+        ("Customers asking for a person", {"fields": ("human_request_phrases",)}),
+        (
+            "Origin",
+            {
+                "fields": ("template_slug", "template_version"),
+                "description": "Set when the workspace is made from a catalog template.",
+            },
+        ),
+    )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                team_total=Count("teams", distinct=True),
+                open_tickets=Count(
+                    "tickets", filter=Q(tickets__status__in=ACTIVE_STATUSES), distinct=True
+                ),
+            )
+        )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        added = [name for formset in formsets for name in getattr(formset, "added", [])]
+        if added:
+            self.message_user(
+                request,
+                _("Now choose the moves into and out of {names}.").format(names=", ".join(added)),
+                messages.WARNING,
+            )
+
+    @display(description=_("Workflow diagram"))
+    def workflow_diagram(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        svg = workflow_svg(workflow_of(obj.pk), gated=gated_status_slugs(obj.pk))
+        # Wider than the form: it scrolls sideways instead of being cut off.
+        return format_html('<div style="overflow-x:auto;max-width:100%">{}</div>', svg)
+
+    @display(description="Teams", ordering="team_total")
+    def team_count(self, obj):
+        return obj.team_total
+
+    @display(description="Open tickets", ordering="open_tickets")
+    def open_ticket_count(self, obj):
+        return obj.open_tickets
+
+
+class MembershipInline(TabularInline):
+    model = TeamMembership
+    extra = 0
+    autocomplete_fields = ("agent",)
+    fields = ("agent", "role")
+
+
+class AgentMembershipInline(WorkspaceScopedInline, TabularInline):
+    model = TeamMembership
+    extra = 0
+    autocomplete_fields = ("team",)
+    fields = ("team", "role")
+    verbose_name = "team membership"
+
+
+@admin.register(Team)
+class TeamAdmin(HistoryAdmin):
+    list_display = (
+        "name",
+        "workspace",
+        "tier",
+        "escalation_target",
+        "assignment_strategy",
+        "member_count",
+        "open_tickets",
+    )
+    list_filter = ("workspace", "tier", "is_escalation_target", "assignment_strategy")
+    search_fields = ("name", "slug", "description")
+    list_select_related = ("workspace",)
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [MembershipInline]
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "workspace",
+                    "name",
+                    "slug",
+                    "tier",
+                    "is_escalation_target",
+                    "notification_email",
+                    "description",
+                )
+            },
+        ),
+        (
+            "Assignment",
+            {
+                "description": "Who gets a ticket routed to this team, and what happens when "
+                "nobody can take it.",
+                "fields": (
+                    "assignment_strategy",
+                    "only_available",
+                    "max_open_per_agent",
+                    "fallback",
+                    "fallback_team",
+                ),
+            },
+        ),
+    )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                members=Count("memberships", distinct=True),
+                active=Count(
+                    "tickets", filter=Q(tickets__status__in=ACTIVE_STATUSES), distinct=True
+                ),
+            )
+        )
+
+    @display(description="Escalation target", boolean=True, ordering="is_escalation_target")
+    def escalation_target(self, obj):
+        return obj.is_escalation_target
+
+    @display(description="Members", ordering="members")
+    def member_count(self, obj):
+        return obj.members
+
+    @display(description="Open tickets", ordering="active")
+    def open_tickets(self, obj):
+        return obj.active
+
+
+@admin.register(Agent)
+class AgentAdmin(HistoryAdmin):
+    form = AgentForm
+    list_display = ("display_name", "username", "team_names", "skill_list", "load", "available")
+    list_filter = ("is_available", "teams")
+    search_fields = ("display_name", "user__username", "user__email", "skills")
+    autocomplete_fields = ("user",)
+    inlines = [AgentMembershipInline]
+    fields = ("user", "display_name", "skills", "capacity", "is_available")
+    add_fields = (
+        "username",
+        "email",
+        "password",
+        "display_name",
+        "teams",
+        "skills",
+        "capacity",
+        "is_available",
+    )
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = AgentCreationForm
+            kwargs["fields"] = self.add_fields
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return self.fields if obj is not None else self.add_fields
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        created = agent_create(
+            username=data["username"],
+            email=data["email"],
+            password=data["password"] or None,
+            display_name=data["display_name"],
+            skills=data["skills"],
+            capacity=data["capacity"],
+            is_available=data["is_available"],
+            teams=list(data["teams"]),
+        )
+        obj.pk, obj.user = created.pk, created.user
+        obj._state.adding = False
+
+    def save_related(self, request, form, formsets, change):
+        if change:
+            super().save_related(request, form, formsets, change)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("user")
+            .prefetch_related("teams")
+            .annotate(
+                open_tickets=Count(
+                    "assigned_tickets",
+                    filter=Q(assigned_tickets__status__in=ACTIVE_STATUSES),
+                    distinct=True,
+                )
+            )
+        )
+
+    @display(description="Login", ordering="user__username")
+    def username(self, obj):
+        return obj.user.get_username()
+
+    @display(description="Teams")
+    def team_names(self, obj):
+        return ", ".join(team.name for team in obj.teams.all()) or "—"
+
+    @display(description="Skills")
+    def skill_list(self, obj):
+        return ", ".join(obj.skills) or "—"
+
+    @display(description="Open / capacity", ordering="open_tickets")
+    def load(self, obj):
+        return f"{obj.open_tickets} / {obj.capacity}"
+
+    @display(description="Available", boolean=True, ordering="is_available")
+    def available(self, obj):
+        return obj.is_available
+
+
+@admin.register(Customer)
+class CustomerAdmin(HistoryAdmin):
+    form = CustomerForm
+    list_display = ("name", "company", "email", "tier_badge", "segment", "crm_id", "ticket_count")
+    list_filter = ("tier", "segment", "language")
+    search_fields = ("name", "email", "company", "crm_id", "phone")
+    fieldsets = (
+        (None, {"fields": ("name", "email", "phone", "company", "language")}),
+        ("Segment", {"fields": ("tier", "segment")}),
+        ("CRM", {"fields": ("crm_id", "crm_data")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(tickets_total=Count("tickets"))
+
+    @display(
+        description="Tier",
+        ordering="tier",
+        label={
+            "vip": "danger",
+            "enterprise": "warning",
+            "premium": "info",
+            "standard": "",
+            "free": "",
+        },
+    )
+    def tier_badge(self, obj):
+        return obj.tier, obj.get_tier_display()
+
+    @display(description="Tickets", ordering="tickets_total")
+    def ticket_count(self, obj):
+        return obj.tickets_total
+
+
+class BusinessCalendarForm(forms.ModelForm):
+    weekly_hours = PrettyJSONField(
+        help_text='Per weekday, the opening spans: {"mon": [["09:00", "17:00"]], "sat": []}. '
+        "An end at or before its start runs overnight."
+    )
+    extra_holidays = PrettyJSONField(required=False, help_text='e.g. ["2026-12-24"]')
+
+    class Meta:
+        model = BusinessCalendar
+        fields = (
+            "workspace",
+            "name",
+            "time_zone",
+            "weekly_hours",
+            "holiday_country",
+            "holiday_subdivision",
+            "extra_holidays",
+            "is_default",
+        )
+
+    def clean_extra_holidays(self):
+        return self.cleaned_data["extra_holidays"] or []
+
+
+@admin.register(BusinessCalendar)
+class BusinessCalendarAdmin(HistoryAdmin):
+    form = BusinessCalendarForm
+    list_display = ("name", "workspace", "time_zone", "holiday_country", "is_default")
+    list_filter = ("workspace", "is_default")
+    search_fields = ("name",)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        from escalations.sla.admin.policies import report_recomputed
+        from escalations.sla.services.sync import sla_calendar_changed
+
+        report_recomputed(self, request, sla_calendar_changed(form.instance))

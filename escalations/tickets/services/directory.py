@@ -1,0 +1,72 @@
+"""Writes for the directory: workspaces, their statuses and fields, teams, agents, customers.
+
+These are configuration: django-simple-history records every version with who and when.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db import models, transaction
+
+from escalations.tickets.models import Agent, MembershipRole, Team, TeamMembership
+
+
+@transaction.atomic
+def directory_save(*, instance: models.Model) -> models.Model:
+    """Validate and save a directory object (workspace, status, field, team, agent, customer)."""
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def directory_delete(*, instance: models.Model) -> None:
+    """Delete a directory object; rows that tickets still point to are protected."""
+    instance.delete()
+
+
+@transaction.atomic
+def agent_create(
+    *,
+    username: str,
+    display_name: str,
+    email: str = "",
+    password: str | None = None,
+    skills: list[str] | None = None,
+    capacity: int = 10,
+    is_available: bool = True,
+    teams: list[Team] | None = None,
+    lead_of: list[Team] | None = None,
+    groups: list[str] = ("Agents",),
+) -> Agent:
+    """Create a login and its agent profile, member of the given teams."""
+    from django.contrib.auth.models import Group
+
+    user_model = get_user_model()
+    first, _, last = display_name.partition(" ")
+    user = user_model(username=username, email=email, first_name=first, last_name=last)
+    user.is_staff = True
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    user.groups.set(Group.objects.filter(name__in=groups))
+    agent = directory_save(
+        instance=Agent(
+            user=user,
+            display_name=display_name,
+            skills=skills or [],
+            capacity=capacity,
+            is_available=is_available,
+        )
+    )
+    leads = {team.pk for team in lead_of or []}
+    for team in {*(teams or []), *(lead_of or [])}:
+        directory_save(
+            instance=TeamMembership(
+                team=team,
+                agent=agent,
+                role=MembershipRole.LEAD if team.pk in leads else MembershipRole.MEMBER,
+            )
+        )
+    return agent

@@ -1,0 +1,39 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.permissions import AllowAny
+from rest_framework.routers import DefaultRouter
+
+from escalations.reports.api import EscalationReportView
+from escalations.tickets.api.views import (
+    EscalationViewSet,
+    RuleViewSet,
+    SlaPolicyViewSet,
+    TeamViewSet,
+    TicketViewSet,
+    WorkspaceViewSet,
+)
+
+router = DefaultRouter()
+router.register("tickets", TicketViewSet, basename="ticket")
+router.register("escalations", EscalationViewSet, basename="escalation")
+router.register("teams", TeamViewSet, basename="team")
+router.register("sla-policies", SlaPolicyViewSet, basename="slapolicy")
+router.register("rules", RuleViewSet, basename="rule")
+router.register("workspaces", WorkspaceViewSet, basename="workspace")
+
+# The schema and its readers are public and served from this host (no CDN).
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
+    path(
+        "docs/",
+        SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[AllowAny]),
+        name="api-docs",
+    ),
+    path(
+        "redoc/",
+        SpectacularRedocView.as_view(url_name="schema", permission_classes=[AllowAny]),
+        name="api-redoc",
+    ),
+    path("reports/escalations/", EscalationReportView.as_view(), name="report-escalations"),
+    *router.urls,
+]
