@@ -50,10 +50,10 @@ def seed() -> tuple[str, list[int]]:
     from bench.rules import rule_spec
     from escalations.ai.models import EscalationPolicy
     from escalations.core.actors import Actor
-    from escalations.core.api.tokens import api_token_issue, integration_user_ensure
     from escalations.rules.models import Rule, RuleSet
     from escalations.rules.services.rule_config import rule_save, rule_set_save
     from escalations.tickets.models import Team, Tier, Workspace
+    from escalations.tickets.services.api_tokens import api_token_issue, integration_user_ensure
     from tests.factories import AgentFactory, CustomerFactory, make_ticket
 
     workspace = Workspace.objects.create(name="Bench", slug="bench")

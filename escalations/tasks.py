@@ -37,9 +37,9 @@ def sweeper_watchdog_task() -> bool:
     queue the webhook deliveries due for another attempt, and forget idempotency keys older
     than a day and expired API tokens."""
     from escalations.core.api.idempotency_keys import idempotency_keys_purge
-    from escalations.core.api.tokens import api_tokens_purge
     from escalations.rules.services.webhooks import webhook_retries_due
     from escalations.sla.services.sweeper import sweeper_kick
+    from escalations.tickets.services.api_tokens import api_tokens_purge
 
     idempotency_keys_purge()
     api_tokens_purge()

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from typing import Any
 
+from escalations.core.models import ActorKind
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -12,24 +14,16 @@ class Actor:
 
     @classmethod
     def for_user(cls, user) -> "Actor":
-        from escalations.tickets.models import ActorKind
-
         return cls(kind=ActorKind.USER, user=user, label=user.get_username())
 
     @classmethod
     def system(cls, label: str = "system") -> "Actor":
-        from escalations.tickets.models import ActorKind
-
         return cls(kind=ActorKind.SYSTEM, label=label)
 
     @classmethod
     def api(cls, user, client: str = "") -> "Actor":
-        from escalations.tickets.models import ActorKind
-
         return cls(kind=ActorKind.API, user=user, label=client or user.get_username())
 
     @classmethod
     def rule(cls, label: str) -> "Actor":
-        from escalations.tickets.models import ActorKind
-
         return cls(kind=ActorKind.RULE, label=label)

@@ -1,16 +1,17 @@
 from typing import Any
 
+from django.db.models import Model
+
 from escalations.core.actors import Actor
 from escalations.core.db.compiled import insert_many, insert_one
+from escalations.core.hooks import EVENT_RECORDED
 from escalations.core.models import TicketEvent
 from escalations.core.unit_of_work import event_recorded
-from escalations.rules.models import SUBSCRIBABLE_EVENTS
-from escalations.tickets.models import Ticket
 
 
 def event_record(
     *,
-    ticket: Ticket,
+    ticket: Model,
     event_type: str,
     actor: Actor,
     from_value: Any = "",
@@ -48,7 +49,7 @@ def events_record_many(events: list[TicketEvent]) -> list[TicketEvent]:
 
 def event_build(
     *,
-    ticket: Ticket,
+    ticket: Model,
     event_type: str,
     actor: Actor,
     from_value: Any = "",
@@ -72,14 +73,8 @@ def event_build(
 
 
 def _recorded(event: TicketEvent) -> None:
-    event_recorded(event)
-    from escalations.sla.services.sync import sla_on_event
-
-    sla_on_event(event)
-    if event.event_type in SUBSCRIBABLE_EVENTS:
-        from escalations.rules.services.webhooks import webhook_fanout
-
-        webhook_fanout(event)
+    event_recorded(event)  # queued for the rules, when inside a unit of work
+    EVENT_RECORDED.emit(event=event)
 
 
 def _text(value: Any) -> str:

@@ -14,9 +14,16 @@ row afresh.
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.apps import apps
 from django.db import connection
 
 from escalations.core.db.compiled import CompiledRead
+
+
+def _ticket_model():
+    # By its label: the core holds rows of the tickets table without importing the domain.
+    return apps.get_model("escalations", "Ticket")
+
 
 _held: ContextVar[dict | None] = ContextVar("handoff_held_tickets", default=None)
 
@@ -35,10 +42,8 @@ def holding():
 
 
 def _locked(pk):
-    from escalations.tickets.models import Ticket
-
     of = ("self",) if connection.features.has_select_for_update_of else ()
-    return Ticket.objects.select_for_update(of=of).select_related("customer").filter(pk=pk)
+    return _ticket_model().objects.select_for_update(of=of).select_related("customer").filter(pk=pk)
 
 
 _read_locked = CompiledRead(_locked)
@@ -62,9 +67,7 @@ def ticket_for_update(pk: int):
     """The ticket locked for the rest of the transaction, with its customer."""
     ticket = ticket_locked(pk)
     if ticket is None:
-        from escalations.tickets.models import Ticket
-
-        raise Ticket.DoesNotExist(f"No ticket {pk}.")
+        raise _ticket_model().DoesNotExist(f"No ticket {pk}.")
     return ticket
 
 

@@ -70,38 +70,42 @@ EVENT_DISPATCHED = _define(
     "After a unit of work's own writes, once for each event it recorded (event, depth, limit); "
     "events its listeners record are dispatched in turn, one level deeper, up to the limit.",
 )
-TICKET_CREATING = _define(
-    "ticket.creating",
-    "A ticket is about to be created or its fields changed (workspace_id, custom_fields): "
-    "listeners answer a priority the ticket must take, or None.",
+TICKET_PRIORITY = _define(
+    "ticket.priority_derived",
+    "A ticket is created, or its custom fields change without a priority given (workspace_id, "
+    "custom_fields): a listener answers (priority, why) when the ticket must take a priority.",
     asks=True,
 )
 TICKET_ESCALATED = _define(
-    "ticket.escalated", "An escalation was recorded (escalation, actor), after the ticket moved."
+    "ticket.escalated",
+    "An escalation was recorded and the ticket handed over (escalation, actor).",
+)
+TICKET_MOVING = _define(
+    "ticket.moving",
+    "A ticket is about to enter a status (ticket, target): a listener refuses the move by "
+    "raising IllegalTransition.",
 )
 TICKET_MOVE_GATES = _define(
     "ticket.move_gates",
-    "Which sign-offs a move still waits for (ticket, target): listeners answer a list of names.",
+    "What a move still waits for (ticket, target): each listener answers a list of sign-offs.",
     asks=True,
 )
 TICKET_ENTERED_STATUS = _define(
     "ticket.entered_status",
-    "A ticket moved to another status (ticket, previous, target, actor, reason).",
+    "A ticket moved (ticket, target, previous_row_id, step, actor): `step` is the lifecycle "
+    "step it took, or None when only the workspace status changed.",
 )
 CUSTOMER_WROTE = _define(
     "ticket.customer_wrote",
-    "A customer's message was added to a ticket (ticket, message, actor), after it was saved.",
+    "A customer's message was added (ticket, message, actor), after a waiting ticket came back.",
 )
-WORKSPACE_RELIED_ON_MOVES = _define(
-    "workspace.relied_on_moves",
-    "Which system moves a workspace's own configuration makes (workspace_id): listeners answer "
-    "a set of move names the workflow must allow.",
-    asks=True,
+AGENT_REPLIED = _define(
+    "ticket.agent_replied", "A person answered the customer in public (ticket)."
 )
-TIMER_DUE = _define(
-    "timer.due",
-    "A timer of a kind the SLA engine does not own came due (timer, now): the listener for its "
-    "kind answers True when it handled it.",
+WORKSPACE_SYSTEM_MOVES = _define(
+    "workspace.system_moves",
+    "Which system moves a workspace's own configuration makes (workspace_id): each listener "
+    "answers the move names its configuration relies on, which the workflow must allow.",
     asks=True,
 )
 

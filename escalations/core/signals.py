@@ -1,76 +1,21 @@
-import logging
+"""Configuration changes give a new configuration token (see `config_cache`).
 
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
-from django.dispatch import receiver
-from django_q.signals import post_spawn
+Each domain names its configuration models and many-to-many links here, from its hooks'
+`register()`: a save, a delete or a membership change of one of them is a change of
+configuration, in the same transaction.
+"""
 
-log = logging.getLogger("handoff.sweeper")
+from django.apps import apps
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from escalations.core.config_cache import config_changed
 
-@receiver(post_migrate, dispatch_uid="escalations_roles_sync")
-def _sync_roles_after_migrate(sender, app_config=None, **kwargs) -> None:
-    # After each app whose permissions the roles use (the catalog's come last).
-    if app_config is None or app_config.label not in ("escalations", "templates_catalog"):
-        return
-    from escalations.sla.services.sweeper import watchdog_schedule_ensure
-    from escalations.tickets.services.roles import roles_sync
-
-    roles_sync()
-    watchdog_schedule_ensure()
-
-
-@receiver(post_spawn, dispatch_uid="escalations_sweeper_kick")
-def _start_the_sweeper_with_the_cluster(sender, proc_name=None, **kwargs) -> None:
-    """A worker started: make sure a sweeper loop is alive without waiting for the watchdog."""
-    from escalations.sla.services.sweeper import sweeper_kick
-
-    try:
-        sweeper_kick()
-    except Exception:  # the cluster must start even if the database is not ready yet
-        log.exception("could not queue the sweeper loop")
-
-
-# Configuration: what requests read again and again, and keep under the configuration token.
-_CONFIGURATION = (
-    "escalations.RuleSet",
-    "escalations.Rule",
-    "escalations.BusinessCalendar",
-    "escalations.SlaPolicy",
-    "escalations.SlaTarget",
-    "escalations.EscalationLadder",
-    "escalations.LadderLevel",
-    "escalations.EscalationPolicy",
-    # The AI policy's versions: the hand-over records which version it followed.
-    "escalations.HistoricalEscalationPolicy",
-    "escalations.Workspace",
-    "escalations.Team",
-    "escalations.Agent",
-    "escalations.TeamMembership",
-    "escalations.CustomStatus",
-    "escalations.CustomFieldDefinition",
-    "escalations.SignedCaller",
-    "escalations.Integration",
-    "escalations.WebhookSubscription",
-    "escalations.RaciMatrix",
-    "escalations.RaciRole",
-    "escalations.RaciActivity",
-    "escalations.RaciAssignment",
-    "escalations.EscalationMatrix",
-    "escalations.EscalationMatrixCell",
-    "escalations.PriorityMatrix",
-    "escalations.QualityChecklist",
-    "escalations.WorkProcess",
-    "escalations.ProcessStep",
-    "auth.Group",
-    "auth.Permission",
-    "auth.User",
-    "knox.AuthToken",
-)
+# Configuration outside Handoff's own models: logins, groups, permissions, API tokens.
+_CONFIGURATION: list[str] = ["auth.Group", "auth.Permission", "auth.User", "knox.AuthToken"]
+_LINKS: list[str] = ["auth.User.groups", "auth.User.user_permissions", "auth.Group.permissions"]
 
 
 def _configuration_changed(sender, instance=None, update_fields=None, **kwargs) -> None:
-    from escalations.core.config_cache import config_changed
-
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return  # a login is not a change of configuration
     config_changed()
@@ -78,50 +23,54 @@ def _configuration_changed(sender, instance=None, update_fields=None, **kwargs) 
 
 def _memberships_changed(sender, action=None, **kwargs) -> None:
     if action in ("post_add", "post_remove", "post_clear"):
-        from escalations.core.config_cache import config_changed
-
         config_changed()
 
 
-for _model in _CONFIGURATION:
-    for _signal in (post_save, post_delete):
-        _signal.connect(
+def _connect_model(label: str) -> None:
+    for signal in (post_save, post_delete):
+        signal.connect(
             _configuration_changed,
-            sender=_model,
-            dispatch_uid=f"config_changed_{_signal is post_save}_{_model}",
+            sender=label,
+            dispatch_uid=f"config_changed_{signal is post_save}_{label}",
         )
 
 
-def configuration_links() -> tuple:
-    """The many-to-many tables of configuration: a change to one is a change of configuration."""
-    from django.contrib.auth.models import Group, User
+def _through(link: str):
+    label, _, field = link.rpartition(".")
+    return getattr(apps.get_model(label), field).through
 
-    from escalations.governance.models import RaciRole, WorkProcess
-    from escalations.sla.models import SlaPolicy
-    from escalations.tickets.models import CustomStatus
 
-    return (
-        User.groups.through,
-        User.user_permissions.through,
-        Group.permissions.through,
-        SlaPolicy.pause_custom_statuses.through,
-        CustomStatus.next_statuses.through,
-        RaciRole.people.through,
-        WorkProcess.gated_statuses.through,
-        WorkProcess.reopen_statuses.through,
+def _connect_link(link: str) -> None:
+    through = _through(link)
+    m2m_changed.connect(
+        _memberships_changed, sender=through, dispatch_uid=f"config_m2m_{through.__name__}"
     )
+
+
+def configuration_register(*, models: tuple[str, ...] = (), links: tuple[str, ...] = ()) -> None:
+    """Models (`app_label.Model`) whose rows are configuration, and many-to-many fields
+    (`app_label.Model.field`) whose links are."""
+    for label in models:
+        if label not in _CONFIGURATION:
+            _CONFIGURATION.append(label)
+            _connect_model(label)
+    for link in links:
+        if link not in _LINKS:
+            _LINKS.append(link)
+            _connect_link(link)
 
 
 def configuration_models() -> tuple[str, ...]:
     """The models whose rows are configuration (app_label.ModelName)."""
-    return _CONFIGURATION
+    return tuple(_CONFIGURATION)
 
 
-def _connect_memberships() -> None:
-    for through in configuration_links():
-        m2m_changed.connect(
-            _memberships_changed, sender=through, dispatch_uid=f"config_m2m_{through.__name__}"
-        )
+def configuration_links() -> tuple:
+    """The many-to-many tables of configuration: a change to one is a change of configuration."""
+    return tuple(_through(link) for link in _LINKS)
 
 
-_connect_memberships()
+for _label in _CONFIGURATION:
+    _connect_model(_label)
+for _link in _LINKS:
+    _connect_link(_link)

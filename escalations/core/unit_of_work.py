@@ -2,7 +2,8 @@
 all in one transaction.
 
 Events recorded inside a unit of work are collected; when the outermost unit finishes its own
-writes, the rules run for each collected event. Events the rules' actions cause are dispatched
+writes, each collected event is dispatched (the `unit_of_work.event_dispatched` hook: the rules
+listen there). Events the rules' actions cause are dispatched
 in turn, one level deeper, up to HANDOFF_RULES_MAX_DEPTH: rules cannot loop.
 """
 
@@ -16,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 
 from escalations.core.held import held_forget, holding
+from escalations.core.hooks import EVENT_DISPATCHED
 
 
 @dataclass
@@ -146,10 +148,8 @@ def undispatched():
 
 
 def _drain(scope: _Scope) -> None:
-    from escalations.rules.services.rules import rules_run_for_event
-
     while scope.pending:
         event, depth = scope.pending.pop(0)
         scope.depth = depth + 1
-        rules_run_for_event(event=event, depth=depth, limit=max_depth())
+        EVENT_DISPATCHED.emit(event=event, depth=depth, limit=max_depth())
     scope.depth = 0

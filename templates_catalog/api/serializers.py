@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from escalations.tickets.api.inputs import RefusesUnknownFields
+from escalations.core.api.strict import RefusesUnknownFields
 from escalations.tickets.models import Workspace
 from templates_catalog.models import WorkflowTemplate
 from templates_catalog.selectors import template_preview, template_summary

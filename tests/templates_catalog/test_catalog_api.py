@@ -5,8 +5,8 @@ import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from escalations.core.api.tokens import api_token_issue
 from escalations.tickets.models import CustomStatus, Team, Workspace
+from escalations.tickets.services.api_tokens import api_token_issue
 from templates_catalog.models import WorkflowTemplate
 from tests.factories import WorkspaceFactory
 

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from escalations.ai.models import AiVerdict, Decision, EscalationPolicy
 from escalations.ai.verdict_checks import check_text
 from escalations.core.actors import Actor
-from escalations.core.config_cache import config_cached, team_kept, workspace_kept
+from escalations.core.config_cache import config_cached
 from escalations.core.db.compiled import insert_one
 from escalations.core.events import event_record
 from escalations.core.held import ticket_for_update
@@ -24,6 +24,7 @@ from escalations.core.models import EventType
 from escalations.core.unit_of_work import service
 from escalations.rules.text import phrases_found
 from escalations.tickets.custom_fields import clean_value
+from escalations.tickets.kept import team_kept, workspace_kept
 from escalations.tickets.models import (
     ACTIVE_STATUSES,
     AuthorKind,

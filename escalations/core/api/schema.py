@@ -3,6 +3,8 @@
 from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerExtension
 from drf_spectacular.plumbing import get_doc
 
+from escalations.core.api.strict import RefusesUnknownFields
+
 
 class BrowserSessionScheme(OpenApiAuthenticationExtension):
     target_class = "escalations.core.api.auth.BrowserSessionAuthentication"
@@ -29,12 +31,10 @@ class SignedTokenScheme(OpenApiAuthenticationExtension):
 class RefusesUnknownFieldsScheme(OpenApiSerializerExtension):
     """An input that refuses unknown fields says so: no properties beyond its own."""
 
-    target_class = "escalations.tickets.api.inputs.RefusesUnknownFields"
+    target_class = "escalations.core.api.strict.RefusesUnknownFields"
     match_subclasses = True
 
     def map_serializer(self, auto_schema, direction):
-        from escalations.tickets.api.inputs import RefusesUnknownFields
-
         schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
         if schema.get("description") == get_doc(RefusesUnknownFields):
             del schema["description"]  # the mixin's docstring is about the code, not the input

@@ -2,9 +2,10 @@
 
 from escalations.core.models.api import IdempotencyKey, SignedCaller
 from escalations.core.models.config import ConfigRevision
-from escalations.core.models.event import AppendOnlyError, EventType, TicketEvent
+from escalations.core.models.event import ActorKind, AppendOnlyError, EventType, TicketEvent
 
 __all__ = [
+    "ActorKind",
     "AppendOnlyError",
     "ConfigRevision",
     "EventType",

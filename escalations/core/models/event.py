@@ -2,7 +2,13 @@ from django.conf import settings
 from django.db import models
 
 from escalations.core import clock
-from escalations.tickets.models import ActorKind, Ticket
+
+
+class ActorKind(models.TextChoices):
+    USER = "user", "User"
+    RULE = "rule", "Rule"
+    SYSTEM = "system", "System"
+    API = "api", "API client"
 
 
 class EventType(models.TextChoices):
@@ -68,7 +74,9 @@ class TicketEvent(models.Model):
     refuses UPDATE (a trigger, see the migration).
     """
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="events")
+    ticket = models.ForeignKey(
+        "escalations.Ticket", on_delete=models.PROTECT, related_name="events"
+    )
     event_type = models.CharField(max_length=60, choices=EventType.choices, db_index=True)
     actor_kind = models.CharField(max_length=10, choices=ActorKind.choices)
     actor_user = models.ForeignKey(

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
-from escalations.core.api.tokens import api_token_issue, integration_user_ensure
+from escalations.tickets.services.api_tokens import api_token_issue, integration_user_ensure
 
 
 class Command(BaseCommand):

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from escalations.core import clock
-from escalations.core.config_cache import config_cached, workspace_kept
+from escalations.core.config_cache import config_cached
 from escalations.sla.calendar import BusinessCalendar
 from escalations.sla.calendars import calendar_for, workspace_calendar
 from escalations.sla.clocks import ClockReading, elapsed_at
 from escalations.sla.models import SlaClock, SlaPolicy
+from escalations.tickets.kept import workspace_kept
 from escalations.tickets.models import ACTIVE_STATUSES, Ticket
 
 

@@ -268,12 +268,6 @@ def _no_agent_reply(timer: Timer) -> None:
     )
 
 
-def _status_update(timer: Timer) -> None:
-    from escalations.incidents.services.communications import status_update_due
-
-    status_update_due(timer)
-
-
 # One timer at a time…
 HANDLERS = {
     TimerKind.SLA_WARNING: lambda timer: _warnings([timer]),
@@ -281,8 +275,17 @@ HANDLERS = {
     TimerKind.LADDER: _ladder,
     TimerKind.SNOOZE: _snooze,
     TimerKind.NO_AGENT_REPLY: _no_agent_reply,
-    TimerKind.STATUS_UPDATE: _status_update,
 }
+# Kinds another domain owns, registered at start-up (see `timer_kind_handle`).
+HANDLED_BY: dict[str, str] = {}
+
+
+def timer_kind_handle(kind: str, handler, *, owner: str) -> None:
+    """A domain built on the timers (incidents: status-update reminders) handles this kind."""
+    HANDLERS[kind] = handler
+    HANDLED_BY[kind] = owner
+
+
 # …or, for the kinds that can, a batch's worth at once.
 BATCH_HANDLERS = {TimerKind.SLA_WARNING: _warnings, TimerKind.SLA_BREACH: _breaches}
 

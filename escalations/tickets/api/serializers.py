@@ -5,10 +5,10 @@ from rest_framework import serializers
 from escalations.ai.models import AiVerdict
 from escalations.ai.verdict_checks import check_text
 from escalations.core.api.fields_once import FieldsOnce
+from escalations.core.api.strict import RefusesUnknownFields
 from escalations.core.models import TicketEvent
 from escalations.rules.models import Rule
 from escalations.sla.models import SlaClock, SlaPolicy, SlaTarget
-from escalations.tickets.api.inputs import RefusesUnknownFields
 from escalations.tickets.audit import event_description
 from escalations.tickets.lifecycle import TRANSITION_NAMES
 from escalations.tickets.models import Escalation, Message, Team, Ticket, Workspace

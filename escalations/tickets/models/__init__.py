@@ -2,7 +2,6 @@
 
 from escalations.tickets.models.choices import (
     ACTIVE_STATUSES,
-    ActorKind,
     AssignmentFallback,
     AssignmentStrategy,
     AuthorKind,
@@ -24,7 +23,6 @@ from escalations.tickets.models.workspace import CustomFieldDefinition, CustomSt
 
 __all__ = [
     "ACTIVE_STATUSES",
-    "ActorKind",
     "Agent",
     "AssignmentFallback",
     "AssignmentStrategy",

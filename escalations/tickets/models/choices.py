@@ -68,13 +68,6 @@ class EscalationKind(models.TextChoices):
     RULE = "rule", _("By a rule")  # a configured rule's escalate action; the rule is named
 
 
-class ActorKind(models.TextChoices):
-    USER = "user", "User"
-    RULE = "rule", "Rule"
-    SYSTEM = "system", "System"
-    API = "api", "API client"
-
-
 class AssignmentStrategy(models.TextChoices):
     ROUND_ROBIN = "round_robin", "Round-robin"
     LEAST_OPEN = "least_open", "Least open tickets"

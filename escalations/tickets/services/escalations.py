@@ -5,15 +5,14 @@ from django.utils.translation import gettext_lazy
 
 from escalations.core import clock
 from escalations.core.actors import Actor
-from escalations.core.config_cache import team_kept
 from escalations.core.db.compiled import CompiledRead, insert_one
 from escalations.core.errors import IllegalTransition
 from escalations.core.events import event_record
 from escalations.core.held import ticket_for_update
+from escalations.core.hooks import TICKET_ESCALATED
 from escalations.core.models import EventType
 from escalations.core.unit_of_work import service
-from escalations.governance.services.matrix import matrix_tell_escalation
-from escalations.governance.services.raci import raci_tell_escalation
+from escalations.tickets.kept import team_kept
 from escalations.tickets.models import (
     AuthorKind,
     Escalation,
@@ -206,8 +205,7 @@ def escalation_create(
         )
     if route is not None:
         assignment_record(ticket=ticket, route=route, actor=actor, note=summary.strip())
-    raci_tell_escalation(escalation=escalation, actor=actor)
-    matrix_tell_escalation(escalation=escalation, actor=actor)
+    TICKET_ESCALATED.emit(escalation=escalation, actor=actor)
     return escalation
 
 

@@ -4,15 +4,18 @@ from django.core.exceptions import ValidationError
 
 from escalations.core import clock
 from escalations.core.actors import Actor
-from escalations.core.config_cache import agent_names
 from escalations.core.db.compiled import CompiledRead, insert_one
 from escalations.core.events import event_record
 from escalations.core.held import held_fact, held_note, held_set, ticket_held
+from escalations.core.hooks import AGENT_REPLIED, CUSTOMER_WROTE
 from escalations.core.models import EventType
 from escalations.core.unit_of_work import service
-from escalations.sla.services.timers import no_reply_timers_cancel, no_reply_timers_schedule
+from escalations.tickets.kept import agent_names
 from escalations.tickets.models import AuthorKind, Message, Ticket, TicketStatus
+from escalations.tickets.services.snooze import snooze_end
 from escalations.tickets.services.tickets import ensure_not_closed
+from escalations.tickets.services.transitions import ticket_system_move
+from escalations.tickets.workflow import SystemMove
 
 _latest_customer_body = CompiledRead(
     lambda ticket_id: (
@@ -74,7 +77,7 @@ def message_add(
     )
     if author_kind in HUMAN_RESPONSE_KINDS and not is_internal:
         _record_human_response(ticket=ticket, actor=actor, at=now)
-        no_reply_timers_cancel(ticket=ticket)
+        AGENT_REPLIED.emit(ticket=ticket)
     stamps = {"updated_at": now}
     if author_kind == AuthorKind.CUSTOMER:
         stamps["last_customer_message_at"] = now
@@ -100,14 +103,8 @@ def latest_customer_body(ticket_id: int) -> str:
 
 def _customer_wrote(*, ticket: Ticket, message: Message, actor: Actor) -> None:
     """A snoozed ticket, or one waiting on the customer, comes back at once (where its
-    workflow lands a reply); 'no agent reply' deadlines start; a customer who asks for a
-    person gets one."""
-    from escalations.ai.services.handoff import customer_asked_for_a_person
-    from escalations.rules.services.rules import no_reply_waits
-    from escalations.tickets.services.snooze import snooze_end
-    from escalations.tickets.services.transitions import ticket_system_move
-    from escalations.tickets.workflow import SystemMove
-
+    workflow lands a reply); then the listeners of `ticket.customer_wrote` start their 'no
+    agent reply' deadlines and hand the ticket to a person if the customer asked for one."""
     held = ticket_held(ticket.pk)
     snoozed, state = (
         (held.snoozed_until, held.status)
@@ -119,10 +116,7 @@ def _customer_wrote(*, ticket: Ticket, message: Message, actor: Actor) -> None:
         snooze_end(ticket=ticket, actor=actor, reason=why, move=SystemMove.REPLY)
     elif state == TicketStatus.PENDING:
         ticket_system_move(ticket=ticket, move=SystemMove.REPLY, actor=actor, reason=why)
-    waits = no_reply_waits(ticket.workspace_id)
-    if waits:
-        no_reply_timers_schedule(ticket=ticket, message=message, waits=waits)
-    customer_asked_for_a_person(ticket=ticket, message=message, actor=actor)
+    CUSTOMER_WROTE.emit(ticket=ticket, message=message, actor=actor)
 
 
 def _record_human_response(*, ticket: Ticket, actor: Actor, at) -> None:

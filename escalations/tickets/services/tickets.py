@@ -8,13 +8,14 @@ from django.core.exceptions import ValidationError
 
 from escalations.core import clock
 from escalations.core.actors import Actor
-from escalations.core.config_cache import config_cached, team_kept, team_members
+from escalations.core.config_cache import config_cached
 from escalations.core.events import event_build, event_record, events_record_many
 from escalations.core.held import ticket_for_update
+from escalations.core.hooks import TICKET_PRIORITY
 from escalations.core.models import EventType
 from escalations.core.unit_of_work import service
-from escalations.governance.services.priority_matrix import matrix_priority
 from escalations.tickets.custom_fields import clean_custom_fields
+from escalations.tickets.kept import team_kept, team_members
 from escalations.tickets.models import (
     AuthorKind,
     Channel,
@@ -192,7 +193,7 @@ def ticket_create(
         # A new ticket starts in its workflow's status for New (none in the built-in one).
         custom_status=default_custom_status(workspace.pk, TicketStatus.NEW),
     )
-    derived = matrix_priority(workspace.pk, ticket.custom_fields)
+    derived = _priority_derived(workspace.pk, ticket.custom_fields)
     if derived is not None:
         ticket.priority = derived[0]
     ticket_validate(ticket)
@@ -248,7 +249,7 @@ def ticket_update(*, ticket: Ticket, actor: Actor, changes: dict[str, Any], reas
     ensure_not_closed(locked)
     why = {}
     if "custom_fields" in changes and "priority" not in changes:
-        derived = matrix_priority(locked.workspace_id, changes["custom_fields"])
+        derived = _priority_derived(locked.workspace_id, changes["custom_fields"])
         if derived is not None:
             changes = {**changes, "priority": derived[0]}
             why["priority"] = derived[1]
@@ -337,3 +338,12 @@ def ticket_copy_saved(ticket: Ticket, saved: Ticket) -> None:
             field.delete_cached_value(ticket)
         ticket.__dict__[field.attname] = value  # past the protected status's descriptor
     ticket._update_initial_state()  # the state django-fsm guards the next save with
+
+
+def _priority_derived(workspace_id: int, custom_fields: dict):
+    """The (priority, why) a listener of `ticket.priority_derived` (the priority matrix)
+    gives these custom fields, or None."""
+    for answer in TICKET_PRIORITY.ask(workspace_id=workspace_id, custom_fields=custom_fields):
+        if answer is not None:
+            return answer
+    return None

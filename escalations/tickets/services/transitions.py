@@ -19,9 +19,9 @@ from escalations.core.errors import (
 )
 from escalations.core.events import event_build, event_record, events_record_many
 from escalations.core.held import ticket_for_update
+from escalations.core.hooks import TICKET_ENTERED_STATUS, TICKET_MOVING
 from escalations.core.models import EventType
 from escalations.core.unit_of_work import service
-from escalations.governance.services.processes import process_gate, process_status_entered
 from escalations.tickets.models import Ticket, TicketStatus
 from escalations.tickets.services.tickets import ticket_copy_saved
 from escalations.tickets.services.workflow_targets import (
@@ -106,7 +106,7 @@ def ticket_move(
             _refusal(workflow, locked, current, target, allowed), current=current, allowed=allowed
         )
     try:
-        process_gate(locked, target)
+        TICKET_MOVING.emit(ticket=locked, target=target)  # sign-off gates may refuse
     except SignOffMissing as exc:  # said from where the ticket is, with where it may go
         exc.current, exc.allowed = current, workflow.next_statuses(current)
         raise
@@ -184,7 +184,7 @@ def ticket_system_move(
             ticket, locked, move, current, target, actor, BLOCKED_NOT_ALLOWED, reason=reason
         )
     try:
-        process_gate(locked, target)
+        TICKET_MOVING.emit(ticket=locked, target=target)  # sign-off gates may refuse
     except IllegalTransition as exc:
         return _blocked(ticket, locked, move, current, target, actor, exc.message, reason=reason)
     return _apply(ticket, locked, current, target, actor=actor, reason=reason, data=data, move=move)
@@ -270,20 +270,14 @@ def _apply(
             )
         )
     events_record_many(events)
-    if target.id is not None and target.id != old_row:
-        process_status_entered(locked, target, actor)
     if step and target.state == TicketStatus.RESOLVED:
         locked.escalations.filter(resolved_at__isnull=True, is_rerouted=False).update(
             resolved_at=now
         )
-    if (
-        step
-        and target.state in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
-        and locked.communications.filter(ended_at=None).exists()
-    ):
-        from escalations.incidents.services.communications import communications_end
-
-        communications_end(ticket=locked, actor=actor, reason=f"The ticket is {target.state}.")
+    # Sign-offs asked where a process opens, communication plans ended on resolve.
+    TICKET_ENTERED_STATUS.emit(
+        ticket=locked, target=target, previous_row_id=old_row, step=step, actor=actor
+    )
     ticket_copy_saved(ticket, locked)
     return locked
 

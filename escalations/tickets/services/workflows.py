@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 
 from escalations.core.config_cache import config_cached
-from escalations.tickets.models import CustomStatus, Ticket, TicketStatus, Workspace
+from escalations.core.hooks import TICKET_MOVE_GATES, WORKSPACE_SYSTEM_MOVES
+from escalations.tickets.models import CustomStatus, Team, Ticket, TicketStatus, Workspace
 from escalations.tickets.workflow import (
     LANDING_FIELDS,
     Status,
@@ -73,14 +74,12 @@ class Offer:
 
 def ticket_offers(ticket: Ticket) -> list[Offer]:
     """Every status the workflow lets the ticket move to now, with what still gates each."""
-    from escalations.governance.services.processes import missing_sign_offs
-
     workflow = workflow_of(ticket.workspace_id)
     current = ticket_status(ticket)
     return [
         Offer(
             status=target,
-            missing_sign_offs=tuple(missing_sign_offs(ticket, target)),
+            missing_sign_offs=_missing_sign_offs(ticket, target),
             needs_escalation=target.state == "escalated" and current.state != "escalated",
         )
         for target in workflow.next_statuses(current)
@@ -100,32 +99,25 @@ def workspace_relied_on_moves(workspace_id: int, workflow: Workflow) -> list[str
     """The system moves a workspace's own configuration makes, which its workflow must allow
     from every status they start from: escalations (escalation teams, ladders, AI policies,
     rules), customers' replies to waiting tickets, and snoozes set by rules."""
-    from escalations.ai.models import EscalationPolicy
-    from escalations.rules.models import Rule
-    from escalations.sla.models import LadderLevel
-    from escalations.tickets.models import Team
-
-    actions = {
-        action.get("type")
-        for actions in Rule.objects.filter(
-            rule_set__workspace=workspace_id, is_active=True
-        ).values_list("actions", flat=True)
-        for action in (actions or [])
-        if isinstance(action, dict)
-    }
+    answers = [
+        move for moves in WORKSPACE_SYSTEM_MOVES.ask(workspace_id=workspace_id) for move in moves
+    ]
     escalates = (
-        "escalate" in actions
+        SystemMove.ESCALATION in answers
         or Team.objects.filter(workspace=workspace_id, is_escalation_target=True).exists()
-        or EscalationPolicy.objects.filter(workspace=workspace_id).exists()
-        or LadderLevel.objects.filter(
-            ladder__workspace=workspace_id, to_team__isnull=False
-        ).exists()
     )
     moves = [SystemMove.ESCALATION] if escalates else []
     if any(s.state == TicketStatus.PENDING for s in workflow.statuses):
         # A snoozed ticket waits there, and comes back when the customer writes or the
         # snooze ends.
         moves += [SystemMove.REPLY, SystemMove.WAKE]
-    if "snooze" in actions:
+    if SystemMove.SNOOZE in answers:
         moves.append(SystemMove.SNOOZE)
     return moves
+
+
+def _missing_sign_offs(ticket: Ticket, target: Status) -> tuple[str, ...]:
+    """What the listeners of `ticket.move_gates` (work processes) say the move waits for."""
+    return tuple(
+        name for names in TICKET_MOVE_GATES.ask(ticket=ticket, target=target) for name in names
+    )

@@ -13,10 +13,14 @@ from rest_framework.test import APIClient
 from rest_framework.throttling import UserRateThrottle
 
 from escalations.ai.models import AiVerdict
-from escalations.core.api.tokens import api_token_issue, api_tokens_purge, integration_user_ensure
 from escalations.core.models import EventType, IdempotencyKey
 from escalations.tickets.models import Customer, Message, Ticket
 from escalations.tickets.roles import INTEGRATION
+from escalations.tickets.services.api_tokens import (
+    api_token_issue,
+    api_tokens_purge,
+    integration_user_ensure,
+)
 from tests.factories import AgentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

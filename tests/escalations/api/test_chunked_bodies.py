@@ -16,8 +16,8 @@ import pytest
 
 from bench.deadlines import database_url
 from bench.ingest import free_port, wait_for
-from escalations.core.api.tokens import api_token_issue, integration_user_ensure
 from escalations.tickets.models import Ticket
+from escalations.tickets.services.api_tokens import api_token_issue, integration_user_ensure
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -13,9 +13,9 @@ from escalations.ai.models import AiVerdict
 from escalations.core import clock
 from escalations.core.api.auth import signature_for
 from escalations.core.api.idempotency_keys import idempotency_keys_purge
-from escalations.core.api.tokens import api_token_issue, integration_user_ensure
 from escalations.core.models import IdempotencyKey, SignedCaller
 from escalations.tickets.models import Message, Ticket
+from escalations.tickets.services.api_tokens import api_token_issue, integration_user_ensure
 
 pytestmark = pytest.mark.django_db
 SECRET = "s3cret-shared-with-the-bot"

@@ -12,7 +12,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
-from escalations.core.api.tokens import api_token_issue
+from escalations.tickets.services.api_tokens import api_token_issue
 from tests.factories import make_ticket
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())

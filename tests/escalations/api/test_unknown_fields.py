@@ -4,7 +4,7 @@ what it knows as DRF does."""
 from django.http import QueryDict
 from rest_framework import serializers
 
-from escalations.tickets.api.inputs import UNKNOWN_FIELD, RefusesUnknownFields
+from escalations.core.api.strict import UNKNOWN_FIELD, RefusesUnknownFields
 
 
 class ColourInput(RefusesUnknownFields, serializers.Serializer):
