@@ -3,7 +3,6 @@
 from escalations.ai import admin as ai  # noqa: F401
 from escalations.governance import admin as governance  # noqa: F401
 from escalations.incidents import admin as incidents  # noqa: F401
-from escalations.reports import admin as reports  # noqa: F401
 from escalations.rules import admin as rules  # noqa: F401
 from escalations.sla import admin as sla  # noqa: F401
 from escalations.spreadsheets import admin as spreadsheets  # noqa: F401

@@ -3,14 +3,13 @@ procedure, escalation and priority matrices, quality checklists, the incident ac
 blueprint, and work processes (an ITSM
 request workflow with its approval steps, an integration chain with its checkpoints)."""
 
+from escalations.ai.models import QualityChecklist, Severity
 from escalations.governance.models import (
     EscalationMatrix,
     EscalationMatrixCell,
     PriorityMatrix,
     ProcessKind,
     ProcessStep,
-    QualityChecklist,
-    Severity,
     WorkProcess,
 )
 from escalations.incidents.models import (

@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
+from escalations.ai.models import QualityChecklist, Severity
+from escalations.ai.services.quality import quality_flags_record
 from escalations.core import clock
 from escalations.core.actors import Actor
 from escalations.governance.models import (
@@ -16,11 +18,8 @@ from escalations.governance.models import (
     EscalationMatrixCell,
     ProcessKind,
     ProcessStep,
-    QualityChecklist,
-    Severity,
     WorkProcess,
 )
-from escalations.governance.services.quality import quality_flags_record
 from escalations.governance.services.raci import raci_matrix_create
 from escalations.incidents.models import (
     ActionPlanBlueprint,

@@ -176,14 +176,8 @@ def test_seeding_adds_nothing_to_the_day_of_the_played_tickets(seeded, seeded_at
 
 
 def test_the_demo_workspace_has_every_governance_document(seeded):
-    from escalations.governance.models import (
-        EscalationMatrix,
-        QualityChecklist,
-        QualityFlag,
-        RaciMatrix,
-        StepSignOff,
-        WorkProcess,
-    )
+    from escalations.ai.models import QualityChecklist, QualityFlag
+    from escalations.governance.models import EscalationMatrix, RaciMatrix, StepSignOff, WorkProcess
     from escalations.incidents.models import (
         ActionPlanBlueprint,
         CommunicationPlan,

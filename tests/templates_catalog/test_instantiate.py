@@ -6,15 +6,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from escalations.ai.models import EscalationPolicy
+from escalations.ai.models import EscalationPolicy, QualityChecklist
 from escalations.ai.services.handoff import ai_verdict_record
 from escalations.core.actors import Actor
-from escalations.governance.models import (
-    EscalationMatrix,
-    QualityChecklist,
-    RaciMatrix,
-    WorkProcess,
-)
+from escalations.governance.models import EscalationMatrix, RaciMatrix, WorkProcess
 from escalations.governance.models.processes import request_type
 from escalations.incidents.models import ActionPlanBlueprint, CommunicationPlan, EscalationProcedure
 from escalations.rules.models import Rule

@@ -279,7 +279,7 @@ def ai_verdict_record(
         row.escalation = _hand_over(ticket, policy, row, kind=kind, actor=actor)
         row.save(update_fields=["escalation"])
     if verdict["flags"]:
-        from escalations.governance.services.quality import quality_after_verdict
+        from escalations.ai.services.quality import quality_after_verdict
 
         quality_after_verdict(verdict=row, ticket=ticket, actor=actor)
     return row

@@ -1,8 +1,3 @@
 """The governance admin: importing it registers its model admins."""
 
-from escalations.governance.admin import (  # noqa: F401
-    matrix,
-    processes,
-    quality,
-    raci,
-)
+from escalations.governance.admin import matrix, processes, raci  # noqa: F401

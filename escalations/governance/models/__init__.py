@@ -14,7 +14,6 @@ from escalations.governance.models.processes import (
     StepSignOff,
     WorkProcess,
 )
-from escalations.governance.models.quality import QualityChecklist, QualityFlag, Severity
 from escalations.governance.models.raci import (
     RACI_LETTERS,
     AiInvolvement,
@@ -34,13 +33,10 @@ __all__ = [
     "PriorityMatrix",
     "ProcessKind",
     "ProcessStep",
-    "QualityChecklist",
-    "QualityFlag",
     "RaciActivity",
     "RaciAssignment",
     "RaciMatrix",
     "RaciRole",
-    "Severity",
     "SignOffState",
     "StepSignOff",
     "WorkProcess",

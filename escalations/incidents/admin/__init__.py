@@ -3,5 +3,4 @@
 from escalations.incidents.admin import (  # noqa: F401
     communications,
     plans,
-    procedure,
 )

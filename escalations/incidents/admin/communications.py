@@ -22,6 +22,7 @@ from escalations.incidents.models import (
     PlanStep,
     StatusUpdate,
 )
+from escalations.incidents.selectors import communication_owners
 from escalations.incidents.services.communications import (
     communication_check,
     communication_start,
@@ -31,7 +32,6 @@ from escalations.spreadsheets.admin import SpreadsheetAdmin
 from escalations.spreadsheets.contacts import ContactResource
 from escalations.tickets.admin.base import DirectoryAdmin, add_service_errors
 from escalations.tickets.admin.workspace_scope import WorkspaceScopedAdmin, WorkspaceScopedInline
-from escalations.tickets.selectors import communication_owners
 
 
 class PlanContactInline(WorkspaceScopedInline, TabularInline):

@@ -18,9 +18,9 @@ from escalations.incidents.models import (
     IncidentCommunication,
     StatusUpdate,
 )
+from escalations.incidents.selectors import communication_owners
 from escalations.sla.models import Timer, TimerKind, TimerState
 from escalations.tickets.models import ACTIVE_STATUSES, Ticket
-from escalations.tickets.selectors import communication_owners
 
 REMINDER_ACTOR = Actor.system("communication plan")
 ERR_NOT_AN_OWNER = gettext_lazy(

@@ -2,6 +2,4 @@
 
 from escalations.sla.admin import (  # noqa: F401
     policies,
-    ticket_sla,
-    timeline,
 )

@@ -8,7 +8,6 @@ from unfold.admin import TabularInline
 from unfold.decorators import display
 
 from escalations.governance.services.processes import gated_status_slugs
-from escalations.incidents.admin.procedure import ProcedurePage
 from escalations.sla.models import BusinessCalendar
 from escalations.tickets.admin.base import DirectoryAdmin
 from escalations.tickets.admin.forms import (
@@ -19,6 +18,7 @@ from escalations.tickets.admin.forms import (
     PhraseListField,
     PrettyJSONField,
 )
+from escalations.tickets.admin.procedure import ProcedurePage
 from escalations.tickets.admin.workflow_diagram import workflow_svg
 from escalations.tickets.admin.workflow_forms import CustomStatusFormSet
 from escalations.tickets.admin.workspace_scope import WorkspaceScopedInline

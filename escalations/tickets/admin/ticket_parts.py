@@ -161,7 +161,7 @@ class RequestTypeFilter(admin.SimpleListFilter):
     parameter_name = "topic"
 
     def lookups(self, request, model_admin):
-        from escalations.tickets.selectors import known_request_types
+        from escalations.governance.selectors import known_request_types
 
         return [(topic, topic.replace("_", " ").capitalize()) for topic in known_request_types()]
 

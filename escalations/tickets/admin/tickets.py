@@ -15,7 +15,6 @@ from unfold.decorators import display
 
 from escalations.core.actors import Actor
 from escalations.core.display import EMPTY, custom_field_rows
-from escalations.sla.admin.ticket_sla import SlaFilter, clocks_panel, time_left_text
 from escalations.sla.services.sync import sla_apply_policy
 from escalations.tickets import selectors
 from escalations.tickets.admin.forms import CUSTOM_FIELD_PREFIX, TicketForm, custom_field_name
@@ -29,6 +28,7 @@ from escalations.tickets.admin.ticket_parts import (
     RequestTypeFilter,
     TicketPickers,
 )
+from escalations.tickets.admin.ticket_sla import SlaFilter, clocks_panel, time_left_text
 from escalations.tickets.admin.ticket_views import (
     dry_run_view,
     escalate_form_view,

@@ -11,12 +11,8 @@ from django.contrib.admin.utils import get_fields_from_path
 from django.test import RequestFactory
 from django.urls import resolve, reverse
 
-from escalations.governance.models import (
-    EscalationMatrix,
-    QualityChecklist,
-    RaciMatrix,
-    WorkProcess,
-)
+from escalations.ai.models import QualityChecklist
+from escalations.governance.models import EscalationMatrix, RaciMatrix, WorkProcess
 from escalations.incidents.models import CommunicationPlan, PlanContact
 from escalations.rules.models import Rule, RuleSet
 from escalations.sla.models import SlaPolicy

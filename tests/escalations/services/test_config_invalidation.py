@@ -79,7 +79,7 @@ def watched(django_db_setup, django_db_blocker):
 
 def _use_the_product() -> None:
     from escalations.ai.services.handoff import _destination
-    from escalations.governance.services.quality import _checklists
+    from escalations.ai.services.quality import _checklists
     from escalations.tickets.models import Team, Ticket
     from escalations.tickets.services.api_tokens import api_token_issue, integration_user_ensure
     from escalations.tickets.services.assignment import _leads

@@ -5,10 +5,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from escalations.ai.models import QualityChecklist, QualityFlag
 from escalations.ai.services.handoff import ai_verdict_record
 from escalations.core import clock
 from escalations.core.actors import Actor
-from escalations.governance.models import QualityChecklist, QualityFlag
 from escalations.tickets.models import TicketStatus
 from templates_catalog.instantiate import template_instantiate
 from templates_catalog.models import WorkflowTemplate

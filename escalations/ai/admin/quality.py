@@ -4,7 +4,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin
 
-from escalations.governance.models import QualityChecklist, QualityFlag
+from escalations.ai.models import QualityChecklist, QualityFlag
 from escalations.tickets.admin.base import DirectoryAdmin
 from escalations.tickets.admin.workspace_scope import WorkspaceScopedAdmin
 

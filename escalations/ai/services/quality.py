@@ -3,12 +3,12 @@ that escalates at once, or one that recurs too often within the window, escalate
 
 from datetime import timedelta
 
+from escalations.ai.models import QualityChecklist, QualityFlag
 from escalations.core import clock
 from escalations.core.actors import Actor
 from escalations.core.config_cache import config_cached
 from escalations.core.events import event_record
 from escalations.core.models import EventType
-from escalations.governance.models import QualityChecklist, QualityFlag
 from escalations.tickets.models import EscalationKind, Ticket
 
 

@@ -8,8 +8,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from unfold.decorators import display
 
+from escalations.incidents.selectors import procedure_document
 from escalations.tickets.models import Workspace
-from escalations.tickets.selectors import procedure_document
 
 
 class ProcedurePage:
