@@ -21,13 +21,14 @@ REFUSAL_DEFAULT = gettext_lazy(
 
 
 class WorkspaceNamingAutocompleteView(AutocompleteJsonView):
-    # Imported here: the admin modules import this site, so it must load before them.
     def get_queryset(self):
+        # Imported here: the admin modules import this site, so it must load before them.
         from escalations.tickets.admin.workspace_scope import with_workspace
 
         return with_workspace(super().get_queryset())
 
     def serialize_result(self, obj, to_field_name):
+        # Imported here, as above: this site loads before the admin modules.
         from escalations.tickets.admin.workspace_scope import workspace_label
 
         return {**super().serialize_result(obj, to_field_name), "text": workspace_label(obj)}

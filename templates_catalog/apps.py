@@ -8,6 +8,7 @@ class TemplatesCatalogConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # Imported once the models are loaded: these modules import models at their top.
         from escalations.demo.seed import demo_extra_register
         from templates_catalog.demo import demo_moderation_seed
 
@@ -17,6 +18,7 @@ class TemplatesCatalogConfig(AppConfig):
 
 def _load_catalog(sender, using="default", **kwargs):
     """First set-up (and every migrate after): the catalog matches the template files."""
+    # Imported when called: an AppConfig module loads before any model.
     from templates_catalog.services import catalog_load
 
     catalog_load()

@@ -4,12 +4,20 @@ actions as the rules engine compiles them."""
 
 from types import SimpleNamespace
 
+from escalations.rules.actions import ActionError, validate_actions
+from escalations.rules.conditions import ConditionError, compile_condition
+from escalations.tickets.lifecycle import transitions
 from escalations.tickets.models import FieldType
+from escalations.tickets.workflow import (
+    LANDING_FIELDS,
+    Status,
+    SystemMove,
+    Workflow,
+    workflow_problems,
+)
 
 
 def _lifecycle_steps() -> set[tuple[str, str]]:
-    from escalations.tickets.lifecycle import transitions
-
     return {(source, target) for source, _, target in transitions()}
 
 
@@ -108,8 +116,6 @@ def template_workflow(spec: dict):
     """The workflow a template's statuses and moves make (statuses keyed by their slug)."""
     from django.utils.text import slugify
 
-    from escalations.tickets.workflow import LANDING_FIELDS, Status, Workflow
-
     statuses = tuple(
         Status(
             slug=slugify(item["name"])[:60],
@@ -135,7 +141,6 @@ def template_workflow(spec: dict):
 def relied_on_moves(spec: dict) -> list[str]:
     """The system moves a template's own configuration makes: escalations (escalation teams,
     ladders, AI policies, rules), customers' replies to waiting tickets, and snoozes."""
-    from escalations.tickets.workflow import SystemMove
 
     rules = spec.get("rules", [])
     actions = {action.get("type") for rule in rules for action in rule.get("actions", [])}
@@ -156,7 +161,6 @@ def relied_on_moves(spec: dict) -> list[str]:
 def _workflow_problems(spec: dict) -> list[str]:
     """Statuses no ticket reaches, dead ends, landings in the wrong state, and the system moves
     the template relies on that its workflow would not allow from some status."""
-    from escalations.tickets.workflow import workflow_problems
 
     if not spec.get("statuses"):
         return []
@@ -176,9 +180,6 @@ def _workflow_problems(spec: dict) -> list[str]:
 
 
 def _rule_problems(spec: dict, team_keys: set, fields: list) -> list[str]:
-    from escalations.rules.actions import ActionError, validate_actions
-    from escalations.rules.conditions import ConditionError, compile_condition
-
     custom = {  # what the rules engine reads of a custom field's definition
         f["key"]: SimpleNamespace(
             field_type=f["type"], label=f["label"], choices=f.get("choices", [])

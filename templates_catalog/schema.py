@@ -21,6 +21,7 @@ from escalations.tickets.models import (
     TicketStatus,
     Tier,
 )
+from templates_catalog.checks import cross_checks
 from templates_catalog.shapes import (
     DOCUMENT,
     KEY,
@@ -240,7 +241,6 @@ def template_problems(spec: Any) -> list[str]:
     errors = sorted(_VALIDATOR.iter_errors(spec), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
         return [f"{_path(e.absolute_path)}: {e.message}" for e in errors]
-    from templates_catalog.checks import cross_checks
 
     return cross_checks(spec)
 

@@ -4,6 +4,8 @@ admin page or an API call costs no query."""
 
 from django.contrib.auth.backends import ModelBackend
 
+from escalations.core.config_cache import config_cached
+
 
 class CachedModelBackend(ModelBackend):
     def _get_permissions(self, user_obj, obj, from_name):
@@ -11,8 +13,6 @@ class CachedModelBackend(ModelBackend):
             return set()
         cache_name = f"_{from_name}_perm_cache"
         if not hasattr(user_obj, cache_name):
-            from escalations.core.config_cache import config_cached
-
             setattr(
                 user_obj,
                 cache_name,

@@ -17,6 +17,8 @@ from django.db import transaction
 from escalations.ai.models import EscalationPolicy
 from escalations.core import clock
 from escalations.core.actors import Actor
+from escalations.demo.ai import demo_ai_history
+from escalations.demo.governance import demo_governance_seed
 from escalations.rules.models import Rule, RuleSet
 from escalations.rules.services.rule_config import rule_save, rule_set_save
 from escalations.sla.models import (
@@ -39,6 +41,7 @@ from escalations.tickets.models import (
     Workspace,
 )
 from escalations.tickets.models.workspace import default_human_request_phrases
+from escalations.tickets.roles import MANAGER
 from escalations.tickets.services.directory import agent_create, directory_save
 from escalations.tickets.services.escalations import escalation_create
 from escalations.tickets.services.messages import message_add
@@ -94,8 +97,6 @@ def demo_accounts_reset(*, password: str) -> list[str]:
     """Give the demo manager and every demo agent the demo password; return their logins."""
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import Group, User
-
-    from escalations.tickets.roles import MANAGER
 
     manager, _ = User.objects.get_or_create(
         username=MANAGER_USERNAME,
@@ -183,14 +184,12 @@ def demo_seed(*, now: datetime | None = None, seed: int = 7) -> DemoResult:
         age = timedelta(hours=rng.randint(2, 24 * 14), minutes=rng.randint(0, 59))
         story = _Story(rng=rng, start=now - age, end=now - timedelta(minutes=1))
         _play(scenario, end_state, customer, teams, agents, story)
-    from escalations.demo.ai import demo_ai_history
 
     played = demo_ai_history(
         workspace=workspace, teams=teams, agents=agents, customers=customers, now=now
     )
     workspace.human_request_phrases = default_human_request_phrases()
     directory_save(instance=workspace)
-    from escalations.demo.governance import demo_governance_seed
 
     demo_governance_seed(
         workspace=workspace, spec=data["governance"], teams=teams, agents=agents, now=now

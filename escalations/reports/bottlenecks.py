@@ -5,7 +5,9 @@ human response at each receiving team."""
 from django.db.models import Avg, Count, Max
 
 from escalations.core.models import EventType, TicketEvent
-from escalations.tickets.models import TicketStatus
+from escalations.reports.metrics import _seconds, escalations_in, names_by_id
+from escalations.reports.percentiles import Seconds
+from escalations.tickets.models import Team, TicketStatus
 
 
 def state_waits(period) -> list[dict]:
@@ -13,7 +15,6 @@ def state_waits(period) -> list[dict]:
     period, their mean and longest length in seconds. Each status change records the stay it
     ended, so this is one grouped read of the period's changes (stays still going are not
     counted)."""
-    from escalations.reports.metrics import escalations_in
 
     rows = (
         TicketEvent.objects.filter(
@@ -42,9 +43,6 @@ def state_waits(period) -> list[dict]:
 
 def team_waits(period) -> list[dict]:
     """Per receiving team: the mean and longest wait from trigger to first human response."""
-    from escalations.reports.metrics import _seconds, escalations_in, names_by_id
-    from escalations.reports.percentiles import Seconds
-    from escalations.tickets.models import Team
 
     wait = Seconds("first_human_response_at", "triggered_at")
     rows = list(

@@ -189,6 +189,7 @@ def sla_breaches(period: Period) -> list[dict]:
 
 def dashboard_parts(period: Period) -> dict:
     """The dashboard's figures as independent parts, each one query (or a few) to run."""
+    # Imported here, not at the top: escalations.reports.bottlenecks imports this module (a cycle).
     from escalations.reports.bottlenecks import state_waits, team_waits
 
     return {

@@ -5,7 +5,7 @@ the admin: the rule set's version goes up and the previous version stays in the 
 from import_export import widgets
 
 from escalations.rules.models import Rule, RuleSet
-from escalations.rules.services.rule_config import rule_save, rule_validate
+from escalations.rules.services.rule_config import rule_delete, rule_save, rule_validate
 from escalations.spreadsheets.base import (
     Lookup,
     Minutes,
@@ -104,6 +104,4 @@ class RuleResource(SheetResource):
         self.saved.append(instance)
 
     def delete_instance(self, instance, row, **kwargs):
-        from escalations.rules.services.rule_config import rule_delete
-
         rule_delete(rule=instance)

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from escalations.ai.models import AiVerdict, Decision, EscalationPolicy
+from escalations.ai.services.quality import quality_after_verdict
 from escalations.ai.verdict_checks import check_text
 from escalations.core.actors import Actor
 from escalations.core.config_cache import config_cached
@@ -35,7 +36,8 @@ from escalations.tickets.models import (
     Tier,
 )
 from escalations.tickets.services.escalations import escalation_create, open_escalations
-from escalations.tickets.services.tickets import field_definitions
+from escalations.tickets.services.messages import latest_customer_body
+from escalations.tickets.services.tickets import field_definitions, ticket_update
 
 MAX_LIST = 50
 ERR_NOT_ACTIVE = "Ticket {ref} is {status}: a verdict needs a ticket that is still being worked."
@@ -72,8 +74,6 @@ def policy_for_intent(workspace_id: int, intent: str) -> EscalationPolicy | None
 def customer_text(ticket: Ticket, message: Message | None = None) -> str:
     """What the customer said this turn: the subject and their latest message."""
     if message is None or message.author_kind != AuthorKind.CUSTOMER:
-        from escalations.tickets.services.messages import latest_customer_body
-
         return f"{ticket.subject}\n{latest_customer_body(ticket.pk)}"
     return f"{ticket.subject}\n{message.body}"
 
@@ -192,7 +192,6 @@ def ai_verdict_record(
     message: Message | None = None,
 ) -> AiVerdict:
     """Record the AI's verdict on a ticket and decide: a person takes over, or the AI keeps it."""
-    from escalations.tickets.services.tickets import ticket_update
 
     verdict = _validated(
         confidence=confidence,
@@ -279,8 +278,6 @@ def ai_verdict_record(
         row.escalation = _hand_over(ticket, policy, row, kind=kind, actor=actor)
         row.save(update_fields=["escalation"])
     if verdict["flags"]:
-        from escalations.ai.services.quality import quality_after_verdict
-
         quality_after_verdict(verdict=row, ticket=ticket, actor=actor)
     return row
 

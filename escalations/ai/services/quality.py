@@ -3,13 +3,14 @@ that escalates at once, or one that recurs too often within the window, escalate
 
 from datetime import timedelta
 
-from escalations.ai.models import QualityChecklist, QualityFlag
+from escalations.ai.models import Decision, QualityChecklist, QualityFlag
 from escalations.core import clock
 from escalations.core.actors import Actor
 from escalations.core.config_cache import config_cached
 from escalations.core.events import event_record
 from escalations.core.models import EventType
 from escalations.tickets.models import EscalationKind, Ticket
+from escalations.tickets.services.escalations import escalation_create
 
 
 def _checklists(workspace_id: int) -> tuple:
@@ -23,7 +24,6 @@ def _checklists(workspace_id: int) -> tuple:
 def quality_flags_record(*, ticket: Ticket, flags: list[str], actor: Actor, may_escalate: bool):
     """Record the checklist error types among the AI's flags; escalate when a trigger says so
     (and `may_escalate`: the ticket is not with a person already). Returns the escalation."""
-    from escalations.tickets.services.escalations import escalation_create
 
     if not flags:
         return None
@@ -69,7 +69,6 @@ def quality_flags_record(*, ticket: Ticket, flags: list[str], actor: Actor, may_
 def quality_after_verdict(*, verdict, ticket: Ticket, actor: Actor) -> None:
     """The AI's flags on a verdict: recorded always; they may escalate only a ticket the
     verdict left with the AI."""
-    from escalations.ai.models import Decision
 
     escalation = quality_flags_record(
         ticket=ticket,

@@ -4,7 +4,7 @@ when a ticket reaches a level, the contact for its severity is told."""
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from escalations.tickets.models import Team, Workspace
+from escalations.tickets.models import Priority, Team, Workspace
 
 PRIORITY_SOURCE = "priority"
 
@@ -124,8 +124,6 @@ class PriorityMatrix(models.Model):
 
     def clean(self):
         from django.core.exceptions import ValidationError
-
-        from escalations.tickets.models import Priority
 
         names = {label.lower() for _, label in Priority.choices}
         rows = self.priorities if isinstance(self.priorities, list) else []

@@ -6,6 +6,7 @@ from escalations.core.config_cache import config_cached
 from escalations.governance.models import EscalationMatrix
 from escalations.governance.models.matrix import PRIORITY_SOURCE
 from escalations.tickets.models import Escalation, Priority, TeamMembership, Ticket
+from escalations.tickets.services.notifications import notification_send
 
 # The most severe first, as a matrix lists its severities.
 _PRIORITIES = (Priority.URGENT, Priority.HIGH, Priority.NORMAL, Priority.LOW)
@@ -54,8 +55,6 @@ def cells_reached(escalation: Escalation) -> list:
 
 
 def matrix_tell_escalation(*, escalation: Escalation, actor: Actor) -> None:
-    from escalations.tickets.services.notifications import notification_send
-
     ticket = escalation.ticket
     for cell in cells_reached(escalation):
         if cell.team_id is None:

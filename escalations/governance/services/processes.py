@@ -18,6 +18,7 @@ from escalations.core.unit_of_work import service
 from escalations.governance.models import ProcessKind, SignOffState, StepSignOff, WorkProcess
 from escalations.governance.models.processes import request_type
 from escalations.tickets.models import CustomStatus, TeamMembership, Ticket, TicketStatus
+from escalations.tickets.services.notifications import notification_send
 from escalations.tickets.workflow import Status
 
 ERR_NOT_AN_OWNER = gettext_lazy("Only a member of {team} may sign off {step}.")
@@ -192,7 +193,6 @@ def sign_offs_ask(
         to_value=", ".join(step.name for step, _ in asked)[:250],
         data={"process": process.title, "steps": [step.id for step, _ in asked]},
     )
-    from escalations.tickets.services.notifications import notification_send
 
     staffed = set(
         TeamMembership.objects.filter(team__in={step.team_id for step, _ in asked}).values_list(

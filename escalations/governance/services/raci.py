@@ -16,6 +16,7 @@ from escalations.governance.models import (
     RaciRole,
 )
 from escalations.tickets.models import Escalation, TeamMembership, Workspace
+from escalations.tickets.services.notifications import notification_send
 
 
 def letters_clean(value: str) -> str:
@@ -154,7 +155,6 @@ def escalation_contacts(workspace_id: int, level: int) -> tuple:
 
 def raci_tell_escalation(*, escalation: Escalation, actor: Actor) -> None:
     """An escalation reached a level: its activities' Consulted and Informed are told."""
-    from escalations.tickets.services.notifications import notification_send
 
     contacts = escalation_contacts(escalation.ticket.workspace_id, escalation.to_tier)
     if not contacts:

@@ -21,6 +21,7 @@ from escalations.incidents.models import (
 from escalations.incidents.selectors import communication_owners
 from escalations.sla.models import Timer, TimerKind, TimerState
 from escalations.tickets.models import ACTIVE_STATUSES, Ticket
+from escalations.tickets.services.notifications import notification_send
 
 REMINDER_ACTOR = Actor.system("communication plan")
 ERR_NOT_AN_OWNER = gettext_lazy(
@@ -75,7 +76,6 @@ def communication_start(
 ) -> IncidentCommunication:
     """The incident is critical: the plan runs for it, its owner is told the steps and
     reminded to send a status update every `update_every_minutes` until it is resolved."""
-    from escalations.tickets.services.notifications import notification_send
 
     communication_check(plan=plan, ticket=ticket, owner=owner)
     now = clock.now()
@@ -202,7 +202,6 @@ def communications_end(*, ticket: Ticket, actor: Actor, reason: str) -> int:
 def status_update_due(timer: Timer) -> None:
     """A reminder came due (the sweeper calls this): tell the owner and remind again later,
     or end the plan if the incident is resolved."""
-    from escalations.tickets.services.notifications import notification_send
 
     communication_id = int(timer.key.split(":", 1)[1])
     communication = (

@@ -22,6 +22,7 @@ from escalations.incidents.models import (
 )
 from escalations.incidents.models.plans import EDITABLE
 from escalations.tickets.models import Agent, Ticket
+from escalations.tickets.services.notifications import notification_send
 
 PLAN_FIELDS = ("title", "situation_summary", "execution_plan", "priorities", "next_actions")
 REVIEWS = ("approve", "request_changes")
@@ -189,7 +190,6 @@ def period_hand_over(
     *, period: OperationalPeriod, to: Agent, note: str, actor: Actor
 ) -> OperationalPeriod:
     """The responder hands over to the next one, with a note; the next period starts now."""
-    from escalations.tickets.services.notifications import notification_send
 
     locked = OperationalPeriod.objects.select_for_update().select_related("plan").get(pk=period.pk)
     if locked.handed_over_at is not None:

@@ -8,6 +8,7 @@ import json
 
 from django import forms
 
+from escalations.rules.actions import ACTION_TYPES
 from escalations.rules.conditions import OPERATORS
 from escalations.rules.fields import ANY, FIELDS
 
@@ -72,8 +73,6 @@ class ActionListWidget(forms.Widget):
         return json.dumps(value, ensure_ascii=False)
 
     def get_context(self, name, value, attrs):
-        from escalations.rules.actions import ACTION_TYPES
-
         context = super().get_context(name, value, attrs)
         context["widget"]["config"] = {
             "types": [

@@ -14,7 +14,18 @@ from escalations.rules.integrations import IntegrationConfig
 from escalations.rules.integrations import lookup as integration_lookup
 from escalations.rules.models import Integration
 from escalations.rules.scripts import ScriptError, run_script
+from escalations.rules.services.webhooks import ticket_payload, webhook_queue
+from escalations.sla.models import SlaPolicy
+from escalations.sla.services.sync import sla_apply_policy
 from escalations.tickets.models import Agent, AuthorKind, EscalationKind, Priority, Team, Ticket
+from escalations.tickets.services.assignment import ticket_assign
+from escalations.tickets.services.escalations import escalation_create
+from escalations.tickets.services.messages import message_add
+from escalations.tickets.services.notifications import notification_send
+from escalations.tickets.services.snooze import ticket_snooze
+from escalations.tickets.services.tickets import ticket_update
+from escalations.tickets.services.transitions import ticket_move
+from escalations.tickets.services.workflow_targets import status_for_state
 from escalations.tickets.services.workflows import ticket_status, workflow_of
 
 SCRIPT_HISTORY = 50  # the latest audit events a script sees
@@ -71,11 +82,6 @@ def script_run(rule: CompiledRule, *, facts: dict, history: list[dict], workspac
 
 
 def apply_action(action: dict, *, ticket_id: int, actor: Actor, trigger: str, rule) -> None:
-    from escalations.tickets.services.escalations import escalation_create
-    from escalations.tickets.services.messages import message_add
-    from escalations.tickets.services.tickets import ticket_update
-    from escalations.tickets.services.transitions import ticket_move
-
     ticket = Ticket.objects.select_related("team").get(pk=ticket_id)
     kind, value = action["type"], action.get("value")
     if kind == "set_status":
@@ -102,8 +108,6 @@ def apply_action(action: dict, *, ticket_id: int, actor: Actor, trigger: str, ru
             changes["assignee"] = None
         ticket_update(ticket=ticket, actor=actor, changes=changes)
     elif kind == "set_assignee" and value == "strategy":
-        from escalations.tickets.services.assignment import ticket_assign
-
         if ticket.team is None:
             raise ValidationError(f"Ticket {ticket.reference} has no team to assign it by.")
         ticket_assign(ticket=ticket, team=ticket.team, actor=actor, note=f"Rule {rule.name}")
@@ -132,21 +136,14 @@ def apply_action(action: dict, *, ticket_id: int, actor: Actor, trigger: str, ru
             actor=actor,
         )
     elif kind == "snooze":
-        from escalations.tickets.services.snooze import ticket_snooze
-
         until = clock.now() + timedelta(minutes=value)
         ticket_snooze(ticket=ticket, until=until, actor=actor, reason=f"Rule {rule.name}")
     elif kind == "apply_sla_policy":
-        from escalations.sla.models import SlaPolicy
-        from escalations.sla.services.sync import sla_apply_policy
-
         policy = SlaPolicy.objects.filter(workspace=ticket.workspace_id, name=value).first()
         if policy is None:
             raise ValidationError(f"The workspace has no SLA policy {value!r}.")
         sla_apply_policy(ticket=ticket, policy=policy, actor=actor, reason=f"Rule {rule.name}")
     elif kind == "notify":
-        from escalations.tickets.services.notifications import notification_send
-
         notification_send(
             ticket=ticket,
             recipients=value,
@@ -155,8 +152,6 @@ def apply_action(action: dict, *, ticket_id: int, actor: Actor, trigger: str, ru
             source=f"rule {rule.name}",
         )
     elif kind == "send_webhook":
-        from escalations.rules.services.webhooks import ticket_payload, webhook_queue
-
         webhook_queue(
             ticket=ticket,
             integration_name=value,
@@ -187,7 +182,6 @@ def rule_status_target(ticket: Ticket, value: str):
     """The status a rule's "set status" names: a workflow status by its slug, or (as rules
     written before workspaces had workflows say) a lifecycle state, for the status the one
     allowed step into it lands on."""
-    from escalations.tickets.services.workflow_targets import status_for_state
 
     workflow = workflow_of(ticket.workspace_id)
     return workflow.get(value) or status_for_state(ticket, value)

@@ -18,7 +18,7 @@ from escalations.core.unit_of_work import undispatched
 from escalations.rules.actions import ActionError
 from escalations.rules.cel_conditions import compile_cel
 from escalations.rules.conditions import RegexBank, compile_condition
-from escalations.rules.engine import CompiledRule, CompiledRuleSet, matching_rules
+from escalations.rules.engine import CompiledRule, CompiledRuleSet, explain_rules, matching_rules
 from escalations.rules.models import Rule, RuleFiring, RuleSet
 from escalations.rules.scripts import ScriptError
 from escalations.rules.services.rule_actions import apply_action, script_actions
@@ -306,7 +306,6 @@ def _message(exc: Exception) -> str:
 
 def rules_dry_run(*, ticket: Ticket, trigger: str, rule_set: RuleSet) -> list[dict]:
     """What the rule set would do for this ticket on this trigger now. Reads only."""
-    from escalations.rules.engine import explain_rules
 
     compiled = compiled_rule_set(rule_set.pk, rule_set.version, rule_set.revision)
     facts = ticket_facts(ticket, None, trigger)

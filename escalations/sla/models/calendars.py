@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from escalations.sla.calendar import BusinessCalendar as Calendar
+from escalations.sla.calendar import CalendarError
 from escalations.tickets.models import Workspace
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -50,9 +52,6 @@ class BusinessCalendar(models.Model):
         return f"{self.name} ({self.time_zone})"
 
     def clean(self) -> None:
-        from escalations.sla.calendar import BusinessCalendar as Calendar
-        from escalations.sla.calendar import CalendarError
-
         try:
             Calendar(self.time_zone, parse_weekly_hours(self.weekly_hours))
         except CalendarError as exc:

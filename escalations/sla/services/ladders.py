@@ -11,7 +11,12 @@ from escalations.core.config_cache import config_cached
 from escalations.core.events import event_record
 from escalations.core.models import EventType
 from escalations.sla.models import ClimbWhen, ClockKind, ClockState, LadderLevel, SlaClock
+from escalations.sla.services.policies import clock_calendar
+from escalations.sla.services.sync import _run, _stop, sla_sync
 from escalations.tickets.models import EscalationKind, Priority, Ticket, TicketStatus, Tier
+from escalations.tickets.services.escalations import escalation_create
+from escalations.tickets.services.notifications import notification_send
+from escalations.tickets.services.tickets import ticket_update
 
 _DONE = (TicketStatus.RESOLVED, TicketStatus.CLOSED)
 
@@ -31,7 +36,6 @@ def ladder_steps(ladder) -> list[LadderLevel]:
 
 def ladder_drive(row, *, done, ticket, policy, calendar, pause, now) -> SlaClock | None:
     """Start, follow or stop the ticket's ladder clock for the policy's ladder."""
-    from escalations.sla.services.sync import _run, _stop
 
     ladder = policy.ladder
     steps = ladder_steps(ladder)
@@ -81,10 +85,6 @@ def climb_holds(climb_when: str, ticket: Ticket) -> bool:
 
 def ladder_fire(*, clock_row: SlaClock, level: int) -> None:
     """The ladder clock reached step `level`: climb if the level's condition still holds."""
-    from escalations.sla.services.sync import _stop, sla_sync
-    from escalations.tickets.services.escalations import escalation_create
-    from escalations.tickets.services.notifications import notification_send
-    from escalations.tickets.services.tickets import ticket_update
 
     ticket = (
         Ticket.objects.select_for_update(of=("self",))
@@ -152,6 +152,4 @@ def ladder_fire(*, clock_row: SlaClock, level: int) -> None:
 
 
 def _calendar(row: SlaClock):
-    from escalations.sla.services.policies import clock_calendar
-
     return clock_calendar(row)

@@ -188,6 +188,7 @@ def _drive_all(ticket, policy, latest, event, now) -> None:
         done=done,
         **common,
     )
+    # Imported here, not at the top: escalations.sla.services.ladders imports this module (a cycle).
     from escalations.sla.services.ladders import ladder_drive
 
     latest[ClockKind.LADDER] = ladder_drive(latest.get(ClockKind.LADDER), done=done, **common)

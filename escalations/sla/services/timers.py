@@ -20,8 +20,10 @@ from escalations.core.events import event_record, events_record_many
 from escalations.core.models import EventType
 from escalations.core.unit_of_work import undispatched, unit_of_work
 from escalations.sla.models import ClockState, SlaClock, Timer, TimerKind, TimerState
+from escalations.sla.services.ladders import ladder_fire
 from escalations.sla.services.marks import SLA_ACTOR, sla_mark_event
 from escalations.tickets.models import AuthorKind, Message, Ticket
+from escalations.tickets.services.snooze import snooze_end
 
 BATCH_SIZE = 200
 MAX_ATTEMPTS = 5
@@ -231,15 +233,11 @@ def _breaches(timers: list[Timer]) -> None:
 
 
 def _ladder(timer: Timer) -> None:
-    from escalations.sla.services.ladders import ladder_fire
-
     if timer.clock is not None:
         ladder_fire(clock_row=timer.clock, level=timer.level)
 
 
 def _snooze(timer: Timer) -> None:
-    from escalations.tickets.services.snooze import snooze_end
-
     ticket = timer.ticket
     if ticket.snoozed_until is not None and ticket.snoozed_until <= timer.due_at:
         snooze_end(ticket=ticket, actor=TIMER_ACTOR, reason="The snooze time came.")

@@ -9,6 +9,7 @@ from unfold.decorators import display
 
 from escalations.governance.services.processes import gated_status_slugs
 from escalations.sla.models import BusinessCalendar
+from escalations.sla.services.sync import sla_calendar_changed
 from escalations.tickets.admin.base import DirectoryAdmin
 from escalations.tickets.admin.forms import (
     AgentCreationForm,
@@ -418,7 +419,7 @@ class BusinessCalendarAdmin(HistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        # Imported here, not at the top: escalations.sla.admin imports this module (a cycle).
         from escalations.sla.admin.policies import report_recomputed
-        from escalations.sla.services.sync import sla_calendar_changed
 
         report_recomputed(self, request, sla_calendar_changed(form.instance))

@@ -172,6 +172,7 @@ class EscalationAdmin(ReportsMixin, WorkspaceScopedAdmin, ModelAdmin):
         return False
 
     def add_view(self, request, form_url="", extra_context=None):
+        # Imported here, not at the top: escalations.tickets.admin imports this module (a cycle).
         from escalations.tickets.admin.tickets import escalate_form_view
 
         if not self.has_add_permission(request):

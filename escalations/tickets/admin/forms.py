@@ -31,6 +31,7 @@ from escalations.tickets.models import (
     TicketStatus,
 )
 from escalations.tickets.services.escalations import ERR_AGENT_NOT_IN_TEAM
+from escalations.tickets.services.snooze import snooze_check
 from escalations.tickets.services.tickets import CREATE_FIELDS, normalise_tags, ticket_validate
 from escalations.tickets.services.workflows import ticket_status, workflow_of
 from escalations.tickets.workflow import SystemMove
@@ -218,8 +219,6 @@ class TicketForm(forms.ModelForm):
         return cleaned
 
     def clean_snoozed_until(self):
-        from escalations.tickets.services.snooze import snooze_check
-
         value = self.cleaned_data.get("snoozed_until")
         if value is None or "snoozed_until" not in self.changed_data:
             return value

@@ -11,6 +11,7 @@ from unfold.decorators import display
 
 from escalations.core import clock
 from escalations.core.models import TicketEvent
+from escalations.governance.selectors import known_request_types
 from escalations.tickets.admin.workspace_scope import WorkspaceScopedAdmin, WorkspaceScopedInline
 from escalations.tickets.audit import event_description
 from escalations.tickets.models import ACTIVE_STATUSES, Escalation, Message
@@ -161,8 +162,6 @@ class RequestTypeFilter(admin.SimpleListFilter):
     parameter_name = "topic"
 
     def lookups(self, request, model_admin):
-        from escalations.governance.selectors import known_request_types
-
         return [(topic, topic.replace("_", " ").capitalize()) for topic in known_request_types()]
 
     def queryset(self, request, queryset):

@@ -9,6 +9,9 @@ from django.utils.translation import gettext as _
 
 from escalations.core.actors import Actor
 from escalations.core.errors import IllegalTransition
+from escalations.rules.engine import TRIGGERS
+from escalations.rules.models import RuleSet
+from escalations.rules.services.rules import rules_dry_run
 from escalations.tickets.admin.forms import EscalationForm, TransitionForm
 from escalations.tickets.models import Ticket
 from escalations.tickets.services.escalations import escalation_create
@@ -116,9 +119,6 @@ def ticket_change_url(ticket) -> str:
 
 def dry_run_view(model_admin, request, *, ticket: Ticket):
     """Which rules would fire for this ticket, each condition's value, and the actions."""
-    from escalations.rules.engine import TRIGGERS
-    from escalations.rules.models import RuleSet
-    from escalations.rules.services.rules import rules_dry_run
 
     if not request.user.has_perm("escalations.view_rule"):
         raise PermissionDenied

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from escalations.tickets.custom_fields import check_definition
 from escalations.tickets.models.choices import FieldType, TicketStatus
 
 slug_validator = RegexValidator(
@@ -197,6 +198,4 @@ class CustomFieldDefinition(models.Model):
         return f"{self.label} ({self.key})"
 
     def clean(self) -> None:
-        from escalations.tickets.custom_fields import check_definition
-
         check_definition(self)

@@ -33,6 +33,8 @@ from escalations.tickets.models import (
     TeamMembership,
     Ticket,
 )
+from escalations.tickets.services.notifications import notification_send
+from escalations.tickets.services.tickets import ticket_update
 
 MAX_HAND_ONS = 3  # L1 → L2 → L3 at most
 
@@ -178,7 +180,6 @@ def _next_in_turn(team: Team, free: list[Agent]) -> Agent:
 @service
 def ticket_assign(*, ticket: Ticket, team: Team, actor: Actor, note: str = "") -> Route:
     """Route the ticket to the team and give it an agent by the team's strategy."""
-    from escalations.tickets.services.tickets import ticket_update
 
     route = assignment_route(team=team, ticket=ticket)
     changes = {"team": route.team, "assignee": route.agent}
@@ -191,7 +192,6 @@ def ticket_assign(*, ticket: Ticket, team: Team, actor: Actor, note: str = "") -
 
 def assignment_record(*, ticket: Ticket, route: Route, actor: Actor, note: str = "") -> None:
     """The audit event of a routing decision, and who is told: the agent, or the team's lead."""
-    from escalations.tickets.services.notifications import notification_send
 
     data = {
         "team": route.team.pk,

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from escalations.core import clock
 from escalations.core.actors import Actor
 from escalations.core.events import event_record
 from escalations.core.models import EventType
@@ -77,8 +78,6 @@ def notification_email(*, notification_id: int) -> None:
     """Send one notification by e-mail (the task queue calls this)."""
     from django.conf import settings
     from django.core.mail import send_mail
-
-    from escalations.core import clock
 
     notification = Notification.objects.select_related("recipient", "ticket").get(
         pk=notification_id

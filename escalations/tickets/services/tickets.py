@@ -212,6 +212,7 @@ def ticket_create(
         },
     )
     if body:
+        # Imported here: messages imports this module at its top (a cycle).
         from escalations.tickets.services.messages import message_add
 
         message_add(
