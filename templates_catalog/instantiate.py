@@ -4,11 +4,11 @@ catalog; the workspace is the run, and records the template's slug and version).
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from escalations.ai.models import EscalationPolicy
+from escalations.core.config_cache import config_service
 from escalations.governance.services.raci import raci_matrix_create
 from escalations.rules.models import Rule, RuleSet
 from escalations.rules.services.rule_config import rule_save, rule_set_save
@@ -31,7 +31,7 @@ from templates_catalog.shapes import PRIORITIES
 USE_PERMISSION = "escalations.add_workspace"
 
 
-@transaction.atomic
+@config_service
 def template_instantiate(
     *,
     template: WorkflowTemplate,

@@ -11,7 +11,10 @@ every process, and an uncommitted one by nobody else.
 import functools
 import uuid
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
+
+from django.db import transaction
 
 from escalations.core.db.compiled import CompiledRead
 from escalations.core.models import ConfigRevision
@@ -55,8 +58,47 @@ def config_cached(name: str, key: Any, compute: Callable[[], Any]) -> Any:
     return value
 
 
+def config_service(function: Callable) -> Callable:
+    """Decorate a write of configuration (a workspace, its statuses, teams, rules, SLA and AI
+    policies, matrices, processes, roles): the admin, the spreadsheet imports and the catalog
+    write configuration through services decorated so.
+
+    The service runs in one transaction (a savepoint when called inside another). Configuration
+    models are saved with `save()`, so django-simple-history records each version with who and
+    when; each save already gives a new configuration token (see `signals`). When the
+    outermost configuration service ends and nothing it did gave a new token (a write with
+    `update()`, which sends no signal), it gives one itself: a committed change of
+    configuration is never missed by the caches of other processes.
+    """
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        if _changes.get() is not None:  # inside another configuration service
+            with transaction.atomic():
+                return function(*args, **kwargs)
+        seen = {"changed": False}
+        token = _changes.set(seen)
+        try:
+            with transaction.atomic():
+                result = function(*args, **kwargs)
+                if not seen["changed"]:
+                    config_changed()
+                return result
+        finally:
+            _changes.reset(token)
+
+    return wrapper
+
+
+# Inside a configuration service: whether the token changed yet (see `config_service`).
+_changes: ContextVar[dict | None] = ContextVar("handoff_config_changes", default=None)
+
+
 def config_changed() -> None:
     """Configuration changed in this transaction: a new token commits (or not) with it."""
+    seen = _changes.get()
+    if seen is not None:
+        seen["changed"] = True
     token = uuid.uuid4().hex
     if not ConfigRevision.objects.filter(pk=1).update(token=token):
         ConfigRevision.objects.update_or_create(pk=1, defaults={"token": token})

@@ -77,8 +77,16 @@ def all_or_nothing():
         _all_or_nothing.reset(token)
 
 
-def service(function: Callable) -> Callable:
-    """Decorate a write service: it runs as (or inside) a unit of work."""
+def ticket_service(function: Callable) -> Callable:
+    """Decorate a write to tickets (and what hangs off them: messages, escalations, clocks).
+
+    The service runs as a unit of work, or inside the one that called it: one transaction (a
+    savepoint of its own only at the outermost level), tickets locked once and held for the
+    whole of it, its audit events dispatched to the rules when its own writes are done, and
+    configuration read once. If it fails, its writes and its events go with it; held tickets
+    are forgotten, so whoever carries on reads them afresh. Configuration writes use
+    `escalations.core.config_cache.config_service` instead.
+    """
 
     @wraps(function)
     def wrapper(*args, **kwargs):

@@ -1,9 +1,12 @@
 """Reads: querysets shaped for the screens and the API that use them."""
 
+from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from escalations.core import clock
+from escalations.core.db.compiled import CompiledRead
+from escalations.core.held import ticket_locked
 from escalations.core.models import EventType, TicketEvent
 from escalations.tickets.models import (
     ACTIVE_STATUSES,
@@ -81,3 +84,17 @@ def work_overview(user) -> dict:
 
 
 # The escalation procedure (SOP), read from the live configuration
+
+
+_ticket_with_customer = CompiledRead(
+    lambda pk: Ticket.objects.select_related("customer").filter(pk=pk)
+)
+
+
+def ticket_to_write(pk: int) -> Ticket | None:
+    """The ticket a write request works on, with its customer (None if there is none). Inside
+    a transaction (an idempotent delivery) it is locked now, once, and held: the services in
+    that transaction work on this copy; otherwise it is read, and each service locks it."""
+    if connection.in_atomic_block:
+        return ticket_locked(pk)
+    return next(iter(_ticket_with_customer(pk)), None)

@@ -22,7 +22,7 @@ from escalations.core.db.compiled import insert_one
 from escalations.core.events import event_record
 from escalations.core.held import ticket_for_update
 from escalations.core.models import EventType
-from escalations.core.unit_of_work import service
+from escalations.core.unit_of_work import ticket_service
 from escalations.rules.text import phrases_found
 from escalations.tickets.custom_fields import clean_value
 from escalations.tickets.kept import team_kept, workspace_kept
@@ -176,7 +176,7 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or value == []
 
 
-@service
+@ticket_service
 def ai_verdict_record(
     *,
     ticket: Ticket,

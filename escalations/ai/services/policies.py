@@ -4,13 +4,13 @@ reports, kept in the policy's history with who and why."""
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from escalations.ai.models import EscalationPolicy
 from escalations.core.actors import Actor
+from escalations.core.config_cache import config_service
 
 
-@transaction.atomic
+@config_service
 def policy_threshold_apply(
     *, policy: EscalationPolicy, value, actor: Actor, reason: str = ""
 ) -> EscalationPolicy:

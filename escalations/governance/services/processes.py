@@ -14,7 +14,7 @@ from escalations.core.config_cache import config_cached
 from escalations.core.errors import IllegalTransition, SignOffMissing
 from escalations.core.events import event_record
 from escalations.core.models import EventType
-from escalations.core.unit_of_work import service
+from escalations.core.unit_of_work import ticket_service
 from escalations.governance.models import ProcessKind, SignOffState, StepSignOff, WorkProcess
 from escalations.governance.models.processes import request_type
 from escalations.tickets.models import CustomStatus, TeamMembership, Ticket, TicketStatus
@@ -224,7 +224,7 @@ def may_sign(user, sign_off: StepSignOff) -> bool:
     )
 
 
-@service
+@ticket_service
 def sign_off_decide(
     *, sign_off: StepSignOff, approve: bool, actor: Actor, note: str = ""
 ) -> StepSignOff:

@@ -4,10 +4,9 @@ read per person, and told about escalations to the levels their activities are b
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from escalations.core.actors import Actor
-from escalations.core.config_cache import config_cached
+from escalations.core.config_cache import config_cached, config_service
 from escalations.governance.models import (
     RACI_LETTERS,
     RaciActivity,
@@ -42,7 +41,7 @@ def activity_problems(name: str, letters: list[str]) -> list[str]:
     return problems
 
 
-@transaction.atomic
+@config_service
 def raci_matrix_create(
     *, workspace: Workspace, name: str, roles: list[dict], activities: list[dict]
 ) -> RaciMatrix:

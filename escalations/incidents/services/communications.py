@@ -11,7 +11,7 @@ from escalations.core import clock
 from escalations.core.actors import Actor
 from escalations.core.events import event_record
 from escalations.core.models import EventType
-from escalations.core.unit_of_work import service
+from escalations.core.unit_of_work import ticket_service
 from escalations.incidents.models import (
     CommunicationPlan,
     ContactChannel,
@@ -70,7 +70,7 @@ def communication_check(*, plan: CommunicationPlan, ticket: Ticket, owner) -> No
         raise ValidationError(errors)
 
 
-@service
+@ticket_service
 def communication_start(
     *, plan: CommunicationPlan, ticket: Ticket, owner, actor: Actor
 ) -> IncidentCommunication:
@@ -108,7 +108,7 @@ def communication_start(
     return communication
 
 
-@service
+@ticket_service
 def status_update_send(
     *, communication: IncidentCommunication, text: str, channels: list[str], actor: Actor
 ) -> StatusUpdate:
@@ -176,7 +176,7 @@ def status_update_email(*, update_id: int) -> int:
     return len(addresses)
 
 
-@service
+@ticket_service
 def communications_end(*, ticket: Ticket, actor: Actor, reason: str) -> int:
     """The incident is resolved: its plans stop, and so do their reminders."""
     active = list(IncidentCommunication.objects.filter(ticket=ticket, ended_at=None))

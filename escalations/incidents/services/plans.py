@@ -12,7 +12,7 @@ from escalations.core.actors import Actor
 from escalations.core.errors import IllegalTransition
 from escalations.core.events import event_record
 from escalations.core.models import EventType
-from escalations.core.unit_of_work import service
+from escalations.core.unit_of_work import ticket_service
 from escalations.incidents.models import (
     ActionPlanBlueprint,
     IncidentActionPlan,
@@ -58,7 +58,7 @@ def _from_blueprint(ticket: Ticket, title: str, fields: dict) -> tuple[str, dict
     return title or blueprint.title, fields, blueprint.responsibilities
 
 
-@service
+@ticket_service
 def plan_create(*, ticket: Ticket, title: str, actor: Actor, **fields) -> IncidentActionPlan:
     """A new plan, in draft; parts left empty start from the workspace's blueprint."""
     title, fields, duties = _from_blueprint(ticket, title, dict(fields))
@@ -72,7 +72,7 @@ def plan_create(*, ticket: Ticket, title: str, actor: Actor, **fields) -> Incide
     return plan
 
 
-@service
+@ticket_service
 def plan_update(*, plan: IncidentActionPlan, changes: dict, actor: Actor) -> IncidentActionPlan:
     """Edit the plan; only while it is a draft or sent back (an approved plan is revised)."""
     locked = IncidentActionPlan.objects.select_for_update().get(pk=plan.pk)
@@ -110,7 +110,7 @@ def review_refusal(plan: IncidentActionPlan, user) -> str | None:
     return None
 
 
-@service
+@ticket_service
 def plan_transition(
     *, plan: IncidentActionPlan, move: str, actor: Actor, note: str = ""
 ) -> IncidentActionPlan:
@@ -157,7 +157,7 @@ def _event(plan, actor, before, after, reason) -> None:
     )
 
 
-@service
+@ticket_service
 def period_start(
     *, plan: IncidentActionPlan, responder: Agent, actor: Actor, starts_at=None
 ) -> OperationalPeriod:
@@ -185,7 +185,7 @@ def _period(plan, responder: Agent, starts_at) -> OperationalPeriod:
     )
 
 
-@service
+@ticket_service
 def period_hand_over(
     *, period: OperationalPeriod, to: Agent, note: str, actor: Actor
 ) -> OperationalPeriod:

@@ -4,11 +4,10 @@ set is rebuilt once; django-simple-history keeps each version of a rule with who
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import F
 
 from escalations.core import clock
-from escalations.core.config_cache import config_changed
+from escalations.core.config_cache import config_changed, config_service
 from escalations.rules.actions import ActionError, validate_actions
 from escalations.rules.cel_conditions import compile_cel
 from escalations.rules.conditions import ConditionError, compile_condition
@@ -66,7 +65,7 @@ def _touch(rule_set_id: int) -> None:
     config_changed()  # an update() sends no signal
 
 
-@transaction.atomic
+@config_service
 def rule_save(*, rule: Rule) -> Rule:
     rule.full_clean()
     rule_validate(rule)
@@ -77,14 +76,14 @@ def rule_save(*, rule: Rule) -> Rule:
     return rule
 
 
-@transaction.atomic
+@config_service
 def rule_delete(*, rule: Rule) -> None:
     rule_set_id = rule.rule_set_id
     rule.delete()
     _touch(rule_set_id)
 
 
-@transaction.atomic
+@config_service
 def rule_set_save(*, rule_set: RuleSet) -> RuleSet:
     if rule_set.is_live:  # one live set per workspace: the previous one becomes a draft
         RuleSet.objects.filter(workspace=rule_set.workspace_id, is_live=True).exclude(
@@ -100,7 +99,7 @@ def rule_set_save(*, rule_set: RuleSet) -> RuleSet:
     return rule_set
 
 
-@transaction.atomic
+@config_service
 def rule_set_copy(*, rule_set: RuleSet, name: str = "") -> RuleSet:
     """A draft copy to edit and drill against; the live set keeps running unchanged."""
     draft = RuleSet.objects.create(
@@ -126,7 +125,7 @@ def rule_set_copy(*, rule_set: RuleSet, name: str = "") -> RuleSet:
     return draft
 
 
-@transaction.atomic
+@config_service
 def rule_set_publish(*, rule_set: RuleSet) -> RuleSet:
     """Make this set the workspace's live one; the previous live set becomes a draft."""
     rule_set.is_live = True

@@ -15,7 +15,7 @@ from escalations.core.actors import Actor
 from escalations.core.config_cache import config_cached
 from escalations.core.events import event_record
 from escalations.core.models import EventType
-from escalations.core.unit_of_work import service
+from escalations.core.unit_of_work import ticket_service
 from escalations.rules.integrations import IntegrationConfig, IntegrationError, _opener, build_url
 from escalations.rules.models import Integration, WebhookDelivery, WebhookSubscription
 from escalations.tickets.models import Ticket
@@ -36,7 +36,7 @@ def sign(body: bytes, secret: str) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-@service
+@ticket_service
 def webhook_queue(
     *, ticket: Ticket, integration_name: str, path: str, payload: dict, actor: Actor
 ) -> WebhookDelivery:
@@ -195,7 +195,7 @@ def webhook_retries_due(*, limit: int = 500) -> list[int]:
     return ids
 
 
-@service
+@ticket_service
 def webhook_retry_now(*, delivery: WebhookDelivery, actor: Actor) -> WebhookDelivery:
     """A person asks for another attempt now (also after the delivery was given up)."""
     locked = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)

@@ -16,7 +16,7 @@ from escalations.core.db.compiled import CompiledRead
 from escalations.core.events import event_record
 from escalations.core.held import ticket_for_update
 from escalations.core.models import EventType, TicketEvent
-from escalations.core.unit_of_work import service
+from escalations.core.unit_of_work import ticket_service
 from escalations.sla.clocks import (
     ClockReading,
     advance,
@@ -72,7 +72,7 @@ def sla_on_event(event: TicketEvent) -> None:
 # Keeping clocks true
 
 
-@service
+@ticket_service
 def sla_apply_policy(
     *, ticket: Ticket, policy: SlaPolicy | None, actor: Actor, reason: str = ""
 ) -> Ticket:

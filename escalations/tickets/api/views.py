@@ -1,5 +1,4 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import connection
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
@@ -19,9 +18,7 @@ from escalations.core.api.permissions import (
     CanWriteMessages,
     ModelPermissions,
 )
-from escalations.core.db.compiled import CompiledRead
 from escalations.core.errors import IllegalTransition
-from escalations.core.held import ticket_locked
 from escalations.rules.models import Rule
 from escalations.sla.models import SlaPolicy
 from escalations.tickets import selectors
@@ -53,10 +50,6 @@ from escalations.tickets.services.messages import message_add
 from escalations.tickets.services.snooze import snooze_end, ticket_snooze
 from escalations.tickets.services.tickets import ticket_open, ticket_update
 from escalations.tickets.services.transitions import ticket_move, ticket_step
-
-_ticket_with_customer = CompiledRead(
-    lambda pk: Ticket.objects.select_related("customer").filter(pk=pk)
-)
 
 
 class TicketViewSet(
@@ -93,11 +86,7 @@ class TicketViewSet(
             pk = int(self.kwargs[self.lookup_url_kwarg or self.lookup_field])
         except (TypeError, ValueError):
             raise Http404 from None
-        if connection.in_atomic_block:
-            # An idempotent delivery: lock it now, once; the services in it work on this copy.
-            ticket = ticket_locked(pk)
-        else:
-            ticket = next(iter(_ticket_with_customer(pk)), None)
+        ticket = selectors.ticket_to_write(pk)
         if ticket is None:
             raise Http404
         self.check_object_permissions(self.request, ticket)

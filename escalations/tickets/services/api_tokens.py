@@ -5,16 +5,16 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from knox.models import AuthToken
 
+from escalations.core.config_cache import config_service
 from escalations.tickets.roles import INTEGRATION
 
 MAX_DAYS = 730
 
 
-@transaction.atomic
+@config_service
 def integration_user_ensure(*, username: str) -> User:
     """The login an integration (a bot, a CRM) uses: in the Integrations role, no admin access."""
     user, _ = User.objects.get_or_create(username=username, defaults={"is_staff": False})

@@ -22,7 +22,7 @@ from escalations.core.config_cache import config_cached
 from escalations.core.db.compiled import CompiledRead
 from escalations.core.events import event_record
 from escalations.core.models import EventType
-from escalations.core.unit_of_work import service
+from escalations.core.unit_of_work import ticket_service
 from escalations.tickets.models import (
     ACTIVE_STATUSES,
     Agent,
@@ -177,7 +177,7 @@ def _next_in_turn(team: Team, free: list[Agent]) -> Agent:
     return agent
 
 
-@service
+@ticket_service
 def ticket_assign(*, ticket: Ticket, team: Team, actor: Actor, note: str = "") -> Route:
     """Route the ticket to the team and give it an agent by the team's strategy."""
 

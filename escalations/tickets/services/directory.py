@@ -4,12 +4,13 @@ These are configuration: django-simple-history records every version with who an
 """
 
 from django.contrib.auth import get_user_model
-from django.db import models, transaction
+from django.db import models
 
+from escalations.core.config_cache import config_service
 from escalations.tickets.models import Agent, MembershipRole, Team, TeamMembership
 
 
-@transaction.atomic
+@config_service
 def directory_save(*, instance: models.Model) -> models.Model:
     """Validate and save a directory object (workspace, status, field, team, agent, customer)."""
     instance.full_clean()
@@ -17,13 +18,13 @@ def directory_save(*, instance: models.Model) -> models.Model:
     return instance
 
 
-@transaction.atomic
+@config_service
 def directory_delete(*, instance: models.Model) -> None:
     """Delete a directory object; rows that tickets still point to are protected."""
     instance.delete()
 
 
-@transaction.atomic
+@config_service
 def agent_create(
     *,
     username: str,

@@ -11,7 +11,7 @@ from escalations.core.events import event_record
 from escalations.core.held import ticket_for_update
 from escalations.core.hooks import TICKET_ESCALATED
 from escalations.core.models import EventType
-from escalations.core.unit_of_work import service
+from escalations.core.unit_of_work import ticket_service
 from escalations.tickets.kept import team_kept
 from escalations.tickets.models import (
     AuthorKind,
@@ -80,7 +80,7 @@ def handoff_package(ticket: Ticket) -> dict:
     }
 
 
-@service
+@ticket_service
 def escalation_create(
     *,
     ticket: Ticket,
@@ -213,7 +213,7 @@ def _route_end(team: Team | None, tier: str) -> str:
     return f"{team.name if team else '—'} ({tier})"
 
 
-@service
+@ticket_service
 def escalation_update(
     *, escalation: Escalation, actor: Actor, summary: str, reasons: list[str]
 ) -> Escalation:

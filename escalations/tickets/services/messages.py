@@ -9,7 +9,7 @@ from escalations.core.events import event_record
 from escalations.core.held import held_fact, held_note, held_set, ticket_held
 from escalations.core.hooks import AGENT_REPLIED, CUSTOMER_WROTE
 from escalations.core.models import EventType
-from escalations.core.unit_of_work import service
+from escalations.core.unit_of_work import ticket_service
 from escalations.tickets.kept import agent_names
 from escalations.tickets.models import AuthorKind, Message, Ticket, TicketStatus
 from escalations.tickets.services.snooze import snooze_end
@@ -29,7 +29,7 @@ ERR_CUSTOMER_NOTE = "Only agents, the AI and the system write internal notes."
 HUMAN_RESPONSE_KINDS = (AuthorKind.AGENT,)
 
 
-@service
+@ticket_service
 def message_add(
     *,
     ticket: Ticket,

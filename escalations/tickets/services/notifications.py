@@ -8,7 +8,7 @@ from escalations.core import clock
 from escalations.core.actors import Actor
 from escalations.core.events import event_record
 from escalations.core.models import EventType
-from escalations.core.unit_of_work import service
+from escalations.core.unit_of_work import ticket_service
 from escalations.tickets.models import Notification, TeamMembership, Ticket
 
 
@@ -44,7 +44,7 @@ def resolve_recipients(ticket: Ticket, recipients: list) -> list:
     return list(users.values())
 
 
-@service
+@ticket_service
 def notification_send(
     *, ticket: Ticket, recipients: list[str], message: str, actor: Actor, source: str = ""
 ) -> list[Notification]:

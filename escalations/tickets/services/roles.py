@@ -1,10 +1,10 @@
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
 
+from escalations.core.config_cache import config_service
 from escalations.tickets.roles import ROLE_PERMISSIONS
 
 
-@transaction.atomic
+@config_service
 def roles_sync() -> None:
     """Create the built-in groups and give each exactly its permissions."""
     wanted = set().union(*ROLE_PERMISSIONS.values())

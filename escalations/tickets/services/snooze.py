@@ -10,7 +10,7 @@ from escalations.core.actors import Actor
 from escalations.core.events import event_record
 from escalations.core.held import ticket_for_update
 from escalations.core.models import EventType
-from escalations.core.unit_of_work import service
+from escalations.core.unit_of_work import ticket_service
 from escalations.tickets.models import Ticket, TicketStatus
 from escalations.tickets.services.tickets import ensure_not_closed
 from escalations.tickets.services.transitions import ticket_move, ticket_system_move
@@ -53,7 +53,7 @@ def snooze_check(*, ticket: Ticket, until: datetime) -> None:
             )
 
 
-@service
+@ticket_service
 def ticket_snooze(*, ticket: Ticket, until: datetime, actor: Actor, reason: str = "") -> Ticket:
     """Put the ticket aside until `until`; a working ticket first moves where the workflow puts
     snoozed tickets (a status of Pending), if its workflow allows that move."""
@@ -89,7 +89,7 @@ def ticket_snooze(*, ticket: Ticket, until: datetime, actor: Actor, reason: str 
     return locked
 
 
-@service
+@ticket_service
 def snooze_end(
     *, ticket: Ticket, actor: Actor, reason: str, move: SystemMove = SystemMove.WAKE
 ) -> Ticket:

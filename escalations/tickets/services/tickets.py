@@ -13,7 +13,7 @@ from escalations.core.events import event_build, event_record, events_record_man
 from escalations.core.held import ticket_for_update
 from escalations.core.hooks import TICKET_PRIORITY
 from escalations.core.models import EventType
-from escalations.core.unit_of_work import service
+from escalations.core.unit_of_work import ticket_service
 from escalations.tickets.custom_fields import clean_custom_fields
 from escalations.tickets.kept import team_kept, team_members
 from escalations.tickets.models import (
@@ -49,9 +49,8 @@ CREATE_FIELDS = (
 )
 SNAPSHOT_FIELDS = (*CREATE_FIELDS[1:], "status", "snoozed_until")
 
-# What a plain edit may change: the workspace is fixed, status moves go through
-# `ticket_transition`, custom status through `ticket_set_custom_status` and snoozing through
-# `ticket_snooze`.
+# What a plain edit may change: the workspace is fixed, status moves go through `ticket_move`
+# (and the other moves of `transitions`) and snoozing through `ticket_snooze`.
 EDITABLE_FIELDS = tuple(f for f in CREATE_FIELDS if f != "workspace")
 
 ERR_TEAM_OTHER_WORKSPACE = "The team belongs to another workspace."
@@ -148,7 +147,7 @@ def ticket_validate(ticket: Ticket, *, changed: Iterable[str] | None = None) -> 
         raise ValidationError(errors)
 
 
-@service
+@ticket_service
 def ticket_create(
     *,
     workspace: Workspace,
@@ -221,7 +220,7 @@ def ticket_create(
     return ticket
 
 
-@service
+@ticket_service
 def ticket_open(*, workspace: Workspace, customer_data: dict, actor: Actor, **fields) -> Ticket:
     """Open a ticket for a customer known by e-mail (created at first contact)."""
     email = customer_data["email"].strip().lower()
@@ -238,7 +237,7 @@ def ticket_open(*, workspace: Workspace, customer_data: dict, actor: Actor, **fi
     return ticket_create(workspace=workspace, customer=customer, actor=actor, **fields)
 
 
-@service
+@ticket_service
 def ticket_update(*, ticket: Ticket, actor: Actor, changes: dict[str, Any], reason: str = ""):
     """Edit fields; every field that really changes gets its own `ticket.field_changed` event."""
     not_editable = sorted(set(changes) - set(EDITABLE_FIELDS))

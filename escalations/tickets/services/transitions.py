@@ -21,7 +21,7 @@ from escalations.core.events import event_build, event_record, events_record_man
 from escalations.core.held import ticket_for_update
 from escalations.core.hooks import TICKET_ENTERED_STATUS, TICKET_MOVING
 from escalations.core.models import EventType
-from escalations.core.unit_of_work import service
+from escalations.core.unit_of_work import ticket_service
 from escalations.tickets.models import Ticket, TicketStatus
 from escalations.tickets.services.tickets import ticket_copy_saved
 from escalations.tickets.services.workflow_targets import (
@@ -63,7 +63,7 @@ BLOCKED_NOT_ALLOWED = gettext_lazy(
 )
 
 
-@service
+@ticket_service
 def ticket_move(
     *,
     ticket: Ticket,
@@ -113,7 +113,7 @@ def ticket_move(
     return _apply(ticket, locked, current, target, actor=actor, reason=reason, data=data)
 
 
-@service
+@ticket_service
 def ticket_step(
     *,
     ticket: Ticket,
@@ -139,7 +139,7 @@ def ticket_step(
     return moved
 
 
-@service
+@ticket_service
 def ticket_system_move(
     *,
     ticket: Ticket,
