@@ -115,6 +115,11 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             {"server_side_binding": True, "prepare_threshold": _prepare}
         )
 
+# The reads and inserts every API delivery makes run SQL compiled once per connection
+# (escalations/db/compiled.py, which leans on Django internals checked on the releases it
+# names); 0 runs them through the plain ORM instead, with the same results.
+HANDOFF_COMPILED_SQL = env_bool("HANDOFF_COMPILED_SQL", True)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The reports' covering indexes carry extra columns on PostgreSQL; elsewhere they are plain
 # indexes on their key columns, which is what the warning says.

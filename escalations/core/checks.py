@@ -1,7 +1,10 @@
 """System checks: configuration mistakes surface at start-up, not in a timer at 3 a.m."""
 
+import django
 from django.conf import settings
 from django.core import checks
+
+from escalations.db.compiled import VALIDATED_DJANGO, compiled_sql_enabled, django_validated
 
 E_LOCAL_SECRET = "handoff.E001"
 
@@ -57,3 +60,25 @@ def check_task_retry_exceeds_timeout(app_configs, **kwargs):
             )
         ]
     return []
+
+
+W_COMPILED_SQL_UNVALIDATED = "handoff.W004"
+
+
+@checks.register()
+def check_compiled_sql_on_a_validated_django(app_configs, **kwargs):
+    """The compiled reads and inserts lean on Django internals, checked on a few releases only;
+    on another one they should be turned off until they are checked there too."""
+    if not compiled_sql_enabled() or django_validated():
+        return []
+    first, last = (".".join(map(str, release)) for release in VALIDATED_DJANGO)
+    releases = first if first == last else f"{first} to {last}"
+    return [
+        checks.Warning(
+            f"HANDOFF_COMPILED_SQL is on, and Django {django.get_version()} is not a release "
+            f"escalations/db/compiled.py was checked on ({releases}).",
+            hint="Set HANDOFF_COMPILED_SQL=0 (the plain ORM, same results) until the compiled "
+            "reads and inserts are checked on this release and VALIDATED_DJANGO names it.",
+            id=W_COMPILED_SQL_UNVALIDATED,
+        )
+    ]

@@ -1,4 +1,5 @@
-"""Reads and inserts compiled once per connection give what the ORM itself gives."""
+"""Reads and inserts compiled once per connection give what the ORM itself gives; with
+HANDOFF_COMPILED_SQL off they are the ORM's own, and give the same."""
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -16,6 +17,23 @@ from tests.factories import CustomerFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(params=[True, False], ids=["compiled", "orm"])
+def either_way(request, settings):
+    """The test runs with HANDOFF_COMPILED_SQL on and again with it off."""
+    settings.HANDOFF_COMPILED_SQL = request.param
+
+
+@pytest.fixture
+def compiled(settings):
+    """Refusing a read is done while compiling it: the ORM's own way runs any QuerySet, so
+    these tests pin the setting on (also in CI's run with HANDOFF_COMPILED_SQL=0)."""
+    settings.HANDOFF_COMPILED_SQL = True
+
+
+both_ways = pytest.mark.usefixtures("either_way")
+compiled_only = pytest.mark.usefixtures("compiled")
+
 with_customer = CompiledRead(lambda pk: Ticket.objects.select_related("customer").filter(pk=pk))
 messages_of = CompiledRead(
     lambda ticket_id: (
@@ -26,6 +44,7 @@ messages_of = CompiledRead(
 )
 
 
+@both_ways
 def test_a_compiled_read_gives_the_same_objects_as_the_queryset(ticket):
     ticket.custom_fields = {"order": "NW-1", "amount": 12.5}
     ticket.save(update_fields=["custom_fields"])
@@ -41,6 +60,7 @@ def test_a_compiled_read_gives_the_same_objects_as_the_queryset(ticket):
     assert len(reads) == 0
 
 
+@both_ways
 def test_a_compiled_read_converts_values_as_the_queryset_does(ticket, actor):
     from escalations.tickets.services.messages import message_add
 
@@ -54,6 +74,7 @@ def test_a_compiled_read_converts_values_as_the_queryset_does(ticket, actor):
     assert expected[0][1] is True  # a boolean, also on SQLite
 
 
+@both_ways
 def test_a_compiled_read_takes_new_arguments_each_time(l1_team, actor):
     first = make_ticket(team=l1_team, actor=actor, subject="One")
     second = make_ticket(team=l1_team, actor=actor, subject="Two")
@@ -62,11 +83,13 @@ def test_a_compiled_read_takes_new_arguments_each_time(l1_team, actor):
     assert with_customer(10**9) == []
 
 
+@both_ways
 def test_an_id_no_column_can_hold_finds_nothing_instead_of_failing(ticket):
     assert with_customer(2**70) == []
     assert with_customer(-(2**70)) == []
 
 
+@compiled_only
 def test_a_read_whose_argument_is_not_a_query_parameter_is_refused():
     # F() expressions are compiled into the SQL: the marker never becomes a parameter.
     not_a_parameter = CompiledRead(lambda pk: Ticket.objects.filter(pk=F("id")))
@@ -77,6 +100,7 @@ def test_a_read_whose_argument_is_not_a_query_parameter_is_refused():
         twice(1)
 
 
+@both_ways
 @pytest.mark.django_db(transaction=True)
 def test_a_locking_read_needs_a_transaction_where_the_database_locks(l1_team):
     ticket = make_ticket(team=l1_team)
@@ -90,6 +114,7 @@ def test_a_locking_read_needs_a_transaction_where_the_database_locks(l1_team):
         assert [t.pk for t in locked(ticket.pk)] == [ticket.pk]
 
 
+@both_ways
 def test_a_compiled_insert_stores_the_row_the_orm_would(ticket):
     built = event_build(
         ticket=ticket,
@@ -110,6 +135,7 @@ def test_a_compiled_insert_stores_the_row_the_orm_would(ticket):
     assert stored.stay_seconds is None
 
 
+@both_ways
 def test_a_model_with_save_signals_is_saved_by_the_orm():
     # Customers keep a history through post_save: the compiled insert must not skip it.
     customer = CustomerFactory.build()
@@ -118,6 +144,7 @@ def test_a_model_with_save_signals_is_saved_by_the_orm():
     assert customer.history.count() == 1
 
 
+@both_ways
 def test_many_rows_inserted_at_once_each_get_their_own_id(ticket):
     actor = Actor.system("test")
     built = [
@@ -135,6 +162,7 @@ def test_many_rows_inserted_at_once_each_get_their_own_id(ticket):
     assert insert_many([]) == []
 
 
+@compiled_only
 def test_a_read_whose_columns_django_would_reorder_is_refused():
     from django.db.models import Count
 
@@ -147,6 +175,7 @@ def test_a_read_whose_columns_django_would_reorder_is_refused():
         reordered(1)
 
 
+@both_ways
 def test_a_read_gives_only_the_selected_columns_when_ordering_adds_some(ticket, actor):
     from escalations.tickets.services.messages import message_add
 
@@ -168,6 +197,7 @@ def test_a_read_gives_only_the_selected_columns_when_ordering_adds_some(ticket, 
     assert kinds(ticket.pk) == expected == [("customer",), ("agent",)]
 
 
+@both_ways
 @pytest.mark.django_db(transaction=True)
 def test_a_thread_that_ends_leaves_no_connection_behind():
     import gc
@@ -193,6 +223,7 @@ def test_a_thread_that_ends_leaves_no_connection_behind():
     assert len(refs) == 3 and all(ref() is None for ref in refs)
 
 
+@both_ways
 def test_an_insert_takes_a_related_row_saved_after_it_was_assigned(ticket):
     from django.contrib.auth.models import User
 

@@ -16,11 +16,34 @@ appears exactly once among the parameters, and refuses the QuerySet otherwise.
 `insert_one` and `insert_many` write new rows with an INSERT compiled once per connection,
 model and number of rows, with each field's own preparation of its value, and give each object
 its new id: what `save()` (for models without save signals) and `bulk_create` do.
+
+All of this leans on parts of Django that are not its public API: the iterable classes and
+`get_related_populators` of django.db.models.query; the QuerySet's `_iterable_class`,
+`_fields`, `_prefetch_related_lookups` and `_known_related_objects`; the query's
+`extra_select`, `values_select`, `annotation_select` and `select_for_update`, and its SQL
+compiler (`as_sql`, `select`, `klass_info`, `col_count`, `has_extra_select`,
+`annotation_col_map`, `has_composite_fields`, `get_converters`, `apply_converters`); the
+model's `_meta.concrete_fields` and `auto_field`, `_state` and
+`_prepare_related_fields_for_save`; and `transaction.mark_for_rollback_on_error`. It was
+checked on the Django releases in `VALIDATED_DJANGO` (first and last, as (major, minor)): a
+test fails when the installed Django is outside them, and system check handoff.W004 warns of
+it while the setting below is on.
+
+The setting `HANDOFF_COMPILED_SQL` (environment variable of the same name; on by default),
+read on every call, turns all of it off: a `CompiledRead` then runs the QuerySet its function
+builds with the real arguments, `insert_one` saves with `save(force_insert=True)` and
+`insert_many` with `bulk_create`, through the ORM alone. The results are the same (the same
+rows, the same objects, each new one with its id); only the CPU per call is higher. A read
+whose shape cannot be compiled, refused with ImproperlyConfigured while the setting is on, runs
+all the same while it is off. Turn it off to run on a Django release not yet checked; CI runs
+the test suite both ways.
 """
 
 import threading
 from collections.abc import Callable
 
+import django
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import signals
@@ -35,6 +58,21 @@ from django.db.transaction import TransactionManagementError
 # Arguments are ids: markers are integers no table will hold.
 _MARKER = -7_340_216_099_301_117
 _ID_MIN, _ID_MAX = -(2**63), 2**63 - 1
+
+# The Django releases (major, minor), first and last, this module was checked on.
+VALIDATED_DJANGO = ((5, 2), (5, 2))
+
+
+def compiled_sql_enabled() -> bool:
+    """The HANDOFF_COMPILED_SQL setting, as it is now (tests change it)."""
+    return getattr(settings, "HANDOFF_COMPILED_SQL", True)
+
+
+def django_validated(version: tuple | None = None) -> bool:
+    """Whether a Django version (the installed one by default) is one this module was checked
+    on."""
+    first, last = VALIDATED_DJANGO
+    return first <= tuple((version or django.VERSION)[:2]) <= last
 
 
 class _PerThread(threading.local):
@@ -89,7 +127,8 @@ class _Plan:
 
 class CompiledRead:
     """`build(*markers)` gives the QuerySet; calling the read with the arguments (ids) gives
-    a list of what iterating that QuerySet with those arguments would give."""
+    a list of what iterating that QuerySet with those arguments would give (with
+    HANDOFF_COMPILED_SQL off, by iterating `build(*arguments)`)."""
 
     def __init__(self, build: Callable, arity: int = 1):
         self._build = build
@@ -101,6 +140,8 @@ class CompiledRead:
             raise TypeError(f"This read takes {self._arity} argument(s).")
         if any(not _ID_MIN <= value <= _ID_MAX for value in args):
             return []  # no row has an id out of range (Django's own lookups say the same)
+        if not compiled_sql_enabled():
+            return list(self._build(*args).using(using))
         connection = connections[using]
         plan = self._local.plans.get((using, connection))
         if plan is None:
@@ -157,7 +198,7 @@ MAX_ROWS = 50  # larger batches go through bulk_create
 def insert_one(obj, using: str = DEFAULT_DB_ALIAS):
     """Save a new row as `obj.save()` would, with the INSERT compiled once per connection and
     model. Models with save signals, and objects that already have an id, take the ORM's own
-    way."""
+    way; with HANDOFF_COMPILED_SQL off, every object does (`save(force_insert=True)`)."""
     model = type(obj)
     if (
         obj.pk is not None
@@ -167,18 +208,23 @@ def insert_one(obj, using: str = DEFAULT_DB_ALIAS):
     ):
         obj.save(using=using)
         return obj
+    if not compiled_sql_enabled():
+        obj.save(using=using, force_insert=True)
+        return obj
     obj._prepare_related_fields_for_save(operation_name="save")
     return _insert(model, [obj], using)[0]
 
 
 def insert_many(objs: list, using: str = DEFAULT_DB_ALIAS) -> list:
     """Insert new rows of one model as `bulk_create` does (no save signals), with the INSERT
-    for that many rows compiled once per connection; each object gets its id."""
+    for that many rows compiled once per connection; each object gets its id. With
+    HANDOFF_COMPILED_SQL off, `bulk_create` itself inserts them."""
     if not objs:
         return objs
     model = type(objs[0])
     if (
-        len(objs) > MAX_ROWS
+        not compiled_sql_enabled()
+        or len(objs) > MAX_ROWS
         or not connections[using].features.can_return_rows_from_bulk_insert
         or any(type(obj) is not model or obj.pk is not None for obj in objs)
     ):
