@@ -116,7 +116,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         )
 
 # The reads and inserts every API delivery makes run SQL compiled once per connection
-# (escalations/db/compiled.py, which leans on Django internals checked on the releases it
+# (escalations/core/db/compiled.py, which leans on Django internals checked on the releases it
 # names); 0 runs them through the plain ORM instead, with the same results.
 HANDOFF_COMPILED_SQL = env_bool("HANDOFF_COMPILED_SQL", True)
 

@@ -4,7 +4,7 @@ import django
 from django.conf import settings
 from django.core import checks
 
-from escalations.db.compiled import VALIDATED_DJANGO, compiled_sql_enabled, django_validated
+from escalations.core.db.compiled import VALIDATED_DJANGO, compiled_sql_enabled, django_validated
 
 E_LOCAL_SECRET = "handoff.E001"
 
@@ -76,7 +76,7 @@ def check_compiled_sql_on_a_validated_django(app_configs, **kwargs):
     return [
         checks.Warning(
             f"HANDOFF_COMPILED_SQL is on, and Django {django.get_version()} is not a release "
-            f"escalations/db/compiled.py was checked on ({releases}).",
+            f"escalations/core/db/compiled.py was checked on ({releases}).",
             hint="Set HANDOFF_COMPILED_SQL=0 (the plain ORM, same results) until the compiled "
             "reads and inserts are checked on this release and VALIDATED_DJANGO names it.",
             id=W_COMPILED_SQL_UNVALIDATED,

@@ -1,4 +1,4 @@
-"""HANDOFF_COMPILED_SQL: the compiled reads and inserts of escalations/db/compiled.py, which
+"""HANDOFF_COMPILED_SQL: the compiled reads and inserts of escalations/core/db/compiled.py, which
 lean on Django internals, run only on the Django releases they were checked on (a system check
 warns otherwise), and turned off they give the same results through the plain ORM."""
 
@@ -19,8 +19,8 @@ from escalations.checks import (
     W_COMPILED_SQL_UNVALIDATED,
     check_compiled_sql_on_a_validated_django,
 )
-from escalations.db import compiled
-from escalations.db.compiled import VALIDATED_DJANGO, CompiledRead, django_validated
+from escalations.core.db import compiled
+from escalations.core.db.compiled import VALIDATED_DJANGO, CompiledRead, django_validated
 from escalations.models import EventType, Ticket, TicketEvent
 from escalations.services.assignment import _TEAM_AGENTS, _TEAM_LOADS
 from escalations.services.config_cache import _token
@@ -43,8 +43,8 @@ ROOT = Path(__file__).resolve().parents[3]
 def test_the_installed_django_is_a_release_compiled_sql_was_checked_on():
     assert django_validated(), (
         f"Django {django.get_version()} is outside VALIDATED_DJANGO {VALIDATED_DJANGO}: check "
-        "escalations/db/compiled.py on it (its suite with HANDOFF_COMPILED_SQL on), then widen "
-        "VALIDATED_DJANGO"
+        "escalations/core/db/compiled.py on it (its suite with HANDOFF_COMPILED_SQL on), then "
+        "widen VALIDATED_DJANGO"
     )
 
 
