@@ -14,26 +14,27 @@ from django.core import checks
 from django.db import transaction
 from packaging.requirements import Requirement
 
-from escalations.actors import Actor
-from escalations.checks import (
+from escalations.core.actors import Actor
+from escalations.core.checks import (
     W_COMPILED_SQL_UNVALIDATED,
     check_compiled_sql_on_a_validated_django,
 )
+from escalations.core.config_cache import _token
 from escalations.core.db import compiled
 from escalations.core.db.compiled import VALIDATED_DJANGO, CompiledRead, django_validated
-from escalations.models import EventType, Ticket, TicketEvent
-from escalations.services.assignment import _TEAM_AGENTS, _TEAM_LOADS
-from escalations.services.config_cache import _token
-from escalations.services.escalations import (
+from escalations.core.events import event_build, events_record_many
+from escalations.core.held import _read_locked
+from escalations.core.models.event import EventType, TicketEvent
+from escalations.sla.services.deadlines import _pending
+from escalations.sla.services.sync import _clocks
+from escalations.tickets.models import Ticket
+from escalations.tickets.services.assignment import _TEAM_AGENTS, _TEAM_LOADS
+from escalations.tickets.services.escalations import (
     _latest_messages,
     escalation_create,
     open_escalations,
 )
-from escalations.services.events import event_build, events_record_many
-from escalations.services.held import _read_locked
-from escalations.services.messages import _latest_customer_body, message_add
-from escalations.services.sla import _clocks
-from escalations.services.sla_deadlines import _pending
+from escalations.tickets.services.messages import _latest_customer_body, message_add
 from tests.escalations.sla.conftest import make_policy
 from tests.factories import CustomerFactory, make_ticket
 
