@@ -7,8 +7,8 @@ from escalations.core.actors import Actor
 from escalations.governance.models import SignOffState, StepSignOff
 from escalations.governance.services.processes import sign_off_decide
 from escalations.tickets.models import Ticket
+from escalations.tickets.selectors.workflows import ticket_status, workflow_of
 from escalations.tickets.services.transitions import ticket_move
-from escalations.tickets.services.workflows import ticket_status, workflow_of
 from tests.factories import UserFactory
 
 

@@ -92,7 +92,7 @@ def test_seeding_twice_changes_nothing(seeded):
 
 
 def test_the_demo_has_a_workspace_from_a_template_with_tickets_in_several_statuses(seeded):
-    from escalations.tickets.services.workflows import ticket_status
+    from escalations.tickets.selectors.workflows import ticket_status
 
     moderation = Workspace.objects.get(slug="moderation")
     assert moderation.template_slug == "quality-control-checklist"

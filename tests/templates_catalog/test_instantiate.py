@@ -15,8 +15,8 @@ from escalations.incidents.models import ActionPlanBlueprint, CommunicationPlan,
 from escalations.rules.models import Rule
 from escalations.sla.models import SlaPolicy
 from escalations.tickets.models import CustomStatus, Team, TicketStatus, Workspace
+from escalations.tickets.selectors.workflows import workflow_of
 from escalations.tickets.services.transitions import ticket_move
-from escalations.tickets.services.workflows import workflow_of
 from templates_catalog.instantiate import template_instantiate
 from templates_catalog.models import WorkflowTemplate
 from templates_catalog.services import TEMPLATE_DIR

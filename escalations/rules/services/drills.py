@@ -33,7 +33,7 @@ from escalations.tickets.models import (
     Team,
     Ticket,
 )
-from escalations.tickets.services.workflows import workflow_of
+from escalations.tickets.selectors.workflows import workflow_of
 from escalations.tickets.workflow import Workflow
 
 PER_TICKET_LIMIT = 500

@@ -18,6 +18,8 @@ from escalations.rules.services.webhooks import ticket_payload, webhook_queue
 from escalations.sla.models import SlaPolicy
 from escalations.sla.services.sync import sla_apply_policy
 from escalations.tickets.models import Agent, AuthorKind, EscalationKind, Priority, Team, Ticket
+from escalations.tickets.selectors.workflow_targets import status_for_state
+from escalations.tickets.selectors.workflows import ticket_status, workflow_of
 from escalations.tickets.services.assignment import ticket_assign
 from escalations.tickets.services.escalations import escalation_create
 from escalations.tickets.services.messages import message_add
@@ -25,8 +27,6 @@ from escalations.tickets.services.notifications import notification_send
 from escalations.tickets.services.snooze import ticket_snooze
 from escalations.tickets.services.tickets import ticket_update
 from escalations.tickets.services.transitions import ticket_move
-from escalations.tickets.services.workflow_targets import status_for_state
-from escalations.tickets.services.workflows import ticket_status, workflow_of
 
 SCRIPT_HISTORY = 50  # the latest audit events a script sees
 

@@ -14,7 +14,7 @@ from escalations.rules.conditions import ConditionError, compile_condition
 from escalations.rules.engine import TRIGGERS
 from escalations.rules.models import Rule, RuleSet
 from escalations.rules.scripts import ScriptError, check_script
-from escalations.tickets.services.workflows import workflow_of
+from escalations.tickets.selectors.workflows import workflow_of
 
 
 def rule_validate(rule: Rule) -> None:

@@ -22,10 +22,10 @@ from escalations.rules.engine import CompiledRule, CompiledRuleSet, explain_rule
 from escalations.rules.models import Rule, RuleFiring, RuleSet
 from escalations.rules.scripts import ScriptError
 from escalations.rules.services.rule_actions import apply_action, script_actions
-from escalations.sla.services.policies import workspace_calendar_today
+from escalations.sla.selectors import workspace_calendar_today
 from escalations.tickets.models import Agent, AuthorKind, Team, Ticket
+from escalations.tickets.selectors.workflows import ticket_status
 from escalations.tickets.services.messages import latest_customer_body
-from escalations.tickets.services.workflows import ticket_status
 
 
 def trigger_for(event: TicketEvent) -> str | None:

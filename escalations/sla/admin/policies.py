@@ -19,7 +19,7 @@ from escalations.sla.models import (
     TimerState,
 )
 from escalations.sla.models.sla import default_pause_statuses
-from escalations.sla.services.policies import policy_reach
+from escalations.sla.selectors import policy_reach
 from escalations.sla.services.sync import sla_policy_changed
 from escalations.sla.services.timers import timer_retry
 from escalations.spreadsheets.admin import SpreadsheetAdmin

@@ -11,7 +11,7 @@ from escalations.core.config_cache import config_cached
 from escalations.core.events import event_record
 from escalations.core.models import EventType
 from escalations.sla.models import ClimbWhen, ClockKind, ClockState, LadderLevel, SlaClock
-from escalations.sla.services.policies import clock_calendar
+from escalations.sla.selectors import clock_calendar
 from escalations.sla.services.sync import _run, _stop, sla_sync
 from escalations.tickets.models import EscalationKind, Priority, Ticket, TicketStatus, Tier
 from escalations.tickets.services.escalations import escalation_create

@@ -24,9 +24,7 @@ from escalations.sla.clocks import (
     warning_amount,
 )
 from escalations.sla.models import ClockKind, ClockState, SlaClock, SlaPolicy
-from escalations.sla.services.deadlines import deadlines_reconcile
-from escalations.sla.services.marks import SLA_ACTOR, sla_breach_at_stop
-from escalations.sla.services.policies import (
+from escalations.sla.selectors import (
     clock_calendar,
     pause_reason,
     pinned_policy,
@@ -34,6 +32,8 @@ from escalations.sla.services.policies import (
     policy_for,
     policy_target,
 )
+from escalations.sla.services.deadlines import deadlines_reconcile
+from escalations.sla.services.marks import SLA_ACTOR, sla_breach_at_stop
 from escalations.tickets.models import ACTIVE_STATUSES, AuthorKind, Ticket, TicketStatus
 
 _clocks = CompiledRead(

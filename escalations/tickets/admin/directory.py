@@ -34,8 +34,8 @@ from escalations.tickets.models import (
     TicketStatus,
     Workspace,
 )
+from escalations.tickets.selectors.workflows import workflow_of
 from escalations.tickets.services.directory import agent_create
-from escalations.tickets.services.workflows import workflow_of
 from escalations.tickets.workflow import LANDING_FIELDS, SYSTEM_MOVE_STATE
 
 

@@ -30,10 +30,10 @@ from escalations.tickets.models import (
     Ticket,
     TicketStatus,
 )
+from escalations.tickets.selectors.workflows import ticket_status, workflow_of
 from escalations.tickets.services.escalations import ERR_AGENT_NOT_IN_TEAM
 from escalations.tickets.services.snooze import snooze_check
 from escalations.tickets.services.tickets import CREATE_FIELDS, normalise_tags, ticket_validate
-from escalations.tickets.services.workflows import ticket_status, workflow_of
 from escalations.tickets.workflow import SystemMove
 
 

@@ -1,6 +1,6 @@
 """The admin's front page: the live queue at a glance, each figure a link to its list."""
 
-from escalations.tickets import selectors
+from escalations.tickets.selectors import screens as selectors
 
 
 def dashboard_callback(request, context):

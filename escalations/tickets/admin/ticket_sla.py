@@ -11,7 +11,7 @@ from django.utils.timezone import localtime
 
 from escalations.core import clock
 from escalations.sla.models import ClockKind, ClockState
-from escalations.sla.services.policies import clock_calendar, clock_elapsed
+from escalations.sla.selectors import clock_calendar, clock_elapsed
 from escalations.tickets.admin.sla_timeline import clocks_timeline
 from escalations.tickets.models import ACTIVE_STATUSES
 

@@ -14,9 +14,9 @@ from escalations.rules.models import RuleSet
 from escalations.rules.services.rules import rules_dry_run
 from escalations.tickets.admin.forms import EscalationForm, TransitionForm
 from escalations.tickets.models import Ticket
+from escalations.tickets.selectors.workflows import ticket_status
 from escalations.tickets.services.escalations import escalation_create
 from escalations.tickets.services.transitions import ticket_move
-from escalations.tickets.services.workflows import ticket_status
 
 
 def transition_form_view(model_admin, request, *, ticket: Ticket):

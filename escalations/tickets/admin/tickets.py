@@ -16,7 +16,6 @@ from unfold.decorators import display
 from escalations.core.actors import Actor
 from escalations.core.display import EMPTY, custom_field_rows
 from escalations.sla.services.sync import sla_apply_policy
-from escalations.tickets import selectors
 from escalations.tickets.admin.forms import CUSTOM_FIELD_PREFIX, TicketForm, custom_field_name
 from escalations.tickets.admin.ticket_parts import (
     AuditTrailInline,
@@ -36,6 +35,8 @@ from escalations.tickets.admin.ticket_views import (
     transition_form_view,
 )
 from escalations.tickets.models import ACTIVE_STATUSES, AuthorKind, Message, Ticket, TicketStatus
+from escalations.tickets.selectors import screens as selectors
+from escalations.tickets.selectors.workflows import ticket_offers, ticket_status, workflow_of
 from escalations.tickets.services.messages import message_add
 from escalations.tickets.services.snooze import snooze_end, ticket_snooze
 from escalations.tickets.services.tickets import (
@@ -44,7 +45,6 @@ from escalations.tickets.services.tickets import (
     ticket_create,
     ticket_update,
 )
-from escalations.tickets.services.workflows import ticket_offers, ticket_status, workflow_of
 
 STATUS_COLOURS = {
     "new": "info",

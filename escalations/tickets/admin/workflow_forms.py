@@ -6,7 +6,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from escalations.tickets.models import Ticket, TicketStatus
-from escalations.tickets.services.workflows import workspace_relied_on_moves
+from escalations.tickets.selectors.workflows import workspace_relied_on_moves
 from escalations.tickets.workflow import LANDING_FIELDS, Status, Workflow, workflow_problems
 
 ERR_STATE_WITH_TICKETS = _(

@@ -12,9 +12,9 @@ from escalations.sla.models import SlaClock, SlaPolicy, SlaTarget
 from escalations.tickets.audit import event_description
 from escalations.tickets.lifecycle import TRANSITION_NAMES
 from escalations.tickets.models import Escalation, Message, Team, Ticket, Workspace
+from escalations.tickets.selectors.workflow_targets import allowed_transitions
+from escalations.tickets.selectors.workflows import ticket_offers, ticket_status, workflow_of
 from escalations.tickets.services.tickets import CREATE_FIELDS
-from escalations.tickets.services.workflow_targets import allowed_transitions
-from escalations.tickets.services.workflows import ticket_offers, ticket_status, workflow_of
 from escalations.tickets.workflow import SystemMove
 
 

@@ -21,7 +21,6 @@ from escalations.core.api.permissions import (
 from escalations.core.errors import IllegalTransition
 from escalations.rules.models import Rule
 from escalations.sla.models import SlaPolicy
-from escalations.tickets import selectors
 from escalations.tickets.api.filters import TicketFilter
 from escalations.tickets.api.inputs import (
     EscalationInput,
@@ -45,6 +44,7 @@ from escalations.tickets.api.serializers import (
 )
 from escalations.tickets.filter_fields import ERR_NO_AGENT, agent_named, team_named
 from escalations.tickets.models import Escalation, EscalationKind, Team, Ticket, Workspace
+from escalations.tickets.selectors import screens as selectors
 from escalations.tickets.services.escalations import escalation_create
 from escalations.tickets.services.messages import message_add
 from escalations.tickets.services.snooze import snooze_end, ticket_snooze

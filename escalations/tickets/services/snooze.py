@@ -12,9 +12,9 @@ from escalations.core.held import ticket_for_update
 from escalations.core.models import EventType
 from escalations.core.unit_of_work import ticket_service
 from escalations.tickets.models import Ticket, TicketStatus
+from escalations.tickets.selectors.workflows import ticket_status, workflow_of
 from escalations.tickets.services.tickets import ensure_not_closed
 from escalations.tickets.services.transitions import ticket_move, ticket_system_move
-from escalations.tickets.services.workflows import ticket_status, workflow_of
 from escalations.tickets.workflow import SystemMove
 
 MAX_SNOOZE = timedelta(days=90)

@@ -23,15 +23,15 @@ from escalations.core.hooks import TICKET_ENTERED_STATUS, TICKET_MOVING
 from escalations.core.models import EventType
 from escalations.core.unit_of_work import ticket_service
 from escalations.tickets.models import Ticket, TicketStatus
-from escalations.tickets.services.tickets import ticket_copy_saved
-from escalations.tickets.services.workflow_targets import (
+from escalations.tickets.selectors.workflow_targets import (
     allowed_transitions,
     or_list,
     state_label,
     status_for_step,
     status_named,
 )
-from escalations.tickets.services.workflows import status_custom_row, ticket_status, workflow_of
+from escalations.tickets.selectors.workflows import status_custom_row, ticket_status, workflow_of
+from escalations.tickets.services.tickets import ticket_copy_saved
 from escalations.tickets.workflow import (
     SYSTEM_MOVE_STATE,
     Status,

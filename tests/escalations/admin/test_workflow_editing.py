@@ -120,8 +120,8 @@ def test_the_escalate_form_lands_where_the_workflow_allows_from_the_tickets_stat
     client, manager_user, workspace, billing_team
 ):
     from escalations.core.actors import Actor
+    from escalations.tickets.selectors.workflows import ticket_status
     from escalations.tickets.services.transitions import ticket_move
-    from escalations.tickets.services.workflows import ticket_status
     from tests.factories import make_ticket
 
     new = status(workspace, "Triage", "new", is_default=True)

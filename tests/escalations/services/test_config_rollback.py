@@ -6,7 +6,7 @@ from django.db import transaction
 
 from escalations.core.unit_of_work import request_memo
 from escalations.tickets.models import CustomStatus
-from escalations.tickets.services.workflows import workflow_of
+from escalations.tickets.selectors.workflows import workflow_of
 
 pytestmark = pytest.mark.django_db
 

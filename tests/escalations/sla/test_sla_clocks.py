@@ -13,7 +13,7 @@ from escalations.sla.models import (
     TimerKind,
     TimerState,
 )
-from escalations.sla.services.policies import policy_for
+from escalations.sla.selectors import policy_for
 from escalations.sla.services.sync import sla_apply_policy, sla_calendar_changed
 from escalations.sla.services.timers import timers_sweep
 from escalations.tickets.models import (

@@ -16,11 +16,11 @@ from escalations.rules.services.drills import drill_run, drill_start
 from escalations.rules.services.rule_config import rule_save, rule_set_save
 from escalations.tickets.audit import event_description
 from escalations.tickets.models import CustomStatus
+from escalations.tickets.selectors.workflows import ticket_status
 from escalations.tickets.services.escalations import escalation_create
 from escalations.tickets.services.messages import message_add
 from escalations.tickets.services.snooze import snooze_end, ticket_snooze
 from escalations.tickets.services.transitions import ticket_move
-from escalations.tickets.services.workflows import ticket_status
 from tests.factories import make_ticket
 
 pytestmark = pytest.mark.django_db

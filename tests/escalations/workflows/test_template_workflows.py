@@ -13,9 +13,9 @@ from escalations.core.models import EventType, TicketEvent
 from escalations.governance.services.processes import processes_of, sign_offs_ask
 from escalations.tickets.lifecycle import transitions
 from escalations.tickets.models import Ticket, TicketStatus
+from escalations.tickets.selectors.workflows import ticket_status, workflow_of
 from escalations.tickets.services.escalations import escalation_create
 from escalations.tickets.services.transitions import ticket_move
-from escalations.tickets.services.workflows import ticket_status, workflow_of
 from templates_catalog.instantiate import template_instantiate
 from templates_catalog.models import WorkflowTemplate
 from templates_catalog.services import TEMPLATE_DIR, catalog_load

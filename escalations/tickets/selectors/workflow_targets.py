@@ -12,7 +12,7 @@ from escalations.tickets.lifecycle import (
     transitions,
 )
 from escalations.tickets.models import Ticket, TicketStatus
-from escalations.tickets.services.workflows import ticket_status, workflow_of
+from escalations.tickets.selectors.workflows import ticket_status, workflow_of
 from escalations.tickets.workflow import Status, lifecycle_step
 
 ERR_UNKNOWN_TRANSITION = gettext_lazy("There is no lifecycle step called {name!r}.")
