@@ -61,8 +61,8 @@ def main() -> None:
     from escalations.core.actors import Actor
     from escalations.rules.engine import matching_rules
     from escalations.rules.models import Rule, RuleSet
+    from escalations.rules.selectors import live_rule_set, ticket_facts
     from escalations.rules.services.rule_config import rule_save, rule_set_save
-    from escalations.rules.services.rules import live_rule_set, ticket_facts
     from escalations.tickets.models import Customer, Team, Workspace
     from escalations.tickets.services.tickets import ticket_create
 

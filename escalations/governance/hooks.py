@@ -11,13 +11,9 @@ from escalations.core.hooks import (
     TICKET_PRIORITY,
 )
 from escalations.core.signals import configuration_register
+from escalations.governance.selectors import matrix_priority, missing_sign_offs
 from escalations.governance.services.matrix import matrix_tell_escalation
-from escalations.governance.services.priority_matrix import matrix_priority
-from escalations.governance.services.processes import (
-    missing_sign_offs,
-    process_gate,
-    process_status_entered,
-)
+from escalations.governance.services.processes import process_gate, process_status_entered
 from escalations.governance.services.raci import raci_tell_escalation
 
 

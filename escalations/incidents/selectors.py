@@ -4,9 +4,14 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy
+from django_fsm import can_proceed
 
 from escalations.ai.models import EscalationPolicy
 from escalations.governance.models import RaciAssignment
+from escalations.incidents.models import (
+    IncidentActionPlan,
+)
 from escalations.tickets.models import MembershipRole, Tier, Workspace
 
 # A communication plan's owner sends its status updates, reminded in the admin.
@@ -135,3 +140,32 @@ def communication_owners() -> QuerySet:
     status updates (not the API's integration logins, not read-only ones)."""
     users = get_user_model().objects.with_perm(COMMUNICATION_OWNER_PERMISSION, is_active=True)
     return users.filter(is_staff=True).order_by("username")
+
+
+REVIEWS = ("approve", "request_changes")
+
+
+ERR_NOT_AN_APPROVER = gettext_lazy("Only an approver may approve a plan or send it back.")
+
+
+ERR_OWN_PLAN = gettext_lazy("The plan's author cannot approve it: a second person must.")
+
+
+MOVES = ("submit", "approve", "request_changes", "resubmit", "revise")
+
+
+def plan_moves(plan: IncidentActionPlan, user=None) -> list[str]:
+    """The steps the plan can take now; given a person, only those that person may take."""
+    moves = [name for name in MOVES if can_proceed(getattr(plan, name))]
+    if user is None:
+        return moves
+    return [m for m in moves if m not in REVIEWS or review_refusal(plan, user) is None]
+
+
+def review_refusal(plan: IncidentActionPlan, user) -> str | None:
+    """Why this person may not approve the plan or send it back, or None when they may."""
+    if user is None or not user.has_perm("escalations.approve_incidentactionplan"):
+        return ERR_NOT_AN_APPROVER
+    if user.pk == plan.created_by_id:
+        return ERR_OWN_PLAN
+    return None

@@ -11,7 +11,8 @@ from escalations.core.hooks import (
 )
 from escalations.core.signals import configuration_register
 from escalations.rules.models import SUBSCRIBABLE_EVENTS, Rule
-from escalations.rules.services.rules import no_reply_waits, rules_run_for_event
+from escalations.rules.selectors import no_reply_waits
+from escalations.rules.services.rules import rules_run_for_event
 from escalations.rules.services.webhooks import webhook_fanout
 from escalations.sla.services.timers import no_reply_timers_schedule
 from escalations.tickets.workflow import SystemMove

@@ -209,7 +209,7 @@ def test_the_demo_workspace_has_every_governance_document(seeded):
 
 
 def test_every_demo_agent_has_raci_duties(seeded):
-    from escalations.governance.services.raci import raci_duties_of
+    from escalations.governance.selectors import raci_duties_of
     from escalations.tickets.models import Agent
 
     agents = Agent.objects.filter(memberships__team__workspace=seeded.workspace).distinct()

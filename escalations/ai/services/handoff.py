@@ -7,15 +7,21 @@ ticket with every failing reason, and otherwise it stays with the AI. Each verdi
 decision is stored with the numbers behind it.
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 
 from escalations.ai.models import AiVerdict, Decision, EscalationPolicy
+from escalations.ai.selectors import (
+    Check,
+    customer_text,
+    handoff_destination,
+    is_blank,
+    policy_checks,
+    policy_for_intent,
+)
 from escalations.ai.services.quality import quality_after_verdict
-from escalations.ai.verdict_checks import check_text
 from escalations.core.actors import Actor
 from escalations.core.config_cache import config_cached
 from escalations.core.db.compiled import insert_one
@@ -25,129 +31,19 @@ from escalations.core.models import EventType
 from escalations.core.unit_of_work import ticket_service
 from escalations.rules.text import phrases_found
 from escalations.tickets.custom_fields import clean_value
-from escalations.tickets.kept import team_kept, workspace_kept
+from escalations.tickets.kept import workspace_kept
 from escalations.tickets.models import (
     ACTIVE_STATUSES,
-    AuthorKind,
     EscalationKind,
     Message,
-    Team,
     Ticket,
-    Tier,
 )
+from escalations.tickets.selectors.tickets import field_definitions
 from escalations.tickets.services.escalations import escalation_create, open_escalations
-from escalations.tickets.services.messages import latest_customer_body
-from escalations.tickets.services.tickets import field_definitions, ticket_update
+from escalations.tickets.services.tickets import ticket_update
 
 MAX_LIST = 50
 ERR_NOT_ACTIVE = "Ticket {ref} is {status}: a verdict needs a ticket that is still being worked."
-
-
-@dataclass(frozen=True)
-class Check:
-    """One test of a verdict against a policy, kept with its numbers."""
-
-    name: str
-    passed: bool
-    value: Any = None
-    threshold: Any = None
-    problems: list | None = None  # field formats: what is wrong with each field
-
-    def detail(self, policy_name: str = "") -> str:
-        return check_text(asdict(self), policy_name=policy_name)
-
-
-def policy_for_intent(workspace_id: int, intent: str) -> EscalationPolicy | None:
-    """The active policy naming the task category, else the workspace's default policy."""
-    policies = config_cached(
-        "escalation_policies",
-        workspace_id,
-        lambda: list(EscalationPolicy.objects.filter(workspace=workspace_id, is_active=True)),
-    )
-    wanted = intent.strip().lower()
-    named = [p for p in policies if wanted and wanted in {c.lower() for c in p.categories}]
-    if named:
-        return named[0]
-    return next((p for p in policies if p.is_default), None)
-
-
-def customer_text(ticket: Ticket, message: Message | None = None) -> str:
-    """What the customer said this turn: the subject and their latest message."""
-    if message is None or message.author_kind != AuthorKind.CUSTOMER:
-        return f"{ticket.subject}\n{latest_customer_body(ticket.pk)}"
-    return f"{ticket.subject}\n{message.body}"
-
-
-def policy_checks(
-    policy: EscalationPolicy, *, ticket: Ticket, verdict: dict, text: str
-) -> list[Check]:
-    """Every check the policy asks for, passed or not."""
-    checks = []
-    if policy.always_human:
-        checks.append(Check("always_human", False))
-    confidence = verdict.get("confidence")
-    if policy.min_confidence is not None:
-        floor = float(policy.min_confidence)
-        checks.append(
-            Check(
-                "confidence",
-                confidence is not None and confidence >= floor,
-                confidence,
-                floor,
-            )
-        )
-    sentiment = verdict.get("sentiment")
-    if policy.sentiment_floor is not None and sentiment is not None:
-        floor = float(policy.sentiment_floor)
-        checks.append(
-            Check(
-                "sentiment",
-                sentiment >= floor,
-                sentiment,
-                floor,
-            )
-        )
-    if policy.keywords:
-        found = phrases_found(policy.keywords, text)
-        checks.append(Check("keywords", not found, found))
-    if policy.customer_tiers:
-        tier = ticket.customer.tier
-        checks.append(
-            Check(
-                "customer_tier",
-                tier not in policy.customer_tiers,
-                tier,
-                policy.customer_tiers,
-            )
-        )
-    known = {**ticket.custom_fields, **verdict["fields"]}
-    missing = [key for key in policy.required_fields if _blank(known.get(key))]
-    if policy.required_fields:
-        checks.append(
-            Check(
-                "required_fields",
-                not missing,
-                missing,
-                policy.required_fields,
-            )
-        )
-    if policy.check_field_formats and (verdict["fields"] or verdict["bad_fields"]):
-        bad = sorted(verdict["bad_fields"])
-        problems = [verdict["bad_fields"][key] for key in bad]
-        checks.append(Check("field_formats", not bad, bad, problems=problems or None))
-    flags = [str(f).lower() for f in verdict.get("flags", [])]
-    raised = sorted(set(flags) & {f.lower() for f in policy.escalate_on_flags})
-    if policy.escalate_on_flags:
-        checks.append(Check("flags", not raised, raised))
-    if policy.escalate_on_ambiguous:
-        checks.append(
-            Check(
-                "ambiguous",
-                "ambiguous" not in flags,
-                "ambiguous" in flags,
-            )
-        )
-    return checks
 
 
 def _fields_checked(ticket: Ticket, fields) -> tuple[dict, dict]:
@@ -163,17 +59,13 @@ def _fields_checked(ticket: Ticket, fields) -> tuple[dict, dict]:
         raise ValidationError({"fields": f"No such custom field here: {', '.join(unknown)}."})
     good, bad = {}, {}
     for key, raw in fields.items():
-        if _blank(raw):
+        if is_blank(raw):
             continue
         try:
             good[key] = clean_value(specs[key], raw)
         except ValueError as exc:
             bad[key] = f"{key}: {str(exc).rstrip('.')}"
     return good, bad
-
-
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip()) or value == []
 
 
 @ticket_service
@@ -282,29 +174,8 @@ def ai_verdict_record(
     return row
 
 
-def customer_asked_for_a_person(*, ticket: Ticket, message: Message, actor: Actor):
-    """Reactive hand-over: the customer's message has one of the workspace's phrases."""
-    found = phrases_found(workspace_kept(ticket.workspace_id).human_request_phrases, message.body)
-    if not found or ticket.status not in ACTIVE_STATUSES:
-        return None
-    if open_escalations(ticket.pk):
-        return None
-    policy = policy_for_intent(ticket.workspace_id, ticket.ai_intent)
-    team, tier = _destination(ticket, policy)
-    return escalation_create(
-        ticket=ticket,
-        kind=EscalationKind.REACTIVE,
-        trigger="customer_asked",
-        to_team=team,
-        to_tier=tier,
-        reasons=[f"The customer asked for a person ({', '.join(found)})."],
-        summary=f"The customer asked for a person: “{message.body[:300]}”",
-        actor=actor,
-    )
-
-
 def _hand_over(ticket, policy, verdict: AiVerdict, *, kind: str, actor: Actor):
-    team, tier = _destination(ticket, policy)
+    team, tier = handoff_destination(ticket, policy)
     lines = [f"The AI handed over ({verdict.policy_name or 'no policy'}):"]
     lines += [f"- {reason}" for reason in verdict.reasons]
     if verdict.proposed_reply:
@@ -320,23 +191,6 @@ def _hand_over(ticket, policy, verdict: AiVerdict, *, kind: str, actor: Actor):
         ai_attempts=verdict.attempted_solutions,
         actor=actor,
     )
-
-
-def _destination(ticket: Ticket, policy: EscalationPolicy | None) -> tuple[Team | None, int]:
-    tier = policy.to_tier if policy else min(ticket.tier + 1, Tier.L3)
-    if policy is not None and policy.to_team_id:
-        team = team_kept(policy.to_team_id)
-        return team, team.tier
-    team = config_cached(
-        "escalation_target",
-        (ticket.workspace_id, tier),
-        lambda: (
-            Team.objects.filter(workspace=ticket.workspace_id, tier=tier, is_escalation_target=True)
-            .order_by("name", "pk")
-            .first()
-        ),
-    )
-    return team, tier
 
 
 def _validated(**fields) -> dict:
@@ -382,3 +236,24 @@ def _version(policy: EscalationPolicy | None) -> int | None:
 def _plain(check: Check, policy_name: str) -> dict:
     plain = {k: v for k, v in asdict(check).items() if v is not None}
     return {**plain, "detail": check.detail(policy_name)}
+
+
+def customer_asked_for_a_person(*, ticket: Ticket, message: Message, actor: Actor):
+    """Reactive hand-over: the customer's message has one of the workspace's phrases."""
+    found = phrases_found(workspace_kept(ticket.workspace_id).human_request_phrases, message.body)
+    if not found or ticket.status not in ACTIVE_STATUSES:
+        return None
+    if open_escalations(ticket.pk):
+        return None
+    policy = policy_for_intent(ticket.workspace_id, ticket.ai_intent)
+    team, tier = handoff_destination(ticket, policy)
+    return escalation_create(
+        ticket=ticket,
+        kind=EscalationKind.REACTIVE,
+        trigger="customer_asked",
+        to_team=team,
+        to_tier=tier,
+        reasons=[f"The customer asked for a person ({', '.join(found)})."],
+        summary=f"The customer asked for a person: “{message.body[:300]}”",
+        actor=actor,
+    )

@@ -18,7 +18,8 @@ from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextareaWidget
 from escalations.core.actors import Actor
 from escalations.core.errors import IllegalTransition
 from escalations.governance.models import ProcessStep, SignOffState, StepSignOff, WorkProcess
-from escalations.governance.services.processes import ERR_NOT_AN_OWNER, may_sign, sign_off_decide
+from escalations.governance.selectors import may_sign
+from escalations.governance.services.processes import ERR_NOT_AN_OWNER, sign_off_decide
 from escalations.tickets.admin.base import DirectoryAdmin, add_service_errors
 from escalations.tickets.admin.workspace_scope import WorkspaceScopedAdmin, WorkspaceScopedInline
 from escalations.tickets.models import TeamMembership, TicketStatus

@@ -16,7 +16,8 @@ from escalations.governance.models import (
     RaciMatrix,
     RaciRole,
 )
-from escalations.governance.services.raci import activity_problems, letters_clean, raci_duties_of
+from escalations.governance.selectors import raci_duties_of
+from escalations.governance.services.raci import activity_problems, letters_clean
 from escalations.spreadsheets.admin import SpreadsheetAdmin
 from escalations.spreadsheets.raci import RaciResource
 from escalations.tickets.admin.base import DirectoryAdmin

@@ -3,130 +3,28 @@ process's opening status, given or refused by a member of each step's owner team
 before the ticket enters a gated status (an ITSM change is not implemented before the CAB
 approves it; a hand-over is not completed before every checkpoint is confirmed)."""
 
-from dataclasses import dataclass
-
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext, gettext_lazy
 
 from escalations.core import clock
 from escalations.core.actors import Actor
-from escalations.core.config_cache import config_cached
 from escalations.core.errors import IllegalTransition, SignOffMissing
 from escalations.core.events import event_record
 from escalations.core.models import EventType
 from escalations.core.unit_of_work import ticket_service
-from escalations.governance.models import ProcessKind, SignOffState, StepSignOff, WorkProcess
-from escalations.governance.models.processes import request_type
-from escalations.tickets.models import CustomStatus, TeamMembership, Ticket, TicketStatus
+from escalations.governance.models import ProcessKind, SignOffState, StepSignOff
+from escalations.governance.selectors import Process, gate_waits, may_sign, processes_of
+from escalations.tickets.models import TeamMembership, Ticket, TicketStatus
 from escalations.tickets.services.notifications import notification_send
 from escalations.tickets.workflow import Status
 
 ERR_NOT_AN_OWNER = gettext_lazy("Only a member of {team} may sign off {step}.")
 
 
-@dataclass(frozen=True)
-class Step:
-    id: int
-    name: str
-    team_id: int
-    team_slug: str
-    team_name: str
-    request_types: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Process:
-    id: int
-    title: str
-    request_types: tuple[str, ...]
-    open_status_id: int | None
-    gated_ids: frozenset[int]
-    reopen_ids: frozenset[int]
-    type_field: str
-    sign_offs: tuple[Step, ...]  # the steps that need one, in order
-
-    def steps_for(self, ticket: Ticket) -> list[Step]:
-        kind = request_type(ticket, self.type_field)
-        if self.request_types and kind not in self.request_types:
-            return []
-        return [s for s in self.sign_offs if not s.request_types or kind in s.request_types]
-
-
-def processes_of(workspace_id: int) -> tuple[Process, ...]:
-    """A workspace's processes, kept with the configuration (read on every status move)."""
-
-    def read():
-        found = []
-        for process in (
-            WorkProcess.objects.filter(workspace=workspace_id)
-            .prefetch_related("gated_statuses", "reopen_statuses", "steps__owner_team")
-            .order_by("id")
-        ):
-            found.append(
-                Process(
-                    id=process.pk,
-                    title=process.title,
-                    request_types=tuple(process.request_types),
-                    open_status_id=process.open_status_id,
-                    gated_ids=frozenset(s.pk for s in process.gated_statuses.all()),
-                    reopen_ids=frozenset(s.pk for s in process.reopen_statuses.all()),
-                    type_field=process.type_field,
-                    sign_offs=tuple(
-                        Step(
-                            id=step.pk,
-                            name=step.name,
-                            team_id=step.owner_team_id,
-                            team_slug=step.owner_team.slug,
-                            team_name=step.owner_team.name,
-                            request_types=tuple(step.request_types),
-                        )
-                        for step in process.steps.all()
-                        if step.sign_off
-                    ),
-                )
-            )
-        return tuple(found)
-
-    return config_cached("work_processes", workspace_id, read)
-
-
-def gated_status_slugs(workspace_id: int) -> frozenset[str]:
-    """The statuses a workspace's processes let a ticket enter only with sign-offs."""
-    ids = {pk for process in processes_of(workspace_id) for pk in process.gated_ids}
-    return frozenset(CustomStatus.objects.filter(pk__in=ids).values_list("slug", flat=True))
-
-
-def _gate_waits(ticket: Ticket, status: Status) -> list[tuple[Process, list[Step], list[Step]]]:
-    """For each process gating `status`: the steps the ticket needs and those still missing."""
-    found = []
-    for process in processes_of(ticket.workspace_id):
-        if status.id is None or status.id not in process.gated_ids:
-            continue
-        steps = process.steps_for(ticket)
-        if not steps:
-            continue
-        given = set(
-            StepSignOff.objects.filter(
-                ticket=ticket, step__in=[s.id for s in steps], state=SignOffState.APPROVED
-            ).values_list("step_id", flat=True)
-        )
-        found.append((process, steps, [s for s in steps if s.id not in given]))
-    return found
-
-
-def missing_sign_offs(ticket: Ticket, status: Status) -> list[str]:
-    """The sign-offs the ticket still needs before it may enter `status`, as "step (by team)"."""
-    return [
-        gettext("{step} (by {team})").format(step=s.name, team=s.team_name)
-        for _process, _steps, missing in _gate_waits(ticket, status)
-        for s in missing
-    ]
-
-
 def process_gate(ticket: Ticket, status: Status) -> None:
     """Refuse the move into a gated status while a sign-off the ticket needs is missing; on
     a move that goes ahead, the sign-offs it went ahead on are used up."""
-    waits = _gate_waits(ticket, status)
+    waits = gate_waits(ticket, status)
     for process, _steps, missing in waits:
         if missing:
             raise SignOffMissing(
@@ -210,18 +108,6 @@ def sign_offs_ask(
             source="process",
         )
     return [sign_off for _, sign_off in asked]
-
-
-def may_sign(user, sign_off: StepSignOff) -> bool:
-    """Members of the step's owner team sign; superusers may stand in."""
-    if user is None or not user.is_active:
-        return False
-    return (
-        user.is_superuser
-        or TeamMembership.objects.filter(
-            team=sign_off.step.owner_team_id, agent__user=user
-        ).exists()
-    )
 
 
 @ticket_service

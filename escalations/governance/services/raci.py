@@ -1,12 +1,10 @@
 """RACI matrices: checked as a whole (one Accountable and someone Responsible per activity),
 read per person, and told about escalations to the levels their activities are bound to."""
 
-from dataclasses import dataclass
-
 from django.core.exceptions import ValidationError
 
 from escalations.core.actors import Actor
-from escalations.core.config_cache import config_cached, config_service
+from escalations.core.config_cache import config_service
 from escalations.governance.models import (
     RACI_LETTERS,
     RaciActivity,
@@ -14,7 +12,8 @@ from escalations.governance.models import (
     RaciMatrix,
     RaciRole,
 )
-from escalations.tickets.models import Escalation, TeamMembership, Workspace
+from escalations.governance.selectors import escalation_contacts
+from escalations.tickets.models import Escalation, Workspace
 from escalations.tickets.services.notifications import notification_send
 
 
@@ -85,71 +84,6 @@ def raci_matrix_create(
     if problems:
         raise ValidationError({"activities": problems})
     return matrix
-
-
-@dataclass(frozen=True)
-class Duty:
-    matrix: str
-    activity: str
-    escalation_level: int | None
-    letters: str
-    roles: tuple[str, ...]
-
-
-def raci_duties_of(agent) -> list[Duty]:
-    """What a person is Responsible, Accountable, Consulted or Informed for: through the roles
-    naming them and the roles their teams fill."""
-    team_ids = TeamMembership.objects.filter(agent=agent).values_list("team_id", flat=True)
-    roles = RaciRole.objects.filter(people=agent) | RaciRole.objects.filter(team__in=team_ids)
-    cells = (
-        RaciAssignment.objects.filter(role__in=roles.distinct())
-        .select_related("activity__matrix", "role")
-        .order_by("activity__matrix__name", "activity__position", "activity__name")
-    )
-    duties: dict[int, dict] = {}
-    for cell in cells:
-        entry = duties.setdefault(
-            cell.activity_id, {"activity": cell.activity, "letters": set(), "roles": []}
-        )
-        entry["letters"].update(cell.letters)
-        entry["roles"].append(cell.role.name)
-    return [
-        Duty(
-            matrix=entry["activity"].matrix.name,
-            activity=entry["activity"].name,
-            escalation_level=entry["activity"].escalation_level,
-            letters="".join(c for c in RACI_LETTERS if c in entry["letters"]),
-            roles=tuple(entry["roles"]),
-        )
-        for entry in duties.values()
-    ]
-
-
-def escalation_contacts(workspace_id: int, level: int) -> tuple:
-    """(user, activity, letters) for the Consulted and Informed of every activity bound to an
-    escalation level, kept with the configuration."""
-
-    def read():
-        found = []
-        cells = RaciAssignment.objects.filter(
-            activity__matrix__workspace=workspace_id, activity__escalation_level=level
-        ).select_related("activity", "role")
-        for cell in cells:
-            told = "".join(c for c in cell.letters if c in "CI")
-            if not told:
-                continue
-            people = list(cell.role.people.select_related("user"))
-            if cell.role.team_id:
-                people += [
-                    m.agent
-                    for m in TeamMembership.objects.filter(team=cell.role.team_id).select_related(
-                        "agent__user"
-                    )
-                ]
-            found += [(agent.user, cell.activity.name, told) for agent in people]
-        return tuple(found)
-
-    return config_cached("raci_escalation", (workspace_id, level), read)
 
 
 def raci_tell_escalation(*, escalation: Escalation, actor: Actor) -> None:

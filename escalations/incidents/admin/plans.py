@@ -18,13 +18,13 @@ from escalations.incidents.models import (
     PlanResponsibility,
 )
 from escalations.incidents.models.plans import EDITABLE
+from escalations.incidents.selectors import plan_moves
 from escalations.incidents.services.plans import (
     LABELS,
     PLAN_FIELDS,
     period_hand_over,
     period_start,
     plan_create,
-    plan_moves,
     plan_transition,
     plan_update,
 )

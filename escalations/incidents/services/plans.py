@@ -4,7 +4,6 @@ carried out in operational periods handed over from responder to responder."""
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed
 
 from escalations.core import clock
@@ -21,14 +20,11 @@ from escalations.incidents.models import (
     PlanStatus,
 )
 from escalations.incidents.models.plans import EDITABLE
+from escalations.incidents.selectors import MOVES, REVIEWS, plan_moves, review_refusal
 from escalations.tickets.models import Agent, Ticket
 from escalations.tickets.services.notifications import notification_send
 
 PLAN_FIELDS = ("title", "situation_summary", "execution_plan", "priorities", "next_actions")
-REVIEWS = ("approve", "request_changes")
-ERR_NOT_AN_APPROVER = gettext_lazy("Only an approver may approve a plan or send it back.")
-ERR_OWN_PLAN = gettext_lazy("The plan's author cannot approve it: a second person must.")
-MOVES = ("submit", "approve", "request_changes", "resubmit", "revise")
 LABELS = {
     "submit": "submit for approval",
     "approve": "approve",
@@ -91,23 +87,6 @@ def plan_update(*, plan: IncidentActionPlan, changes: dict, actor: Actor) -> Inc
     locked.full_clean(exclude=["status"])
     locked.save(update_fields=list(changes))
     return locked
-
-
-def plan_moves(plan: IncidentActionPlan, user=None) -> list[str]:
-    """The steps the plan can take now; given a person, only those that person may take."""
-    moves = [name for name in MOVES if can_proceed(getattr(plan, name))]
-    if user is None:
-        return moves
-    return [m for m in moves if m not in REVIEWS or review_refusal(plan, user) is None]
-
-
-def review_refusal(plan: IncidentActionPlan, user) -> str | None:
-    """Why this person may not approve the plan or send it back, or None when they may."""
-    if user is None or not user.has_perm("escalations.approve_incidentactionplan"):
-        return ERR_NOT_AN_APPROVER
-    if user.pk == plan.created_by_id:
-        return ERR_OWN_PLAN
-    return None
 
 
 @ticket_service

@@ -22,8 +22,8 @@ from escalations.rules.actions import ActionError
 from escalations.rules.engine import matching_rules
 from escalations.rules.models import RuleDrill, RuleFiring, RuleSet
 from escalations.rules.scripts import LookupSkipped, ScriptError, lookup_skipped
+from escalations.rules.selectors import compiled_rule_set, facts_from_state, trigger_for
 from escalations.rules.services.rule_actions import SCRIPT_HISTORY, script_run
-from escalations.rules.services.rules import compiled_rule_set, facts_from_state, trigger_for
 from escalations.sla.calendars import workspace_calendar
 from escalations.tickets.models import (
     Agent,

@@ -14,7 +14,8 @@ from escalations.rules.integrations import IntegrationConfig
 from escalations.rules.integrations import lookup as integration_lookup
 from escalations.rules.models import Integration
 from escalations.rules.scripts import ScriptError, run_script
-from escalations.rules.services.webhooks import ticket_payload, webhook_queue
+from escalations.rules.selectors import ticket_payload
+from escalations.rules.services.webhooks import webhook_queue
 from escalations.sla.models import SlaPolicy
 from escalations.sla.services.sync import sla_apply_policy
 from escalations.tickets.models import Agent, AuthorKind, EscalationKind, Priority, Team, Ticket

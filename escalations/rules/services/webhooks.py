@@ -12,12 +12,12 @@ from django.db import connection, transaction
 
 from escalations.core import clock
 from escalations.core.actors import Actor
-from escalations.core.config_cache import config_cached
 from escalations.core.events import event_record
 from escalations.core.models import EventType
 from escalations.core.unit_of_work import ticket_service
 from escalations.rules.integrations import IntegrationConfig, IntegrationError, _opener, build_url
-from escalations.rules.models import Integration, WebhookDelivery, WebhookSubscription
+from escalations.rules.models import Integration, WebhookDelivery
+from escalations.rules.selectors import subscriptions_for, ticket_payload
 from escalations.tickets.models import Ticket
 
 # The pauses before the second, third... attempt: six attempts over about eight and a half
@@ -59,35 +59,6 @@ def webhook_queue(
     )
     transaction.on_commit(lambda: _enqueue(delivery.pk))
     return delivery
-
-
-def ticket_payload(ticket: Ticket) -> dict:
-    """What a webhook says about the ticket."""
-    return {
-        "id": ticket.pk,
-        "subject": ticket.subject,
-        "status": ticket.status,
-        "priority": ticket.priority,
-        "tier": ticket.tier,
-        "team": ticket.team.slug if ticket.team_id else None,
-        "assignee": ticket.assignee.user.get_username() if ticket.assignee_id else None,
-        "tags": ticket.tags,
-    }
-
-
-def subscriptions_for(event_type: str) -> list[WebhookSubscription]:
-    """Active subscriptions to the event (kept with the configuration: a change is heard by
-    the next request of every process)."""
-    rows = config_cached(
-        "webhook_subscriptions",
-        None,
-        lambda: list(
-            WebhookSubscription.objects.filter(
-                is_active=True, integration__is_active=True
-            ).select_related("integration")
-        ),
-    )
-    return [row for row in rows if event_type in row.events]
 
 
 def webhook_fanout(event) -> list[WebhookDelivery]:

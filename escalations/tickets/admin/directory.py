@@ -7,7 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import TabularInline
 from unfold.decorators import display
 
-from escalations.governance.services.processes import gated_status_slugs
+from escalations.governance.selectors import gated_status_slugs
 from escalations.sla.models import BusinessCalendar
 from escalations.sla.services.sync import sla_calendar_changed
 from escalations.tickets.admin.base import DirectoryAdmin

@@ -11,7 +11,7 @@ from escalations.core.actors import Actor
 from escalations.core.errors import IllegalTransition
 from escalations.rules.engine import TRIGGERS
 from escalations.rules.models import RuleSet
-from escalations.rules.services.rules import rules_dry_run
+from escalations.rules.selectors import rules_dry_run
 from escalations.tickets.admin.forms import EscalationForm, TransitionForm
 from escalations.tickets.models import Ticket
 from escalations.tickets.selectors.workflows import ticket_status

@@ -4,9 +4,9 @@ from django.core.exceptions import ValidationError
 
 from escalations.core import clock
 from escalations.core.actors import Actor
-from escalations.core.db.compiled import CompiledRead, insert_one
+from escalations.core.db.compiled import insert_one
 from escalations.core.events import event_record
-from escalations.core.held import held_fact, held_note, held_set, ticket_held
+from escalations.core.held import held_note, held_set, ticket_held
 from escalations.core.hooks import AGENT_REPLIED, CUSTOMER_WROTE
 from escalations.core.models import EventType
 from escalations.core.unit_of_work import ticket_service
@@ -17,13 +17,6 @@ from escalations.tickets.services.tickets import ensure_not_closed
 from escalations.tickets.services.transitions import ticket_system_move
 from escalations.tickets.workflow import SystemMove
 
-_latest_customer_body = CompiledRead(
-    lambda ticket_id: (
-        Message.objects.filter(ticket=ticket_id, author_kind=AuthorKind.CUSTOMER)
-        .order_by("-created_at", "-id")
-        .values_list("body", flat=True)[:1]
-    )
-)
 ERR_EMPTY_BODY = "A message needs some text."
 ERR_CUSTOMER_NOTE = "Only agents, the AI and the system write internal notes."
 HUMAN_RESPONSE_KINDS = (AuthorKind.AGENT,)
@@ -90,15 +83,6 @@ def message_add(
     if author_kind == AuthorKind.CUSTOMER:
         _customer_wrote(ticket=ticket, message=message, actor=actor)
     return message
-
-
-def latest_customer_body(ticket_id: int) -> str:
-    """The text of the customer's latest message on the ticket ("" if none)."""
-    return held_fact(
-        ticket_id,
-        "latest_customer_body",
-        lambda: next(iter(_latest_customer_body(ticket_id)), ""),
-    )
 
 
 def _customer_wrote(*, ticket: Ticket, message: Message, actor: Actor) -> None:

@@ -1,7 +1,5 @@
 """Telling people about a ticket: in-app notifications, e-mailed by the task queue."""
 
-from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from escalations.core import clock
@@ -9,39 +7,8 @@ from escalations.core.actors import Actor
 from escalations.core.events import event_record
 from escalations.core.models import EventType
 from escalations.core.unit_of_work import ticket_service
-from escalations.tickets.models import Notification, TeamMembership, Ticket
-
-
-def resolve_recipients(ticket: Ticket, recipients: list) -> list:
-    """Logins, `team:<slug>` (every member) and `assignee` (or users already at hand), as
-    users, without repeats."""
-    users, unknown = {}, []
-    user_model = get_user_model()
-    for recipient in recipients:
-        if isinstance(recipient, user_model):
-            if recipient.is_active:  # a disabled login is not told
-                users[recipient.pk] = recipient
-        elif recipient == "assignee":
-            if ticket.assignee_id:
-                user = ticket.assignee.user
-                users[user.pk] = user
-        elif recipient.startswith("team:"):
-            members = TeamMembership.objects.filter(
-                team__workspace=ticket.workspace_id, team__slug=recipient[5:]
-            ).select_related("agent__user")
-            if not members:
-                unknown.append(recipient)
-            for membership in members:
-                users[membership.agent.user.pk] = membership.agent.user
-        else:
-            user = user_model.objects.filter(username=recipient, is_active=True).first()
-            if user is None:
-                unknown.append(recipient)
-            else:
-                users[user.pk] = user
-    if unknown:
-        raise ValidationError(f"Nobody to notify as {', '.join(unknown)}.")
-    return list(users.values())
+from escalations.tickets.models import Notification, Ticket
+from escalations.tickets.selectors.tickets import resolve_recipients
 
 
 @ticket_service

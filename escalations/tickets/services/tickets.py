@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 
 from escalations.core import clock
 from escalations.core.actors import Actor
-from escalations.core.config_cache import config_cached
 from escalations.core.events import event_build, event_record, events_record_many
 from escalations.core.held import ticket_for_update
 from escalations.core.hooks import TICKET_PRIORITY
@@ -20,14 +19,13 @@ from escalations.tickets.models import (
     AuthorKind,
     Channel,
     Customer,
-    CustomFieldDefinition,
-    CustomStatus,
     Priority,
     Ticket,
     TicketStatus,
     Tier,
     Workspace,
 )
+from escalations.tickets.selectors.tickets import default_custom_status, field_definitions
 
 # What a new ticket may be given (besides its first message).
 CREATE_FIELDS = (
@@ -72,15 +70,6 @@ def normalise_tags(tags: Any) -> list[str]:
     if not isinstance(tags, list | tuple) or not all(isinstance(t, str) for t in tags):
         raise ValidationError({"tags": "Tags must be a list of words."})
     return sorted({t.strip().lower() for t in tags if t.strip()})
-
-
-def field_definitions(workspace_id: int) -> list[CustomFieldDefinition]:
-    """The workspace's custom field definitions (shared: read-only)."""
-    return config_cached(
-        "field_definitions",
-        workspace_id,
-        lambda: list(CustomFieldDefinition.objects.filter(workspace=workspace_id)),
-    )
 
 
 def ticket_validate(ticket: Ticket, *, changed: Iterable[str] | None = None) -> None:
@@ -282,17 +271,6 @@ def ticket_update(*, ticket: Ticket, actor: Actor, changes: dict[str, Any], reas
     )
     ticket_copy_saved(ticket, locked)
     return locked
-
-
-def default_custom_status(workspace_id: int, state: str) -> CustomStatus | None:
-    """The workspace's label for a lifecycle state, if it has one (shared: read-only)."""
-    return config_cached(
-        "default_custom_status",
-        (workspace_id, state),
-        lambda: CustomStatus.objects.filter(
-            workspace=workspace_id, lifecycle_state=state, is_default=True
-        ).first(),
-    )
 
 
 def _current(ticket: Ticket, field: str) -> Any:

@@ -28,13 +28,14 @@ from escalations.core.models.event import EventType, TicketEvent
 from escalations.sla.services.deadlines import _pending
 from escalations.sla.services.sync import _clocks
 from escalations.tickets.models import Ticket
+from escalations.tickets.selectors.tickets import _latest_customer_body
 from escalations.tickets.services.assignment import _TEAM_AGENTS, _TEAM_LOADS
 from escalations.tickets.services.escalations import (
     _latest_messages,
     escalation_create,
     open_escalations,
 )
-from escalations.tickets.services.messages import _latest_customer_body, message_add
+from escalations.tickets.services.messages import message_add
 from tests.escalations.sla.conftest import make_policy
 from tests.factories import CustomerFactory, make_ticket
 

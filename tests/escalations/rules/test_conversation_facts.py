@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.apps import apps
 
-from escalations.rules.services.rules import ticket_facts
+from escalations.rules.selectors import ticket_facts
 from escalations.tickets.models import Ticket
 from escalations.tickets.services.messages import message_add
 

@@ -10,8 +10,8 @@ from rest_framework.test import APIClient
 from escalations.core.config_cache import config_revision
 from escalations.core.models import ConfigRevision, SignedCaller
 from escalations.rules.models import Rule, RuleSet
+from escalations.rules.selectors import live_rule_set
 from escalations.rules.services.rule_config import rule_save, rule_set_save
-from escalations.rules.services.rules import live_rule_set
 from escalations.tickets.roles import INTEGRATION
 from escalations.tickets.services.api_tokens import api_token_issue, integration_user_ensure
 

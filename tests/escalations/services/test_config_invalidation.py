@@ -78,7 +78,7 @@ def watched(django_db_setup, django_db_blocker):
 
 
 def _use_the_product() -> None:
-    from escalations.ai.services.handoff import _destination
+    from escalations.ai.selectors import handoff_destination
     from escalations.ai.services.quality import _checklists
     from escalations.tickets.models import Team, Ticket
     from escalations.tickets.services.api_tokens import api_token_issue, integration_user_ensure
@@ -101,7 +101,7 @@ def _use_the_product() -> None:
     bot = Client(HTTP_AUTHORIZATION=f"Token {key}")
     assert bot.get("/api/tickets/").status_code in (200, 403)
     _leads(Team.objects.order_by("pk").first())
-    _destination(ticket, None)
+    handoff_destination(ticket, None)
     _checklists(ticket.workspace_id)
 
 

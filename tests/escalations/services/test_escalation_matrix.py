@@ -5,7 +5,7 @@ import pytest
 
 from escalations.core.actors import Actor
 from escalations.governance.models import EscalationMatrix, EscalationMatrixCell
-from escalations.governance.services.matrix import ticket_severity
+from escalations.governance.selectors import ticket_severity
 from escalations.tickets.models import EscalationKind, Notification, Priority
 from escalations.tickets.services.escalations import escalation_create
 from templates_catalog.instantiate import template_instantiate

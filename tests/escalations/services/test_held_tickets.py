@@ -13,7 +13,8 @@ from escalations.ai.models import EscalationPolicy
 from escalations.core.held import ticket_for_update, ticket_held
 from escalations.core.unit_of_work import all_or_nothing
 from escalations.tickets.models import AuthorKind, Ticket, TicketStatus
-from escalations.tickets.services.messages import latest_customer_body, message_add
+from escalations.tickets.selectors.tickets import latest_customer_body
+from escalations.tickets.services.messages import message_add
 from escalations.tickets.services.tickets import ticket_update
 
 pytestmark = pytest.mark.django_db

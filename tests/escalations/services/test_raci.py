@@ -5,7 +5,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from escalations.governance.models import RaciMatrix
-from escalations.governance.services.raci import letters_clean, raci_duties_of, raci_matrix_create
+from escalations.governance.selectors import raci_duties_of
+from escalations.governance.services.raci import letters_clean, raci_matrix_create
 from escalations.tickets.models import EscalationKind, Notification, Tier
 from escalations.tickets.services.escalations import escalation_create
 from tests.factories import AgentFactory, TeamFactory

@@ -10,7 +10,8 @@ from django.utils.text import slugify
 from escalations.core.actors import Actor
 from escalations.core.errors import IllegalTransition
 from escalations.core.models import EventType, TicketEvent
-from escalations.governance.services.processes import processes_of, sign_offs_ask
+from escalations.governance.selectors import processes_of
+from escalations.governance.services.processes import sign_offs_ask
 from escalations.tickets.lifecycle import transitions
 from escalations.tickets.models import Ticket, TicketStatus
 from escalations.tickets.selectors.workflows import ticket_status, workflow_of
