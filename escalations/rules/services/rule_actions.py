@@ -86,7 +86,7 @@ def apply_action(action: dict, *, ticket_id: int, actor: Actor, trigger: str, ru
     ticket = Ticket.objects.select_related("team").get(pk=ticket_id)
     kind, value = action["type"], action.get("value")
     if kind == "set_status":
-        target = rule_status_target(ticket, value)
+        target = _rule_status_target(ticket, value)
         if target.slug != ticket_status(ticket).slug:
             ticket_move(
                 ticket=ticket, to_status=target.slug, actor=actor, reason=f"Rule {rule.name}"
@@ -179,7 +179,7 @@ def _team(ticket: Ticket, slug: str) -> Team:
     return team
 
 
-def rule_status_target(ticket: Ticket, value: str):
+def _rule_status_target(ticket: Ticket, value: str):
     """The status a rule's "set status" names: a workflow status by its slug, or (as rules
     written before workspaces had workflows say) a lifecycle state, for the status the one
     allowed step into it lands on."""

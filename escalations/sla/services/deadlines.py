@@ -23,7 +23,7 @@ _pending = CompiledRead(
 )
 
 
-def desired_timers(ticket: Ticket, live_clocks: list[SlaClock]) -> set[tuple]:
+def _desired_timers(ticket: Ticket, live_clocks: list[SlaClock]) -> set[tuple]:
     wanted = set()
     for row in live_clocks:
         if row.running_since is None or row.due_at is None:
@@ -42,7 +42,7 @@ def desired_timers(ticket: Ticket, live_clocks: list[SlaClock]) -> set[tuple]:
 
 
 def deadlines_reconcile(ticket: Ticket, live_clocks: list[SlaClock]) -> None:
-    wanted = desired_timers(ticket, live_clocks)
+    wanted = _desired_timers(ticket, live_clocks)
     have = {
         (kind, key, level, due, clock_id): pk
         for pk, kind, key, level, due, clock_id in _pending(ticket.pk)

@@ -21,7 +21,7 @@ from escalations.tickets.services.tickets import ticket_update
 _DONE = (TicketStatus.RESOLVED, TicketStatus.CLOSED)
 
 
-def ladder_steps(ladder) -> list[LadderLevel]:
+def _ladder_steps(ladder) -> list[LadderLevel]:
     if ladder is None:
         return []
     levels = config_cached(
@@ -38,7 +38,7 @@ def ladder_drive(row, *, done, ticket, policy, calendar, pause, now) -> SlaClock
     """Start, follow or stop the ticket's ladder clock for the policy's ladder."""
 
     ladder = policy.ladder
-    steps = ladder_steps(ladder)
+    steps = _ladder_steps(ladder)
     live = row is not None and row.is_live
     if live and (done or not steps or row.ladder_id != policy.ladder_id):
         reason = "done" if done else "ladder changed"
@@ -70,7 +70,7 @@ def _may_start(previous, ladder) -> bool:
     return previous.ladder_id != ladder.pk or previous.stop_reason == "done"
 
 
-def climb_holds(climb_when: str, ticket: Ticket) -> bool:
+def _climb_holds(climb_when: str, ticket: Ticket) -> bool:
     if ticket.status in _DONE:
         return False
     if climb_when == ClimbWhen.NO_FIRST_RESPONSE:
@@ -94,13 +94,13 @@ def ladder_fire(*, clock_row: SlaClock, level: int) -> None:
     row = SlaClock.objects.select_related("ladder").get(pk=clock_row.pk)
     if not row.is_live or row.level != level:
         return
-    steps = ladder_steps(row.ladder)
+    steps = _ladder_steps(row.ladder)
     if level >= len(steps):
         return
     step = steps[level]
     calendar = _calendar(row)
     now = clock.now()
-    if not climb_holds(step.climb_when, ticket):
+    if not _climb_holds(step.climb_when, ticket):
         _stop(row, now, ClockState.STOPPED, calendar=calendar, reason="condition no longer holds")
         sla_sync(ticket_id=ticket.pk)
         return

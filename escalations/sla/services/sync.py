@@ -217,7 +217,7 @@ def _drive_next_response(row, *, event, target, done, ticket, policy, calendar, 
     live = row is not None and row.is_live
     if live and (done or agent_wrote or target is None):
         state = ClockState.MET if agent_wrote and not row.breached_at else None
-        return _stop(row, now, state or row_final_state(row), calendar=calendar)
+        return _stop(row, now, state or _row_final_state(row), calendar=calendar)
     if not live and customer_wrote and ticket.first_response_at and target and not done:
         cycle = row.cycle + 1 if row is not None else 1
         row = SlaClock(ticket=ticket, kind=ClockKind.NEXT_RESPONSE, cycle=cycle)
@@ -228,7 +228,7 @@ def _drive_next_response(row, *, event, target, done, ticket, policy, calendar, 
     return _run(row, target=target, policy=policy, calendar=calendar, pause=pause, now=now)
 
 
-def row_final_state(row: SlaClock) -> str:
+def _row_final_state(row: SlaClock) -> str:
     return ClockState.BREACHED if row.breached_at else ClockState.STOPPED
 
 

@@ -63,14 +63,14 @@ def assignment_route(*, team: Team, ticket: Ticket) -> Route:
             agent, reason = _pick(current, ticket)
             if agent is not None or current.fallback != AssignmentFallback.NEXT_TIER:
                 return Route(current, agent, reason, passed_over)
-            above = next_tier_team(current)
+            above = _next_tier_team(current)
             if above is None or above in passed_over or len(passed_over) >= MAX_HAND_ONS:
                 return Route(current, None, f"{reason} No team above to hand on to.", passed_over)
             passed_over.append(current)
             current = above
 
 
-def next_tier_team(team: Team) -> Team | None:
+def _next_tier_team(team: Team) -> Team | None:
     if team.fallback_team_id:
         return team.fallback_team
     return (
@@ -110,7 +110,7 @@ _TEAM_LOADS = CompiledRead(
 )
 
 
-def needed_skills(ticket: Ticket) -> set[str]:
+def _needed_skills(ticket: Ticket) -> set[str]:
     """What a ticket asks of its agent: its tags, its topic and the AI's intent."""
     words = {str(tag).strip().lower() for tag in ticket.tags}
     for value in (ticket.topic, ticket.ai_intent):
@@ -138,7 +138,7 @@ def _pick(team: Team, ticket: Ticket) -> tuple[Agent | None, str]:
         agent = _next_in_turn(team, free)
         return agent, f"Round-robin: next in turn in {team.name}."
     if strategy == AssignmentStrategy.SKILLS:
-        needed = needed_skills(ticket)
+        needed = _needed_skills(ticket)
         scores = {a.pk: len(needed & set(a.skills)) for a in free}
         best = max(scores.values())
         if best:

@@ -51,7 +51,7 @@ _latest_messages = CompiledRead(
 )
 
 
-def handoff_package(ticket: Ticket) -> dict:
+def _handoff_package(ticket: Ticket) -> dict:
     """The context a receiving human starts from, frozen at the moment of hand-over."""
     messages = _latest_messages(ticket.pk)[::-1]
     customer = ticket.customer
@@ -163,7 +163,7 @@ def escalation_create(
             ai_attempts=list(ai_attempts or []),
             created_by=actor.user,
             triggered_at=now,
-            **handoff_package(ticket),
+            **_handoff_package(ticket),
         )
     )
     ticket = ticket_system_move(
