@@ -9,9 +9,7 @@ from django_fsm import can_proceed
 
 from escalations.ai.models import EscalationPolicy
 from escalations.governance.models import RaciAssignment
-from escalations.incidents.models import (
-    IncidentActionPlan,
-)
+from escalations.incidents.models import IncidentActionPlan
 from escalations.tickets.models import MembershipRole, Tier, Workspace
 
 # A communication plan's owner sends its status updates, reminded in the admin.

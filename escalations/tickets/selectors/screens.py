@@ -6,9 +6,7 @@ from django.db.models.functions import Coalesce
 
 from escalations.core import clock
 from escalations.core.db.compiled import CompiledRead
-from escalations.core.held import (
-    ticket_locked,
-)
+from escalations.core.held import ticket_locked
 from escalations.core.models import EventType, TicketEvent
 from escalations.tickets.models import (
     ACTIVE_STATUSES,

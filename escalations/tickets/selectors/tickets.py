@@ -6,9 +6,7 @@ from django.core.exceptions import ValidationError
 
 from escalations.core.config_cache import config_cached
 from escalations.core.db.compiled import CompiledRead
-from escalations.core.held import (
-    held_fact,
-)
+from escalations.core.held import held_fact
 from escalations.tickets.models import (
     AuthorKind,
     CustomFieldDefinition,
