@@ -247,3 +247,12 @@ def test_no_tiny_module_only_holds_one_function_another_could_own():
         ):
             tiny.append(module)
     assert tiny == []
+
+
+def test_reads_never_call_a_write():
+    wrong = [
+        f"{found.source}:{found.line} imports {found.target}"
+        for found in IMPORTS
+        if ".selectors" in found.source and ".services" in found.target
+    ]
+    assert wrong == []
