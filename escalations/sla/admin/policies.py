@@ -18,7 +18,7 @@ from escalations.sla.models import (
     Timer,
     TimerState,
 )
-from escalations.sla.models.sla import default_pause_statuses
+from escalations.sla.models.policies import default_pause_statuses
 from escalations.sla.services.policies import policy_reach
 from escalations.sla.services.sync import sla_policy_changed
 from escalations.sla.services.timers import timer_retry
