@@ -25,7 +25,7 @@ from escalations.sla.services.timers import timer_retry
 from escalations.spreadsheets.admin import SpreadsheetAdmin
 from escalations.spreadsheets.sla import LadderResource, SlaPolicyResource
 from escalations.tickets.admin.directory import HistoryAdmin
-from escalations.tickets.admin.forms import WordListField
+from escalations.tickets.admin.form_fields import WordListField
 from escalations.tickets.admin.workspace_scope import WorkspaceScopedInline
 from escalations.tickets.models import ACTIVE_STATUSES, TicketStatus
 

@@ -11,14 +11,13 @@ from escalations.governance.services.processes import gated_status_slugs
 from escalations.sla.models import BusinessCalendar
 from escalations.sla.services.sync import sla_calendar_changed
 from escalations.tickets.admin.base import DirectoryAdmin
-from escalations.tickets.admin.forms import (
+from escalations.tickets.admin.directory_forms import (
     AgentCreationForm,
     AgentForm,
     CustomerForm,
     CustomFieldDefinitionForm,
-    PhraseListField,
-    PrettyJSONField,
 )
+from escalations.tickets.admin.form_fields import PhraseListField, PrettyJSONField
 from escalations.tickets.admin.procedure import ProcedurePage
 from escalations.tickets.admin.workflow_diagram import workflow_svg
 from escalations.tickets.admin.workflow_forms import CustomStatusFormSet

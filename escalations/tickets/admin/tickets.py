@@ -17,7 +17,11 @@ from escalations.core.actors import Actor
 from escalations.core.display import EMPTY, custom_field_rows
 from escalations.sla.services.sync import sla_apply_policy
 from escalations.tickets import selectors
-from escalations.tickets.admin.forms import CUSTOM_FIELD_PREFIX, TicketForm, custom_field_name
+from escalations.tickets.admin.ticket_forms import (
+    CUSTOM_FIELD_PREFIX,
+    TicketForm,
+    custom_field_name,
+)
 from escalations.tickets.admin.ticket_parts import (
     AuditTrailInline,
     EscalationInline,
