@@ -8,8 +8,6 @@ from unfold.admin import TabularInline
 from unfold.decorators import display
 
 from escalations.governance.services.processes import gated_status_slugs
-from escalations.sla.models import BusinessCalendar
-from escalations.sla.services.sync import sla_calendar_changed
 from escalations.tickets.admin.base import DirectoryAdmin
 from escalations.tickets.admin.directory_forms import (
     AgentCreationForm,
@@ -17,7 +15,7 @@ from escalations.tickets.admin.directory_forms import (
     CustomerForm,
     CustomFieldDefinitionForm,
 )
-from escalations.tickets.admin.form_fields import PhraseListField, PrettyJSONField
+from escalations.tickets.admin.form_fields import PhraseListField
 from escalations.tickets.admin.procedure import ProcedurePage
 from escalations.tickets.admin.workflow_diagram import workflow_svg
 from escalations.tickets.admin.workflow_forms import CustomStatusFormSet
@@ -383,42 +381,3 @@ class CustomerAdmin(HistoryAdmin):
     @display(description="Tickets", ordering="tickets_total")
     def ticket_count(self, obj):
         return obj.tickets_total
-
-
-class BusinessCalendarForm(forms.ModelForm):
-    weekly_hours = PrettyJSONField(
-        help_text='Per weekday, the opening spans: {"mon": [["09:00", "17:00"]], "sat": []}. '
-        "An end at or before its start runs overnight."
-    )
-    extra_holidays = PrettyJSONField(required=False, help_text='e.g. ["2026-12-24"]')
-
-    class Meta:
-        model = BusinessCalendar
-        fields = (
-            "workspace",
-            "name",
-            "time_zone",
-            "weekly_hours",
-            "holiday_country",
-            "holiday_subdivision",
-            "extra_holidays",
-            "is_default",
-        )
-
-    def clean_extra_holidays(self):
-        return self.cleaned_data["extra_holidays"] or []
-
-
-@admin.register(BusinessCalendar)
-class BusinessCalendarAdmin(HistoryAdmin):
-    form = BusinessCalendarForm
-    list_display = ("name", "workspace", "time_zone", "holiday_country", "is_default")
-    list_filter = ("workspace", "is_default")
-    search_fields = ("name",)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # Imported here, not at the top: escalations.sla.admin imports this module (a cycle).
-        from escalations.sla.admin.policies import report_recomputed
-
-        report_recomputed(self, request, sla_calendar_changed(form.instance))
