@@ -21,4 +21,5 @@ from escalations.tickets.admin import (  # noqa: F401
     workflow_diagram,
     workflow_forms,
     workspace_scope,
+    workspaces,
 )
