@@ -269,7 +269,7 @@ UNFOLD = {
     "SITE_SYMBOL": "support_agent",
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": False,
-    "DASHBOARD_CALLBACK": "escalations.tickets.admin.overview.dashboard_callback",
+    "DASHBOARD_CALLBACK": "escalations.tickets.admin.base.dashboard_callback",
     "STYLES": [lambda request: static("escalations/admin.css")],
     "SIDEBAR": {
         "show_search": True,

@@ -9,7 +9,6 @@ from escalations.tickets.admin import (  # noqa: F401
     escalation_reports,
     escalations,
     form_fields,
-    overview,
     procedure,
     sla_timeline,
     team_agent_select,
