@@ -1,6 +1,9 @@
-"""Typed access to the environment: every setting Handoff reads comes through here."""
+"""Typed access to the environment: every setting Handoff reads comes through here, the secret
+key too (from HANDOFF_SECRET_KEY, or a generated one kept on disk for local use)."""
 
 import os
+import secrets
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -62,8 +65,6 @@ def load_env_file(path) -> None:
 
 def env_file_path(base_dir):
     """The `.env` file read at start-up: HANDOFF_ENV_FILE, else `.env` in the project."""
-    from pathlib import Path
-
     return Path(env_str("HANDOFF_ENV_FILE") or Path(base_dir) / ".env")
 
 
@@ -76,3 +77,19 @@ def production_secret_key_required(base_dir) -> None:
             "Set HANDOFF_SECRET_KEY (in the environment or the .env file) before serving "
             "Handoff in production."
         )
+
+
+def local_secret_key(var_dir: Path) -> str:
+    """A generated secret key kept on disk, made on first use.
+
+    The WSGI/ASGI entry points refuse to start without HANDOFF_SECRET_KEY, so the generated key
+    only ever serves the local demo, the development server and management commands.
+    """
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

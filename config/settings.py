@@ -9,8 +9,15 @@ from django.urls import reverse_lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_file_path, env_int, env_list, env_str, load_env_file
-from config.secret import local_secret_key
+from config.env import (
+    env_bool,
+    env_file_path,
+    env_int,
+    env_list,
+    env_str,
+    load_env_file,
+    local_secret_key,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 load_env_file(env_file_path(BASE_DIR))
@@ -269,7 +276,7 @@ UNFOLD = {
     "SITE_SYMBOL": "support_agent",
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": False,
-    "DASHBOARD_CALLBACK": "escalations.tickets.admin.overview.dashboard_callback",
+    "DASHBOARD_CALLBACK": "escalations.tickets.admin.base.dashboard_callback",
     "STYLES": [lambda request: static("escalations/admin.css")],
     "SIDEBAR": {
         "show_search": True,

@@ -1,4 +1,5 @@
-"""Loading the catalog from the template files in `fixtures/templates/`."""
+"""Loading the catalog from the template files in `fixtures/templates/`, and drawing a
+template's workflow from its file."""
 
 import hashlib
 from dataclasses import dataclass, field
@@ -9,6 +10,8 @@ from django.conf import settings
 from django.db import transaction
 
 from escalations.core import clock
+from escalations.tickets.admin.workflow_diagram import workflow_svg
+from templates_catalog.checks import template_workflow
 from templates_catalog.models import WorkflowTemplate
 from templates_catalog.schema import TemplateError, template_check
 
@@ -76,3 +79,21 @@ def catalog_load(directory: Path = TEMPLATE_DIR) -> LoadReport:
         _, created = WorkflowTemplate.objects.update_or_create(slug=spec["slug"], defaults=values)
         (report.added if created else report.updated).append(spec["slug"])
     return report
+
+
+def template_diagram(slug: str) -> str:
+    """A template's workflow drawn as the admin draws a workspace's (the README shows one)."""
+    path = TEMPLATE_DIR / f"{slug}.yaml"
+    if not path.exists():
+        raise TemplateError(f"{path.name}: no such template")
+    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    workflow = template_workflow(spec)
+    names = {
+        name
+        for document in spec.get("documents", [])
+        for part in [document, *document.get("approvals", []), document.get("approval") or {}]
+        if isinstance(part, dict)
+        for name in part.get("gated_statuses", [])
+    }
+    gated = frozenset(s.slug for s in workflow.statuses if s.name in names)
+    return str(workflow_svg(workflow, gated=gated)) + "\n"

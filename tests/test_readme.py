@@ -47,7 +47,7 @@ def test_python_version_matches_the_project():
 
 
 def test_readme_workflow_diagram_is_the_one_the_code_draws():
-    from templates_catalog.diagram import template_diagram
+    from templates_catalog.services import template_diagram
 
     drawn = (ROOT / "docs" / "workflow-quality-control-checklist.svg").read_text(encoding="utf-8")
     assert "docs/workflow-quality-control-checklist.svg" in README

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import escalations.core.clock
-import escalations.sla.models.sla
+import escalations.sla.models.policies
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -102,7 +102,7 @@ class Migration(migrations.Migration):
                 ('match_stores', models.JSONField(blank=True, default=list, verbose_name='stores')),
                 ('business_hours', models.BooleanField(default=True, help_text='Off: targets run around the clock (calendar time).', verbose_name='count business hours only')),
                 ('warning_percent', models.PositiveSmallIntegerField(default=80, help_text='Warn when this share of the target has passed; 0 for no warning.')),
-                ('pause_statuses', models.JSONField(blank=True, default=escalations.sla.models.sla.default_pause_statuses, help_text='Lifecycle states that pause.')),
+                ('pause_statuses', models.JSONField(blank=True, default=escalations.sla.models.policies.default_pause_statuses, help_text='Lifecycle states that pause.')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
@@ -154,7 +154,7 @@ class Migration(migrations.Migration):
                 ('match_stores', models.JSONField(blank=True, default=list, verbose_name='stores')),
                 ('business_hours', models.BooleanField(default=True, help_text='Off: targets run around the clock (calendar time).', verbose_name='count business hours only')),
                 ('warning_percent', models.PositiveSmallIntegerField(default=80, help_text='Warn when this share of the target has passed; 0 for no warning.')),
-                ('pause_statuses', models.JSONField(blank=True, default=escalations.sla.models.sla.default_pause_statuses, help_text='Lifecycle states that pause.')),
+                ('pause_statuses', models.JSONField(blank=True, default=escalations.sla.models.policies.default_pause_statuses, help_text='Lifecycle states that pause.')),
                 ('calendar', models.ForeignKey(blank=True, help_text="Empty: the workspace's default calendar.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sla_policies', to='escalations.businesscalendar')),
                 ('ladder', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='policies', to='escalations.escalationladder')),
                 ('pause_custom_statuses', models.ManyToManyField(blank=True, help_text='Custom statuses that also pause.', related_name='+', to='escalations.customstatus')),

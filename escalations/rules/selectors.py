@@ -8,7 +8,8 @@ from escalations.core import clock
 from escalations.core.config_cache import config_cached
 from escalations.core.models import EventType, TicketEvent
 from escalations.rules.cel_conditions import compile_cel
-from escalations.rules.conditions import RegexBank, compile_condition
+from escalations.rules.codegen import RegexBank
+from escalations.rules.conditions import compile_condition
 from escalations.rules.engine import CompiledRule, CompiledRuleSet, explain_rules
 from escalations.rules.models import (
     Rule,

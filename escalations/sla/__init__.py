@@ -1,2 +1,3 @@
-"""SLA arithmetic, pure: business calendars and clocks. The services that keep SLA clocks,
-ladders and the deadline sweep build on it (`escalations.services.sla`, `timers`, `sweeper`)."""
+"""SLA: business calendars, policies and their clocks, escalation ladders, timers and the
+sweeper that fires them. `calendar.py` and `clocks.py` are pure arithmetic; `services/` keeps
+the clocks and timers, `selectors.py` chooses the policy."""

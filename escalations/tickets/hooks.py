@@ -4,7 +4,7 @@ with the permissions after every migrate."""
 from django.db.models.signals import post_migrate
 
 from escalations.core.signals import configuration_register
-from escalations.tickets.services.roles import roles_sync
+from escalations.tickets.services.directory import roles_sync
 
 
 def _sync_roles_after_migrate(sender, app_config=None, **kwargs) -> None:

@@ -6,7 +6,7 @@ each move between statuses of different lifecycle states is made by the one step
 A workspace without statuses of its own follows the built-in workflow: one status per
 lifecycle state and the lifecycle's own steps as its moves.
 
-This module is pure: `workflow_of` in `escalations.services.workflows` reads a workspace's
+This module is pure: `workflow_of` in `escalations.tickets.selectors.workflows` reads a workspace's
 workflow from the database.
 """
 

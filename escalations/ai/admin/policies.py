@@ -11,7 +11,7 @@ from unfold.decorators import display
 from escalations.ai.models import AiVerdict, Decision, EscalationPolicy
 from escalations.ai.verdict_checks import check_text
 from escalations.tickets.admin.directory import HistoryAdmin
-from escalations.tickets.admin.forms import PhraseListField, WordListField
+from escalations.tickets.admin.form_fields import PhraseListField, WordListField
 
 
 class EscalationPolicyForm(forms.ModelForm):

@@ -29,7 +29,7 @@ from escalations.incidents.services.plans import (
     plan_update,
 )
 from escalations.tickets.admin.base import DirectoryAdmin
-from escalations.tickets.admin.forms import PhraseListField
+from escalations.tickets.admin.form_fields import PhraseListField
 from escalations.tickets.admin.workspace_scope import WorkspaceScopedAdmin
 from escalations.tickets.models import Agent
 

@@ -1,5 +1,6 @@
 """The sla admin: importing it registers its model admins."""
 
 from escalations.sla.admin import (  # noqa: F401
+    calendars,
     policies,
 )

@@ -18,14 +18,14 @@ from escalations.sla.models import (
     Timer,
     TimerState,
 )
-from escalations.sla.models.sla import default_pause_statuses
+from escalations.sla.models.policies import default_pause_statuses
 from escalations.sla.selectors import policy_reach
 from escalations.sla.services.sync import sla_policy_changed
 from escalations.sla.services.timers import timer_retry
 from escalations.spreadsheets.admin import SpreadsheetAdmin
 from escalations.spreadsheets.sla import LadderResource, SlaPolicyResource
 from escalations.tickets.admin.directory import HistoryAdmin
-from escalations.tickets.admin.forms import WordListField
+from escalations.tickets.admin.form_fields import WordListField
 from escalations.tickets.admin.workspace_scope import WorkspaceScopedInline
 from escalations.tickets.models import ACTIVE_STATUSES, TicketStatus
 

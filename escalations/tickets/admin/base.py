@@ -1,10 +1,12 @@
-"""Admin plumbing shared by every Handoff page: writes go through services."""
+"""Admin plumbing shared by every Handoff page: writes go through services; and the front
+page's figures."""
 
 from django.contrib import messages
 from django.db.models import ProtectedError
 from unfold.admin import ModelAdmin
 
 from escalations.tickets.admin.workspace_scope import WorkspaceScopedAdmin
+from escalations.tickets.selectors import screens as selectors
 from escalations.tickets.services.directory import directory_delete, directory_save
 
 
@@ -46,3 +48,10 @@ def add_service_errors(form, exc) -> None:
     """Show a service's ValidationError on the form: by field where the form has it."""
     for field, errors in exc.message_dict.items():
         form.add_error(field if field in form.fields else None, errors)
+
+
+def dashboard_callback(request, context):
+    """The admin's front page: the live queue at a glance, each figure a link to its list."""
+    if request.user.has_perm("escalations.view_ticket"):
+        context["overview"] = selectors.work_overview(request.user)
+    return context

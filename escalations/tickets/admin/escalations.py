@@ -10,8 +10,8 @@ from unfold.decorators import display
 from escalations.core.actors import Actor
 from escalations.core.display import labelled_values, model_field_labels
 from escalations.core.models import TicketEvent
+from escalations.tickets.admin.escalation_forms import EscalationCorrectionForm
 from escalations.tickets.admin.escalation_reports import ReportsMixin
-from escalations.tickets.admin.forms import EscalationCorrectionForm
 from escalations.tickets.admin.ticket_parts import event_time
 from escalations.tickets.admin.workspace_scope import WorkspaceScopedAdmin
 from escalations.tickets.audit import event_description
@@ -173,7 +173,7 @@ class EscalationAdmin(ReportsMixin, WorkspaceScopedAdmin, ModelAdmin):
 
     def add_view(self, request, form_url="", extra_context=None):
         # Imported here, not at the top: escalations.tickets.admin imports this module (a cycle).
-        from escalations.tickets.admin.tickets import escalate_form_view
+        from escalations.tickets.admin.ticket_views import escalate_form_view
 
         if not self.has_add_permission(request):
             raise PermissionDenied

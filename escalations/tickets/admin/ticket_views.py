@@ -12,7 +12,8 @@ from escalations.core.errors import IllegalTransition
 from escalations.rules.engine import TRIGGERS
 from escalations.rules.models import RuleSet
 from escalations.rules.selectors import rules_dry_run
-from escalations.tickets.admin.forms import EscalationForm, TransitionForm
+from escalations.tickets.admin.escalation_forms import EscalationForm
+from escalations.tickets.admin.ticket_forms import TransitionForm
 from escalations.tickets.models import Ticket
 from escalations.tickets.selectors.workflows import ticket_status
 from escalations.tickets.services.escalations import escalation_create

@@ -16,7 +16,11 @@ from unfold.decorators import display
 from escalations.core.actors import Actor
 from escalations.core.display import EMPTY, custom_field_rows
 from escalations.sla.services.sync import sla_apply_policy
-from escalations.tickets.admin.forms import CUSTOM_FIELD_PREFIX, TicketForm, custom_field_name
+from escalations.tickets.admin.ticket_forms import (
+    CUSTOM_FIELD_PREFIX,
+    TicketForm,
+    custom_field_name,
+)
 from escalations.tickets.admin.ticket_parts import (
     AuditTrailInline,
     EscalationInline,

@@ -28,20 +28,21 @@ from escalations.tickets.api.inputs import (
     TicketCreateInput,
     TicketUpdateInput,
 )
+from escalations.tickets.api.request_serializers import (
+    SnoozeRequestSerializer,
+    TransitionRequestSerializer,
+)
 from escalations.tickets.api.serializers import (
     EscalationSerializer,
     MessageSerializer,
     RuleSerializer,
-    SlaPolicySerializer,
-    SnoozeRequestSerializer,
     TeamSerializer,
     TicketEventSerializer,
     TicketSerializer,
-    TransitionRequestSerializer,
-    VerdictRequestSerializer,
-    VerdictSerializer,
-    WorkspaceSerializer,
 )
+from escalations.tickets.api.sla_serializers import SlaPolicySerializer
+from escalations.tickets.api.verdict_serializers import VerdictRequestSerializer, VerdictSerializer
+from escalations.tickets.api.workspace_serializers import WorkspaceSerializer
 from escalations.tickets.filter_fields import ERR_NO_AGENT, agent_named, team_named
 from escalations.tickets.models import Escalation, EscalationKind, Team, Ticket, Workspace
 from escalations.tickets.selectors import screens as selectors

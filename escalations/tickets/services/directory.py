@@ -1,13 +1,16 @@
-"""Writes for the directory: workspaces, their statuses and fields, teams, agents, customers.
+"""Writes for the directory: workspaces, their statuses and fields, teams, agents, customers,
+and the built-in groups with their permissions.
 
 These are configuration: django-simple-history records every version with who and when.
 """
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.db import models
 
 from escalations.core.config_cache import config_service
 from escalations.tickets.models import Agent, MembershipRole, Team, TeamMembership
+from escalations.tickets.roles import ROLE_PERMISSIONS
 
 
 @config_service
@@ -39,8 +42,6 @@ def agent_create(
     groups: list[str] = ("Agents",),
 ) -> Agent:
     """Create a login and its agent profile, member of the given teams."""
-    from django.contrib.auth.models import Group
-
     user_model = get_user_model()
     first, _, last = display_name.partition(" ")
     user = user_model(username=username, email=email, first_name=first, last_name=last)
@@ -71,3 +72,19 @@ def agent_create(
             )
         )
     return agent
+
+
+@config_service
+def roles_sync() -> None:
+    """Create the built-in groups and give each exactly its permissions."""
+    wanted = set().union(*ROLE_PERMISSIONS.values())
+    apps = {name.split(".", 1)[0] for name in wanted}
+    permissions = {
+        f"{p.content_type.app_label}.{p.codename}": p
+        for p in Permission.objects.filter(content_type__app_label__in=apps).select_related(
+            "content_type"
+        )
+    }
+    for name, codenames in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set([permissions[c] for c in sorted(codenames) if c in permissions])

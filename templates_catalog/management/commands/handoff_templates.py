@@ -1,8 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from templates_catalog.diagram import template_diagram
 from templates_catalog.schema import TemplateError
-from templates_catalog.services import catalog_load
+from templates_catalog.services import catalog_load, template_diagram
 
 
 class Command(BaseCommand):

@@ -163,7 +163,7 @@ def test_the_escalate_form_offers_the_chosen_teams_agents(
 def test_the_escalate_form_refuses_an_agent_outside_the_chosen_team(
     agent_user, ticket, billing_team, technical_team
 ):
-    from escalations.tickets.admin.forms import EscalationForm
+    from escalations.tickets.admin.escalation_forms import EscalationForm
     from tests.factories import AgentFactory
 
     engineer = AgentFactory(display_name="Tomás Ruiz", team=technical_team)
