@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 
 from escalations.core.actors import Actor
-from tests.factories import ROLES, AgentFactory, TeamFactory, UserFactory, make_ticket
+from tests.helpers.factories import ROLES, AgentFactory, TeamFactory, UserFactory, make_ticket
 
 
 @pytest.hookimpl(hookwrapper=True)

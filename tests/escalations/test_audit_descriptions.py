@@ -31,8 +31,8 @@ def test_the_audit_trail_names_the_policy_a_rule_applied_and_who_was_notified(
 ):
     from escalations.rules.models import Rule, RuleSet
     from escalations.rules.services.rule_config import rule_save, rule_set_save
-    from tests.escalations.sla.conftest import make_policy
-    from tests.factories import make_ticket
+    from tests.helpers.factories import make_ticket
+    from tests.helpers.sla import make_policy
 
     make_policy(l1_team.workspace, name="Standard")
     make_policy(l1_team.workspace, name="Billing standard", is_default=False, position=1)

@@ -13,7 +13,7 @@ from escalations.core.db.compiled import CompiledRead, insert_many, insert_one
 from escalations.core.events import event_build
 from escalations.core.models import EventType, TicketEvent
 from escalations.tickets.models import Customer, Message, Ticket
-from tests.factories import CustomerFactory, make_ticket
+from tests.helpers.factories import CustomerFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
 

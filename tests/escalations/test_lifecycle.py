@@ -8,7 +8,7 @@ from escalations.tickets.lifecycle import TRANSITION_NAMES, transitions
 from escalations.tickets.models import Ticket, TicketStatus
 from escalations.tickets.services.transitions import ticket_step
 from escalations.tickets.workflow import lifecycle_step
-from tests.factories import make_ticket
+from tests.helpers.factories import make_ticket
 
 N, O, P, H, E, R, C = (  # noqa: E741 (the states, one letter each)
     "new",
@@ -64,7 +64,7 @@ def ticket_in(state, actor):
     ticket = make_ticket(actor=actor)
     if state == E:
         from escalations.tickets.services.escalations import escalation_create
-        from tests.factories import TeamFactory
+        from tests.helpers.factories import TeamFactory
 
         team = TeamFactory(workspace=ticket.workspace, tier=2)
         escalation_create(

@@ -6,7 +6,7 @@ import pytest
 from escalations.core.actors import Actor
 from escalations.incidents.models import IncidentActionPlan, OperationalPeriod, PlanStatus
 from escalations.incidents.services.plans import plan_create, plan_transition
-from tests.factories import ROLES, AgentFactory, UserFactory
+from tests.helpers.factories import ROLES, AgentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

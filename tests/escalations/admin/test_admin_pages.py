@@ -14,7 +14,7 @@ from escalations.tickets.models import (
     Ticket,
 )
 from escalations.tickets.services.escalations import escalation_create
-from tests.factories import AgentFactory, CustomerFactory, make_ticket
+from tests.helpers.factories import AgentFactory, CustomerFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from escalations.core import clock
-from tests.factories import make_ticket
+from tests.helpers.factories import make_ticket
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from escalations.incidents.models import CommunicationPlan, IncidentCommunication, StatusUpdate
 from escalations.incidents.services.communications import communication_start
 from escalations.tickets.services.transitions import ticket_step
-from tests.factories import ROLES
+from tests.helpers.factories import ROLES
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def test_a_plan_is_owned_only_by_an_active_admin_user_who_sends_status_updates(
     client, manager_user, agent_user, read_only_user, plan, ticket
 ):
     from escalations.tickets.roles import INTEGRATION
-    from tests.factories import UserFactory
+    from tests.helpers.factories import UserFactory
 
     bot = UserFactory(username="chatbot", is_staff=False, role=INTEGRATION)
     gone = UserFactory(username="left-us", role=ROLES["agent"], is_active=False)

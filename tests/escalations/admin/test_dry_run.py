@@ -54,7 +54,7 @@ def test_dry_run_shows_what_would_fire_and_changes_nothing(client, manager_user,
 
 
 def test_dry_run_needs_the_rule_view_permission(client, ticket):
-    from tests.factories import UserFactory
+    from tests.helpers.factories import UserFactory
 
     client.force_login(UserFactory())
     page = client.get(reverse("admin:escalations_ticket_dry_run", args=[ticket.pk]))

@@ -7,7 +7,7 @@ from escalations.incidents.models import CommunicationPlan, PlanContact
 from escalations.tickets.models import Team
 from templates_catalog.instantiate import template_instantiate
 from templates_catalog.models import WorkflowTemplate
-from tests.factories import UserFactory
+from tests.helpers.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from escalations.governance.models import RaciAssignment
 from escalations.governance.services.raci import raci_matrix_create
 from escalations.tickets.models import Tier
-from tests.factories import AgentFactory
+from tests.helpers.factories import AgentFactory
 
 pytestmark = pytest.mark.django_db
 

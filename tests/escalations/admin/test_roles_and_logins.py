@@ -87,7 +87,7 @@ ADMIN_PAGES = {
 @pytest.mark.parametrize("page", ADMIN_PAGES)
 def test_the_admin_permission_matrix(client, page):
     from escalations.tickets.roles import AGENT, INTEGRATION, MANAGER, READ_ONLY
-    from tests.factories import UserFactory
+    from tests.helpers.factories import UserFactory
 
     roles = (MANAGER, AGENT, READ_ONLY, INTEGRATION)
     answers = []

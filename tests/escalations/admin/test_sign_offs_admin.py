@@ -7,14 +7,14 @@ import pytest
 from rest_framework.test import APIClient
 
 from escalations.governance.models import SignOffState, StepSignOff
-from tests.escalations.services.test_work_processes import (
+from tests.helpers.factories import make_ticket
+from tests.helpers.work_processes import (
     ITSM_FIELDS,
     SYSTEM,
     member_of,
     move,
     workspace_from,
 )
-from tests.factories import make_ticket
 
 pytestmark = pytest.mark.django_db
 LIST = "/admin/escalations/stepsignoff/"

@@ -12,8 +12,9 @@ from escalations.sla.models import EscalationLadder, SlaClock, SlaPolicy, Timer,
 from escalations.sla.services.sync import sla_sync
 from escalations.tickets.admin.sla_timeline import clocks_timeline
 from escalations.tickets.models import Priority, Ticket, TicketStatus
-from tests.escalations.sla.conftest import make_policy
-from tests.factories import make_ticket
+from tests.helpers.admin import change_url, empty_inline_management_data
+from tests.helpers.factories import make_ticket
+from tests.helpers.sla import make_policy
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,7 @@ def test_a_manager_creates_a_policy_with_targets_and_open_tickets_follow_it(
     client, manager_user, l1_team, actor
 ):
     from escalations.tickets.models import CustomerTier
-    from tests.factories import CustomerFactory
+    from tests.helpers.factories import CustomerFactory
 
     ticket = make_ticket(team=l1_team, actor=actor, customer=CustomerFactory(tier="premium"))
     assert ticket.sla_clocks.count() == 0
@@ -83,7 +84,7 @@ def test_a_bad_policy_is_refused_at_save_time_with_the_reason(
 
 
 def test_a_ladder_level_for_a_team_of_another_workspace_is_refused(client, manager_user, l1_team):
-    from tests.factories import TeamFactory
+    from tests.helpers.factories import TeamFactory
 
     stranger = TeamFactory(slug="elsewhere")
     client.force_login(manager_user)
@@ -127,8 +128,6 @@ def test_the_ticket_page_shows_its_clocks_and_the_list_shows_time_left(
 def test_snoozing_from_the_ticket_form_refuses_the_past_and_accepts_the_future(
     client, manager_user, ticket
 ):
-    from tests.escalations.admin.test_ticket_admin import change_url, empty_inline_management_data
-
     client.force_login(manager_user)
     form = client.get(change_url(ticket)).context["adminform"].form
     data = {key: value for key, value in form.initial.items() if value is not None}

@@ -5,12 +5,9 @@ from django.urls import reverse
 
 from escalations.core.models import EventType
 from escalations.tickets.models import CustomFieldDefinition, Ticket
+from tests.helpers.admin import change_url, empty_inline_management_data
 
 pytestmark = pytest.mark.django_db
-
-
-def change_url(ticket):
-    return reverse("admin:escalations_ticket_change", args=[ticket.pk])
 
 
 def transition(client, ticket, to_status, expected, reason=""):
@@ -115,7 +112,7 @@ def test_escalate_form_hands_the_ticket_over(client, agent_user, ticket, billing
 @pytest.fixture
 def technical_team(billing_team):
     from escalations.tickets.models import Tier
-    from tests.factories import TeamFactory
+    from tests.helpers.factories import TeamFactory
 
     return TeamFactory(
         workspace=billing_team.workspace,
@@ -138,7 +135,7 @@ def agent_option(html: str, agent) -> str:
 def test_the_escalate_form_offers_the_chosen_teams_agents(
     client, agent_user, ticket, billing_team, billing_agent, technical_team
 ):
-    from tests.factories import AgentFactory
+    from tests.helpers.factories import AgentFactory
 
     engineer = AgentFactory(display_name="Tomás Ruiz", team=technical_team)
     first_line = AgentFactory(display_name="Ines Berg", team=ticket.team)  # not a target team
@@ -164,7 +161,7 @@ def test_the_escalate_form_refuses_an_agent_outside_the_chosen_team(
     agent_user, ticket, billing_team, technical_team
 ):
     from escalations.tickets.admin.forms import EscalationForm
-    from tests.factories import AgentFactory
+    from tests.helpers.factories import AgentFactory
 
     engineer = AgentFactory(display_name="Tomás Ruiz", team=technical_team)
     data = {
@@ -251,20 +248,6 @@ def test_editing_a_ticket_in_the_admin_writes_field_events(client, manager_user,
     )
 
 
-def empty_inline_management_data():
-    data = {}
-    for prefix in ["messages", "escalations", "events"]:
-        data.update(
-            {
-                f"{prefix}-TOTAL_FORMS": "0",
-                f"{prefix}-INITIAL_FORMS": "0",
-                f"{prefix}-MIN_NUM_FORMS": "0",
-                f"{prefix}-MAX_NUM_FORMS": "1000",
-            }
-        )
-    return data
-
-
 def test_custom_fields_are_form_fields_of_their_type(client, manager_user, ticket):
     workspace = ticket.workspace
     for key, field_type, choices in [
@@ -327,7 +310,7 @@ def test_a_closed_ticket_page_is_read_only(client, manager_user, ticket, actor):
 
 
 def test_a_new_ticket_from_the_admin_goes_through_the_service(client, agent_user, l1_team):
-    from tests.factories import CustomerFactory
+    from tests.helpers.factories import CustomerFactory
 
     customer = CustomerFactory(name="Ada Lovelace")
     client.force_login(agent_user)
@@ -359,7 +342,7 @@ def test_a_new_ticket_from_the_admin_goes_through_the_service(client, agent_user
 
 def test_ai_handled_work_is_listed_apart_from_peoples(client, manager_user, l1_team, actor):
     from escalations.tickets.models import Ticket
-    from tests.factories import make_ticket
+    from tests.helpers.factories import make_ticket
 
     by_ai = make_ticket(team=l1_team, actor=actor, subject="Where is my parcel", ai_intent="order")
     Ticket.objects.filter(pk=by_ai.pk).update(ai_intent="order_status")

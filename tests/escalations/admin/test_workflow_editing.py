@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from escalations.tickets.admin.workflow_forms import CustomStatusFormSet
 from escalations.tickets.models import CustomStatus, Workspace
-from tests.factories import TeamFactory
+from tests.helpers.factories import TeamFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +122,7 @@ def test_the_escalate_form_lands_where_the_workflow_allows_from_the_tickets_stat
     from escalations.core.actors import Actor
     from escalations.tickets.services.transitions import ticket_move
     from escalations.tickets.services.workflows import ticket_status
-    from tests.factories import make_ticket
+    from tests.helpers.factories import make_ticket
 
     new = status(workspace, "Triage", "new", is_default=True)
     working = status(workspace, "Working", "open", is_default=True)
@@ -145,7 +145,7 @@ def test_the_escalate_form_lands_where_the_workflow_allows_from_the_tickets_stat
 
 def test_a_status_tickets_are_in_keeps_its_state_and_cannot_be_deleted(workspace):
     from escalations.core.actors import Actor
-    from tests.factories import make_ticket
+    from tests.helpers.factories import make_ticket
 
     new = status(workspace, "Triage", "new", is_default=True)
     working = status(workspace, "Working", "open", is_default=True)

@@ -25,8 +25,8 @@ from escalations.tickets.admin.workspace_scope import (
 from escalations.tickets.models import CustomStatus, Team
 from templates_catalog.instantiate import template_instantiate
 from templates_catalog.models import WorkflowTemplate
-from tests.factories import AgentFactory, make_ticket
-from tests.templates_catalog.test_instantiate import required_values
+from tests.helpers.catalog import required_values
+from tests.helpers.factories import AgentFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
 

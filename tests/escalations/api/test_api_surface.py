@@ -21,7 +21,7 @@ from escalations.tickets.services.api_tokens import (
     api_tokens_purge,
     integration_user_ensure,
 )
-from tests.factories import AgentFactory, UserFactory
+from tests.helpers.factories import AgentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from bench.deadlines import database_url
-from bench.ingest import free_port, wait_for
 from escalations.tickets.models import Ticket
 from escalations.tickets.services.api_tokens import api_token_issue, integration_user_ensure
+from tests.helpers.servers import database_url, free_port, wait_for
 
 ROOT = Path(__file__).resolve().parents[3]
 

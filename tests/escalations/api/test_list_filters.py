@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 
 from escalations.rules.models import Rule, RuleSet
 from escalations.tickets.models import CustomStatus, TicketStatus
-from tests.factories import AgentFactory, TeamFactory, WorkspaceFactory, make_ticket
+from tests.helpers.factories import AgentFactory, TeamFactory, WorkspaceFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
 

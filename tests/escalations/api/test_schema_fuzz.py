@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
 from escalations.tickets.services.api_tokens import api_token_issue
-from tests.factories import make_ticket
+from tests.helpers.factories import make_ticket
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
 

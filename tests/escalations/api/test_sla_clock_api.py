@@ -10,8 +10,8 @@ from escalations.core import clock
 from escalations.core.models import EventType
 from escalations.sla.models import ClockKind, SlaClock
 from escalations.sla.services.timers import timers_sweep
-from tests.escalations.sla.conftest import START, make_policy
-from tests.factories import make_ticket
+from tests.helpers.factories import make_ticket
+from tests.helpers.sla import START, make_policy
 
 pytestmark = pytest.mark.django_db
 

@@ -87,7 +87,7 @@ def test_read_only_users_may_read_but_not_move(api, read_only_user, ticket):
 
 
 def test_users_without_a_role_cannot_read(api, ticket):
-    from tests.factories import UserFactory
+    from tests.helpers.factories import UserFactory
 
     api.force_authenticate(UserFactory())
     assert api.get("/api/tickets/").status_code == 403
@@ -144,8 +144,8 @@ def test_read_only_users_cannot_snooze(api, read_only_user, ticket):
 
 
 def test_the_ticket_carries_its_sla_clocks(api, agent_user, l1_team, actor):
-    from tests.escalations.sla.conftest import make_policy
-    from tests.factories import make_ticket
+    from tests.helpers.factories import make_ticket
+    from tests.helpers.sla import make_policy
 
     make_policy(l1_team.workspace)
     ticket = make_ticket(team=l1_team, actor=actor)

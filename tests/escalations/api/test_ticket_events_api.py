@@ -6,7 +6,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from escalations.core import clock
-from tests.factories import UserFactory, make_ticket
+from tests.helpers.factories import UserFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
 

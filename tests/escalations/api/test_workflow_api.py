@@ -9,8 +9,8 @@ from escalations.core.models import EventType
 from templates_catalog.instantiate import template_instantiate
 from templates_catalog.models import WorkflowTemplate
 from templates_catalog.services import catalog_load
-from tests.factories import AgentFactory, make_ticket
-from tests.templates_catalog.test_instantiate import required_values
+from tests.helpers.catalog import required_values
+from tests.helpers.factories import AgentFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
 SYSTEM = Actor.system("test")
@@ -196,7 +196,7 @@ def test_tickets_are_filtered_by_workspace_status_or_lifecycle_state(api, item, 
 
 def test_an_integration_reads_the_workspaces_workflow(quality):
     from escalations.tickets.roles import INTEGRATION
-    from tests.factories import UserFactory
+    from tests.helpers.factories import UserFactory
 
     bot = APIClient()
     bot.force_authenticate(UserFactory(username="bot", role=INTEGRATION))

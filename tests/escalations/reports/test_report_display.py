@@ -8,7 +8,6 @@ from html import unescape
 import pytest
 
 from escalations.core.display import duration_text, figure_text
-from tests.escalations.reports.test_metrics import history  # noqa: F401 (fixture)
 
 PAGE = "/admin/escalations/escalation/reports/"
 
@@ -42,7 +41,7 @@ def test_a_figure_reads_with_its_unit_and_a_change_with_its_sign():
 
 
 @pytest.mark.django_db
-def test_the_dashboard_writes_its_durations_in_words(client, manager_user, history):  # noqa: F811
+def test_the_dashboard_writes_its_durations_in_words(client, manager_user, history):
     client.force_login(manager_user)
     page = client.get(f"{PAGE}?start=2026-01-10&end=2026-01-11")
     html = page.content.decode()
@@ -56,7 +55,7 @@ def test_the_dashboard_writes_its_durations_in_words(client, manager_user, histo
 def test_the_comparison_writes_durations_and_shares_with_their_units(
     client,
     manager_user,
-    history,  # noqa: F811
+    history,
 ):
     client.force_login(manager_user)
     page = client.get(f"{PAGE}?start=2026-01-10&end=2026-01-10&changed_on=2026-01-11")
@@ -71,7 +70,7 @@ def test_the_comparison_writes_durations_and_shares_with_their_units(
 def test_every_chart_has_visible_bars_axes_with_values_and_a_legend(
     client,
     manager_user,
-    history,  # noqa: F811
+    history,
 ):
     client.force_login(manager_user)
     html = client.get(f"{PAGE}?start=2026-01-10&end=2026-01-11").content.decode()

@@ -7,14 +7,12 @@ import pytest
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
-from tests.escalations.reports.test_metrics import history  # noqa: F401 (fixture)
-
 pytestmark = pytest.mark.django_db
 PAGE = "/admin/escalations/escalation/reports/"
 FILTER = "start=2026-01-10&end=2026-01-11"
 
 
-def test_the_dashboard_shows_the_figures_and_chart_data(client, manager_user, history):  # noqa: F811
+def test_the_dashboard_shows_the_figures_and_chart_data(client, manager_user, history):
     client.force_login(manager_user)
     page = client.get(f"{PAGE}?{FILTER}&workspace={history[0].pk}")
     assert page.status_code == 200
@@ -24,7 +22,7 @@ def test_the_dashboard_shows_the_figures_and_chart_data(client, manager_user, hi
     assert html.count('data-type="bar"') == 6
 
 
-def test_the_figures_download_as_csv_and_xlsx(client, manager_user, history):  # noqa: F811
+def test_the_figures_download_as_csv_and_xlsx(client, manager_user, history):
     client.force_login(manager_user)
     csv = client.get(f"{PAGE}?{FILTER}&download=csv")
     assert csv["Content-Type"].startswith("text/csv")
@@ -36,7 +34,7 @@ def test_the_figures_download_as_csv_and_xlsx(client, manager_user, history):  #
     assert ["First-contact resolution", "share", "fraction", 2 / 3] in rows
 
 
-def test_the_before_after_comparison(client, manager_user, history):  # noqa: F811
+def test_the_before_after_comparison(client, manager_user, history):
     client.force_login(manager_user)
     page = client.get(f"{PAGE}?start=2026-01-10&end=2026-01-10&changed_on=2026-01-11")
     comparison = page.context["comparison"]
@@ -58,7 +56,7 @@ def test_a_bad_filter_is_a_field_error_on_the_page_and_400_in_the_api(client, ma
     assert list(response.json()) == ["start"]
 
 
-def test_the_api_gives_the_same_figures(manager_user, history):  # noqa: F811
+def test_the_api_gives_the_same_figures(manager_user, history):
     api = APIClient()
     api.force_authenticate(manager_user)
     response = api.get(f"/api/reports/escalations/?{FILTER}&workspace={history[0].pk}")
@@ -73,7 +71,7 @@ def test_only_those_who_may_read_escalations_see_reports(client, read_only_user)
     assert APIClient().get("/api/reports/escalations/").status_code == 401
     client.force_login(read_only_user)
     assert client.get(PAGE).status_code == 200
-    from tests.factories import UserFactory
+    from tests.helpers.factories import UserFactory
 
     nobody = UserFactory(is_staff=True)
     client.force_login(nobody)
@@ -91,7 +89,7 @@ def test_the_period_defaults_to_the_last_30_days(client, manager_user):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_parts_read_side_by_side_give_the_same_report(settings, history):  # noqa: F811
+def test_the_parts_read_side_by_side_give_the_same_report(settings, history):
     from escalations.reports import report
     from escalations.reports.metrics import Period
 

@@ -16,7 +16,7 @@ from escalations.tickets.models import AuthorKind
 from escalations.tickets.services.escalations import escalation_create
 from escalations.tickets.services.messages import message_add
 from escalations.tickets.services.transitions import ticket_step
-from tests.factories import AgentFactory, make_ticket
+from tests.helpers.factories import AgentFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
 BOT = Actor.system("chatbot")

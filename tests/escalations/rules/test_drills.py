@@ -17,7 +17,7 @@ from escalations.rules.services.rule_config import (
 )
 from escalations.tickets.models import Ticket
 from escalations.tickets.services.messages import message_add
-from tests.factories import AgentFactory, make_ticket
+from tests.helpers.factories import AgentFactory, make_ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

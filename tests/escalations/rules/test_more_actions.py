@@ -13,7 +13,7 @@ from escalations.rules.services.rule_config import rule_save, rule_set_save
 from escalations.rules.services.webhooks import sign, webhook_deliver
 from escalations.tickets.models import Notification, Ticket
 from escalations.tickets.services.notifications import notification_email
-from tests.factories import AgentFactory, make_ticket
+from tests.helpers.factories import AgentFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
 

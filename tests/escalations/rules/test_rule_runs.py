@@ -13,7 +13,7 @@ from escalations.rules.services.rule_config import rule_save, rule_set_save
 from escalations.tickets.models import Ticket
 from escalations.tickets.services.messages import message_add
 from escalations.tickets.services.transitions import ticket_step
-from tests.factories import AgentFactory, make_ticket
+from tests.helpers.factories import AgentFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from escalations.incidents.models import ActionPlanBlueprint
 from escalations.incidents.services.plans import plan_create
 from templates_catalog.instantiate import template_instantiate
 from templates_catalog.models import WorkflowTemplate
-from tests.factories import make_ticket
-from tests.templates_catalog.test_instantiate import required_values
+from tests.helpers.catalog import required_values
+from tests.helpers.factories import make_ticket
 
 pytestmark = pytest.mark.django_db
 

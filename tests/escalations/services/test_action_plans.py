@@ -19,7 +19,7 @@ from escalations.incidents.services.plans import (
 )
 from escalations.tickets.models import Notification
 from escalations.tickets.roles import AGENT, MANAGER
-from tests.factories import AgentFactory, UserFactory
+from tests.helpers.factories import AgentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

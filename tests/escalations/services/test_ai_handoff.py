@@ -20,7 +20,7 @@ from escalations.tickets.models import (
 )
 from escalations.tickets.services.messages import message_add
 from escalations.tickets.services.transitions import ticket_step
-from tests.factories import CustomerFactory, make_ticket
+from tests.helpers.factories import CustomerFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
 BOT = Actor.system("chatbot")

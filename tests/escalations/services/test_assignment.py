@@ -21,7 +21,7 @@ from escalations.tickets.models import (
 from escalations.tickets.services.assignment import ticket_assign
 from escalations.tickets.services.escalations import escalation_create
 from escalations.tickets.services.transitions import ticket_step
-from tests.factories import AgentFactory, TeamFactory, make_ticket
+from tests.helpers.factories import AgentFactory, TeamFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
 

@@ -132,7 +132,7 @@ def test_an_agent_joining_or_leaving_a_team_counts_at_once(l1_team, ticket, acto
     from escalations.core.unit_of_work import request_memo as request_scope
     from escalations.tickets.models import TeamMembership
     from escalations.tickets.services.tickets import ticket_update
-    from tests.factories import AgentFactory
+    from tests.helpers.factories import AgentFactory
 
     newcomer = AgentFactory()
     with request_scope(), pytest.raises(ValidationError):

@@ -10,7 +10,7 @@ from escalations.tickets.models import EscalationKind, Notification, Priority
 from escalations.tickets.services.escalations import escalation_create
 from templates_catalog.instantiate import template_instantiate
 from templates_catalog.models import WorkflowTemplate
-from tests.factories import AgentFactory, make_ticket
+from tests.helpers.factories import AgentFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
 ACTOR = Actor.system("test")

@@ -8,7 +8,7 @@ from escalations.tickets.models import EscalationKind, Message, Ticket
 from escalations.tickets.services.escalations import escalation_create
 from escalations.tickets.services.messages import message_add
 from escalations.tickets.services.transitions import ticket_step
-from tests.factories import AgentFactory, TeamFactory
+from tests.helpers.factories import AgentFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
 

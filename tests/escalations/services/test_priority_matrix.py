@@ -11,7 +11,7 @@ from escalations.tickets.models import Priority
 from escalations.tickets.services.tickets import ticket_update
 from templates_catalog.instantiate import template_instantiate
 from templates_catalog.models import WorkflowTemplate
-from tests.factories import make_ticket
+from tests.helpers.factories import make_ticket
 
 pytestmark = pytest.mark.django_db
 ACTOR = Actor.system("test")

@@ -12,7 +12,7 @@ from escalations.core.actors import Actor
 from escalations.tickets.models import TicketStatus
 from templates_catalog.instantiate import template_instantiate
 from templates_catalog.models import WorkflowTemplate
-from tests.factories import make_ticket
+from tests.helpers.factories import make_ticket
 
 pytestmark = pytest.mark.django_db
 ACTOR = Actor.system("ai")

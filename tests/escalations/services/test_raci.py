@@ -8,7 +8,7 @@ from escalations.governance.models import RaciMatrix
 from escalations.governance.services.raci import letters_clean, raci_duties_of, raci_matrix_create
 from escalations.tickets.models import EscalationKind, Notification, Tier
 from escalations.tickets.services.escalations import escalation_create
-from tests.factories import AgentFactory, TeamFactory
+from tests.helpers.factories import AgentFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from escalations.core.models import EventType, TicketEvent
 from escalations.tickets.models import CustomFieldDefinition, CustomStatus, Priority, Ticket
 from escalations.tickets.services.tickets import ticket_update
 from escalations.tickets.services.transitions import ticket_move, ticket_step
-from tests.factories import AgentFactory, TeamFactory, WorkspaceFactory, make_ticket
+from tests.helpers.factories import AgentFactory, TeamFactory, WorkspaceFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
 

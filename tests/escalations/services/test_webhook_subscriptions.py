@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from escalations.rules.models import Integration, WebhookDelivery, WebhookSubscription
 from escalations.rules.services.webhooks import sign, webhook_deliver
 from escalations.tickets.services.escalations import escalation_create
-from tests.factories import AgentFactory
+from tests.helpers.factories import AgentFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,33 +10,16 @@ from escalations.core.models import EventType, TicketEvent
 from escalations.governance.models import SignOffState, StepSignOff
 from escalations.governance.services.processes import sign_off_decide
 from escalations.tickets.models import Notification
-from escalations.tickets.services.transitions import ticket_move
-from templates_catalog.instantiate import template_instantiate
-from templates_catalog.models import WorkflowTemplate
-from tests.factories import AgentFactory, make_ticket
+from tests.helpers.factories import make_ticket
+from tests.helpers.work_processes import (
+    ITSM_FIELDS,
+    SYSTEM,
+    member_of,
+    move,
+    workspace_from,
+)
 
 pytestmark = pytest.mark.django_db
-SYSTEM = Actor.system("test")
-ITSM_FIELDS = {
-    "escalation_type": "Change",
-    "impact": "Single team",
-    "urgency": "Medium",
-    "affected_system": "ERP",
-}
-
-
-def workspace_from(slug: str):
-    return template_instantiate(template=WorkflowTemplate.objects.get(slug=slug), name=slug)
-
-
-def member_of(workspace, team_slug: str):
-    return AgentFactory(team=workspace.teams.get(slug=team_slug)).user
-
-
-def move(ticket, workspace, name: str, actor=SYSTEM):
-    return ticket_move(
-        ticket=ticket, to_status=workspace.custom_statuses.get(name=name).slug, actor=actor
-    )
 
 
 def sign(ticket, step_name: str, user, approve=True, note=""):
@@ -154,7 +137,7 @@ def test_a_hand_over_is_completed_only_when_every_checkpoint_is_confirmed():
 def test_a_reviewed_item_is_approved_by_a_senior_and_approved_again_when_it_comes_back():
     workspace = workspace_from("quality-control-checklist")
     senior = member_of(workspace, "senior-review")
-    from tests.templates_catalog.test_instantiate import required_values
+    from tests.helpers.catalog import required_values
 
     item = make_ticket(workspace=workspace, actor=SYSTEM, custom_fields=required_values(workspace))
     with pytest.raises(IllegalTransition, match="Flagged by AI: from there it may move to"):
@@ -201,7 +184,7 @@ def test_an_approved_item_sent_back_for_re_approval_cannot_be_approved_without_i
     workspace = workspace_from("quality-control-checklist")
     senior = member_of(workspace, "senior-review")
     from escalations.tickets.services.transitions import ticket_step
-    from tests.templates_catalog.test_instantiate import required_values
+    from tests.helpers.catalog import required_values
 
     item = make_ticket(workspace=workspace, actor=SYSTEM, custom_fields=required_values(workspace))
     for status in ("In review", "Awaiting Approval"):

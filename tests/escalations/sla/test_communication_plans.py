@@ -15,8 +15,8 @@ from escalations.sla.services.timers import timers_sweep
 from escalations.tasks import status_update_email_task
 from escalations.tickets.models import Notification
 from escalations.tickets.services.transitions import ticket_step
-from tests.escalations.sla.conftest import START
-from tests.factories import make_ticket
+from tests.helpers.factories import make_ticket
+from tests.helpers.sla import START
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from escalations.tickets.models import (
 )
 from escalations.tickets.services.messages import message_add
 from escalations.tickets.services.transitions import ticket_step
-from tests.factories import AgentFactory, TeamFactory, make_ticket
+from tests.helpers.factories import AgentFactory, TeamFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
 

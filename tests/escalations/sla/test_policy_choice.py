@@ -9,8 +9,8 @@ from escalations.rules.services.rule_config import rule_save, rule_set_save
 from escalations.sla.models import SlaPolicy
 from escalations.sla.services.policies import policy_for, policy_reach
 from escalations.tickets.models import Ticket
-from tests.escalations.sla.conftest import make_policy
-from tests.factories import make_ticket
+from tests.helpers.factories import make_ticket
+from tests.helpers.sla import make_policy
 
 pytestmark = pytest.mark.django_db
 

@@ -26,8 +26,8 @@ from escalations.tickets.models import (
 from escalations.tickets.services.messages import message_add
 from escalations.tickets.services.tickets import ticket_update
 from escalations.tickets.services.transitions import ticket_step
-from tests.escalations.sla.conftest import START, make_policy
-from tests.factories import CustomerFactory, make_ticket
+from tests.helpers.factories import CustomerFactory, make_ticket
+from tests.helpers.sla import START, make_policy
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from escalations.rules.services.rule_config import rule_save, rule_set_save
 from escalations.sla.calendars import calendar_for, workspace_calendar
 from escalations.sla.models import BusinessCalendar
 from escalations.tickets.models import Ticket
-from tests.factories import WorkspaceFactory, make_ticket
+from tests.helpers.factories import WorkspaceFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
 BERLIN = ZoneInfo("Europe/Berlin")

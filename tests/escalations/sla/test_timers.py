@@ -11,8 +11,8 @@ from escalations.sla.services.timers import timer_retry, timers_sweep
 from escalations.tickets.models import AuthorKind, Priority, TicketStatus
 from escalations.tickets.services.messages import message_add
 from escalations.tickets.services.snooze import ticket_snooze
-from tests.escalations.sla.conftest import START
-from tests.factories import make_ticket
+from tests.helpers.factories import make_ticket
+from tests.helpers.sla import START
 
 pytestmark = pytest.mark.django_db
 

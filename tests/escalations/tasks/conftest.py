@@ -1,44 +1,6 @@
-import os
-import signal
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-from bench.deadlines import database_url
-
-ROOT = Path(__file__).resolve().parents[3]
-
-
-def start_cluster(**env) -> subprocess.Popen:
-    """A real `manage.py qcluster` on the test database, in its own process group."""
-    environment = {**os.environ, "DATABASE_URL": database_url(), "HANDOFF_Q_WORKERS": "2", **env}
-    return subprocess.Popen(
-        [sys.executable, str(ROOT / "manage.py"), "qcluster"],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-
-
-def stop_cluster(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-
-
-def kill_cluster(process: subprocess.Popen) -> None:
-    """SIGKILL the whole cluster (sentinel, workers, monitor) at once: no clean-up runs."""
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
+from tests.helpers.cluster import start_cluster, stop_cluster
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from escalations.core.actors import Actor
 from escalations.rules.models import Rule, RuleDrill, RuleSet
 from escalations.rules.services.drills import drill_start
 from escalations.rules.services.rule_config import rule_save, rule_set_save
-from tests.factories import make_ticket
+from tests.helpers.factories import make_ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -7,12 +7,12 @@ import pytest
 from django.db import connection, connections
 from django.db.models import Count
 
-from bench.deadlines import seed_deadlines
 from escalations.core.models import EventType, TicketEvent
 from escalations.sla.models import Timer, TimerState
 from escalations.sla.services.sweeper import lease_acquire, lease_name, sweeper_kick
 from escalations.sla.services.timers import timers_sweep
-from tests.escalations.tasks.conftest import kill_cluster, start_cluster, stop_cluster
+from tests.helpers.cluster import kill_cluster, start_cluster, stop_cluster
+from tests.helpers.deadlines import seed_deadlines
 
 pytestmark = pytest.mark.django_db(transaction=True)
 DUE = 3000

@@ -21,7 +21,7 @@ from escalations.tickets.services.messages import message_add
 from escalations.tickets.services.snooze import snooze_end, ticket_snooze
 from escalations.tickets.services.transitions import ticket_move
 from escalations.tickets.services.workflows import ticket_status
-from tests.factories import make_ticket
+from tests.helpers.factories import make_ticket
 
 pytestmark = pytest.mark.django_db
 ACTOR = Actor.system("test")

@@ -19,9 +19,9 @@ from escalations.tickets.services.workflows import ticket_status, workflow_of
 from templates_catalog.instantiate import template_instantiate
 from templates_catalog.models import WorkflowTemplate
 from templates_catalog.services import TEMPLATE_DIR, catalog_load
-from tests.factories import make_ticket
-from tests.templates_catalog.test_instantiate import required_values
-from tests.workflow_walk import give_sign_offs, path_to
+from tests.helpers.catalog import required_values
+from tests.helpers.factories import make_ticket
+from tests.helpers.workflow_walk import give_sign_offs, path_to
 
 pytestmark = pytest.mark.django_db
 ACTOR = Actor.system("workflow test")

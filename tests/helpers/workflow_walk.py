@@ -9,7 +9,7 @@ from escalations.governance.services.processes import sign_off_decide
 from escalations.tickets.models import Ticket
 from escalations.tickets.services.transitions import ticket_move
 from escalations.tickets.services.workflows import ticket_status, workflow_of
-from tests.factories import UserFactory
+from tests.helpers.factories import UserFactory
 
 
 def path_to(

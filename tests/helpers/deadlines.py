@@ -7,7 +7,6 @@ future, so the pending index holds one row per open ticket.
 
 from datetime import timedelta
 
-from django.db import connection
 from django.utils import timezone
 
 CHUNK = 5000
@@ -68,14 +67,3 @@ def seed_deadlines(
         created = Timer.objects.bulk_create(timers)
         due_ids += [t.pk for t in created[: max(0, due - start)]]
     return due_ids
-
-
-def database_url() -> str:
-    """The current (test) database as a DATABASE_URL for a cluster started beside it."""
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{settings['NAME']}"
-    user = settings["USER"] or "postgres"
-    host, port = settings["HOST"] or "127.0.0.1", settings["PORT"] or 5432
-    password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
-    return f"postgres://{user}{password}@{host}:{port}/{settings['NAME']}"
