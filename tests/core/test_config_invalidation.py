@@ -15,7 +15,7 @@ from escalations.demo.seed import demo_accounts_reset, demo_seed
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 # Read by the machinery itself, not by what it keeps.
 NOT_CONFIGURATION = {"escalations_configrevision", "django_content_type"}
 _KEPT_NAME = re.compile(r"config_cached\(\s*f?\"([a-z_{}]+)\"")

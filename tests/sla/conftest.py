@@ -1,11 +1,6 @@
 import pytest
 
-from tests.helpers.sla import Clock, make_policy
-
-
-@pytest.fixture
-def time():
-    return Clock()
+from tests.helpers.sla import make_policy
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from escalations.tickets.lifecycle import TRANSITION_NAMES
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 MOVE_SERVICE = ROOT / "escalations" / "tickets" / "services" / "transitions.py"
 STATUS_COLUMNS = {"custom_status", "custom_status_id"}
 
