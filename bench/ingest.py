@@ -21,7 +21,6 @@ import json
 import multiprocessing
 import os
 import platform
-import socket
 import subprocess
 import sys
 import threading
@@ -37,6 +36,8 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
+
+from tests.helpers.servers import database_url, free_port, wait_for  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = 50
@@ -54,7 +55,7 @@ def seed() -> tuple[str, list[int]]:
     from escalations.rules.services.rule_config import rule_save, rule_set_save
     from escalations.tickets.models import Team, Tier, Workspace
     from escalations.tickets.services.api_tokens import api_token_issue, integration_user_ensure
-    from tests.factories import AgentFactory, CustomerFactory, make_ticket
+    from tests.helpers.factories import AgentFactory, CustomerFactory, make_ticket
 
     workspace = Workspace.objects.create(name="Bench", slug="bench")
     l1 = Team.objects.create(workspace=workspace, name="Support", slug="support")
@@ -104,23 +105,6 @@ def seed() -> tuple[str, list[int]]:
     ]
     _, raw = api_token_issue(user=integration_user_ensure(username="bench-bot"), days=1)
     return raw, ids
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(port: int, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("gunicorn did not start")
 
 
 def load(port, token, ids, requests: int, concurrency: int, warmup: int, out) -> None:
@@ -197,8 +181,6 @@ def main() -> None:
     # and the load; more workers only queue on the cores (see the README).
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     args = parser.parse_args()
-
-    from bench.deadlines import database_url
 
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)

@@ -39,9 +39,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="sweeps of D due deadlines")
     args = parser.parse_args()
 
-    from bench.deadlines import seed_deadlines
     from escalations.sla.models import Timer, TimerState
     from escalations.sla.services.timers import timers_sweep
+    from tests.helpers.deadlines import seed_deadlines
 
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)

@@ -44,9 +44,10 @@ def main() -> None:
     parser.add_argument("--open", type=int, default=10_000, help="open tickets in all")
     args = parser.parse_args()
 
-    from bench.deadlines import database_url, seed_deadlines
     from escalations.sla.models import Timer, TimerState
     from escalations.sla.services.sweeper import lease_is_stale
+    from tests.helpers.deadlines import seed_deadlines
+    from tests.helpers.servers import database_url
 
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)

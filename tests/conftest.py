@@ -4,7 +4,8 @@ import pytest
 from django.conf import settings
 
 from escalations.core.actors import Actor
-from tests.factories import ROLES, AgentFactory, TeamFactory, UserFactory, make_ticket
+from tests.helpers.factories import ROLES, AgentFactory, TeamFactory, UserFactory, make_ticket
+from tests.helpers.sla import Clock
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -80,3 +81,8 @@ def billing_agent(billing_team):
 @pytest.fixture
 def ticket(l1_team, actor):
     return make_ticket(team=l1_team, actor=actor, body="My invoice is wrong.")
+
+
+@pytest.fixture
+def time():
+    return Clock()

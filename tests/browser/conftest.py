@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from escalations.demo.seed import MANAGER_USERNAME, demo_accounts_reset, demo_seed
+from escalations.demo.seed import demo_accounts_reset, demo_seed
+from tests.helpers.browser import PASSWORD
 
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -68,19 +69,8 @@ def screenshot():
     return take
 
 
-PASSWORD = "browser-demo-password"
-
-
 @pytest.fixture
 def demo(live_server):
     demo_seed()
     demo_accounts_reset(password=PASSWORD)
     return live_server.url
-
-
-def log_in(page, base_url, username: str = MANAGER_USERNAME):
-    page.goto(f"{base_url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base_url}/admin/")

@@ -4,7 +4,7 @@ import pytest
 
 from escalations.tickets.models import Workspace
 from templates_catalog.models import WorkflowTemplate
-from tests.browser.conftest import log_in
+from tests.helpers.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

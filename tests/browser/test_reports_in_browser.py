@@ -1,6 +1,6 @@
 import pytest
 
-from tests.browser.conftest import log_in
+from tests.helpers.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

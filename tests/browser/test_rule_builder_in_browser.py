@@ -2,7 +2,7 @@ import pytest
 
 from escalations.rules.models import Rule, RuleSet
 from escalations.tickets.models import Ticket
-from tests.browser.conftest import log_in
+from tests.helpers.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

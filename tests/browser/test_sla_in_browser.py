@@ -6,7 +6,7 @@ import pytest
 from escalations.core import clock
 from escalations.sla.models import ClockState, SlaPolicy
 from escalations.tickets.models import Ticket, TicketStatus
-from tests.browser.conftest import log_in
+from tests.helpers.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,7 +6,7 @@ from escalations.spreadsheets.formats import SheetXLSX
 from templates_catalog.instantiate import template_instantiate
 from templates_catalog.models import WorkflowTemplate
 from templates_catalog.services import catalog_load
-from tests.browser.conftest import log_in
+from tests.helpers.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 MATRICES = "/admin/escalations/escalationmatrix"

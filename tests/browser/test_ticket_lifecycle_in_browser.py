@@ -5,7 +5,7 @@ import pytest
 from escalations.core.models import EventType
 from escalations.demo.seed import MANAGER_USERNAME
 from escalations.tickets.models import Agent, Team, Ticket, TicketStatus
-from tests.browser.conftest import log_in
+from tests.helpers.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

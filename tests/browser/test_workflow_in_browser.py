@@ -8,7 +8,7 @@ import pytest
 
 from escalations.core.models import EventType
 from escalations.tickets.models import Ticket
-from tests.browser.conftest import log_in
+from tests.helpers.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

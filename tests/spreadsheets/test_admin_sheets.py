@@ -11,8 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from escalations.governance.models import EscalationMatrix, EscalationMatrixCell
 from escalations.spreadsheets.formats import SheetXLSX
 from escalations.spreadsheets.matrix import MatrixCellResource
-from tests.spreadsheets.conftest import export_file
-from tests.spreadsheets.test_bad_files import edited_csv, set_cell
+from tests.helpers.spreadsheets import edited_csv, export_file, set_cell
 
 MATRIX = "/admin/escalations/escalationmatrix"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

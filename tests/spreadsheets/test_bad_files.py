@@ -9,23 +9,14 @@ from escalations.spreadsheets.matrix import MatrixCellResource
 from escalations.spreadsheets.raci import RaciResource
 from escalations.spreadsheets.rules import RuleResource
 from escalations.spreadsheets.sla import SlaPolicyResource
-from tests.spreadsheets.conftest import errors_of, export_file, import_file, snapshot
-
-
-def edited_csv(resource, edit) -> str:
-    """The resource's CSV export with edit(rows) applied to its rows (lists of strings)."""
-    import csv
-    import io
-
-    rows = list(csv.reader(io.StringIO(export_file(resource, SheetCSV))))
-    edit(rows)
-    out = io.StringIO()
-    csv.writer(out).writerows(rows)
-    return out.getvalue()
-
-
-def set_cell(rows, number: int, column: str, value: str) -> None:
-    rows[number][rows[0].index(column)] = value
+from tests.helpers.spreadsheets import (
+    edited_csv,
+    errors_of,
+    export_file,
+    import_file,
+    set_cell,
+    snapshot,
+)
 
 
 def test_a_bad_row_among_good_ones_imports_nothing_and_names_row_and_column(workspaces):

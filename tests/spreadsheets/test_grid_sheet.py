@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from escalations.spreadsheets.matrix import HIGHLIGHT_FILLS, MatrixCellResource
 from escalations.spreadsheets.raci import LETTER_FILLS, RaciResource
-from tests.spreadsheets.conftest import export_file
+from tests.helpers.spreadsheets import export_file
 
 
 def grid_sheet(resource):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.spreadsheets.conftest import RESOURCES, export_file
+from tests.helpers.spreadsheets import RESOURCES, export_file
 
 # Comma-separated, UTF-8, every sheet to its own file (LibreOffice 7.2 and later).
 ALL_SHEETS_CSV = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"

@@ -7,7 +7,7 @@ from escalations.incidents.models import PlanContact
 from escalations.rules.models import Rule
 from escalations.sla.models import LadderLevel, SlaTarget
 from escalations.spreadsheets.formats import SheetCSV, SheetXLSX
-from tests.spreadsheets.conftest import RESOURCES, errors_of, export_file, import_file, snapshot
+from tests.helpers.spreadsheets import RESOURCES, errors_of, export_file, import_file, snapshot
 
 
 def scramble() -> None:

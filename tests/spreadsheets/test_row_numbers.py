@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from escalations.spreadsheets.formats import SheetCSV, SheetXLSX
 from escalations.spreadsheets.matrix import MatrixCellResource
-from tests.spreadsheets.conftest import errors_of, export_file, import_file
+from tests.helpers.spreadsheets import errors_of, export_file, import_file
 
 RESPOND = "Respond within (minutes)"
 

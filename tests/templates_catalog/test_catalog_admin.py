@@ -65,7 +65,7 @@ def test_an_agent_reads_the_catalog_but_is_not_offered_its_use(client, agent_use
 
 def test_a_manager_uses_a_template_to_make_a_workspace(client, manager_user):
     from escalations.tickets.models import Workspace
-    from tests.factories import AgentFactory, TeamFactory
+    from tests.helpers.factories import AgentFactory, TeamFactory
 
     old = TeamFactory(name="Old helpdesk")
     agent = AgentFactory(team=old)
@@ -99,7 +99,7 @@ def used(client, template, **members):
 
 
 def test_the_message_after_use_asks_for_agents_only_where_none_were_chosen(client, manager_user):
-    from tests.factories import AgentFactory, TeamFactory
+    from tests.helpers.factories import AgentFactory, TeamFactory
 
     old = TeamFactory(name="Old helpdesk")
     AgentFactory(team=old)
@@ -114,7 +114,7 @@ def test_the_message_after_use_asks_for_agents_only_where_none_were_chosen(clien
 
 
 def test_the_message_after_use_names_the_teams_still_without_agents(client, manager_user):
-    from tests.factories import AgentFactory, TeamFactory
+    from tests.helpers.factories import AgentFactory, TeamFactory
 
     old = TeamFactory(name="Old helpdesk")
     AgentFactory(team=old)

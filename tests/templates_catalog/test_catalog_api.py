@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 from escalations.tickets.models import CustomStatus, Team, Workspace
 from escalations.tickets.services.api_tokens import api_token_issue
 from templates_catalog.models import WorkflowTemplate
-from tests.factories import WorkspaceFactory
+from tests.helpers.factories import WorkspaceFactory
 
 pytestmark = pytest.mark.django_db
 USE = "/api/templates/customer-service-escalation/use/"
@@ -198,7 +198,7 @@ def test_without_credentials_the_catalog_is_401_and_nothing_is_created():
 
 
 def test_reading_the_catalog_takes_the_view_permission(agent_user, read_only_user):
-    from tests.factories import UserFactory
+    from tests.helpers.factories import UserFactory
 
     # Agents and read-only users read the catalog (as in the admin); a login without a role not.
     nobody = UserFactory(username="no-role")

@@ -20,33 +20,13 @@ from escalations.tickets.services.transitions import ticket_move
 from templates_catalog.instantiate import template_instantiate
 from templates_catalog.models import WorkflowTemplate
 from templates_catalog.services import TEMPLATE_DIR
-from tests.factories import AgentFactory, CustomerFactory, TeamFactory, make_ticket
-from tests.workflow_walk import walk_to
+from tests.helpers.catalog import required_values
+from tests.helpers.factories import AgentFactory, CustomerFactory, TeamFactory, make_ticket
+from tests.helpers.workflow_walk import walk_to
 
 pytestmark = pytest.mark.django_db
 SLUGS = [path.stem for path in sorted(TEMPLATE_DIR.glob("*.yaml"))]
 ACTOR = Actor.system("test")
-SAMPLE = {
-    "text": "Sample",
-    "number": 1,
-    "integer": 1,
-    "boolean": True,
-    "date": "2026-11-23",
-    "datetime": "2026-11-23T10:00:00+00:00",
-    "email": "someone@example.org",
-    "url": "https://example.org/",
-}
-
-
-def required_values(workspace) -> dict:
-    values = {}
-    for field in workspace.field_definitions.filter(is_required=True):
-        if field.choices:
-            first = field.choices[0]
-            values[field.key] = [first] if field.field_type == "multi_choice" else first
-        else:
-            values[field.key] = SAMPLE[field.field_type]
-    return values
 
 
 def use(slug: str, name: str, **kwargs) -> Workspace:

@@ -36,8 +36,8 @@ from escalations.tickets.services.escalations import (
     open_escalations,
 )
 from escalations.tickets.services.messages import message_add
-from tests.escalations.sla.conftest import make_policy
-from tests.factories import CustomerFactory, make_ticket
+from tests.helpers.factories import CustomerFactory, make_ticket
+from tests.helpers.sla import make_policy
 
 ROOT = Path(__file__).resolve().parents[3]
 
