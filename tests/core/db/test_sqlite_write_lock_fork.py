@@ -53,6 +53,11 @@ def open_database(path, **options) -> DatabaseWrapper:
     return wrapper
 
 
+# Forked while the session's live server thread runs (when browser tests share the run): the
+# children only use connections of their own and leave with os._exit.
+pytestmark = pytest.mark.filterwarnings("ignore:This process .* is multi-threaded")
+
+
 @pytest.fixture(autouse=True)
 def _own_database_file(django_db_blocker):
     """These tests use database files of their own, not the test database."""
@@ -90,8 +95,17 @@ def forked(work) -> int:
         os._exit(code)
 
 
-def exit_code(pid) -> int:
-    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+def exit_code(pid, seconds=20.0) -> int:
+    """The child's exit code; a child still running after `seconds` is killed, and fails."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        time.sleep(0.01)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    pytest.fail(f"the forked child {pid} did not end within {seconds} s")
 
 
 def rows(db) -> list[str]:
