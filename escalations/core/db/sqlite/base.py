@@ -123,10 +123,11 @@ class DatabaseWrapper(base.DatabaseWrapper):
             fcntl.flock(self._write_lock_file, fcntl.LOCK_UN)
 
     def _inherited_let_go(self) -> None:
-        """In a forked process: the parent's connection and lock descriptor are dropped, not
-        closed or unlocked, so the next query connects and queues afresh. A transaction the
-        parent was in is left as Django leaves one whose connection closed: to be rolled back.
-        An in-memory database, a copy of the parent's that no one else sees, is kept."""
+        """In a forked process: the inherited lock descriptor is closed without unlocking (a lock
+        the parent holds stays held) and the inherited connection is dropped without closing,
+        so the next query connects and queues afresh. A transaction the parent was in is left as
+        Django leaves one whose connection closed: to be rolled back. An in-memory database, a
+        copy of the parent's that no one else sees, is kept."""
         if self._write_lock_file is not None:
             self._write_lock_file.close()  # this process's descriptor; the parent's lock stays
             self._write_lock_file = None
