@@ -5,7 +5,6 @@ and a team (the team an escalation went to)."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import partial
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
@@ -185,33 +184,3 @@ def sla_breaches(period: Period) -> list[dict]:
         for row in rows
     ]
     return sorted(found, key=lambda row: row["policy"])
-
-
-def dashboard_parts(period: Period) -> dict:
-    """The dashboard's figures as independent parts, each one query (or a few) to run."""
-    # Imported here, not at the top: escalations.reports.bottlenecks imports this module (a cycle).
-    from escalations.reports.bottlenecks import state_waits, team_waits
-
-    return {
-        "states": partial(state_waits, period),
-        "resolution": partial(resolution, period),
-        "sla": partial(sla_breaches, period),
-        "volume": partial(volume, period),
-        "teams": partial(team_waits, period),
-        "first_response": partial(first_response, period),
-        "first_contact": partial(first_contact, period),
-    }
-
-
-def dashboard_from(period: Period, found: dict) -> dict:
-    """The dashboard's figures from what its parts gave."""
-    return {
-        "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
-        **{k: found[k] for k in ("volume", "first_response", "resolution", "first_contact")},
-        "sla": found["sla"],
-        "bottlenecks": {"states": found["states"], "teams": found["teams"]},
-    }
-
-
-def dashboard(period: Period) -> dict:
-    return dashboard_from(period, {name: part() for name, part in dashboard_parts(period).items()})

@@ -20,7 +20,8 @@ from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 
 from escalations.reports.compare import before_after
-from escalations.reports.metrics import Period, dashboard_from, dashboard_parts
+from escalations.reports.dashboard import dashboard_from, dashboard_parts
+from escalations.reports.metrics import Period
 from escalations.reports.thresholds import threshold_queries, threshold_review
 
 _pool: ThreadPoolExecutor | None = None

@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from escalations.core.models import EventType, TicketEvent
-from escalations.reports.metrics import Period, dashboard
+from escalations.reports.dashboard import dashboard
+from escalations.reports.metrics import Period
 from escalations.tickets.models import Ticket
 from tests.helpers.factories import WorkspaceFactory, make_ticket
 from tests.helpers.reports import H, at

@@ -7,7 +7,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from escalations.core.models import EventType
-from escalations.reports.metrics import Period, dashboard
+from escalations.reports.dashboard import dashboard
+from escalations.reports.metrics import Period
 from escalations.rules.models import Rule, RuleFiring, RuleSet
 from escalations.rules.services.rule_config import rule_save, rule_set_save
 from escalations.tickets.models import Ticket

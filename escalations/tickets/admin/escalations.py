@@ -13,6 +13,7 @@ from escalations.core.models import TicketEvent
 from escalations.tickets.admin.escalation_forms import EscalationCorrectionForm
 from escalations.tickets.admin.escalation_reports import ReportsMixin
 from escalations.tickets.admin.ticket_parts import event_time
+from escalations.tickets.admin.ticket_views import escalate_form_view
 from escalations.tickets.admin.workspace_scope import WorkspaceScopedAdmin
 from escalations.tickets.audit import event_description
 from escalations.tickets.models import Customer, Escalation
@@ -172,9 +173,6 @@ class EscalationAdmin(ReportsMixin, WorkspaceScopedAdmin, ModelAdmin):
         return False
 
     def add_view(self, request, form_url="", extra_context=None):
-        # Imported here, not at the top: escalations.tickets.admin imports this module (a cycle).
-        from escalations.tickets.admin.ticket_views import escalate_form_view
-
         if not self.has_add_permission(request):
             raise PermissionDenied
         return escalate_form_view(self, request, ticket=None)
