@@ -5,7 +5,7 @@ human response at each receiving team."""
 from django.db.models import Avg, Count, Max
 
 from escalations.core.models import EventType, TicketEvent
-from escalations.reports.metrics import _seconds, escalations_in, names_by_id
+from escalations.reports.metrics import as_seconds, escalations_in, names_by_id
 from escalations.reports.percentiles import Seconds
 from escalations.tickets.models import Team, TicketStatus
 
@@ -57,8 +57,8 @@ def team_waits(period) -> list[dict]:
         {
             "team": names.get(row["to_team"]) or "(no team)",
             "escalations": row["n"],
-            "mean_seconds": _seconds(row["mean"]),
-            "longest_seconds": _seconds(row["longest"]),
+            "mean_seconds": as_seconds(row["mean"]),
+            "longest_seconds": as_seconds(row["longest"]),
         }
         for row in rows
     ]

@@ -51,7 +51,7 @@ def escalations_in(period: Period):
     return rows
 
 
-def _seconds(value) -> float | None:
+def as_seconds(value) -> float | None:
     return None if value is None else float(value)
 
 
@@ -117,8 +117,8 @@ def first_response(period: Period) -> dict:
     return {
         "answered": counts["answered"],
         "waiting": counts["waiting"],
-        "p50_seconds": _seconds(p50),
-        "p90_seconds": _seconds(p90),
+        "p50_seconds": as_seconds(p50),
+        "p90_seconds": as_seconds(p90),
     }
 
 
@@ -136,7 +136,7 @@ def resolution(period: Period) -> dict:
         took,
     )
     return {
-        name: {"tickets": n, "mean_seconds": _seconds(mean), "p50_seconds": _seconds(median)}
+        name: {"tickets": n, "mean_seconds": as_seconds(mean), "p50_seconds": as_seconds(median)}
         for name, (n, mean, median) in found.items()
     }
 

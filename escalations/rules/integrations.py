@@ -53,7 +53,7 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         raise IntegrationError(f"the integration answered with a redirect ({code}), not followed")
 
 
-_opener = urllib.request.build_opener(_NoRedirects)
+no_redirect_opener = urllib.request.build_opener(_NoRedirects)
 
 
 def build_url(config: IntegrationConfig, path: str, params: dict | None) -> str:
@@ -85,7 +85,7 @@ def lookup(configs: dict[str, IntegrationConfig], name: Any, path: Any, params: 
         value = f"{config.auth_prefix} {config.credential}".strip()
         request.add_header(config.auth_header, value)
     try:
-        with _opener.open(request, timeout=config.timeout) as response:
+        with no_redirect_opener.open(request, timeout=config.timeout) as response:
             body = response.read(config.max_bytes + 1)
     except IntegrationError:
         raise

@@ -15,7 +15,12 @@ from escalations.core.actors import Actor
 from escalations.core.events import event_record
 from escalations.core.models import EventType
 from escalations.core.unit_of_work import ticket_service
-from escalations.rules.integrations import IntegrationConfig, IntegrationError, _opener, build_url
+from escalations.rules.integrations import (
+    IntegrationConfig,
+    IntegrationError,
+    build_url,
+    no_redirect_opener,
+)
 from escalations.rules.models import Integration, WebhookDelivery
 from escalations.rules.selectors import subscriptions_for, ticket_payload
 from escalations.tickets.models import Ticket
@@ -111,7 +116,7 @@ def webhook_deliver(*, delivery_id: int) -> WebhookDelivery:
         request.add_header("Content-Type", "application/json")
         if config.credential:
             request.add_header(SIGNATURE_HEADER, sign(body, config.credential))
-        with _opener.open(request, timeout=config.timeout) as response:
+        with no_redirect_opener.open(request, timeout=config.timeout) as response:
             delivery.status_code = response.status
         delivery.delivered_at, delivery.error = clock.now(), ""
     except urllib.error.HTTPError as exc:

@@ -12,7 +12,7 @@ from escalations.core.events import event_record
 from escalations.core.models import EventType
 from escalations.sla.models import ClimbWhen, ClockKind, ClockState, LadderLevel, SlaClock
 from escalations.sla.selectors import clock_calendar
-from escalations.sla.services.sync import _run, _stop, sla_sync
+from escalations.sla.services.sync import clock_run, clock_stop, sla_sync
 from escalations.tickets.models import EscalationKind, Priority, Ticket, TicketStatus, Tier
 from escalations.tickets.services.escalations import escalation_create
 from escalations.tickets.services.notifications import notification_send
@@ -42,7 +42,7 @@ def ladder_drive(row, *, done, ticket, policy, calendar, pause, now) -> SlaClock
     live = row is not None and row.is_live
     if live and (done or not steps or row.ladder_id != policy.ladder_id):
         reason = "done" if done else "ladder changed"
-        row = _stop(row, now, ClockState.STOPPED, calendar=calendar, reason=reason)
+        row = clock_stop(row, now, ClockState.STOPPED, calendar=calendar, reason=reason)
         live = False
     if not live:
         if done or not steps or not _may_start(row, ladder):
@@ -60,7 +60,7 @@ def ladder_drive(row, *, done, ticket, policy, calendar, pause, now) -> SlaClock
             running_since=now,
             level=0,
         )
-    return _run(row, target=None, policy=policy, calendar=calendar, pause=pause, now=now)
+    return clock_run(row, target=None, policy=policy, calendar=calendar, pause=pause, now=now)
 
 
 def _may_start(previous, ladder) -> bool:
@@ -101,7 +101,9 @@ def ladder_fire(*, clock_row: SlaClock, level: int) -> None:
     calendar = _calendar(row)
     now = clock.now()
     if not _climb_holds(step.climb_when, ticket):
-        _stop(row, now, ClockState.STOPPED, calendar=calendar, reason="condition no longer holds")
+        clock_stop(
+            row, now, ClockState.STOPPED, calendar=calendar, reason="condition no longer holds"
+        )
         sla_sync(ticket_id=ticket.pk)
         return
     row.level = level + 1
@@ -109,7 +111,7 @@ def ladder_fire(*, clock_row: SlaClock, level: int) -> None:
         row.target_seconds += steps[row.level].after_minutes * 60
         row.save(update_fields=["level", "target_seconds"])
     else:
-        _stop(row, now, ClockState.STOPPED, calendar=calendar, reason="last level reached")
+        clock_stop(row, now, ClockState.STOPPED, calendar=calendar, reason="last level reached")
     actor = Actor.system(f"ladder {row.ladder.name}")
     round_note = f" (round {level // max(len(steps) // (row.ladder.repeat + 1), 1) + 1})"
     event_record(

@@ -119,7 +119,7 @@ def sla_sync(
     if policy is None:
         for row in latest.values():
             if row.is_live:
-                _stop(
+                clock_stop(
                     row, now, ClockState.STOPPED, calendar=clock_calendar(row), reason="no policy"
                 )
     else:
@@ -205,11 +205,11 @@ def _drive(row, *, kind, target, finished, stop_state, done, ticket, policy, cal
         start = ticket.created_at if row is None else now
         row = _start(row, kind=kind, ticket=ticket, policy=policy, start=start)
     if target is None:
-        return _stop(row, now, ClockState.STOPPED, calendar=calendar)
+        return clock_stop(row, now, ClockState.STOPPED, calendar=calendar)
     if finished or done:
         state = ClockState.BREACHED if row.breached_at else stop_state
-        return _stop(row, now, state, calendar=calendar, reason="done" if done else "")
-    return _run(row, target=target, policy=policy, calendar=calendar, pause=pause, now=now)
+        return clock_stop(row, now, state, calendar=calendar, reason="done" if done else "")
+    return clock_run(row, target=target, policy=policy, calendar=calendar, pause=pause, now=now)
 
 
 def _drive_next_response(row, *, event, target, done, ticket, policy, calendar, pause, now):
@@ -217,7 +217,7 @@ def _drive_next_response(row, *, event, target, done, ticket, policy, calendar, 
     live = row is not None and row.is_live
     if live and (done or agent_wrote or target is None):
         state = ClockState.MET if agent_wrote and not row.breached_at else None
-        return _stop(row, now, state or _row_final_state(row), calendar=calendar)
+        return clock_stop(row, now, state or _row_final_state(row), calendar=calendar)
     if not live and customer_wrote and ticket.first_response_at and target and not done:
         cycle = row.cycle + 1 if row is not None else 1
         row = SlaClock(ticket=ticket, kind=ClockKind.NEXT_RESPONSE, cycle=cycle)
@@ -225,7 +225,7 @@ def _drive_next_response(row, *, event, target, done, ticket, policy, calendar, 
         live = True
     if not live:
         return row
-    return _run(row, target=target, policy=policy, calendar=calendar, pause=pause, now=now)
+    return clock_run(row, target=target, policy=policy, calendar=calendar, pause=pause, now=now)
 
 
 def _row_final_state(row: SlaClock) -> str:
@@ -259,7 +259,7 @@ def _start(row, *, kind, ticket, policy, start) -> SlaClock:
     return row
 
 
-def _run(row, *, target, policy, calendar, pause, now) -> SlaClock:
+def clock_run(row, *, target, policy, calendar, pause, now) -> SlaClock:
     """Keep a live clock running or paused, with its target and due times."""
     was_running = row.running_since is not None
     if was_running and pause is not None:
@@ -294,7 +294,7 @@ def _run(row, *, target, policy, calendar, pause, now) -> SlaClock:
     return row
 
 
-def _stop(row, now, state, *, calendar, reason: str = "") -> SlaClock:
+def clock_stop(row, now, state, *, calendar, reason: str = "") -> SlaClock:
     if row.running_since is not None:
         reading = advance(calendar, _reading(row), now, running=False)
         row.elapsed_seconds = reading.elapsed.total_seconds()
