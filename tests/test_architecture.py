@@ -256,3 +256,16 @@ def test_reads_never_call_a_write():
         if ".selectors" in found.source and ".services" in found.target
     ]
     assert wrong == []
+
+
+def test_no_module_imports_another_modules_private_names():
+    wrong = []
+    for module, path in FILES.items():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(FIRST_PARTY):
+                wrong += [
+                    f"{module}:{node.lineno} imports {node.module}.{alias.name}"
+                    for alias in node.names
+                    if alias.name.startswith("_")
+                ]
+    assert wrong == []
