@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from import_export import fields, resources, widgets
 
+from escalations.core.config_cache import config_service
 from escalations.spreadsheets.formats import FIRST_COLUMN, SheetLayout
 from escalations.tickets.models import Workspace
 from escalations.tickets.services.directory import directory_delete, directory_save
@@ -215,7 +216,14 @@ class SheetResource(resources.ModelResource):
         return dataset
 
     # Import -------------------------------------------------------------------------------
-    def import_data(self, dataset, **kwargs):
+    def import_data(self, dataset, dry_run=False, **kwargs):
+        """A confirmed import is a configuration write (`@config_service`: one transaction,
+        each version in the history, a new configuration token); a preview writes nothing."""
+        if dry_run:
+            return self._import_data(dataset, dry_run=True, **kwargs)
+        return config_service(self._import_data)(dataset, **kwargs)
+
+    def _import_data(self, dataset, **kwargs):
         kwargs["rollback_on_validation_errors"] = True
         self.source_rows = getattr(dataset, "source_rows", None) or []
         self.row_word = getattr(dataset, "row_word", "row")

@@ -247,9 +247,11 @@ class SlaPolicyResource(SheetResource):
     def do_instance_save(self, instance, is_create):
         """A new default takes over from the old one, whichever row comes first."""
         if instance.is_default:
-            SlaPolicy.objects.filter(workspace=instance.workspace, is_default=True).exclude(
-                pk=instance.pk
-            ).update(is_default=False)
+            for previous in SlaPolicy.objects.filter(
+                workspace=instance.workspace, is_default=True
+            ).exclude(pk=instance.pk):
+                previous.is_default = False
+                previous.save(update_fields=["is_default"])  # its history records the change
         super().do_instance_save(instance, is_create)
 
 
