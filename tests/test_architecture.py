@@ -269,3 +269,21 @@ def test_no_module_imports_another_modules_private_names():
                     if alias.name.startswith("_")
                 ]
     assert wrong == []
+
+
+def test_tests_share_helpers_only_through_tests_helpers():
+    wrong = []
+    for path in (ROOT / "tests").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = []
+            if isinstance(node, ast.ImportFrom) and node.level == 0:
+                names = [node.module or ""]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            wrong += [
+                f"{path.relative_to(ROOT)}:{node.lineno} imports {name}"
+                for name in names
+                if name.split(".")[0] == "bench"
+                or (name.startswith("tests") and not name.startswith("tests.helpers"))
+            ]
+    assert wrong == []

@@ -22,7 +22,8 @@ def event_record(
 ) -> TicketEvent:
     """Append one audit row; call it inside the transaction that makes the change.
 
-    Inside a unit of work the event is also queued for the rules (see `dispatch`).
+    Inside a unit of work the event is also queued for the rules (`unit_of_work`: dispatched
+    once the unit's own writes are done); `ticket.event_recorded` tells the listeners now.
     """
     event = event_build(
         ticket=ticket,

@@ -2,11 +2,12 @@
 
 The core and the ticket lifecycle do not call the features that react to them (SLA clocks,
 webhooks, rules, RACI, the escalation matrix, sign-offs, communication plans, the AI hand-over).
-They emit a hook by name; each domain registers its listeners in its `AppConfig.ready()`
-(through `escalations.apps`), so the dependency points from the feature to the core, never back.
+They emit a hook by name; each domain registers its listeners in the `register()` of its
+`hooks.py`, which `EscalationsConfig.ready()` calls, so the dependency points from the feature
+to the core, never back.
 
-A hook is either *called* (`hook_emit`: every listener runs, for its side effects) or *asked*
-(`hook_ask`: every listener answers, and the caller gets the answers in listener order).
+A hook is either *called* (`Hook.emit`: every listener runs, for its side effects) or *asked*
+(`Hook.ask`: every listener answers, and the caller gets the answers in listener order).
 Listeners run in the order of their `order` number, in the caller's transaction: a listener that
 raises rolls the change back with it, exactly as a direct call would. `hooks_listing()` (the
 `handoff_hooks` command prints it) shows who listens to what.

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from django.db import connections, transaction
 
-from bench.ingest import free_port, wait_for
 from escalations.core.db.sqlite.base import DatabaseWrapper
+from tests.helpers.servers import free_port, wait_for
 
 ROOT = Path(__file__).resolve().parents[3]
 ALIAS = "write-lock-fork-test"
