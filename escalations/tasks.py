@@ -1,4 +1,5 @@
-"""django-q2 entry points: thin, each calls one service."""
+"""django-q2 entry points: thin, each hands its arguments to the services it names (their
+dotted names are stored in queued tasks and schedules)."""
 
 from escalations.core.api.idempotency_keys import idempotency_keys_purge
 from escalations.incidents.services.communications import status_update_email
