@@ -82,11 +82,16 @@ def written(tmp_path):
 
 def forked(work) -> int:
     """Runs `work` in a forked child; returns the child's pid. The child never returns here."""
+    wrapper = connections[ALIAS]
     pid = os.fork()
     if pid:
         return pid
     code = 1
     try:
+        # This test's alias is in no settings, only in Django's per-thread registry, which a
+        # fork does not always carry over (it did not when the browser tests' threads ran):
+        # the child registers the connection object it inherited.
+        connections[ALIAS] = wrapper
         work()
         code = 0
     except BaseException:
