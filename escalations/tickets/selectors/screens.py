@@ -31,7 +31,7 @@ def _count_per_ticket(queryset) -> Coalesce:
 def ticket_list_queryset() -> QuerySet[Ticket]:
     """Tickets with everything the list shows, in a constant number of queries."""
     return Ticket.objects.select_related(
-        "workspace", "customer", "team", "assignee", "custom_status"
+        "workspace", "customer", "team", "assignee", "custom_status", "sla_policy"
     ).annotate(
         open_escalation_count=_count_per_ticket(
             Escalation.objects.filter(resolved_at__isnull=True, is_rerouted=False)

@@ -15,6 +15,7 @@ from escalations.tickets.models import (
 )
 from escalations.tickets.services.escalations import escalation_create
 from tests.helpers.factories import AgentFactory, CustomerFactory, make_ticket
+from tests.helpers.sla import make_policy
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +158,17 @@ def test_manager_sees_the_automation_and_calendar_pages(client, manager_user, wo
         obj = live if model == "ruleset" else rule
         change = client.get(reverse(f"admin:escalations_{model}_change", args=[obj.pk]))
         assert change.status_code == 200
+
+
+def test_ticket_list_with_sla_policies_issues_a_constant_number_of_queries(
+    client, manager_user, l1_team, actor
+):
+    make_policy(l1_team.workspace)
+    client.force_login(manager_user)
+    for index in range(3):
+        make_ticket(team=l1_team, actor=actor, body=f"Hello {index}")
+    ticket_list_queries(client, 3)  # permissions and configuration are read once, then kept
+    few = ticket_list_queries(client, 3)
+    for index in range(40):
+        make_ticket(team=l1_team, actor=actor, body=f"m{index}")
+    assert ticket_list_queries(client, 43) == few

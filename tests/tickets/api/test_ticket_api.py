@@ -1,7 +1,11 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from escalations.core.models import EventType
+from tests.helpers.factories import make_ticket
+from tests.helpers.sla import make_policy
 
 pytestmark = pytest.mark.django_db
 
@@ -144,9 +148,6 @@ def test_read_only_users_cannot_snooze(api, read_only_user, ticket):
 
 
 def test_the_ticket_carries_its_sla_clocks(api, agent_user, l1_team, actor):
-    from tests.helpers.factories import make_ticket
-    from tests.helpers.sla import make_policy
-
     make_policy(l1_team.workspace)
     ticket = make_ticket(team=l1_team, actor=actor)
     api.force_authenticate(agent_user)
@@ -156,3 +157,27 @@ def test_the_ticket_carries_its_sla_clocks(api, agent_user, l1_team, actor):
     assert kinds["first_response"]["target_minutes"] == 60
     assert kinds["first_response"]["state"] == "running"
     assert body["sla_due_at"] == kinds["first_response"]["due_at"]
+
+
+def _list_statements(api, count: int) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = api.get("/api/tickets/?limit=50")
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == count
+    return len(queries)
+
+
+def test_a_page_of_tickets_reads_the_same_few_statements_whatever_its_size(
+    api, manager_user, l1_team, actor
+):
+    make_policy(l1_team.workspace)
+    api.force_authenticate(manager_user)
+    for index in range(3):
+        make_ticket(team=l1_team, actor=actor, body=f"Hello {index}")
+    _list_statements(api, 3)  # permissions and configuration are read once, then kept
+    few = _list_statements(api, 3)
+    for index in range(40):
+        make_ticket(team=l1_team, actor=actor, body=f"More {index}")
+    many = _list_statements(api, 43)
+    assert many == few
+    assert many <= 10
