@@ -205,8 +205,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["escalations.tickets.api.filters.FilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"user": env_str("HANDOFF_API_RATE", "6000/min")},
+    "DEFAULT_THROTTLE_CLASSES": ["escalations.core.api.throttle.SharedRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"user": env_str("HANDOFF_API_RATE", "60000/min")},
     "EXCEPTION_HANDLER": "escalations.core.api.errors.exception_handler",
 }
 # API tokens (django-rest-knox): stored hashed, each with an expiry.
@@ -215,6 +215,9 @@ REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Token",
     "AUTO_REFRESH": False,
 }
+# Where every server process counts the API's rate limit: a Redis URL (redis://host:6379/0);
+# empty, the database.
+HANDOFF_REDIS_URL = env_str("HANDOFF_REDIS_URL", "")
 # The largest API request body; a bigger one is refused with 413 before it is read.
 HANDOFF_API_MAX_BODY_BYTES = env_int("HANDOFF_API_MAX_BODY_BYTES", 1_000_000)
 SPECTACULAR_SETTINGS = {

@@ -1,6 +1,6 @@
 """Core models, re-exported: import them from here."""
 
-from escalations.core.models.api import IdempotencyKey, SignedCaller
+from escalations.core.models.api import IdempotencyKey, RateCount, SignedCaller
 from escalations.core.models.config import ConfigRevision
 from escalations.core.models.event import ActorKind, AppendOnlyError, EventType, TicketEvent
 
@@ -10,6 +10,7 @@ __all__ = [
     "ConfigRevision",
     "EventType",
     "IdempotencyKey",
+    "RateCount",
     "SignedCaller",
     "TicketEvent",
 ]

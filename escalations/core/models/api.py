@@ -1,5 +1,6 @@
-"""What the API keeps about its callers: idempotency keys of inbound deliveries, and the
-integrations whose deliveries must be signed."""
+"""What the API keeps about its callers: idempotency keys of inbound deliveries, the
+integrations whose deliveries must be signed, and how many requests each made in the current
+rate window."""
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -59,3 +60,23 @@ class SignedCaller(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.secret_env})"
+
+
+class RateCount(models.Model):
+    """Requests one caller (an API token, or a login) made in one rate window, as the server
+    processes reported them (see escalations/core/api/throttle.py)."""
+
+    caller = models.CharField(max_length=80)
+    slot = models.BigIntegerField(
+        help_text="The window's number: its start in seconds / its length."
+    )
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["caller", "slot"], name="rate_count_once"),
+        ]
+        indexes = [models.Index(fields=["slot"], name="rate_count_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.caller} #{self.slot}: {self.count}"
