@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from escalations.core import clock
 from escalations.core.actors import Actor
+from escalations.core.held import ticket_held
 from escalations.rules.actions import validate_actions
 from escalations.rules.engine import CompiledRule
 from escalations.rules.integrations import IntegrationConfig
@@ -83,7 +84,9 @@ def script_run(rule: CompiledRule, *, facts: dict, history: list[dict], workspac
 
 
 def apply_action(action: dict, *, ticket_id: int, actor: Actor, trigger: str, rule) -> None:
-    ticket = Ticket.objects.select_related("team").get(pk=ticket_id)
+    # The ticket the unit of work holds (locked, kept up to date by every service that wrote
+    # it); read afresh only when none is held, e.g. after an action's savepoint rolled back.
+    ticket = ticket_held(ticket_id) or Ticket.objects.select_related("team").get(pk=ticket_id)
     kind, value = action["type"], action.get("value")
     if kind == "set_status":
         target = _rule_status_target(ticket, value)

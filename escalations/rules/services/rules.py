@@ -2,9 +2,10 @@
 services people use (the facts and the live rule set are read by rules.selectors)."""
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from escalations.core.actors import Actor
+from escalations.core.db.compiled import insert_many
 from escalations.core.errors import HandoffError
 from escalations.core.events import event_record
 from escalations.core.held import held_forget, ticket_held
@@ -42,29 +43,31 @@ def rules_run_for_event(*, event: TicketEvent, depth: int, limit: int) -> list[R
             )
         return []
     facts = ticket_facts(ticket, event, trigger)
-    firings = []
-    for rule in matching_rules(ruleset, trigger, facts):
-        firing = _fire(rule, ticket=ticket, event=event, trigger=trigger, depth=depth, facts=facts)
-        if firing is not None:
-            firings.append(firing)
-    return firings
+    matched = matching_rules(ruleset, trigger, facts)
+    if not matched:
+        return []
+    # A rule fires once per event: an event dispatched again fires none of those that fired.
+    fired = set(RuleFiring.objects.filter(event=event).values_list("rule_id", flat=True))
+    firings = [
+        _fire(rule, ticket=ticket, event=event, trigger=trigger, depth=depth, facts=facts)
+        for rule in matched
+        if rule.id not in fired
+    ]
+    # Each firing with its results, all of the event's in one INSERT, once their actions ran.
+    return insert_many(firings)
 
 
 def _fire(
     rule: CompiledRule, *, ticket, event, trigger: str, depth: int, facts: dict
-) -> RuleFiring | None:
-    try:
-        with transaction.atomic():
-            firing = RuleFiring.objects.create(
-                rule_id=rule.id,
-                rule_name=rule.name,
-                rule_version=rule.version,
-                event=event,
-                ticket=ticket,
-                depth=depth,
-            )
-    except IntegrityError:
-        return None  # this rule already fired for this event
+) -> RuleFiring:
+    firing = RuleFiring(
+        rule_id=rule.id,
+        rule_name=rule.name,
+        rule_version=rule.version,
+        event=event,
+        ticket=ticket,
+        depth=depth,
+    )
     actor = Actor.rule(f"rule {rule.name} (v{rule.version})")
     with undispatched():
         event_record(
@@ -115,7 +118,6 @@ def _fire(
                     data={"rule": rule.id, "action": action},
                 )
     firing.actions_applied, firing.problems = applied, problems
-    firing.save(update_fields=["actions_applied", "problems"])
     return firing
 
 
