@@ -11,7 +11,7 @@ from escalations.reports.dashboard import dashboard
 from escalations.reports.metrics import Period
 from escalations.rules.models import Rule, RuleFiring, RuleSet
 from escalations.rules.services.rule_config import rule_save, rule_set_save
-from escalations.tickets.models import Ticket
+from escalations.tickets.models import Priority, Ticket
 from escalations.tickets.services.messages import message_add
 from escalations.tickets.services.transitions import ticket_step
 from tests.helpers.factories import AgentFactory, make_ticket
@@ -346,3 +346,23 @@ def test_a_failing_script_is_recorded_and_processing_continues(live, l1_team, ac
     assert refused.to_value == "script" and "time budget" in refused.reason
     assert Ticket.objects.get(pk=ticket.pk).tags == ["next", "own-action"]
     assert RuleFiring.objects.get(rule_name="broken").problems[0]["action"] == "script"
+
+
+def test_an_action_refused_before_it_writes_leaves_the_ticket_and_the_next_action_whole(
+    live, l1_team, actor
+):
+    add_rule(
+        live,
+        actions=[
+            {"type": "set_priority", "value": Priority.HIGH},
+            {"type": "set_assignee", "value": "nobody-of-that-name"},
+            {"type": "add_tags", "value": "after"},
+        ],
+    )
+    ticket = new_ticket(l1_team, actor)
+    ticket.refresh_from_db()
+    refused = ticket.events.get(event_type=EventType.RULE_ACTION_REFUSED)
+    assert refused.to_value == "set_assignee"
+    assert "nobody-of-that-name" in refused.reason
+    assert (ticket.priority, ticket.assignee_id, ticket.tags) == (Priority.HIGH, None, ["after"])
+    assert RuleFiring.objects.get().actions_applied == ["set_priority", "add_tags"]
