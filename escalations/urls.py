@@ -10,6 +10,7 @@ from escalations.tickets.api.views import (
     SlaPolicyViewSet,
     TeamViewSet,
     TicketViewSet,
+    TokenCheckView,
     WorkspaceViewSet,
 )
 
@@ -34,6 +35,7 @@ urlpatterns = [
         SpectacularRedocView.as_view(url_name="schema", permission_classes=[AllowAny]),
         name="api-redoc",
     ),
+    path("ping/", TokenCheckView.as_view(), name="ping"),
     path("reports/escalations/", EscalationReportView.as_view(), name="report-escalations"),
     *router.urls,
 ]

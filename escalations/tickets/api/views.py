@@ -1,10 +1,11 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from escalations.ai.services.handoff import ai_verdict_record
 from escalations.core.actors import Actor
@@ -318,3 +319,15 @@ class RuleViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [ModelPermissions]
     queryset = Rule.objects.select_related("rule_set").order_by("rule_set", "position", "id")
     filterset_fields = ("rule_set", "is_active")
+
+
+class TokenCheckView(APIView):
+    """GET /api/ping/: an integration checks its credentials (and the benchmarks measure what
+    authentication, the rate limit and the framework cost alone). Answers who is calling."""
+
+    @extend_schema(
+        responses=inline_serializer("TokenCheck", {"login": serializers.CharField()}),
+        summary="Check the caller's credentials",
+    )
+    def get(self, request):
+        return Response({"login": request.user.get_username()})

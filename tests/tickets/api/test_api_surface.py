@@ -295,3 +295,8 @@ def test_a_date_filter_takes_any_offset_the_standard_allows(bot, ticket):
     found = bot.get("/api/tickets/", {"created_before": "2788-08-17T07:42:18+22:50"})
     assert found.status_code == 200 and found.json()["count"] == 1
     assert bot.get("/api/tickets/", {"created_after": "yesterday"}).status_code == 400
+
+
+def test_ping_names_the_caller_and_refuses_strangers(bot):
+    assert bot.get("/api/ping/").json() == {"login": "chatbot"}
+    assert APIClient().get("/api/ping/").status_code == 401
