@@ -10,6 +10,12 @@ D of the pending deadlines fall due after each sweep and are swept again; the fi
 median round, `rounds_s` all of them (the first one pays the process's warm-up). The sweep
 reads the partial index of pending deadlines, so its cost follows the due rows, not the open
 tickets.
+
+`--consequences` says what a breach sets off: `none`, nothing listens; `rule`, a live rule on
+SLA breach raises the priority and adds a tag; `escalate`, the same rule also escalates to a
+second-tier team. After the run the firings, escalations and audit events are counted from the
+database and printed (`firings`, `escalations`, `events`): every due deadline must have had its
+consequences. Leaves out: notifications' e-mails and webhooks (queued, not sent).
 """
 
 import argparse
@@ -37,10 +43,14 @@ def main() -> None:
     parser.add_argument("--open", type=int, default=10_000, help="open tickets")
     parser.add_argument("--due", type=int, default=1_000, help="of which due now")
     parser.add_argument("--rounds", type=int, default=5, help="sweeps of D due deadlines")
+    parser.add_argument("--consequences", choices=("none", "rule", "escalate"), default="none")
     args = parser.parse_args()
 
+    from escalations.core.models import TicketEvent
+    from escalations.rules.models import RuleFiring
     from escalations.sla.models import Timer, TimerState
     from escalations.sla.services.timers import timers_sweep
+    from escalations.tickets.models import Escalation
     from tests.helpers.deadlines import seed_deadlines
 
     setup_test_environment()
@@ -48,8 +58,14 @@ def main() -> None:
     try:
         started = time.perf_counter()
         seed_deadlines(open_tickets=args.open, due=args.due)
+        _consequences(args.consequences)
         seed_s = time.perf_counter() - started
         _settle()
+        counts_before = (
+            RuleFiring.objects.count(),
+            Escalation.objects.count(),
+            TicketEvent.objects.count(),
+        )
         rounds = []
         for round_no in range(args.rounds):
             if round_no:
@@ -61,6 +77,21 @@ def main() -> None:
             assert result.fired == args.due, result
         pending = Timer.objects.filter(state=TimerState.PENDING).count()
         assert pending == args.open - args.due * args.rounds, pending
+        firings, escalations, events = (
+            after - before
+            for after, before in zip(
+                (
+                    RuleFiring.objects.count(),
+                    Escalation.objects.count(),
+                    TicketEvent.objects.count(),
+                ),
+                counts_before,
+                strict=True,
+            )
+        )
+        fired = args.due * args.rounds
+        assert firings == (0 if args.consequences == "none" else fired), firings
+        assert escalations == (fired if args.consequences == "escalate" else 0), escalations
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     sweep_s = statistics.median(rounds)
@@ -71,6 +102,10 @@ def main() -> None:
                 "database": connection.vendor,
                 "open": args.open,
                 "due": args.due,
+                "consequences": args.consequences,
+                "firings": firings,
+                "escalations": escalations,
+                "events": events,
                 "sweep_s": round(sweep_s, 3),
                 "per_due_ms": round(sweep_s * 1000 / max(args.due, 1), 3),
                 "rounds_s": [round(r, 3) for r in rounds],
@@ -78,6 +113,37 @@ def main() -> None:
                 "machine": f"{platform.machine()} {os.cpu_count()} cores, "
                 f"Python {platform.python_version()}",
             }
+        )
+    )
+
+
+def _consequences(kind: str) -> None:
+    """The live rule a breach sets off, if any (see --consequences)."""
+    if kind == "none":
+        return
+    from escalations.rules.models import Rule, RuleSet
+    from escalations.rules.services.rule_config import rule_save, rule_set_save
+    from escalations.tickets.models import Team, Tier, Workspace
+
+    workspace = Workspace.objects.get(slug="bench")
+    actions = [{"type": "raise_priority"}, {"type": "add_tags", "value": "breached"}]
+    if kind == "escalate":
+        Team.objects.create(
+            workspace=workspace,
+            name="Tier 2",
+            slug="tier-2",
+            tier=Tier.L2,
+            is_escalation_target=True,
+        )
+        actions.append({"type": "escalate", "value": "tier-2"})
+    live = rule_set_save(rule_set=RuleSet(workspace=workspace, name="Live", is_live=True))
+    rule_save(
+        rule=Rule(
+            rule_set=live,
+            name="Breached: raise and tag" + (", escalate" if kind == "escalate" else ""),
+            triggers=["sla_breached"],
+            condition={"field": "subject", "op": "contains_any", "value": "ticket"},
+            actions=actions,
         )
     )
 
