@@ -4,9 +4,14 @@
     uv run python bench/timer_lag.py --deadlines 3000 --spread 60
     DATABASE_URL=postgres://... uv run python bench/timer_lag.py
 
-Starts `manage.py qcluster` on a throw-away test database, waits for its sweeper loop, creates
-the deadlines (due from now to now + spread), waits until all fired and prints one JSON line:
-lag = the moment the firing committed minus the deadline.
+Starts `manage.py qcluster` (`--clusters` of them) on a throw-away test database, waits for
+its sweeper loop, creates the deadlines (due from now to now + spread; with `--burst N`, N
+deadlines all due at one moment a few seconds ahead), waits until all fired and prints one
+JSON line: lag = the moment the firing committed minus the deadline. Leaves out: consequences
+of the breaches (bench/sla_sweep.py --consequences measures those).
+
+    uv run python bench/timer_lag.py --burst 10000
+    DATABASE_URL=postgres://... uv run python bench/timer_lag.py --burst 10000 --clusters 2
 """
 
 import argparse
@@ -42,7 +47,13 @@ def main() -> None:
     parser.add_argument("--deadlines", type=int, default=600)
     parser.add_argument("--spread", type=float, default=60.0, help="seconds")
     parser.add_argument("--open", type=int, default=10_000, help="open tickets in all")
+    parser.add_argument("--burst", type=int, default=0, help="N deadlines due at one moment")
+    parser.add_argument("--clusters", type=int, default=1, help="qcluster processes")
+    parser.add_argument("--patience", type=float, default=600, help="seconds to wait at most")
     args = parser.parse_args()
+    deadlines = args.burst or args.deadlines
+
+    from django.db.models import Count
 
     from escalations.sla.models import Timer, TimerState
     from escalations.sla.services.sweeper import lease_is_stale
@@ -51,39 +62,58 @@ def main() -> None:
 
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    cluster = None
+    clusters = []
     try:
         env = {**os.environ, "DATABASE_URL": database_url()}
-        cluster = subprocess.Popen(
-            [sys.executable, str(ROOT / "manage.py"), "qcluster"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        clusters = [
+            subprocess.Popen(
+                [sys.executable, str(ROOT / "manage.py"), "qcluster"],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for _ in range(args.clusters)
+        ]
         give_up = time.monotonic() + 60
         while lease_is_stale():
             if time.monotonic() > give_up:
                 raise SystemExit("the cluster's sweeper did not start")
             time.sleep(0.2)
+        burst_in = 5.0
         due_ids = seed_deadlines(
-            open_tickets=max(args.open, args.deadlines),
-            due=args.deadlines,
-            spread_seconds=args.spread,
+            open_tickets=max(args.open, deadlines),
+            due=deadlines,
+            spread_seconds=0 if args.burst else args.spread,
+            all_at_seconds=burst_in if args.burst else None,
         )
-        give_up = time.monotonic() + args.spread + 120
+        give_up = time.monotonic() + (burst_in if args.burst else args.spread) + args.patience
         fired = Timer.objects.filter(pk__in=due_ids, state=TimerState.FIRED)
         while fired.count() < len(due_ids):
             if time.monotonic() > give_up:
-                raise SystemExit(f"only {fired.count()} of {len(due_ids)} fired")
+                states = dict(
+                    Timer.objects.filter(pk__in=due_ids)
+                    .values_list("state")
+                    .annotate(n=Count("pk"))
+                )
+                error = (
+                    Timer.objects.filter(pk__in=due_ids)
+                    .exclude(last_error="")
+                    .values_list("last_error", flat=True)
+                    .first()
+                )
+                raise SystemExit(
+                    f"only {fired.count()} of {len(due_ids)} fired: {states}; {error or ''}"
+                )
             time.sleep(1)
         lags = [
             (fired_at - due_at).total_seconds()
             for due_at, fired_at in fired.values_list("due_at", "fired_at")
         ]
     finally:
-        if cluster is not None:
+        for cluster in clusters:
             cluster.terminate()
+        for cluster in clusters:
             try:
                 cluster.wait(timeout=30)
             except subprocess.TimeoutExpired:
@@ -95,7 +125,9 @@ def main() -> None:
                 "bench": "timer_lag",
                 "database": connection.vendor,
                 "deadlines": len(lags),
-                "spread_s": args.spread,
+                "spread_s": 0 if args.burst else args.spread,
+                "burst": bool(args.burst),
+                "clusters": args.clusters,
                 "lag_p50_s": round(statistics.median(lags), 3),
                 "lag_p99_s": round(percentile(lags, 0.99), 3),
                 "lag_max_s": round(max(lags), 3),

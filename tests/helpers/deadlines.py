@@ -10,15 +10,21 @@ from datetime import timedelta
 from django.utils import timezone
 
 CHUNK = 5000
+CONSEQUENCES = ("none", "rule", "escalate")
 
 
 def seed_deadlines(
-    *, open_tickets: int, due: int, spread_seconds: float = 0, slug: str = "bench"
+    *,
+    open_tickets: int,
+    due: int,
+    spread_seconds: float = 0,
+    all_at_seconds: float | None = None,
+    slug: str = "bench",
 ) -> list[int]:
     """Create the tickets, clocks and timers; returns the ids of the due timers.
 
-    The `due` deadlines are in the past, or with `spread_seconds` spread evenly over that
-    many seconds from now.
+    The `due` deadlines are in the past; with `spread_seconds`, spread evenly over that many
+    seconds from now; with `all_at_seconds`, all at that one moment from now (a burst).
     """
     from escalations.sla.models import ClockKind, ClockState, SlaClock, Timer, TimerKind
     from escalations.tickets.models import Customer, Ticket, Workspace
@@ -50,6 +56,8 @@ def seed_deadlines(
         for n, (ticket, clock) in enumerate(zip(tickets, clocks, strict=True), start=start):
             if n >= due:
                 moment = now + timedelta(days=1)
+            elif all_at_seconds is not None:
+                moment = now + timedelta(seconds=all_at_seconds)
             elif spread_seconds:
                 moment = now + timedelta(seconds=spread_seconds * (n + 1) / due)
             else:
@@ -67,3 +75,36 @@ def seed_deadlines(
         created = Timer.objects.bulk_create(timers)
         due_ids += [t.pk for t in created[: max(0, due - start)]]
     return due_ids
+
+
+def breach_consequences(kind: str, slug: str = "bench") -> None:
+    """What a breach sets off (the benchmarks' --consequences): `none`, nothing; `rule`, a live
+    rule on SLA breach raises the priority and adds a tag; `escalate`, it also escalates to a
+    second-tier team."""
+    if kind == "none":
+        return
+    from escalations.rules.models import Rule, RuleSet
+    from escalations.rules.services.rule_config import rule_save, rule_set_save
+    from escalations.tickets.models import Team, Tier, Workspace
+
+    workspace = Workspace.objects.get(slug=slug)
+    actions = [{"type": "raise_priority"}, {"type": "add_tags", "value": "breached"}]
+    if kind == "escalate":
+        Team.objects.create(
+            workspace=workspace,
+            name="Tier 2",
+            slug="tier-2",
+            tier=Tier.L2,
+            is_escalation_target=True,
+        )
+        actions.append({"type": "escalate", "value": "tier-2"})
+    live = rule_set_save(rule_set=RuleSet(workspace=workspace, name="Live", is_live=True))
+    rule_save(
+        rule=Rule(
+            rule_set=live,
+            name="Breached: raise and tag" + (", escalate" if kind == "escalate" else ""),
+            triggers=["sla_breached"],
+            condition={"field": "subject", "op": "contains_any", "value": "ticket"},
+            actions=actions,
+        )
+    )
