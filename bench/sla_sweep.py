@@ -15,10 +15,9 @@ tickets.
 SLA breach raises the priority and adds a tag; `escalate`, the same rule also escalates to a
 second-tier team. After the run the firings, escalations and audit events are counted from the
 database and printed (`firings`, `escalations`, `events`): every due deadline must have had its
-consequences. Leaves out: notifications' e-mails and webhooks (queued, not sent). The seeded
-tickets carry clocks but no SLA policy, so the SLA resync a raised priority sets off finds no
-targets and takes their clocks and deadlines away: its cost is in the figure, though a ticket
-with a policy would keep them.
+consequences. With consequences the tickets carry an SLA policy, so the resync a raised priority
+sets off keeps their clocks. Leaves out: notifications' e-mails and webhooks (queued, not
+sent).
 """
 
 import argparse
@@ -60,7 +59,9 @@ def main() -> None:
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         started = time.perf_counter()
-        seed_deadlines(open_tickets=args.open, due=args.due)
+        seed_deadlines(
+            open_tickets=args.open, due=args.due, with_policy=args.consequences != "none"
+        )
         breach_consequences(args.consequences)
         seed_s = time.perf_counter() - started
         _settle()

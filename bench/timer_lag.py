@@ -7,10 +7,12 @@
 Starts `manage.py qcluster` (`--clusters` of them) on a throw-away test database, waits for
 its sweeper loop, creates the deadlines (due from now to now + spread; with `--burst N`, N
 deadlines all due at one moment a few seconds ahead), waits until all fired and prints one
-JSON line: lag = the moment the firing committed minus the deadline. Leaves out: consequences
-of the breaches (bench/sla_sweep.py --consequences measures those).
+JSON line: lag = the moment of the breach's audit event minus the deadline. `--consequences` says
+what each breach sets off (none; a live rule that raises the priority and tags; the same and
+an escalation; the tickets then carry an SLA policy); the firings and escalations are counted
+from the database afterwards.
 
-    uv run python bench/timer_lag.py --burst 10000
+    uv run python bench/timer_lag.py --burst 10000 --consequences rule
     DATABASE_URL=postgres://... uv run python bench/timer_lag.py --burst 10000 --clusters 2
 """
 
@@ -34,6 +36,8 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
+from tests.helpers.deadlines import CONSEQUENCES  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -48,6 +52,7 @@ def main() -> None:
     parser.add_argument("--spread", type=float, default=60.0, help="seconds")
     parser.add_argument("--open", type=int, default=10_000, help="open tickets in all")
     parser.add_argument("--burst", type=int, default=0, help="N deadlines due at one moment")
+    parser.add_argument("--consequences", choices=CONSEQUENCES, default="none")
     parser.add_argument("--clusters", type=int, default=1, help="qcluster processes")
     parser.add_argument("--patience", type=float, default=600, help="seconds to wait at most")
     args = parser.parse_args()
@@ -55,9 +60,12 @@ def main() -> None:
 
     from django.db.models import Count
 
-    from escalations.sla.models import Timer, TimerState
+    from escalations.core.models import EventType, TicketEvent
+    from escalations.rules.models import RuleFiring
+    from escalations.sla.models import Timer
     from escalations.sla.services.sweeper import lease_is_stale
-    from tests.helpers.deadlines import seed_deadlines
+    from escalations.tickets.models import Escalation, Workspace
+    from tests.helpers.deadlines import breach_consequences, seed_deadlines
     from tests.helpers.servers import database_url
 
     setup_test_environment()
@@ -80,15 +88,22 @@ def main() -> None:
             if time.monotonic() > give_up:
                 raise SystemExit("the cluster's sweeper did not start")
             time.sleep(0.2)
+        # The rule exists before the deadlines do; neither is timed.
+        Workspace.objects.get_or_create(slug="bench", defaults={"name": "Bench"})
+        breach_consequences(args.consequences)
         burst_in = 5.0
         due_ids = seed_deadlines(
             open_tickets=max(args.open, deadlines),
             due=deadlines,
+            with_policy=args.consequences != "none",
             spread_seconds=0 if args.burst else args.spread,
             all_at_seconds=burst_in if args.burst else None,
         )
         give_up = time.monotonic() + (burst_in if args.burst else args.spread) + args.patience
-        fired = Timer.objects.filter(pk__in=due_ids, state=TimerState.FIRED)
+        due_at = dict(Timer.objects.filter(pk__in=due_ids).values_list("ticket_id", "due_at"))
+        # A breach's consequences may resync the ticket's clocks, and a clock made anew takes
+        # its fired deadline with it: the breach's audit event is what stays.
+        fired = TicketEvent.objects.filter(ticket__in=due_at, event_type=EventType.SLA_BREACHED)
         while fired.count() < len(due_ids):
             if time.monotonic() > give_up:
                 states = dict(
@@ -107,9 +122,11 @@ def main() -> None:
                 )
             time.sleep(1)
         lags = [
-            (fired_at - due_at).total_seconds()
-            for due_at, fired_at in fired.values_list("due_at", "fired_at")
+            (fired_at - due_at[ticket_id]).total_seconds()
+            for ticket_id, fired_at in fired.values_list("ticket_id", "created_at")
         ]
+        firings = RuleFiring.objects.count()
+        escalations = Escalation.objects.count()
     finally:
         for cluster in clusters:
             cluster.terminate()
@@ -128,6 +145,9 @@ def main() -> None:
                 "spread_s": 0 if args.burst else args.spread,
                 "burst": bool(args.burst),
                 "clusters": args.clusters,
+                "consequences": args.consequences,
+                "firings": firings,
+                "escalations": escalations,
                 "lag_p50_s": round(statistics.median(lags), 3),
                 "lag_p99_s": round(percentile(lags, 0.99), 3),
                 "lag_max_s": round(max(lags), 3),

@@ -20,11 +20,14 @@ def seed_deadlines(
     spread_seconds: float = 0,
     all_at_seconds: float | None = None,
     slug: str = "bench",
+    with_policy: bool = False,
 ) -> list[int]:
     """Create the tickets, clocks and timers; returns the ids of the due timers.
 
     The `due` deadlines are in the past; with `spread_seconds`, spread evenly over that many
-    seconds from now; with `all_at_seconds`, all at that one moment from now (a burst).
+    seconds from now; with `all_at_seconds`, all at that one moment from now (a burst). With
+    `with_policy`, the tickets and clocks carry the workspace's default SLA policy (a first
+    response within an hour at every priority, as the clocks count), so a resync keeps them.
     """
     from escalations.sla.models import ClockKind, ClockState, SlaClock, Timer, TimerKind
     from escalations.tickets.models import Customer, Ticket, Workspace
@@ -33,18 +36,25 @@ def seed_deadlines(
     customer, _ = Customer.objects.get_or_create(
         email=f"{slug}@example.com", defaults={"name": "Bench customer"}
     )
+    policy = _default_policy(workspace) if with_policy else None
     now = timezone.now()
     due_ids = []
     for start in range(0, open_tickets, CHUNK):
         size = min(CHUNK, open_tickets - start)
         tickets = Ticket.objects.bulk_create(
-            Ticket(workspace=workspace, customer=customer, subject=f"Ticket {start + n}")
+            Ticket(
+                workspace=workspace,
+                customer=customer,
+                subject=f"Ticket {start + n}",
+                sla_policy=policy,
+            )
             for n in range(size)
         )
         clocks = SlaClock.objects.bulk_create(
             SlaClock(
                 ticket=ticket,
                 kind=ClockKind.FIRST_RESPONSE,
+                policy=policy,
                 state=ClockState.RUNNING,
                 target_seconds=3600,
                 started_at=now,
@@ -75,6 +85,20 @@ def seed_deadlines(
         created = Timer.objects.bulk_create(timers)
         due_ids += [t.pk for t in created[: max(0, due - start)]]
     return due_ids
+
+
+def _default_policy(workspace):
+    from escalations.sla.models import SlaPolicy, SlaTarget
+    from escalations.tickets.models import Priority
+
+    policy = SlaPolicy.objects.create(
+        workspace=workspace, name="Bench", is_default=True, business_hours=False
+    )
+    SlaTarget.objects.bulk_create(
+        SlaTarget(policy=policy, priority=priority, first_response_minutes=60)
+        for priority in Priority.values
+    )
+    return policy
 
 
 def breach_consequences(kind: str, slug: str = "bench") -> None:
