@@ -22,6 +22,7 @@ from django.db import connections, transaction
 
 from escalations.core.db.sqlite.base import DatabaseWrapper
 from tests.helpers.servers import free_port, wait_for
+from tests.helpers.sqlite import open_database as open_sqlite
 
 ROOT = Path(__file__).resolve().parents[3]
 ALIAS = "write-lock-fork-test"
@@ -31,26 +32,7 @@ def open_database(path, **options) -> DatabaseWrapper:
     """A connection of the embedded engine to `path`, registered for this thread. Without
     `transaction_mode`, BEGIN is deferred: a transaction that does not write holds the write
     lock and nothing of SQLite's, so only the lock keeps two of them apart."""
-    wrapper = DatabaseWrapper(
-        {
-            "ENGINE": "escalations.core.db.sqlite",
-            "NAME": str(path),
-            "OPTIONS": {"timeout": 10.0, **options},
-            "TIME_ZONE": None,
-            "CONN_MAX_AGE": 0,
-            "CONN_HEALTH_CHECKS": False,
-            "AUTOCOMMIT": True,
-            "ATOMIC_REQUESTS": False,
-            "USER": "",
-            "PASSWORD": "",
-            "HOST": "",
-            "PORT": "",
-            "TEST": {},
-        },
-        alias=ALIAS,
-    )
-    connections[ALIAS] = wrapper
-    return wrapper
+    return open_sqlite(path, ALIAS, **options)
 
 
 # Forked while the session's live server thread runs (when browser tests share the run): the

@@ -6,35 +6,17 @@ import fcntl
 import threading
 
 import pytest
-from django.db import OperationalError, connections, transaction
+from django.db import OperationalError, transaction
 
 from escalations.core.db.sqlite.base import DatabaseWrapper
+from tests.helpers.sqlite import open_database as open_sqlite
 
 ALIAS = "write-queue-test"
 
 
 def open_database(path, timeout=5.0) -> DatabaseWrapper:
     """A connection of the embedded engine to `path`, registered for this thread."""
-    wrapper = DatabaseWrapper(
-        {
-            "ENGINE": "escalations.core.db.sqlite",
-            "NAME": str(path),
-            "OPTIONS": {"timeout": timeout, "transaction_mode": "IMMEDIATE"},
-            "TIME_ZONE": None,
-            "CONN_MAX_AGE": 0,
-            "CONN_HEALTH_CHECKS": False,
-            "AUTOCOMMIT": True,
-            "ATOMIC_REQUESTS": False,
-            "USER": "",
-            "PASSWORD": "",
-            "HOST": "",
-            "PORT": "",
-            "TEST": {},
-        },
-        alias=ALIAS,
-    )
-    connections[ALIAS] = wrapper
-    return wrapper
+    return open_sqlite(path, ALIAS, timeout=timeout, transaction_mode="IMMEDIATE")
 
 
 @pytest.fixture(autouse=True)
