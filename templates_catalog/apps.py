@@ -10,7 +10,7 @@ class TemplatesCatalogConfig(AppConfig):
     def ready(self):
         # Imported once the models are loaded: these modules import models at their top.
         from escalations.demo.seed import demo_extra_register
-        from templates_catalog.demo import demo_moderation_seed
+        from templates_catalog.demo import demo_moderation_seed  # as above: it imports models
 
         post_migrate.connect(_load_catalog, sender=self, dispatch_uid="handoff_catalog_load")
         demo_extra_register(demo_moderation_seed)

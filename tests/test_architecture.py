@@ -200,13 +200,9 @@ def test_the_catalog_builds_on_escalations_and_not_the_reverse():
 
 
 def _has_comment(lines: list[str], line: int) -> bool:
-    # one comment may head a run of imports: walk up over the imports right above this one
-    if "#" in lines[line - 1]:
-        return True
-    above = line - 2
-    while above >= 0 and lines[above].strip().startswith(("from ", "import ")):
-        above -= 1
-    return above >= 0 and lines[above].strip().startswith("#")
+    here = lines[line - 1]
+    above = lines[line - 2].strip() if line >= 2 else ""
+    return "#" in here or above.startswith("#")
 
 
 def test_every_function_local_import_says_why():
