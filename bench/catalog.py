@@ -65,8 +65,8 @@ def big_matrix():
 
 
 def main() -> None:
+    from escalations.governance.admin.matrix_sheet import MatrixCellResource
     from escalations.spreadsheets.formats import SheetCSV, SheetXLSX
-    from escalations.spreadsheets.matrix import MatrixCellResource
     from templates_catalog.instantiate import template_instantiate
     from templates_catalog.models import WorkflowTemplate
 

@@ -3,16 +3,16 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
-from escalations.reports.api import EscalationReportView
-from escalations.tickets.api.views import (
+from escalations.desk.api.views import (
     EscalationViewSet,
-    RuleViewSet,
-    SlaPolicyViewSet,
     TeamViewSet,
     TicketViewSet,
     TokenCheckView,
     WorkspaceViewSet,
 )
+from escalations.reports.api import EscalationReportView
+from escalations.rules.api.views import RuleViewSet
+from escalations.sla.api.views import SlaPolicyViewSet
 
 router = DefaultRouter()
 router.register("tickets", TicketViewSet, basename="ticket")

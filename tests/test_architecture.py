@@ -20,10 +20,12 @@ DOMAINS = (
     "governance",
     "reports",
     "spreadsheets",
+    "desk",
     "demo",
 )
-# A domain's admin and API are its interface: they may read other domains (the ticket page
-# shows SLA clocks, rule firings and AI verdicts), but no domain logic imports an interface.
+# A domain's admin and API are its interface: no domain logic imports an interface. The graph
+# of whole packages (interfaces included) has no cycle either: the pages that show every domain
+# around a ticket are composed in `desk`, above them all.
 INTERFACE_PARTS = ("admin", "api")
 MAX_LINES = 400
 SMALL_MODULE_LINES = 30
@@ -107,6 +109,11 @@ def node_of(module: str) -> str:
     return "escalations"
 
 
+def package_of(module: str) -> str:
+    """The package a module belongs to, its admin and API included: `tickets`, `sla`, ..."""
+    return node_of(module).split(".")[0]
+
+
 def _cycles(edges: dict[str, set[str]]) -> list[list[str]]:
     """Strongly connected groups of more than one node (Tarjan)."""
     index, low, stack, on_stack, groups = {}, {}, [], set(), []
@@ -138,10 +145,10 @@ def _cycles(edges: dict[str, set[str]]) -> list[list[str]]:
     return groups
 
 
-def _node_edges() -> tuple[dict[str, set[str]], dict[tuple[str, str], list[Import]]]:
+def _package_edges() -> tuple[dict[str, set[str]], dict[tuple[str, str], list[Import]]]:
     edges, why = defaultdict(set), defaultdict(list)
     for found in IMPORTS:
-        source, target = node_of(found.source), node_of(found.target)
+        source, target = package_of(found.source), package_of(found.target)
         if source != target:
             edges[source].add(target)
             why[(source, target)].append(found)
@@ -150,14 +157,14 @@ def _node_edges() -> tuple[dict[str, set[str]], dict[tuple[str, str], list[Impor
 
 def test_the_import_graph_is_read_from_the_code():
     # given the graph the other checks rely on, it must see what is really there
-    edges, _ = _node_edges()
+    edges, _ = _package_edges()
     assert "core" in edges["tickets"]
     assert "tickets" in edges["sla"]
     assert any(found.local for found in IMPORTS)
 
 
-def test_domains_depend_on_each_other_without_cycles():
-    edges, why = _node_edges()
+def test_domain_packages_depend_on_each_other_without_cycles():
+    edges, why = _package_edges()
     cycles = _cycles(edges)
     details = [
         f"{source} -> {target}: " + ", ".join(f"{f.source}:{f.line}" for f in why[(source, target)])

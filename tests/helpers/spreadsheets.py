@@ -1,16 +1,16 @@
 """Spreadsheets in tests: each resource, files exported and imported through it, the problems an
 import reports, the configuration the sheets carry, and a CSV export edited by hand."""
 
+from escalations.governance.admin.matrix_sheet import MatrixCellResource
+from escalations.governance.admin.raci_sheet import RaciResource
 from escalations.governance.models import EscalationMatrixCell, RaciAssignment
+from escalations.incidents.admin.contact_sheet import ContactResource
 from escalations.incidents.models import PlanContact
+from escalations.rules.admin.sheets import RuleResource
 from escalations.rules.models import Rule
+from escalations.sla.admin.sheets import LadderResource, SlaPolicyResource
 from escalations.sla.models import LadderLevel, SlaPolicy
-from escalations.spreadsheets.contacts import ContactResource
 from escalations.spreadsheets.formats import SheetCSV, SheetXLSX
-from escalations.spreadsheets.matrix import MatrixCellResource
-from escalations.spreadsheets.raci import RaciResource
-from escalations.spreadsheets.rules import RuleResource
-from escalations.spreadsheets.sla import LadderResource, SlaPolicyResource
 
 RESOURCES = [
     MatrixCellResource,

@@ -8,9 +8,9 @@ from html import unescape
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from escalations.governance.admin.matrix_sheet import MatrixCellResource
 from escalations.governance.models import EscalationMatrix, EscalationMatrixCell
 from escalations.spreadsheets.formats import SheetXLSX
-from escalations.spreadsheets.matrix import MatrixCellResource
 from tests.helpers.spreadsheets import edited_csv, export_file, set_cell
 
 MATRIX = "/admin/escalations/escalationmatrix"

@@ -2,13 +2,13 @@
 
 import pytest
 
+from escalations.governance.admin.matrix_sheet import MatrixCellResource
+from escalations.governance.admin.raci_sheet import RaciResource
 from escalations.governance.models import EscalationMatrixCell
+from escalations.rules.admin.sheets import RuleResource
 from escalations.rules.models import Rule
+from escalations.sla.admin.sheets import SlaPolicyResource
 from escalations.spreadsheets.formats import SheetCSV
-from escalations.spreadsheets.matrix import MatrixCellResource
-from escalations.spreadsheets.raci import RaciResource
-from escalations.spreadsheets.rules import RuleResource
-from escalations.spreadsheets.sla import SlaPolicyResource
 from tests.helpers.spreadsheets import (
     edited_csv,
     errors_of,

@@ -5,9 +5,9 @@ preview writes nothing, the token included."""
 import pytest
 
 from escalations.core.models import ConfigRevision
+from escalations.sla.admin.sheets import SlaPolicyResource
 from escalations.sla.models import SlaPolicy
 from escalations.spreadsheets.formats import SheetCSV
-from escalations.spreadsheets.sla import SlaPolicyResource
 from tests.helpers.spreadsheets import (
     RESOURCES,
     edited_csv,

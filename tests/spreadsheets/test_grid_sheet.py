@@ -6,8 +6,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from escalations.spreadsheets.matrix import HIGHLIGHT_FILLS, MatrixCellResource
-from escalations.spreadsheets.raci import LETTER_FILLS, RaciResource
+from escalations.governance.admin.matrix_sheet import HIGHLIGHT_FILLS, MatrixCellResource
+from escalations.governance.admin.raci_sheet import LETTER_FILLS, RaciResource
 from tests.helpers.spreadsheets import export_file
 
 

@@ -71,8 +71,8 @@ def test_libreoffice_opens_every_exported_workbook(workspaces, tmp_path):
 
 
 def test_the_matrix_and_raci_workbooks_draw_their_grids(workspaces, tmp_path):
-    from escalations.spreadsheets.matrix import MatrixCellResource
-    from escalations.spreadsheets.raci import RaciResource
+    from escalations.governance.admin.matrix_sheet import MatrixCellResource
+    from escalations.governance.admin.raci_sheet import RaciResource
 
     program = soffice()
     for resource in (MatrixCellResource, RaciResource):

@@ -6,8 +6,8 @@ import io
 
 from openpyxl import load_workbook
 
+from escalations.governance.admin.matrix_sheet import MatrixCellResource
 from escalations.spreadsheets.formats import SheetCSV, SheetXLSX
-from escalations.spreadsheets.matrix import MatrixCellResource
 from tests.helpers.spreadsheets import errors_of, export_file, import_file
 
 RESPOND = "Respond within (minutes)"

@@ -1,3 +1,3 @@
 """The governance admin: importing it registers its model admins."""
 
-from escalations.governance.admin import matrix, processes, raci  # noqa: F401
+from escalations.governance.admin import matrix, matrix_sheet, processes, raci, raci_sheet  # noqa: F401

@@ -4,9 +4,9 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import TabularInline
 
+from escalations.governance.admin.matrix_sheet import MatrixCellResource
 from escalations.governance.models import EscalationMatrix, EscalationMatrixCell, PriorityMatrix
 from escalations.spreadsheets.admin import SpreadsheetAdmin
-from escalations.spreadsheets.matrix import MatrixCellResource
 from escalations.tickets.admin.base import DirectoryAdmin
 from escalations.tickets.admin.workspace_scope import WorkspaceScopedInline
 

@@ -9,6 +9,7 @@ from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import TabularInline
 
+from escalations.governance.admin.raci_sheet import RaciResource
 from escalations.governance.models import (
     RACI_LETTERS,
     RaciActivity,
@@ -19,7 +20,6 @@ from escalations.governance.models import (
 from escalations.governance.selectors import raci_duties_of
 from escalations.governance.services.raci import activity_problems, letters_clean
 from escalations.spreadsheets.admin import SpreadsheetAdmin
-from escalations.spreadsheets.raci import RaciResource
 from escalations.tickets.admin.base import DirectoryAdmin
 from escalations.tickets.admin.workspace_scope import WorkspaceScopedInline
 from escalations.tickets.models import Agent

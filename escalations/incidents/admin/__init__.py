@@ -2,5 +2,7 @@
 
 from escalations.incidents.admin import (  # noqa: F401
     communications,
+    contact_sheet,
     plans,
+    procedure,
 )

@@ -14,6 +14,7 @@ from unfold.decorators import display
 from unfold.widgets import UnfoldAdminTextareaWidget
 
 from escalations.core.actors import Actor
+from escalations.incidents.admin.contact_sheet import ContactResource
 from escalations.incidents.models import (
     CommunicationPlan,
     ContactChannel,
@@ -29,7 +30,6 @@ from escalations.incidents.services.communications import (
     status_update_send,
 )
 from escalations.spreadsheets.admin import SpreadsheetAdmin
-from escalations.spreadsheets.contacts import ContactResource
 from escalations.tickets.admin.base import DirectoryAdmin, add_service_errors
 from escalations.tickets.admin.workspace_scope import WorkspaceScopedAdmin, WorkspaceScopedInline
 

@@ -2,6 +2,8 @@
 
 from escalations.rules.admin import (  # noqa: F401
     condition_builder,
+    dry_run,
     rules,
+    sheets,
     webhooks,
 )

@@ -18,6 +18,7 @@ from escalations.core.actors import Actor
 from escalations.core.models import SignedCaller
 from escalations.rules.actions import ACTION_TYPES
 from escalations.rules.admin.condition_builder import ActionListWidget, ConditionBuilderWidget
+from escalations.rules.admin.sheets import RuleResource
 from escalations.rules.conditions import OPERATORS
 from escalations.rules.engine import TRIGGERS
 from escalations.rules.fields import FIELDS
@@ -40,7 +41,6 @@ from escalations.rules.services.rule_config import (
     rule_validate,
 )
 from escalations.spreadsheets.admin import SpreadsheetAdmin
-from escalations.spreadsheets.rules import RuleResource
 from escalations.tickets.admin.workspace_scope import WorkspaceScopedAdmin
 from escalations.tickets.models import Notification
 from escalations.tickets.services.directory import directory_save

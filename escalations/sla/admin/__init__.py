@@ -3,4 +3,7 @@
 from escalations.sla.admin import (  # noqa: F401
     calendars,
     policies,
+    sheets,
+    sla_timeline,
+    ticket_sla,
 )

@@ -10,6 +10,7 @@ from unfold.decorators import action, display
 from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 
 from escalations.core.actors import Actor
+from escalations.sla.admin.sheets import LadderResource, SlaPolicyResource
 from escalations.sla.models import (
     EscalationLadder,
     LadderLevel,
@@ -23,7 +24,6 @@ from escalations.sla.selectors import policy_reach
 from escalations.sla.services.sync import sla_policy_changed
 from escalations.sla.services.timers import timer_retry
 from escalations.spreadsheets.admin import SpreadsheetAdmin
-from escalations.spreadsheets.sla import LadderResource, SlaPolicyResource
 from escalations.tickets.admin.directory import HistoryAdmin
 from escalations.tickets.admin.form_fields import WordListField
 from escalations.tickets.admin.workspace_scope import WorkspaceScopedInline

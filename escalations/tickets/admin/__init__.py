@@ -1,4 +1,6 @@
-"""The tickets admin: importing it registers its model admins."""
+"""The tickets admin: the directory (teams, agents, customers), logins and the forms and
+widgets the ticket, escalation and workspace pages use; importing it registers its model
+admins. The pages that show every domain around a ticket are composed in `escalations.desk`."""
 
 from escalations.tickets.admin import (  # noqa: F401
     accounts,
@@ -6,19 +8,11 @@ from escalations.tickets.admin import (  # noqa: F401
     directory,
     directory_forms,
     escalation_forms,
-    escalation_reports,
-    escalations,
     form_fields,
-    procedure,
-    sla_timeline,
     team_agent_select,
     ticket_forms,
-    ticket_parts,
-    ticket_sla,
     ticket_views,
-    tickets,
     workflow_diagram,
     workflow_forms,
     workspace_scope,
-    workspaces,
 )

@@ -3,9 +3,9 @@
 import pytest
 from rest_framework import serializers
 
+from escalations.ai.api.serializers import VerdictRequestSerializer
+from escalations.desk.api.serializers import MessageSerializer
 from escalations.tickets.api.inputs import MessageInput
-from escalations.tickets.api.serializers import MessageSerializer
-from escalations.tickets.api.verdict_serializers import VerdictRequestSerializer
 from escalations.tickets.models import Message
 from escalations.tickets.services.messages import message_add
 

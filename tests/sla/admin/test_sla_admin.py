@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from escalations.core.models import EventType
+from escalations.sla.admin.sla_timeline import clocks_timeline
 from escalations.sla.models import EscalationLadder, SlaClock, SlaPolicy, Timer, TimerState
 from escalations.sla.services.sync import sla_sync
-from escalations.tickets.admin.sla_timeline import clocks_timeline
 from escalations.tickets.models import Priority, Ticket, TicketStatus
 from tests.helpers.admin import change_url, empty_inline_management_data
 from tests.helpers.factories import make_ticket

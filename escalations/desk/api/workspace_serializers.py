@@ -4,7 +4,7 @@ the system's own moves land."""
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from escalations.tickets.api.serializers import StatusSerializer, status_json
+from escalations.desk.api.serializers import StatusSerializer, status_json
 from escalations.tickets.models import Workspace
 from escalations.tickets.selectors.workflows import workflow_of
 from escalations.tickets.workflow import SystemMove

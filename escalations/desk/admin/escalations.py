@@ -10,9 +10,9 @@ from unfold.decorators import display
 from escalations.core.actors import Actor
 from escalations.core.display import labelled_values, model_field_labels
 from escalations.core.models import TicketEvent
+from escalations.desk.admin.ticket_parts import event_time
+from escalations.reports.admin import ReportsMixin
 from escalations.tickets.admin.escalation_forms import EscalationCorrectionForm
-from escalations.tickets.admin.escalation_reports import ReportsMixin
-from escalations.tickets.admin.ticket_parts import event_time
 from escalations.tickets.admin.ticket_views import escalate_form_view
 from escalations.tickets.admin.workspace_scope import WorkspaceScopedAdmin
 from escalations.tickets.audit import event_description

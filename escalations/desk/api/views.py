@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from escalations.ai.api.serializers import VerdictRequestSerializer, VerdictSerializer
 from escalations.ai.services.handoff import ai_verdict_record
 from escalations.core.actors import Actor
 from escalations.core.api.errors import illegal_move_response, validation_response
@@ -20,8 +21,14 @@ from escalations.core.api.permissions import (
     ModelPermissions,
 )
 from escalations.core.errors import IllegalTransition
-from escalations.rules.models import Rule
-from escalations.sla.models import SlaPolicy
+from escalations.desk.api.serializers import (
+    EscalationSerializer,
+    MessageSerializer,
+    TeamSerializer,
+    TicketEventSerializer,
+    TicketSerializer,
+)
+from escalations.desk.api.workspace_serializers import WorkspaceSerializer
 from escalations.tickets.api.filters import TicketFilter
 from escalations.tickets.api.inputs import (
     EscalationInput,
@@ -33,17 +40,6 @@ from escalations.tickets.api.request_serializers import (
     SnoozeRequestSerializer,
     TransitionRequestSerializer,
 )
-from escalations.tickets.api.serializers import (
-    EscalationSerializer,
-    MessageSerializer,
-    RuleSerializer,
-    TeamSerializer,
-    TicketEventSerializer,
-    TicketSerializer,
-)
-from escalations.tickets.api.sla_serializers import SlaPolicySerializer
-from escalations.tickets.api.verdict_serializers import VerdictRequestSerializer, VerdictSerializer
-from escalations.tickets.api.workspace_serializers import WorkspaceSerializer
 from escalations.tickets.filter_fields import ERR_NO_AGENT, agent_named, team_named
 from escalations.tickets.models import Escalation, EscalationKind, Team, Ticket, Workspace
 from escalations.tickets.selectors import screens as selectors
@@ -302,23 +298,6 @@ class WorkspaceViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [ModelPermissions]
     queryset = Workspace.objects.order_by("name", "pk")
     lookup_field = "slug"
-
-
-class SlaPolicyViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = SlaPolicySerializer
-    permission_classes = [ModelPermissions]
-    queryset = (
-        SlaPolicy.objects.select_related("workspace", "ladder")
-        .prefetch_related("targets")
-        .order_by("workspace", "position", "name")
-    )
-
-
-class RuleViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = RuleSerializer
-    permission_classes = [ModelPermissions]
-    queryset = Rule.objects.select_related("rule_set").order_by("rule_set", "position", "id")
-    filterset_fields = ("rule_set", "is_active")
 
 
 class TokenCheckView(APIView):

@@ -10,9 +10,9 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 
 from escalations.core import clock
+from escalations.sla.admin.sla_timeline import clocks_timeline
 from escalations.sla.models import ClockKind, ClockState
 from escalations.sla.selectors import clock_calendar, clock_elapsed
-from escalations.tickets.admin.sla_timeline import clocks_timeline
 from escalations.tickets.models import ACTIVE_STATUSES
 
 CELL = "style='padding:4px 16px 4px 0;text-align:left;vertical-align:top;white-space:nowrap'"

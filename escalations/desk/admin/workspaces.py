@@ -10,10 +10,10 @@ from unfold.admin import TabularInline
 from unfold.decorators import display
 
 from escalations.governance.selectors import gated_status_slugs
+from escalations.incidents.admin.procedure import ProcedurePage
 from escalations.tickets.admin.directory import HistoryAdmin
 from escalations.tickets.admin.directory_forms import CustomFieldDefinitionForm
 from escalations.tickets.admin.form_fields import PhraseListField
-from escalations.tickets.admin.procedure import ProcedurePage
 from escalations.tickets.admin.workflow_diagram import workflow_svg
 from escalations.tickets.admin.workflow_forms import CustomStatusFormSet
 from escalations.tickets.admin.workspace_scope import WorkspaceScopedInline

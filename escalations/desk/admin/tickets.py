@@ -15,13 +15,7 @@ from unfold.decorators import display
 
 from escalations.core.actors import Actor
 from escalations.core.display import EMPTY, custom_field_rows
-from escalations.sla.services.sync import sla_apply_policy
-from escalations.tickets.admin.ticket_forms import (
-    CUSTOM_FIELD_PREFIX,
-    TicketForm,
-    custom_field_name,
-)
-from escalations.tickets.admin.ticket_parts import (
+from escalations.desk.admin.ticket_parts import (
     AuditTrailInline,
     EscalationInline,
     HandledByFilter,
@@ -31,9 +25,15 @@ from escalations.tickets.admin.ticket_parts import (
     RequestTypeFilter,
     TicketPickers,
 )
-from escalations.tickets.admin.ticket_sla import SlaFilter, clocks_panel, time_left_text
+from escalations.rules.admin.dry_run import dry_run_view
+from escalations.sla.admin.ticket_sla import SlaFilter, clocks_panel, time_left_text
+from escalations.sla.services.sync import sla_apply_policy
+from escalations.tickets.admin.ticket_forms import (
+    CUSTOM_FIELD_PREFIX,
+    TicketForm,
+    custom_field_name,
+)
 from escalations.tickets.admin.ticket_views import (
-    dry_run_view,
     escalate_form_view,
     may_escalate,
     transition_form_view,

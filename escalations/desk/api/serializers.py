@@ -7,8 +7,7 @@ from rest_framework import serializers
 
 from escalations.core.api.fields_once import FieldsOnce
 from escalations.core.models import TicketEvent
-from escalations.rules.models import Rule
-from escalations.tickets.api.sla_serializers import SlaClockSerializer
+from escalations.sla.api.serializers import SlaClockSerializer
 from escalations.tickets.audit import event_description
 from escalations.tickets.models import Escalation, Message, Team, Ticket
 from escalations.tickets.selectors.workflow_targets import allowed_transitions
@@ -175,28 +174,5 @@ class TeamSerializer(serializers.ModelSerializer):
             "only_available",
             "max_open_per_agent",
             "fallback",
-        )
-        read_only_fields = fields
-
-
-class RuleSerializer(serializers.ModelSerializer):
-    rule_set = serializers.StringRelatedField()
-
-    class Meta:
-        model = Rule
-        fields = (
-            "id",
-            "rule_set",
-            "name",
-            "position",
-            "is_active",
-            "description",
-            "triggers",
-            "wait_minutes",
-            "condition",
-            "condition_cel",
-            "actions",
-            "stop_processing",
-            "version",
         )
         read_only_fields = fields
