@@ -108,6 +108,8 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["workspace", "status"], name="ticket_workspace_status"),
             models.Index(fields=["team", "status"], name="ticket_team_status"),
             models.Index(fields=["assignee", "status"], name="ticket_assignee_status"),
+            # The lists, newest first: a page is read from the index, however many tickets.
+            models.Index(fields=["-created_at", "-id"], name="ticket_newest"),
             # The reports: tickets resolved in a period, read from the index alone (PostgreSQL;
             # the included columns are left out where covering indexes are not supported).
             models.Index(
