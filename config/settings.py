@@ -220,6 +220,8 @@ REST_KNOX = {
 HANDOFF_REDIS_URL = env_str("HANDOFF_REDIS_URL", "")
 # The largest API request body; a bigger one is refused with 413 before it is read.
 HANDOFF_API_MAX_BODY_BYTES = env_int("HANDOFF_API_MAX_BODY_BYTES", 1_000_000)
+# A list counts its matching rows exactly up to this many past the page (core/api/pagination).
+HANDOFF_API_COUNT_LIMIT = env_int("HANDOFF_API_COUNT_LIMIT", 10_000)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Handoff API",
     "DESCRIPTION": "Tickets, messages, AI verdicts and escalations for bots and integrations.",

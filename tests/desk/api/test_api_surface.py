@@ -123,6 +123,26 @@ def test_the_ticket_list_filters_and_paginates(bot, l1_team, billing_team):
     assert bot.get("/api/tickets/", {"priority": "9"}).status_code == 400
 
 
+def test_a_long_list_counts_up_to_the_limit_and_its_links_still_lead_to_every_row(
+    bot, l1_team, settings
+):
+    settings.HANDOFF_API_COUNT_LIMIT = 3
+    for n in range(6):
+        bot.post("/api/tickets/", new_ticket(l1_team, subject=f"T{n}"), format="json")
+
+    first = bot.get("/api/tickets/", {"limit": 2}).json()
+    assert (first["count"], first["count_exact"]) == (3, False) and first["next"]
+    subjects = [ticket["subject"] for ticket in first["results"]]
+    page = first
+    while page["next"]:
+        page = bot.get(page["next"]).json()
+        subjects += [ticket["subject"] for ticket in page["results"]]
+    assert subjects == [f"T{n}" for n in reversed(range(6))]
+    assert (page["count"], page["count_exact"]) == (6, True)
+    whole = bot.get("/api/tickets/", {"limit": 10}).json()
+    assert (whole["count"], whole["count_exact"], whole["next"]) == (6, True, None)
+
+
 def test_editing_a_ticket_changes_only_what_is_sent(bot, ticket, billing_team):
     agent = AgentFactory(team=billing_team, user__username="priya")
     response = bot.patch(
