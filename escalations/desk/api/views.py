@@ -71,11 +71,7 @@ class TicketViewSet(
     def get_queryset(self):
         if self._writes_on_one():
             return Ticket.objects.all()  # only its model is read (permissions); see get_object
-        return (
-            selectors.ticket_list_queryset()
-            .prefetch_related("sla_clocks")
-            .order_by("-created_at", "-id")
-        )
+        return selectors.ticket_api_queryset().order_by("-created_at", "-id")
 
     def get_object(self):
         if not self._writes_on_one():
@@ -96,7 +92,7 @@ class TicketViewSet(
         return super().filter_queryset(queryset)
 
     def _answer(self, ticket, code=status.HTTP_200_OK) -> Response:
-        fresh = selectors.ticket_list_queryset().prefetch_related("sla_clocks").get(pk=ticket.pk)
+        fresh = selectors.ticket_api_queryset().get(pk=ticket.pk)
         return Response(TicketSerializer(fresh).data, status=code)
 
     @extend_schema(request=TicketCreateInput, responses={201: TicketSerializer})
