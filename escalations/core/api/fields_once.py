@@ -13,11 +13,15 @@ from django.utils.functional import cached_property
 class FieldsOnce:
     """Mix in before the DRF serializer class. Not for serializers that read `self.context`
     in their fields or change their fields per instance. A use with a context or `partial`
-    gets fields of its own, as DRF gives them (fields read both through their parent)."""
+    gets fields of its own, as DRF gives them (fields read both through their parent), unless
+    the class says `context_free = True`: none of its fields (nested ones included) reads the
+    context, so a view's serializer, which always has one, shares the fields too."""
+
+    context_free = False
 
     @cached_property
     def fields(self):
-        if self._context or self.partial:
+        if self.partial or (self._context and not self.context_free):
             return super().fields
         cls = type(self)
         kept = cls.__dict__.get("_fields_once")

@@ -36,7 +36,9 @@ def status_json(status) -> dict:
     return {"slug": status.slug, "name": status.name, "state": status.state}
 
 
-class TicketSerializer(serializers.ModelSerializer):
+class TicketSerializer(FieldsOnce, serializers.ModelSerializer):
+    context_free = True  # no field reads the request: a page's tickets share one set
+
     status = serializers.SerializerMethodField(help_text="The workspace status.")
     state = serializers.CharField(source="status", read_only=True, help_text="Lifecycle state.")
     allowed_statuses = serializers.SerializerMethodField()
