@@ -98,6 +98,14 @@ class FilterBackend(DjangoFilterBackend):
 
     filterset_base = HandoffFilterSet
 
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None and not any(
+            name in request.query_params for name in filterset_class.base_filters
+        ):
+            return queryset  # no filter is asked for: its form is not even built
+        return super().filter_queryset(request, queryset, view)
+
 
 class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
     """An ISO 8601 moment, compared in UTC: any offset Python accepts (up to ±23:59) works,
