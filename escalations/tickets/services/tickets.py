@@ -87,13 +87,13 @@ def ticket_validate(ticket: Ticket, *, changed: Iterable[str] | None = None) -> 
     excluded = {"custom_fields", "tags", "status"}
     if fields is not None:
         excluded |= {f.name for f in Ticket._meta.fields} - fields
-        # A related row handed over as a loaded instance is not looked up again; the
-        # database's foreign key still guards it.
-        excluded |= {
-            f.name
-            for f in Ticket._meta.fields
-            if f.is_relation and f.name in fields and f.is_cached(ticket)
-        }
+    # A related row handed over as a loaded instance is not looked up again; the database's
+    # foreign key still guards it.
+    excluded |= {
+        f.name
+        for f in Ticket._meta.fields
+        if f.is_relation and touched(f.name) and f.is_cached(ticket)
+    }
     try:
         ticket.full_clean(exclude=sorted(excluded), validate_unique=fields is None)
     except ValidationError as exc:
