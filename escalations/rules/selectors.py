@@ -108,19 +108,21 @@ def ticket_facts(ticket: Ticket, event: TicketEvent | None, trigger: str | None)
     """Everything a condition can read about the ticket at this event, as plain data."""
     last = {"customer": ticket.last_customer_message_at, "agent": ticket.last_agent_message_at}
     body = latest_customer_body(ticket.pk)
+    # Plain str and int: a ticket made in this transaction holds its choices' enum members,
+    # which a script's process could not unpickle.
     state = {
         "id": ticket.pk,
-        "subject": ticket.subject,
-        "store": ticket.store,
-        "topic": ticket.topic,
-        "channel": ticket.channel,
+        "subject": str(ticket.subject),
+        "store": str(ticket.store),
+        "topic": str(ticket.topic),
+        "channel": str(ticket.channel),
         "tags": list(ticket.tags),
-        "priority": ticket.priority,
-        "status": ticket.status,
+        "priority": int(ticket.priority),
+        "status": str(ticket.status),
         "custom_status": _slug(ticket_status(ticket)),
         "team": team_slugs(ticket.workspace_id).get(ticket.team_id),
         "assignee": agent_logins().get(ticket.assignee_id),
-        "tier": ticket.tier,
+        "tier": int(ticket.tier),
         "ai_confidence": ticket.ai_confidence,
         "ai_sentiment": ticket.ai_sentiment,
         "ai_intent": ticket.ai_intent,
@@ -166,11 +168,11 @@ def facts_from_state(
     return {
         "ticket": {**state, "body": body, "text": f"{state['subject']}\n{body}"},
         "customer": {
-            "tier": customer.tier,
-            "segment": customer.segment,
-            "company": customer.company,
-            "email": customer.email,
-            "language": customer.language,
+            "tier": str(customer.tier),
+            "segment": str(customer.segment),
+            "company": str(customer.company),
+            "email": str(customer.email),
+            "language": str(customer.language),
             "crm": dict(customer.crm_data),
         },
         "event": {
@@ -206,7 +208,7 @@ def ticket_payload(ticket: Ticket) -> dict:
         "subject": ticket.subject,
         "status": ticket.status,
         "priority": ticket.priority,
-        "tier": ticket.tier,
+        "tier": int(ticket.tier),
         "team": ticket.team.slug if ticket.team_id else None,
         "assignee": ticket.assignee.user.get_username() if ticket.assignee_id else None,
         "tags": ticket.tags,
