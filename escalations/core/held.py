@@ -71,6 +71,14 @@ def ticket_for_update(pk: int):
     return ticket
 
 
+def held_add(ticket) -> None:
+    """A ticket this transaction has just inserted: no other one can see it before the commit,
+    so it is held from now on as if it had been locked and read."""
+    held = _held.get()
+    if held is not None:
+        held[ticket.pk] = ticket
+
+
 def ticket_held(pk: int):
     held = _held.get()
     return None if held is None else held.get(pk)

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from escalations.core import clock
 from escalations.core.actors import Actor
 from escalations.core.events import event_build, event_record, events_record_many
-from escalations.core.held import ticket_for_update
+from escalations.core.held import held_add, ticket_for_update
 from escalations.core.hooks import TICKET_PRIORITY
 from escalations.core.models import EventType
 from escalations.core.unit_of_work import ticket_service
@@ -186,6 +186,7 @@ def ticket_create(
         ticket.priority = derived[0]
     ticket_validate(ticket)
     ticket.save()
+    held_add(ticket)
     event_record(
         ticket=ticket,
         event_type=EventType.TICKET_CREATED,
