@@ -2,6 +2,8 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -11,7 +13,7 @@ from escalations.reports.dashboard import dashboard
 from escalations.reports.metrics import Period
 from escalations.rules.models import Rule, RuleFiring, RuleSet
 from escalations.rules.services.rule_config import rule_save, rule_set_save
-from escalations.tickets.models import Priority, Ticket
+from escalations.tickets.models import CustomFieldDefinition, Priority, Ticket
 from escalations.tickets.services.messages import message_add
 from escalations.tickets.services.transitions import ticket_step
 from tests.helpers.factories import AgentFactory, make_ticket
@@ -366,3 +368,28 @@ def test_an_action_refused_before_it_writes_leaves_the_ticket_and_the_next_actio
     assert "nobody-of-that-name" in refused.reason
     assert (ticket.priority, ticket.assignee_id, ticket.tags) == (Priority.HIGH, None, ["after"])
     assert RuleFiring.objects.get().actions_applied == ["set_priority", "add_tags"]
+
+
+def test_a_field_action_its_check_refuses_is_recorded_and_the_next_applies_with_no_savepoint(
+    live, l1_team, actor
+):
+    CustomFieldDefinition.objects.create(
+        workspace=l1_team.workspace, key="order_total", label="Order total", field_type="number"
+    )
+    add_rule(
+        live,
+        actions=[
+            {"type": "set_custom_field", "key": "order_total", "value": "lots"},
+            {"type": "add_tags", "value": "after"},
+        ],
+    )
+    with CaptureQueriesContext(connection) as captured:
+        ticket = new_ticket(l1_team, actor)
+
+    ticket.refresh_from_db()
+    refused = ticket.events.get(event_type=EventType.RULE_ACTION_REFUSED)
+    assert refused.to_value == "set_custom_field" and "order_total" in refused.reason
+    assert (ticket.custom_fields, ticket.tags) == ({}, ["after"])
+    assert RuleFiring.objects.get().actions_applied == ["add_tags"]
+    # One savepoint and its release: the unit of work's own (the test runs in a transaction).
+    assert len([q for q in captured if "SAVEPOINT" in q["sql"].upper()]) == 2

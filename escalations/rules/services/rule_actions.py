@@ -27,7 +27,7 @@ from escalations.tickets.services.escalations import escalation_create
 from escalations.tickets.services.messages import message_add
 from escalations.tickets.services.notifications import notification_send
 from escalations.tickets.services.snooze import ticket_snooze
-from escalations.tickets.services.tickets import ticket_update
+from escalations.tickets.services.tickets import ticket_update, ticket_update_check
 from escalations.tickets.services.transitions import ticket_move
 
 SCRIPT_HISTORY = 50  # the latest audit events a script sees
@@ -83,28 +83,60 @@ def script_run(rule: CompiledRule, *, facts: dict, history: list[dict], workspac
     )
 
 
-def apply_action(action: dict, *, ticket_id: int, actor: Actor, trigger: str, rule) -> None:
+# Actions that only set the ticket's own fields: refused, if at all, before anything is written.
+FIELD_ACTIONS = frozenset(
+    {"set_priority", "raise_priority", "add_tags", "remove_tags", "set_tier", "set_custom_field"}
+)
+
+
+def _acted_on(ticket_id: int) -> Ticket:
     # The ticket the unit of work holds (locked, kept up to date by every service that wrote
     # it); read afresh only when none is held, e.g. after an action's savepoint rolled back.
-    ticket = ticket_held(ticket_id) or Ticket.objects.select_related("team").get(pk=ticket_id)
+    return ticket_held(ticket_id) or Ticket.objects.select_related("team").get(pk=ticket_id)
+
+
+def field_action_changes(action: dict, ticket: Ticket) -> dict:
+    """What a field action sets on the ticket now (empty: nothing to change)."""
     kind, value = action["type"], action.get("value")
-    if kind == "set_status":
+    if kind == "set_priority":
+        return {"priority": value}
+    if kind == "raise_priority":
+        higher = [p for p in Priority.values if p > ticket.priority]
+        return {"priority": min(higher)} if higher else {}
+    if kind == "add_tags":
+        return {"tags": [*ticket.tags, *value]}
+    if kind == "remove_tags":
+        return {"tags": [tag for tag in ticket.tags if tag not in value]}
+    if kind == "set_tier":
+        return {"tier": value}
+    if kind == "set_custom_field":
+        return {"custom_fields": {**ticket.custom_fields, action["key"]: value}}
+    raise ValidationError(f"{kind!r} is not an action on the ticket's fields.")
+
+
+def apply_field_action(action: dict, *, ticket_id: int, actor: Actor) -> None:
+    """A field action, checked before it writes: a refusal leaves nothing to roll back, so the
+    rules run it without a savepoint of its own."""
+    ticket = _acted_on(ticket_id)
+    changes = field_action_changes(action, ticket)
+    if changes:
+        ticket_update_check(ticket=ticket, changes=changes)
+        ticket_update(ticket=ticket, actor=actor, changes=changes)
+
+
+def apply_action(action: dict, *, ticket_id: int, actor: Actor, trigger: str, rule) -> None:
+    ticket = _acted_on(ticket_id)
+    kind, value = action["type"], action.get("value")
+    if kind in FIELD_ACTIONS:
+        changes = field_action_changes(action, ticket)
+        if changes:
+            ticket_update(ticket=ticket, actor=actor, changes=changes)
+    elif kind == "set_status":
         target = _rule_status_target(ticket, value)
         if target.slug != ticket_status(ticket).slug:
             ticket_move(
                 ticket=ticket, to_status=target.slug, actor=actor, reason=f"Rule {rule.name}"
             )
-    elif kind == "set_priority":
-        ticket_update(ticket=ticket, actor=actor, changes={"priority": value})
-    elif kind == "raise_priority":
-        higher = [p for p in Priority.values if p > ticket.priority]
-        if higher:
-            ticket_update(ticket=ticket, actor=actor, changes={"priority": min(higher)})
-    elif kind == "add_tags":
-        ticket_update(ticket=ticket, actor=actor, changes={"tags": [*ticket.tags, *value]})
-    elif kind == "remove_tags":
-        kept = [tag for tag in ticket.tags if tag not in value]
-        ticket_update(ticket=ticket, actor=actor, changes={"tags": kept})
     elif kind == "set_team":
         team = _team(ticket, value)
         changes = {"team": team}
@@ -122,11 +154,6 @@ def apply_action(action: dict, *, ticket_id: int, actor: Actor, trigger: str, ru
             if agent is None:
                 raise ValidationError(f"There is no agent with the login {value!r}.")
         ticket_update(ticket=ticket, actor=actor, changes={"assignee": agent})
-    elif kind == "set_tier":
-        ticket_update(ticket=ticket, actor=actor, changes={"tier": value})
-    elif kind == "set_custom_field":
-        custom = {**ticket.custom_fields, action["key"]: value}
-        ticket_update(ticket=ticket, actor=actor, changes={"custom_fields": custom})
     elif kind == "escalate":
         escalation_create(
             ticket=ticket,

@@ -16,7 +16,12 @@ from escalations.rules.engine import CompiledRule, matching_rules
 from escalations.rules.models import RuleFiring
 from escalations.rules.scripts import ScriptError
 from escalations.rules.selectors import facts_queryset, live_rule_set, ticket_facts, trigger_for
-from escalations.rules.services.rule_actions import apply_action, script_actions
+from escalations.rules.services.rule_actions import (
+    FIELD_ACTIONS,
+    apply_action,
+    apply_field_action,
+    script_actions,
+)
 
 
 def rules_run_for_event(*, event: TicketEvent, depth: int, limit: int) -> list[RuleFiring]:
@@ -101,11 +106,18 @@ def _fire(
                 )
     for action in actions:
         try:
-            with transaction.atomic():
-                apply_action(action, ticket_id=ticket.pk, actor=actor, trigger=trigger, rule=rule)
+            if action["type"] in FIELD_ACTIONS:
+                # Checked before it writes: a refusal leaves nothing to roll back. (Should the
+                # write itself fail after the check, the whole unit of work rolls back.)
+                apply_field_action(action, ticket_id=ticket.pk, actor=actor)
+            else:
+                with transaction.atomic():
+                    apply_action(
+                        action, ticket_id=ticket.pk, actor=actor, trigger=trigger, rule=rule
+                    )
             applied.append(action["type"])
         except (ValidationError, HandoffError) as exc:
-            held_forget()  # the action's savepoint rolled back: read the ticket afresh
+            held_forget()  # a savepoint rolled back, or a check refused: read the ticket afresh
             message = _message(exc)
             problems.append({"action": action["type"], "problem": message})
             with undispatched():

@@ -274,6 +274,26 @@ def ticket_update(*, ticket: Ticket, actor: Actor, changes: dict[str, Any], reas
     return locked
 
 
+def ticket_update_check(*, ticket: Ticket, changes: dict[str, Any]) -> None:
+    """Raise what `ticket_update` would refuse for these changes, without writing anything or
+    changing the ticket: a caller that goes on after a refusal (a rule's next action) needs no
+    savepoint when it checks first."""
+    not_editable = sorted(set(changes) - set(EDITABLE_FIELDS))
+    if not_editable:
+        raise ValidationError(
+            {field: ERR_NOT_EDITABLE.format(field=field) for field in not_editable}
+        )
+    ensure_not_closed(ticket)
+    before = {field: getattr(ticket, field) for field in changes}
+    try:
+        for field, value in changes.items():
+            setattr(ticket, field, value)
+        ticket_validate(ticket, changed=changes)
+    finally:
+        for field, value in before.items():
+            setattr(ticket, field, value)  # as it was, whatever the check said
+
+
 def _current(ticket: Ticket, field: str) -> Any:
     """A field's value before an edit; the team from the kept configuration."""
     if field == "team" and not Ticket.team.field.is_cached(ticket):
