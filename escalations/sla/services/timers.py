@@ -208,6 +208,8 @@ def _sla_marks(timers: list[Timer], *, breach: bool) -> None:
         else:
             state = ClockState.PAUSED if row.running_since is None else ClockState.WARNING
         marked[row.pk] = state
+        if row.ticket_id == timer.ticket_id:
+            row.ticket = timer.ticket  # loaded with the timer: the event needs no read of its own
         setattr(row, stamp, timer.due_at)
         setattr(row, fired_stamp, now)
         row.state = state
