@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from escalations.core import clock
 from escalations.core.actors import Actor
-from escalations.core.held import ticket_held
+from escalations.core.held import ticket_for_update
 from escalations.rules.actions import validate_actions
 from escalations.rules.engine import CompiledRule
 from escalations.rules.integrations import IntegrationConfig
@@ -91,8 +91,9 @@ FIELD_ACTIONS = frozenset(
 
 def _acted_on(ticket_id: int) -> Ticket:
     # The ticket the unit of work holds (locked, kept up to date by every service that wrote
-    # it); read afresh only when none is held, e.g. after an action's savepoint rolled back.
-    return ticket_held(ticket_id) or Ticket.objects.select_related("team").get(pk=ticket_id)
+    # it); read afresh only when none is held, e.g. after an action's savepoint rolled back,
+    # and then locked and held, so the action's own service does not read it again.
+    return ticket_for_update(ticket_id)
 
 
 def field_action_changes(action: dict, ticket: Ticket) -> dict:
