@@ -8,7 +8,8 @@ from escalations.rules.models import Rule, RuleSet
 from escalations.rules.services.rule_config import rule_save, rule_set_save
 from escalations.sla.models import SlaPolicy
 from escalations.sla.selectors import policy_for, policy_reach
-from escalations.tickets.models import Ticket
+from escalations.sla.services.sync import ERR_POLICY_ELSEWHERE, sla_apply_policy
+from escalations.tickets.models import Ticket, Workspace
 from tests.helpers.factories import make_ticket
 from tests.helpers.sla import make_policy
 
@@ -85,3 +86,16 @@ def test_the_reach_of_an_unsaved_policy_counts_the_working_tickets_it_would_take
     assert (policy_reach(everyone).tickets, policy_reach(everyone).from_others) == (3, 3)
     assert (policy_reach(nobody).tickets, policy_reach(nobody).from_others) == (0, 0)
     assert SlaPolicy.objects.count() == 1  # nothing saved
+
+
+def test_a_policy_of_another_workspace_is_refused_and_the_ticket_keeps_its_own(l1_team, actor):
+    own = make_policy(l1_team.workspace)
+    elsewhere = make_policy(Workspace.objects.create(name="Other", slug="other"), name="Theirs")
+    ticket = make_ticket(team=l1_team, actor=actor, body="hi")
+
+    with pytest.raises(ValidationError) as refused:
+        sla_apply_policy(ticket=ticket, policy=elsewhere, actor=actor)
+
+    assert refused.value.message_dict == {"sla_policy": [str(ERR_POLICY_ELSEWHERE)]}
+    ticket.refresh_from_db()
+    assert (ticket.sla_policy_id, ticket.sla_policy_pinned) == (own.pk, False)

@@ -8,7 +8,9 @@ the ones its clocks now give. The sweeper (`timers`) fires those deadlines.
 
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from escalations.core import clock
 from escalations.core.actors import Actor
@@ -41,6 +43,7 @@ _clocks = CompiledRead(
         SlaClock.objects.filter(ticket=ticket_id).select_related("policy").order_by("kind", "cycle")
     )
 )
+ERR_POLICY_ELSEWHERE = _("The SLA policy belongs to another workspace.")
 MATCHED_FIELDS = ("priority", "topic", "channel", "store", "customer")
 _DONE = (TicketStatus.RESOLVED, TicketStatus.CLOSED)
 _TARGET_FIELD = {
@@ -81,9 +84,7 @@ def sla_apply_policy(
     The pin is its own audit event, also when the ticket had that policy already."""
     locked = ticket_for_update(ticket.pk)
     if policy is not None and policy.workspace_id != locked.workspace_id:
-        from django.core.exceptions import ValidationError
-
-        raise ValidationError({"sla_policy": "The SLA policy belongs to another workspace."})
+        raise ValidationError({"sla_policy": ERR_POLICY_ELSEWHERE})
     locked.sla_policy_pinned = policy is not None
     locked.save(update_fields=["sla_policy_pinned"])
     event_record(
