@@ -107,13 +107,18 @@ class SharedCounter:
 
 
 _counter: SharedCounter | None = None
+_counter_made = threading.Lock()
 
 
 def shared_counter() -> SharedCounter:
+    """The process's one counter: made once, also when the first requests of several threads
+    arrive together (two counters would each keep counts the other does not see)."""
     global _counter
     if _counter is None:
-        url = getattr(settings, "HANDOFF_REDIS_URL", "")
-        _counter = SharedCounter(RedisStore(url) if url else DatabaseStore())
+        with _counter_made:
+            if _counter is None:
+                url = getattr(settings, "HANDOFF_REDIS_URL", "")
+                _counter = SharedCounter(RedisStore(url) if url else DatabaseStore())
     return _counter
 
 

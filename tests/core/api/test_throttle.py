@@ -125,3 +125,31 @@ def test_each_api_token_has_its_own_limit(monkeypatch):
 
 def test_the_default_limit_is_sized_for_an_integration():
     assert SharedRateThrottle().rate == "60000/min"
+
+
+def test_threads_arriving_together_share_one_counter(monkeypatch):
+    import threading
+    import time
+
+    from escalations.core.api import throttle
+
+    class SlowToMake(throttle.SharedCounter):
+        def __init__(self, *args, **kwargs):
+            time.sleep(0.05)  # long enough for every thread to arrive while it is being made
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(throttle, "_counter", None)
+    monkeypatch.setattr(throttle, "SharedCounter", SlowToMake)
+    seen, start = [], threading.Barrier(8)
+
+    def first_request():
+        start.wait()
+        seen.append(throttle.shared_counter())
+
+    threads = [threading.Thread(target=first_request) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(seen) == 8 and len({id(counter) for counter in seen}) == 1
