@@ -126,13 +126,12 @@ def apply_field_action(action: dict, *, ticket_id: int, actor: Actor) -> None:
 
 
 def apply_action(action: dict, *, ticket_id: int, actor: Actor, trigger: str, rule) -> None:
-    ticket = _acted_on(ticket_id)
     kind, value = action["type"], action.get("value")
     if kind in FIELD_ACTIONS:
-        changes = field_action_changes(action, ticket)
-        if changes:
-            ticket_update(ticket=ticket, actor=actor, changes=changes)
-    elif kind == "set_status":
+        apply_field_action(action, ticket_id=ticket_id, actor=actor)
+        return
+    ticket = _acted_on(ticket_id)
+    if kind == "set_status":
         target = _rule_status_target(ticket, value)
         if target.slug != ticket_status(ticket).slug:
             ticket_move(

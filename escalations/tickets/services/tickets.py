@@ -230,11 +230,7 @@ def ticket_open(*, workspace: Workspace, customer_data: dict, actor: Actor, **fi
 @ticket_service
 def ticket_update(*, ticket: Ticket, actor: Actor, changes: dict[str, Any], reason: str = ""):
     """Edit fields; every field that really changes gets its own `ticket.field_changed` event."""
-    not_editable = sorted(set(changes) - set(EDITABLE_FIELDS))
-    if not_editable:
-        raise ValidationError(
-            {field: ERR_NOT_EDITABLE.format(field=field) for field in not_editable}
-        )
+    _refuse_not_editable(changes)
     locked = ticket_for_update(ticket.pk)
     ensure_not_closed(locked)
     why = {}
@@ -278,11 +274,7 @@ def ticket_update_check(*, ticket: Ticket, changes: dict[str, Any]) -> None:
     """Raise what `ticket_update` would refuse for these changes, without writing anything or
     changing the ticket: a caller that goes on after a refusal (a rule's next action) needs no
     savepoint when it checks first."""
-    not_editable = sorted(set(changes) - set(EDITABLE_FIELDS))
-    if not_editable:
-        raise ValidationError(
-            {field: ERR_NOT_EDITABLE.format(field=field) for field in not_editable}
-        )
+    _refuse_not_editable(changes)
     ensure_not_closed(ticket)
     before = {field: getattr(ticket, field) for field in changes}
     try:
@@ -292,6 +284,14 @@ def ticket_update_check(*, ticket: Ticket, changes: dict[str, Any]) -> None:
     finally:
         for field, value in before.items():
             setattr(ticket, field, value)  # as it was, whatever the check said
+
+
+def _refuse_not_editable(changes: dict[str, Any]) -> None:
+    not_editable = sorted(set(changes) - set(EDITABLE_FIELDS))
+    if not_editable:
+        raise ValidationError(
+            {field: ERR_NOT_EDITABLE.format(field=field) for field in not_editable}
+        )
 
 
 def _current(ticket: Ticket, field: str) -> Any:
